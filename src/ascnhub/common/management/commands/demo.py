@@ -1,0 +1,42 @@
+"""`ascnhub demo load`: load the demo network (idempotent, all or nothing)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+def demo_loaders() -> list:
+    """Each ascnhub app may have a `demo` module with `load(say)`; run them in INSTALLED_APPS order."""
+    loaders = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("ascnhub.") and importlib.util.find_spec(f"{config.name}.demo"):
+            loaders.append(importlib.import_module(f"{config.name}.demo"))
+    return loaders
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (cities, member states, invented people and companies, meetings)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["load"], help="what to do with the demo data")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when the database already holds cities")
+
+    def handle(self, *args, action: str, if_empty: bool, **options):
+        from ascnhub.registry.models import City
+
+        if if_empty and City.objects.exists():
+            self.stdout.write("The database already holds data; demo not loaded.")
+            return
+        try:
+            with transaction.atomic():
+                for module in demo_loaders():
+                    module.load(self.stdout.write)
+        except Exception as exc:  # the whole load is rolled back; say which record broke it
+            raise CommandError(f"Demo data not loaded, nothing was changed: {exc}") from exc
+        self.stdout.write(self.style.SUCCESS("Demo network loaded."))

@@ -1,0 +1,65 @@
+"""`ascnhub serve`: the web server (gunicorn, static files by WhiteNoise) and the task worker together.
+
+Both are child processes; Ctrl-C (SIGINT) or SIGTERM stops both, and if either dies the other is
+stopped too, so a half-running platform never lingers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the platform with gunicorn and run the background task worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("ASCNHUB_WEB_WORKERS", "3")),
+                            help="gunicorn worker processes")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("ASCNHUB_WEB_THREADS", "4")))
+        parser.add_argument("--task-workers", type=int, default=int(os.environ.get("ASCNHUB_TASK_WORKERS", "1")),
+                            help="background task worker processes (0: none, e.g. on a web-only node)")
+
+    def handle(self, *args, host: str, port: str, workers: int, threads: int, task_workers: int, **options):
+        web = [sys.executable, "-m", "gunicorn", "ascnhub.wsgi:application", "--bind", f"{host}:{port}",
+               "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
+               "--graceful-timeout", "10", "--timeout", "120"]
+        worker = [sys.executable, "-m", "ascnhub.cli", "db_worker", "--queue-name", "*", "--no-reload"]
+        children = [subprocess.Popen(web)]
+        children += [subprocess.Popen(worker) for _ in range(task_workers)]
+        self.stdout.write(f"ASCN Hub on http://{host}:{port}/ with {task_workers} task worker(s); Ctrl-C stops all.")
+
+        stopping = False
+
+        def stop(signum, frame):  # noqa: ARG001 - signal handler signature
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"{' '.join(child.args[:4])} exited with {child.returncode}; stopping.")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.3)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if exit_code:
+            sys.exit(exit_code)

@@ -1,0 +1,65 @@
+"""Viewer time zone and Content-Security-Policy."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+
+TIMEZONE_COOKIE = "ascnhub_tz"
+
+
+def viewer_timezone_name(request) -> str:
+    """The zone to show times in: the person's own, else the browser's, else the site default."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        person = getattr(user, "person", None)
+        if person is not None and person.timezone:
+            return person.timezone
+    name = request.COOKIES.get(TIMEZONE_COOKIE, "")
+    if name in zoneinfo.available_timezones():
+        return name
+    return settings.ASCNHUB_DEFAULT_VIEWER_TIMEZONE
+
+
+class ViewerTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = viewer_timezone_name(request)
+        request.viewer_timezone = name
+        timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+class ContentSecurityPolicyMiddleware:
+    """A strict CSP: our own scripts and styles only; map tiles from the configured tile host."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        tile_origin = "/".join(settings.MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
+        self.policy = "; ".join(
+            [
+                "default-src 'self'",
+                f"img-src 'self' data: {tile_origin}",
+                "script-src 'self'",
+                "style-src 'self'",
+                "font-src 'self'",
+                "connect-src 'self'",
+                "frame-ancestors 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "object-src 'none'",
+            ]
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/admin/"):
+            response.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -1,0 +1,58 @@
+"""Accounts and the activity log: the pieces every app shares."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountManager(UserManager):
+    """Users are identified by e-mail; the username is an internal detail."""
+
+    def create_user(self, username=None, email=None, password=None, **extra):  # type: ignore[override]
+        return super().create_user(username or uuid.uuid4().hex[:30], email, password, **extra)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra):  # type: ignore[override]
+        return super().create_superuser(username or uuid.uuid4().hex[:30], email, password, **extra)
+
+
+class User(AbstractUser):
+    """A sign-in account. What the person is and does lives in registry.Person and its roles."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+
+    objects = AccountManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    def save(self, *args, **kwargs):
+        if not self.username:
+            self.username = uuid.uuid4().hex[:30]
+        if self.email:
+            self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ActivityLog(models.Model):
+    """One change made by a person: who, what, when, and the fields before and after."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)  # create, update, delete, assign_role, end_role, ...
+    object_type = models.CharField(max_length=80)  # "registry.city"
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=255)
+    changes = models.JSONField(default=dict, blank=True)  # {"field": [before, after]}
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

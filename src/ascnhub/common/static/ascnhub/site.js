@@ -1,0 +1,40 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // Tell the server the browser's time zone once, so times are shown in it from the next page on.
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && document.cookie.indexOf("ascnhub_tz=") === -1) {
+      document.cookie = "ascnhub_tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* old browser: the site default zone is used */ }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+    document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+
+    // City map: Leaflet from our own static files; markers still show when tiles can't load.
+    var mapEl = document.getElementById("city-map");
+    var dataEl = document.getElementById("map-points");
+    if (mapEl && dataEl && window.L) {
+      var points = JSON.parse(dataEl.textContent);
+      var map = L.map(mapEl, { scrollWheelZoom: false });
+      L.tileLayer(mapEl.dataset.tiles, { attribution: mapEl.dataset.attribution, maxZoom: 18 }).addTo(map);
+      var bounds = [];
+      points.forEach(function (p) {
+        var marker = L.circleMarker([p.lat, p.lng], { radius: 7, color: "#0b4f8a", fillColor: "#f2a900", fillOpacity: 0.9, weight: 2 }).addTo(map);
+        var label = document.createElement("span");
+        if (p.url) {
+          var a = document.createElement("a"); a.href = p.url; a.textContent = p.name; label.appendChild(a);
+        } else { label.textContent = p.name; }
+        label.appendChild(document.createTextNode(" · " + p.country));
+        marker.bindTooltip(p.name).bindPopup(label);
+        bounds.push([p.lat, p.lng]);
+      });
+      if (bounds.length === 1) { map.setView(bounds[0], 11); } else { map.fitBounds(bounds, { padding: [20, 20] }); }
+      mapEl.classList.add("map-ready");
+    }
+  });
+})();

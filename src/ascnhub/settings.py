@@ -1,0 +1,244 @@
+"""Django settings for ASCN Hub.
+
+Every setting comes from an environment variable (`ASCNHUB_*`, plus `DATABASE_URL`) with a safe
+default for a laptop; docs/deployment.md lists each one. DEBUG is off unless asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+# Where the laptop set-up keeps its database, secret key, uploads and collected static files.
+DATA_DIR = Path(env("ASCNHUB_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("ASCNHUB_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """Use ASCNHUB_SECRET_KEY; on a laptop, create one once and keep it in DATA_DIR."""
+    configured = env("ASCNHUB_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ASCNHUB_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("ASCNHUB_CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = env("ASCNHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "import_export",
+    "ascnhub.common",
+    "ascnhub.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ascnhub.common.middleware.ViewerTimezoneMiddleware",
+    "ascnhub.common.middleware.ContentSecurityPolicyMiddleware",
+    "ascnhub.common.http.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "ascnhub.urls"
+WSGI_APPLICATION = "ascnhub.wsgi.application"
+ASGI_APPLICATION = "ascnhub.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ascnhub.common.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+# SQLite in WAL mode for one machine (readers never wait for the writer; IMMEDIATE transactions
+# so concurrent writers queue instead of failing with "database is locked"); PostgreSQL via
+# DATABASE_URL for many users and many machines.
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "ascnhub.sqlite3"),
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks ------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env("ASCNHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "scheduling"],
+    }
+}
+
+# --- accounts ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "common.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = env("ASCNHUB_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- e-mail -------------------------------------------------------------------------------------
+EMAIL_BACKEND = env("ASCNHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("ASCNHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("ASCNHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("ASCNHUB_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("ASCNHUB_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("ASCNHUB_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("ASCNHUB_DEFAULT_FROM_EMAIL", "ASCN Hub <noreply@ascnhub.example>")
+
+# --- languages and time ---------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+# English, Indonesian and Japanese are complete; the other ASEAN languages can be chosen and
+# fall back to English string by string until their catalogues are written.
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
+LANG_INFO.setdefault("tl", {"bidi": False, "code": "tl", "name": "Filipino", "name_local": "Filipino"})
+LANGUAGES = [
+    ("en", _("English")),
+    ("id", _("Indonesian")),
+    ("ja", _("Japanese")),
+    ("ms", _("Malay")),
+    ("th", _("Thai")),
+    ("vi", _("Vietnamese")),
+    ("km", _("Khmer")),
+    ("lo", _("Lao")),
+    ("my", _("Burmese")),
+    ("tl", _("Filipino")),
+    ("ko", _("Korean")),
+]
+COMPLETE_LANGUAGES = ["en", "id", "ja"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+# Shown to visitors whose browser has not told us its zone yet.
+ASCNHUB_DEFAULT_VIEWER_TIMEZONE = env("ASCNHUB_DEFAULT_VIEWER_TIMEZONE", "Asia/Jakarta")
+
+# --- static and media -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("ASCNHUB_STATIC_ROOT", str(DATA_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("ASCNHUB_MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "ascnhub.common.storage.StaticStorage"},
+}
+MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# --- security -----------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("ASCNHUB_SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("ASCNHUB_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(env("ASCNHUB_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if env_bool("ASCNHUB_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("ASCNHUB_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

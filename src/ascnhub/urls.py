@@ -1,0 +1,21 @@
+"""URL map of the whole platform."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ascnhub.common import views as common_views
+from ascnhub.registry import views as registry_views
+
+admin.site.site_header = "ASCN Hub — secretariat"
+admin.site.site_title = "ASCN Hub admin"
+
+urlpatterns = [
+    path("", registry_views.home, name="home"),
+    path("", include("ascnhub.registry.urls")),
+    path("activity/", common_views.activity_list, name="activity"),
+    path("timezone/", common_views.set_timezone, name="set_timezone"),
+    path("healthz", common_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
