@@ -69,8 +69,12 @@ class ProblemLabeller:
         """Embed the labels once (as passages: they are answers to "what is this text about?")."""
         return cls(label_vectors=embedder.embed_passages(list(labels)), labels=tuple(labels))
 
+    #: The winning label must beat the runner-up by this much (centred cosine) on *each* side; a near
+    #: tie means the model cannot tell the problems apart, and a reason must not guess.
+    margin: float = 0.005
+
     def nearest(self, *groups: np.ndarray) -> list[np.ndarray]:
-        """Index of the closest label for each vector of each group (needs, offers, ...).
+        """Index of the closest label for each vector of each group (-1 where it is not clear-cut).
 
         Some labels are close to everything (E5 "hubs" such as "noise monitoring"); each label's mean
         similarity over all the given texts is subtracted first, as for offers in `scoring`, when there
@@ -79,11 +83,20 @@ class ProblemLabeller:
         sims = [g @ self.label_vectors.T for g in groups]
         stacked = np.vstack(sims) if sims else np.zeros((0, len(self.labels)))
         centre = stacked.mean(axis=0) if len(stacked) >= 8 else np.zeros(len(self.labels))
-        return [np.argmax(s - centre[None, :], axis=1) for s in sims]
+        out = []
+        for s in sims:
+            s = s - centre[None, :]
+            if s.shape[1] < 2:
+                out.append(np.argmax(s, axis=1))
+                continue
+            top2 = np.sort(s, axis=1)[:, -2:]
+            clear = (top2[:, 1] - top2[:, 0]) >= self.margin
+            out.append(np.where(clear, np.argmax(s, axis=1), -1))
+        return out
 
     def shared(self, a: int, b: int) -> str | None:
-        """The label both sides chose, or None when they disagree."""
-        return self.labels[a] if a == b else None
+        """The label both sides chose clearly, or None when they disagree or either is unclear."""
+        return self.labels[a] if a == b and a >= 0 else None
 
 
 def country_name(code: str) -> str:
