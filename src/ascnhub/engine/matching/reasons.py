@@ -65,7 +65,7 @@ class ProblemLabeller:
     labels: tuple[str, ...] = PROBLEM_LABELS
 
     @classmethod
-    def build(cls, embedder: Embedder, labels: Sequence[str] = PROBLEM_LABELS) -> "ProblemLabeller":
+    def build(cls, embedder: Embedder, labels: Sequence[str] = PROBLEM_LABELS) -> ProblemLabeller:
         """Embed the labels once (as passages: they are answers to "what is this text about?")."""
         return cls(label_vectors=embedder.embed_passages(list(labels)), labels=tuple(labels))
 

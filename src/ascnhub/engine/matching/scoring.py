@@ -26,6 +26,7 @@ Why each part is shaped like this (figures in docs/benchmarks-matching.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -115,7 +116,7 @@ class StructureFeatures:
     org_o: np.ndarray
 
     @classmethod
-    def build(cls, needs: Sequence[Need], offers: Sequence[Offer]) -> "StructureFeatures":
+    def build(cls, needs: Sequence[Need], offers: Sequence[Offer]) -> StructureFeatures:
         """Encode both sides over shared vocabularies."""
         focus_vocab = {f: i for i, f in enumerate(FOCUS_AREAS)}
         countries = _vocab([[n.country] for n in needs], [o.deployed_in for o in offers])
@@ -288,11 +289,10 @@ def score_block(
     )
 
 
-def display_score(total: np.ndarray) -> np.ndarray:
+def display_score(total: float) -> float:
     """Map the unbounded score to (0, 1) for display: monotonic, not a probability.
 
     Centred at 2 (standard deviations): on the dev set directly relevant pairs score 3.6 in the median
     (shown as ~0.84), partially relevant ones 2.0 (~0.5), irrelevant ones 0.1 (~0.13).
     """
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-(np.asarray(total, dtype=np.float64) - 2.0)))
+    return 1.0 / (1.0 + math.exp(-max(min(float(total) - 2.0, 700.0), -700.0)))
