@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from ascnhub.common import activity
 
@@ -60,7 +61,9 @@ def assign_role(actor: Any, *, kind: str, start_date: datetime.date, person: Per
     role.full_clean()
     if kind in (Role.Kind.CSCO, Role.Kind.NATIONAL_REPRESENTATIVE):
         scope = {"city": city} if kind == Role.Kind.CSCO else {"member_state": member_state}
-        previous = (Role.objects.select_for_update().current(start_date).filter(kind=kind, **scope))
+        # Every term still open on the new start day (or later) must give way to the new holder.
+        previous = Role.objects.select_for_update().filter(kind=kind, **scope).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start_date))
         for old in previous:
             if old.start_date >= start_date:
                 raise ValueError(f"{old} starts on {old.start_date}; a new holder must start later")

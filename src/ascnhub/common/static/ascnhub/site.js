@@ -34,6 +34,7 @@
         bounds.push([p.lat, p.lng]);
       });
       if (bounds.length === 1) { map.setView(bounds[0], 11); } else { map.fitBounds(bounds, { padding: [20, 20] }); }
+      var fallback = mapEl.querySelector(".map-fallback"); if (fallback) { fallback.remove(); }
       mapEl.classList.add("map-ready");
     }
   });
