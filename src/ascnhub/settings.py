@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "import_export",
     "ascnhub.common",
     "ascnhub.registry",
+    "ascnhub.projects",
+    "ascnhub.events",
+    "ascnhub.portal",
 ]
 
 MIDDLEWARE = [

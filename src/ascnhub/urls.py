@@ -12,6 +12,9 @@ admin.site.site_title = "ASCN Hub admin"
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("", include("ascnhub.registry.urls")),
+    path("", include("ascnhub.projects.urls")),
+    path("meetings/", include("ascnhub.events.urls")),
+    path("", include("ascnhub.portal.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
     path("healthz", common_views.health, name="health"),
