@@ -42,7 +42,7 @@ def test_visitor_switches_language_opens_a_city_then_its_officer_edits_it(page, 
     page.get_by_role("link", name="Masuk").click()
     page.fill("input[name=login]", "csco.makassar@demo.ascnhub.example")
     page.fill("input[name=password]", "officer-pass-123")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/cities/makassar/")
     page.get_by_role("link", name="Ubah kota ini").click()
     page.fill("#id_description", "Kota Daeng: gerbang Indonesia timur.")

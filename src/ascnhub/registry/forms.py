@@ -13,7 +13,7 @@ TIMEZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/
 
 
 class CityForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("time zone"), choices=TIMEZONE_CHOICES)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
 
     class Meta:
         model = City
@@ -22,7 +22,7 @@ class CityForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("time zone"), choices=TIMEZONE_CHOICES)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
 
     class Meta:
         model = Person
