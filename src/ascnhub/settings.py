@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "ascnhub.registry",
     "ascnhub.projects",
     "ascnhub.events",
+    "ascnhub.followup",
+    "ascnhub.knowledge",
     "ascnhub.portal",
 ]
 

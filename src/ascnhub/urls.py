@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("ascnhub.registry.urls")),
     path("", include("ascnhub.projects.urls")),
     path("meetings/", include("ascnhub.events.urls")),
+    path("outcomes/", include("ascnhub.followup.urls")),
+    path("knowledge/", include("ascnhub.knowledge.urls")),
     path("", include("ascnhub.portal.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
