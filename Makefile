@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
-	cd src/ascnhub && ../../$(BIN)/ascnhub compilemessages -v0 --ignore=.venv
+	$(BIN)/ascnhub compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
 
 run: install
 	$(BIN)/ascnhub migrate --noinput -v1
@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/mypy src/ascnhub/engine
 
 messages: install
-	cd src/ascnhub && ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore=engine/* -v0
+	cd src/ascnhub && ASCNHUB_DATA_DIR=$(CURDIR)/var ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore='engine/*' -v0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,6 +8,7 @@ nothing: a bad record raises DemoDataError naming it, and the caller's transacti
 from __future__ import annotations
 
 import csv
+import functools
 import datetime
 import os
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,11 +55,20 @@ def upsert(model: type[models.Model], where: str, lookup: dict[str, Any], values
     return obj
 
 
+@functools.cache
+def _demo_password_hash(password: str) -> str:
+    # Hashing is deliberately slow (~1 s); the demo's dozens of accounts share one known password,
+    # so hash it once per load instead of once per account.
+    return make_password(password)
+
+
 def _account(email: str, *, staff: bool = False) -> Any:
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=demo_password())
+        user = User.objects.create_user(email=email)
+        user.password = _demo_password_hash(demo_password())
+        user.save(update_fields=["password"])
     if staff and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
