@@ -1,4 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("<slug:slug>/", views.meeting_detail, name="detail"),
+    path("<slug:slug>/agenda/", views.agenda, name="agenda"),
+    path("<slug:slug>/agenda/changes/", views.agenda_changes, name="agenda_changes"),
+    path("<slug:slug>/agenda/publish/", views.publish, name="publish"),
+    path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("<slug:slug>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
+    path("<slug:slug>/participants/", views.participants, name="participants"),
+    path("<slug:slug>/badge-key.json", views.badge_key, name="badge_key"),
+    path("<slug:slug>/register/<slug:code>/", views.register, name="register"),
+    path("<slug:slug>/registration/<uuid:public_id>/", views.registration_detail, name="registration"),
+    path("<slug:slug>/registration/<uuid:public_id>/calendar.ics", views.registration_ics,
+         name="registration_ics"),
+    path("<slug:slug>/registration/<uuid:public_id>/badge.pdf", views.registration_badge,
+         name="registration_badge"),
+    path("<slug:slug>/registration/<uuid:public_id>/sessions/<uuid:session_id>/", views.registration_signup,
+         name="registration_signup"),
+    path("<slug:slug>/registration/<uuid:public_id>/cancel/", views.registration_cancel,
+         name="registration_cancel"),
+    path("<slug:slug>/registration/<uuid:public_id>/decide/", views.registration_decide,
+         name="registration_decide"),
+    path("<slug:slug>/registration/<uuid:public_id>/mode/", views.registration_mode, name="registration_mode"),
+    path("<slug:slug>/sessions/<uuid:session_id>/join/", views.join, name="join"),
+    path("<slug:slug>/approvals/", views.approvals, name="approvals"),
+    path("<slug:slug>/manage/", views.manage, name="manage"),
+    path("<slug:slug>/manage/participants/", views.manage_participants, name="manage_participants"),
+    path("<slug:slug>/manage/participants.<str:fmt>", views.export_participants, name="export"),
+    path("<slug:slug>/manage/badges.pdf", views.badges_batch, name="badges"),
+    path("<slug:slug>/manage/clone/", views.clone, name="clone"),
+    path("<slug:slug>/check-in/", views.check_in, name="check_in"),
+    path("<slug:slug>/check-in/counts/", views.attendance, name="attendance"),
+]

@@ -1,0 +1,49 @@
+"""PDF badges and the printable agenda, rendered by WeasyPrint (HTML + CSS, Pango shaping).
+
+WeasyPrint shapes complex scripts (Thai, Khmer, Lao, Myanmar) and falls back glyph by glyph
+through fontconfig, so a name in any script prints where the Noto fonts are installed
+(Debian: fonts-noto-core, fonts-noto-cjk). reportlab does not shape Thai or Khmer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import segno
+from django.template.loader import render_to_string
+
+from . import services
+from .models import Meeting, Registration
+
+BADGES_PER_PDF = 200
+
+# WeasyPrint reports every layout step at INFO; the site's log wants only its warnings.
+for _name in ("weasyprint", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+def qr_data_uri(text: str) -> str:
+    return segno.make(text, error="m", micro=False).svg_data_uri(scale=4, border=2)
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def badges_pdf(meeting: Meeting, registrations: Iterable[Registration]) -> bytes:
+    """One A6 badge per page: name, organisation, country, category colour, signed QR code."""
+    badges = []
+    for reg in registrations:
+        token = services.badge_token(reg)
+        badges.append({"reg": reg, "token": token, "qr": qr_data_uri(token)})
+    html = render_to_string("events/pdf/badges.html", {"meeting": meeting, "badges": badges})
+    return _pdf(html)
+
+
+def agenda_pdf(meeting: Meeting, days: list) -> bytes:
+    """The printable agenda, in the venue's time zone."""
+    html = render_to_string("events/pdf/agenda.html", {"meeting": meeting, "days": days})
+    return _pdf(html)

@@ -1,0 +1,436 @@
+"""Every change to meetings and registrations goes through here: validate, lock, write, log, notify.
+
+Locking rules (so capacities are never exceeded, whatever the number of web processes):
+- registering, cancelling, declining and promoting from the waiting list lock the category row
+  (`select_for_update`) for the whole transaction; on SQLite the IMMEDIATE transaction holds the
+  database's write lock, which serialises writers the same way;
+- a forum sign-up locks the session row;
+- a check-in relies on the unique (registration, day) constraint, so a second scan is reported,
+  never stored twice.
+Exceptions are `EventsError` with a machine-readable `code` and a message for people.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ascnhub.common import activity
+
+from . import tokens
+from .models import (
+    AgendaVersion,
+    CheckIn,
+    ForumSignup,
+    Meeting,
+    Mode,
+    OnlineAttendance,
+    Registration,
+    RegistrationCategory,
+    Room,
+    Session,
+    SessionSpeaker,
+)
+
+Status = Registration.Status
+
+
+class EventsError(Exception):
+    """A refused action; `code` is machine-readable, the message is for people."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def _notify(registration: Registration, event: str) -> None:
+    """Send the registrant an e-mail after the transaction commits (a background task)."""
+    from . import tasks
+
+    reg_id = registration.pk
+    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
+
+
+# --- registration -------------------------------------------------------------------------------
+
+REGISTRATION_FIELDS = ["name", "name_on_badge", "email", "organisation_name", "job_title", "country",
+                       "language", "timezone", "mode", "answers", "consent_list"]
+
+
+def _initial_status(category: RegistrationCategory, taken: int) -> str:
+    if category.capacity is not None and taken >= category.capacity:
+        return Status.WAITLISTED
+    if category.approval == RegistrationCategory.Approval.AUTO:
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, Any], *, user: Any = None,
+             submission_key: str | None = None) -> tuple[Registration, bool]:
+    """Register someone for a meeting; returns (registration, created).
+
+    `data` holds validated form values (see REGISTRATION_FIELDS). The category's capacity is
+    checked under a row lock: a full category puts the registrant on its waiting list. The same
+    `submission_key` (a hidden field of the form) returns the first registration again, so a
+    double click never registers twice; another registration with the same e-mail is refused.
+    """
+    if category.meeting_id != meeting.pk:
+        raise EventsError("category", _("This category does not belong to this meeting."))
+    if not meeting.is_open:
+        raise EventsError("closed", _("Registration for this meeting is closed."))
+    unknown = set(data) - set(REGISTRATION_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not accepted here: {', '.join(sorted(unknown))}")
+    email = data["email"].strip().lower()
+    mode = data.get("mode") or category.default_mode
+    if not category.mode_choice:
+        mode = category.default_mode
+    if meeting.format == "online":
+        mode = Mode.ONLINE
+    elif meeting.format == "in_person":
+        mode = Mode.IN_PERSON
+    try:
+        with transaction.atomic():
+            locked = RegistrationCategory.objects.select_for_update().get(pk=category.pk)
+            if submission_key:
+                earlier = Registration.objects.filter(submission_key=submission_key).first()
+                if earlier is not None:
+                    return earlier, False
+            if Registration.objects.filter(meeting=meeting, email=email).exclude(status=Status.CANCELLED).exists():
+                raise EventsError("duplicate_email", _("Someone is already registered for this meeting with "
+                                                       "this e-mail address."))
+            taken = Registration.objects.filter(category=locked, status__in=Registration.HOLDS_PLACE).count()
+            person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+            reg = Registration(
+                meeting=meeting, category=locked, **{**data, "email": email, "mode": mode},
+                status=_initial_status(locked, taken), submission_key=submission_key or None,
+                user=user if getattr(user, "is_authenticated", False) else None, person=person)
+            reg.full_clean(exclude=["meeting", "category", "user", "person"], validate_unique=False,
+                           validate_constraints=False)
+            reg.save()
+            activity.record(user, "register", reg, {"status": [None, reg.status], "category": [None, locked.code]})
+            _notify(reg, "received")
+    except IntegrityError:
+        earlier = Registration.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if earlier is not None:
+            return earlier, False
+        raise EventsError("duplicate_email", _("Someone is already registered for this meeting with "
+                                               "this e-mail address.")) from None
+    return reg, True
+
+
+def _promote_waiting(actor: Any, category: RegistrationCategory) -> list[Registration]:
+    """Give freed places to the waiting list, oldest first (caller holds the category lock)."""
+    if category.capacity is None:
+        waiting = list(Registration.objects.filter(category=category, status=Status.WAITLISTED))
+    else:
+        taken = Registration.objects.filter(category=category, status__in=Registration.HOLDS_PLACE).count()
+        free = category.capacity - taken
+        waiting = list(Registration.objects.filter(category=category, status=Status.WAITLISTED)
+                       .order_by("created_at", "id")[:max(free, 0)])
+    for reg in waiting:
+        before = reg.status
+        reg.status = Status.APPROVED if category.approval == RegistrationCategory.Approval.AUTO else Status.PENDING
+        reg.save(update_fields=["status"])
+        activity.record(actor, "promote", reg, {"status": [before, reg.status]})
+        _notify(reg, "promoted")
+    return waiting
+
+
+@transaction.atomic
+def decide(actor: Any, registration: Registration, approve: bool) -> Registration:
+    """Approve or decline a registration awaiting approval (organiser or the approving NR)."""
+    category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    if reg.status not in (Status.PENDING, Status.WAITLISTED):
+        raise EventsError("decided", _("This registration has already been decided (%(status)s).")
+                          % {"status": reg.get_status_display()})
+    if approve and reg.status == Status.WAITLISTED and category.capacity is not None:
+        taken = Registration.objects.filter(category=category, status__in=Registration.HOLDS_PLACE).count()
+        if taken >= category.capacity:
+            raise EventsError("full", _("The category is full; free a place before approving someone "
+                                        "from the waiting list."))
+    before = reg.status
+    reg.status = Status.APPROVED if approve else Status.REJECTED
+    reg.decided_at = timezone.now()
+    reg.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    reg.save(update_fields=["status", "decided_at", "decided_by"])
+    activity.record(actor, "approve" if approve else "decline", reg, {"status": [before, reg.status]})
+    _notify(reg, "approved" if approve else "declined")
+    if not approve:
+        _promote_waiting(actor, category)
+    return reg
+
+
+@transaction.atomic
+def cancel(actor: Any, registration: Registration) -> Registration:
+    """Cancel a registration; its place (and forum seats) go to the waiting list."""
+    category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    if reg.status == Status.CANCELLED:
+        return reg
+    before = reg.status
+    reg.status = Status.CANCELLED
+    reg.save(update_fields=["status"])
+    reg.signups.all().delete()
+    activity.record(actor, "cancel", reg, {"status": [before, reg.status]})
+    _promote_waiting(actor, category)
+    return reg
+
+
+@transaction.atomic
+def set_mode(actor: Any, registration: Registration, mode: str) -> Registration:
+    """Override one person's participation mode (in person / online)."""
+    if mode not in Mode.values:
+        raise EventsError("mode", _("Unknown participation mode."))
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    before = reg.mode
+    reg.mode = mode
+    reg.save(update_fields=["mode"])
+    activity.record(actor, "set_mode", reg, {"mode": [before, mode]})
+    return reg
+
+
+def sign_up(registration: Registration, session: Session, *, actor: Any = None) -> ForumSignup:
+    """Take a seat in a forum with limited places (idempotent: a second sign-up returns the first)."""
+    if registration.status != Status.APPROVED:
+        raise EventsError("not_approved", _("Only approved participants can sign up for forums."))
+    if session.meeting_id != registration.meeting_id or not session.signup_required:
+        raise EventsError("no_signup", _("This session takes no sign-ups."))
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
+        existing = ForumSignup.objects.filter(registration=registration, session=locked).first()
+        if existing:
+            return existing
+        clash = (ForumSignup.objects.filter(registration=registration, session__starts_at__lt=locked.ends_at,
+                                            session__ends_at__gt=locked.starts_at)
+                 .select_related("session").first())
+        if clash:
+            raise EventsError("clash", _("You are already signed up for “%(title)s” at the same time.")
+                              % {"title": clash.session.title})
+        limit = locked.seat_limit
+        if limit is not None and ForumSignup.objects.filter(session=locked).count() >= limit:
+            raise EventsError("forum_full", _("“%(title)s” is full.") % {"title": locked.title})
+        signup = ForumSignup.objects.create(registration=registration, session=locked)
+        activity.record(actor, "forum_signup", registration, {"session": [None, locked.title]})
+        return signup
+
+
+@transaction.atomic
+def withdraw(registration: Registration, session: Session, *, actor: Any = None) -> None:
+    deleted, _n = ForumSignup.objects.filter(registration=registration, session=session).delete()
+    if deleted:
+        activity.record(actor, "forum_withdraw", registration, {"session": [session.title, None]})
+
+
+# --- badges and check-in ------------------------------------------------------------------------
+
+def badge_expiry(meeting: Meeting) -> datetime.datetime:
+    last = meeting.end_date + datetime.timedelta(days=meeting.badge_valid_days + 1)
+    return datetime.datetime.combine(last, datetime.time.min, tzinfo=meeting.tz)
+
+
+def badge_token(registration: Registration) -> str:
+    return tokens.sign(registration.public_id, registration.meeting_id, badge_expiry(registration.meeting))
+
+
+@dataclass
+class CheckInResult:
+    """What the check-in desk shows: ok (first arrival today), again (already in), refused."""
+
+    outcome: str
+    message: str
+    registration: Registration | None = None
+    check_in: CheckIn | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _warnings(reg: Registration) -> list[str]:
+    warnings = []
+    if reg.status != Status.APPROVED:
+        warnings.append(_("Registration status: %(status)s.") % {"status": reg.get_status_display()})
+    if reg.mode == Mode.ONLINE:
+        warnings.append(_("Registered to take part online, not in person."))
+    return warnings
+
+
+def check_in(actor: Any, meeting: Meeting, *, token: str | None = None, registration: Registration | None = None,
+             now: datetime.datetime | None = None) -> CheckInResult:
+    """Check someone in by badge token (scan) or by a registration found by name (search).
+
+    Idempotent: the first check-in of the day is stored; later ones report when it happened.
+    A cancelled or declined registration is refused; other problems come back as warnings.
+    """
+    now = now or timezone.now()
+    method = "search"
+    if token is not None:
+        method = "token"
+        try:
+            claim = tokens.verify(token, meeting_id=meeting.pk, now=now)
+        except tokens.TokenError as exc:
+            return CheckInResult("refused", str(exc))
+        registration = (Registration.objects.select_related("category", "meeting")
+                        .filter(public_id=claim.registration, meeting=meeting).first())
+        if registration is None:
+            return CheckInResult("refused", _("No registration matches this badge."))
+    if registration is None or registration.meeting_id != meeting.pk:
+        return CheckInResult("refused", _("No registration matches this badge."))
+    if registration.status in (Status.CANCELLED, Status.REJECTED):
+        return CheckInResult("refused", _("This registration is %(status)s: do not admit.")
+                             % {"status": registration.get_status_display()}, registration)
+    day = now.astimezone(meeting.tz).date()
+    warnings = _warnings(registration)
+    try:
+        with transaction.atomic():
+            entry = CheckIn.objects.create(registration=registration, day=day, method=method,
+                                           by=actor if getattr(actor, "is_authenticated", False) else None)
+            activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
+    except IntegrityError:
+        entry = CheckIn.objects.filter(registration=registration, day=day).first()
+        local = timezone.localtime(entry.at, meeting.tz) if entry else None
+        return CheckInResult("again", _("Already checked in today at %(time)s.")
+                             % {"time": local.strftime("%H:%M") if local else "?"}, registration, entry, warnings)
+    return CheckInResult("ok", _("Checked in."), registration, entry, warnings)
+
+
+def record_online_visit(registration: Registration, session: Session) -> OnlineAttendance:
+    """Count a participant opening a session's online link (first time creates, later ones count)."""
+    with transaction.atomic():
+        visit, created = OnlineAttendance.objects.get_or_create(registration=registration, session=session)
+        if not created:
+            OnlineAttendance.objects.filter(pk=visit.pk).update(visits=visit.visits + 1, last_at=timezone.now())
+    return visit
+
+
+def attendance_counts(meeting: Meeting, day: datetime.date | None = None) -> dict[str, Any]:
+    """Live figures for the check-in desk: registered, checked in today, online now."""
+    day = day or timezone.now().astimezone(meeting.tz).date()
+    regs = Registration.objects.filter(meeting=meeting, status=Status.APPROVED)
+    figures = regs.aggregate(
+        in_person=Count("id", filter=Q(mode=Mode.IN_PERSON)), online=Count("id", filter=Q(mode=Mode.ONLINE)))
+    figures["checked_in"] = CheckIn.objects.filter(registration__meeting=meeting, day=day).count()
+    figures["online_attended"] = (OnlineAttendance.objects.filter(session__meeting=meeting,
+                                                                  session__starts_at__date=day)
+                                  .values("registration").distinct().count())
+    figures["day"] = day
+    return figures
+
+
+# --- programme ----------------------------------------------------------------------------------
+
+def agenda_snapshot(meeting: Meeting) -> dict[str, dict[str, Any]]:
+    """The public agenda as plain data (no online links), keyed by session UUID."""
+    sessions = (Session.objects.filter(meeting=meeting).select_related("room")
+                .prefetch_related("speaker_links__person"))
+    return {
+        str(s.public_id): {
+            "title": s.title, "kind": s.kind, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            "room": s.room.name if s.room else "", "track": s.track,
+            "speakers": [link.person.name for link in s.speaker_links.all()],
+        }
+        for s in sessions
+    }
+
+
+def agenda_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """What changed between two snapshots, in words the change log shows."""
+    labels = {"title": "title", "starts_at": "start", "ends_at": "end", "room": "room", "track": "track",
+              "speakers": "speakers", "kind": "kind"}
+    changes = []
+    for key, item in sorted(new.items(), key=lambda kv: kv[1]["starts_at"]):
+        if key not in old:
+            changes.append({"kind": "added", "title": item["title"], "detail": ""})
+            continue
+        fields = [labels[f] for f in labels if old[key].get(f) != item.get(f)]
+        if fields:
+            changes.append({"kind": "changed", "title": item["title"], "detail": ", ".join(fields)})
+    for key, item in old.items():
+        if key not in new:
+            changes.append({"kind": "removed", "title": item["title"], "detail": ""})
+    return changes
+
+
+def pending_agenda_changes(meeting: Meeting) -> list[dict[str, str]]:
+    last = meeting.agenda_versions.order_by("-number").first()
+    return agenda_changes(last.snapshot if last else {}, agenda_snapshot(meeting))
+
+
+@transaction.atomic
+def publish_agenda(actor: Any, meeting: Meeting, note: str = "") -> AgendaVersion:
+    """Publish the agenda as it is now: a new version whose change log lists what changed."""
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    last = meeting.agenda_versions.order_by("-number").first()
+    snap = agenda_snapshot(meeting)
+    changes = agenda_changes(last.snapshot if last else {}, snap)
+    if last and not changes:
+        raise EventsError("unchanged", _("Nothing has changed since version %(n)s.") % {"n": last.number})
+    version = AgendaVersion.objects.create(
+        meeting=meeting, number=(last.number + 1) if last else 1, snapshot=snap, changes=changes, note=note,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None)
+    activity.record(actor, "publish_agenda", meeting, {"agenda_version": [last.number if last else None,
+                                                                          version.number]})
+    return version
+
+
+CLONE_PARTS = ("rooms", "categories", "sessions", "organisers")
+
+
+@transaction.atomic
+def clone_meeting(actor: Any, meeting: Meeting, *, slug: str, title: str, start_date: datetime.date,
+                  parts: set[str]) -> Meeting:
+    """Copy a meeting for next year with the chosen parts; session times keep their weekday offset.
+
+    Registrations, check-ins and agenda versions are never copied; the copy starts as a draft.
+    """
+    unknown = parts - set(CLONE_PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts: {unknown}")
+    if Meeting.objects.filter(slug=slug).exists():
+        raise EventsError("slug", _("A meeting with this address already exists."))
+    shift = start_date - meeting.start_date
+    copy = Meeting.objects.create(
+        slug=slug, title=title, kind=meeting.kind, host=meeting.host, venue=meeting.venue, place=meeting.place,
+        timezone=meeting.timezone, start_date=start_date, end_date=meeting.end_date + shift, format=meeting.format,
+        theme=meeting.theme, languages=meeting.languages, status=Meeting.Status.DRAFT, cloned_from=meeting,
+        badge_valid_days=meeting.badge_valid_days)
+    copy.co_chairs.set(meeting.co_chairs.all())
+    if "organisers" in parts:
+        copy.organisers.set(meeting.organisers.all())
+    rooms: dict[int, Room] = {}
+    if "rooms" in parts or "sessions" in parts:
+        for room in meeting.rooms.all():
+            rooms[room.pk] = Room.objects.create(meeting=copy, name=room.name, capacity=room.capacity,
+                                                 online_only=room.online_only)
+    if "categories" in parts:
+        for cat in meeting.categories.all():
+            RegistrationCategory.objects.create(
+                meeting=copy, code=cat.code, name=cat.name, kind=cat.kind, colour=cat.colour, capacity=cat.capacity,
+                approval=cat.approval, default_mode=cat.default_mode, mode_choice=cat.mode_choice,
+                is_public=cat.is_public, questions=cat.questions, order=cat.order)
+    if "sessions" in parts:
+        tz = meeting.tz
+        for s in meeting.sessions.prefetch_related("speaker_links"):
+            # Shift in the venue's wall-clock time, so 09:30 stays 09:30 across a DST change.
+            start = (s.starts_at.astimezone(tz).replace(tzinfo=None) + shift).replace(tzinfo=tz)
+            end = (s.ends_at.astimezone(tz).replace(tzinfo=None) + shift).replace(tzinfo=tz)
+            new = Session.objects.create(
+                meeting=copy, title=s.title, kind=s.kind, starts_at=start, ends_at=end,
+                room=rooms.get(s.room_id), track=s.track, theme=s.theme, description=s.description,
+                interpretation=s.interpretation, signup_required=s.signup_required, capacity=s.capacity)
+            SessionSpeaker.objects.bulk_create([
+                SessionSpeaker(session=new, person_id=link.person_id, role=link.role, order=link.order)
+                for link in s.speaker_links.all()])
+    activity.record(actor, "clone", copy, {"cloned_from": [None, meeting.slug], "parts": [None, sorted(parts)]})
+    return copy
+
+
+def find_registration_by_key(meeting: Meeting, public_id: uuid.UUID | str) -> Registration | None:
+    return (Registration.objects.select_related("category", "meeting")
+            .filter(meeting=meeting, public_id=public_id).first())
