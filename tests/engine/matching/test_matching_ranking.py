@@ -137,3 +137,18 @@ def test_similar_texts_match_across_languages(embedder):
 
 def test_focus_area_constants_are_the_six_ascf_areas():
     assert len(FOCUS_AREAS) == 6 and set(FOCUS_AREAS) == set(FOCUS_LABELS)
+
+
+def test_scores_do_not_depend_on_what_else_is_in_the_call(embedder, rankings):
+    # The web app re-ranks one edited need against all others as the reference population.
+    (alone,) = rank_offers([AIR_NEED_TH], OFFERS, embedder=embedder, top_k=len(OFFERS), reference_needs=NEEDS)
+    batch = rankings[AIR_NEED_TH.id]
+    assert alone.ids == batch.ids
+    assert [s.score for s in alone.suggestions] == pytest.approx([s.score for s in batch.suggestions], abs=1e-4)
+
+
+def test_empty_inputs_give_empty_rankings(embedder):
+    assert rank_offers([], OFFERS, embedder=embedder) == []
+    (r,) = rank_offers([FLOOD_NEED_VI], [], embedder=embedder)
+    assert r.suggestions == ()
+    assert rank_needs_for_offers([], NEEDS, embedder=embedder) == []

