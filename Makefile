@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test test-fast e2e bench lint messages clean
+.PHONY: install run test test-fast e2e bench lint messages openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,6 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+openapi: install
+	ASCNHUB_DATA_DIR=$(CURDIR)/var $(BIN)/ascnhub export_openapi_schema --api ascnhub.api.api.api --indent 2 --output docs/api/openapi.json

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "ninja",
     "ascnhub.common",
     "ascnhub.registry",
     "ascnhub.projects",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "ascnhub.followup",
     "ascnhub.knowledge",
     "ascnhub.portal",
+    "ascnhub.api",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ascnhub.api.api import api
 from ascnhub.common import views as common_views
 from ascnhub.registry import views as registry_views
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("ascnhub.portal.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
+    path("api/v1/", api.urls),
     path("healthz", common_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,33 @@
+"""The REST API, version 1 (`/api/v1/`). See docs/api.md for the versioning rules."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from . import registry
+
+api = NinjaAPI(
+    title="ASCN Hub API",
+    version="1",
+    description=(
+        "Public data of the ASEAN Smart Cities Network (registry, projects, offers, meetings, outcomes) "
+        "and write endpoints for integrators. Authenticate with `Authorization: Bearer <token>`; "
+        "tokens carry scopes. Lists are paginated with `page` and `page_size`."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/", registry.router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    # Name every wrong field: "query.page: Input should be greater than or equal to 1".
+    details = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg')}" for e in exc.errors)
+    return api.create_response(request, {"detail": details, "errors": exc.errors}, status=422)

@@ -1,0 +1,31 @@
+"""Bearer-token authentication with scopes, and session authentication for the site's own pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from . import services
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ascn_…`. The request then acts as the token's user."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        found = services.authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        return found
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """403 unless the token carries `scope` (named in the message)."""
+    token = getattr(request, "api_token", None)
+    if token is None or scope not in token.scopes:
+        raise HttpError(403, f"this token lacks the scope {scope!r}")
+
+
+optional_token = [TokenAuth(), lambda request: True]  # public endpoints: a token is optional
