@@ -53,3 +53,40 @@ def test_bm25_scores_only_within_a_language():
         ["river flood warning sensors", "bus tracking", "洪水警報センサー"], ["en", "en", "ja"],
     )
     assert scores[0, 0] == 1.0 and scores[0, 1] == 0.0 and scores[0, 2] == 0.0
+
+
+class FixedVectors:
+    """Serves pre-drawn random unit vectors by text: exercises the ANN path at a size (2,000 items)
+    that would take minutes to embed with the model. The ranking code under test is the real one."""
+
+    model_id = "fixed-random"
+
+    def __init__(self, table: dict[str, np.ndarray]) -> None:
+        self.table = table
+
+    def embed_queries(self, texts):
+        return np.stack([self.table[t] for t in texts])
+
+    def embed_passages(self, texts):
+        return np.stack([self.table[t] for t in texts])
+
+
+def test_hnsw_shortlist_ranking_agrees_with_exact_in_both_directions():
+    pytest.importorskip("faiss")
+    from ascnhub.engine.matching import Need, Offer, rank_needs_for_offers, rank_offers
+
+    rng = np.random.default_rng(3)
+    needs = [Need(f"n{i}", f"city{i}", "VN", "vi", f"need {i}", "d", ("safety_security",)) for i in range(50)]
+    offers = [Offer(f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("safety_security",), ("VN",) if j % 2 else ())
+              for j in range(2000)]
+    vectors = _unit(rng, len(needs) + len(offers), 64)
+    table = {x.text: vectors[k] for k, x in enumerate([*needs, *offers])}
+    emb = FixedVectors(table)
+    exact = rank_offers(needs, offers, embedder=emb, top_k=10, with_reasons=False, index_kind="exact")
+    approx = rank_offers(needs, offers, embedder=emb, top_k=10, with_reasons=False, index_kind="hnsw")
+    assert np.mean([len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact)]) >= 0.9
+    for a, e in zip(approx, exact):
+        assert a.subject == e.subject
+    back_exact = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="exact")
+    back_approx = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="hnsw")
+    assert np.mean([len(set(a.ids) & set(e.ids)) / 5 for a, e in zip(back_approx, back_exact)]) >= 0.9
