@@ -9,6 +9,9 @@ import pytest
 def _fast_passwords(settings):
     # Hashing strength is not what these tests are about; MD5 keeps the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Secretariat two-factor enforcement has its own tests (tests/common/test_security.py);
+    # elsewhere the secretariat acts without setting up an authenticator first.
+    settings.ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT = False
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "ascnhub.common.middleware.ViewerTimezoneMiddleware",
     "ascnhub.common.middleware.ContentSecurityPolicyMiddleware",
     "ascnhub.common.http.LoginRequiredMiddleware",
+    "ascnhub.common.middleware.SecretariatMFAMiddleware",
 ]
 
 ROOT_URLCONF = "ascnhub.urls"
@@ -180,6 +181,8 @@ ACCOUNT_EMAIL_VERIFICATION = env("ASCNHUB_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Secretariat and staff accounts can change everything: they must set up two-factor authentication.
+ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT = env_bool("ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT", True)
 
 # --- e-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("ASCNHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,5 +1,6 @@
 """URL map of the whole platform."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,8 @@ from ascnhub.api.api import api
 from ascnhub.common import views as common_views
 from ascnhub.registry import views as registry_views
 
+# The admin signs in through allauth, so its rate limits and two-factor authentication apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "ASCN Hub — secretariat"
 admin.site.site_title = "ASCN Hub admin"
 

@@ -63,3 +63,39 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class SecretariatMFAMiddleware:
+    """Secretariat and staff accounts must set up two-factor authentication before anything else.
+
+    They can change everything, so a stolen password alone must not be enough. Until an
+    authenticator is set up, every page except the account pages sends them to set one up.
+    """
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT and self._needs_mfa(request):
+            from django.contrib import messages
+            from django.shortcuts import redirect
+            from django.utils.translation import gettext as _
+
+            messages.warning(request, _("Secretariat accounts must use two-factor authentication: "
+                                        "set up an authenticator app to continue."))
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _needs_mfa(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT_PREFIXES):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        from .permissions import is_secretariat
+
+        if not (user.is_staff or is_secretariat(user)):
+            return False
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
