@@ -1,0 +1,203 @@
+"""Every change to projects, needs, reports, partnerships and offers: validate, write, log — in one
+transaction. Views and importers call these; they never save models themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ascnhub.common import activity
+
+from .models import (
+    FocusAreaTag,
+    Need,
+    Offer,
+    OutcomeTag,
+    Partnership,
+    ProgressReport,
+    Project,
+    ProjectDocument,
+    ProjectParty,
+    ReportAttachment,
+)
+
+
+class ReviewError(Exception):
+    """A report cannot change state this way (e.g. approving a draft); `code` says why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def unique_slug(model, text: str, *, exclude_pk: int | None = None, max_length: int = 110) -> str:
+    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    qs = model.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _m2m_codes(obj, name: str) -> list[str]:
+    return sorted(getattr(obj, name).values_list("code", flat=True)) if obj.pk else []
+
+
+def _save(actor: Any, obj, data: dict[str, Any], m2m: dict[str, list[str]] | None = None) -> dict:
+    """Set fields, validate, save, set many-to-many codes and log the difference."""
+    creating = obj.pk is None
+    m2m = m2m or {}
+    before = {} if creating else activity.snapshot(obj)
+    before.update({k: _m2m_codes(obj, k) for k in m2m} if not creating else {})
+    for name, value in data.items():
+        setattr(obj, name, value)
+    if "focus_areas" in m2m and not m2m["focus_areas"]:
+        raise ValidationError({"focus_areas": _("Choose at least one focus area.")})
+    obj.full_clean()
+    obj.save()
+    for name, codes in m2m.items():
+        model = FocusAreaTag if name == "focus_areas" else OutcomeTag
+        getattr(obj, name).set(model.objects.filter(code__in=[getattr(c, "code", c) for c in codes]))
+    after = activity.snapshot(obj)
+    after.update({k: _m2m_codes(obj, k) for k in m2m})
+    changes = activity.diff(before, after)
+    activity.record(actor, "create" if creating else "update", obj, changes)
+    return changes
+
+
+@transaction.atomic
+def save_project(actor: Any, project: Project, data: dict[str, Any], *, focus_areas: list[str],
+                 outcomes: list[str] | None = None) -> Project:
+    """Create or update a project (a new one gets a slug from its city and title)."""
+    if project.pk is None:
+        project.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        city = data.get("city") or project.city
+        project.slug = unique_slug(Project, f"{city.slug} {data.get('title', project.title)}")
+    _save(actor, project, data, {"focus_areas": focus_areas, "outcomes": outcomes or []})
+    return project
+
+
+@transaction.atomic
+def add_party(actor: Any, project: Project, organisation, role: str, note: str = "") -> ProjectParty:
+    party = ProjectParty(project=project, organisation=organisation, role=role, note=note)
+    party.full_clean()
+    party.save()
+    activity.record(actor, "add_party", project, {"parties": [None, str(party)]})
+    return party
+
+
+@transaction.atomic
+def remove_party(actor: Any, party: ProjectParty) -> None:
+    activity.record(actor, "remove_party", party.project, {"parties": [str(party), None]})
+    party.delete()
+
+
+@transaction.atomic
+def add_document(actor: Any, project: Project, data: dict[str, Any]) -> ProjectDocument:
+    doc = ProjectDocument(project=project, **data)
+    doc.full_clean()
+    doc.save()
+    activity.record(actor, "add_document", project, {"documents": [None, doc.title]})
+    return doc
+
+
+@transaction.atomic
+def remove_document(actor: Any, doc: ProjectDocument) -> None:
+    activity.record(actor, "remove_document", doc.project, {"documents": [doc.title, None]})
+    doc.file.delete(save=False) if doc.file else None
+    doc.delete()
+
+
+@transaction.atomic
+def save_need(actor: Any, need: Need, data: dict[str, Any], *, focus_areas: list[str]) -> Need:
+    if need.pk is None:
+        need.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    _save(actor, need, data, {"focus_areas": focus_areas})
+    return need
+
+
+@transaction.atomic
+def save_offer(actor: Any, offer: Offer, data: dict[str, Any], *, focus_areas: list[str]) -> Offer:
+    if offer.pk is None:
+        offer.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        org = data.get("organisation") or offer.organisation
+        offer.slug = unique_slug(Offer, f"{org.slug} {data.get('title', offer.title)}")
+    _save(actor, offer, data, {"focus_areas": focus_areas})
+    return offer
+
+
+@transaction.atomic
+def save_partnership(actor: Any, partnership: Partnership, data: dict[str, Any]) -> Partnership:
+    _save(actor, partnership, data)
+    return partnership
+
+
+# --- progress reports -----------------------------------------------------------------------------
+
+@transaction.atomic
+def save_report(actor: Any, report: ProgressReport, data: dict[str, Any],
+                attachments: list[tuple[str, Any]] | None = None) -> ProgressReport:
+    """Create or edit a report while it is a draft or returned; attachments are (title, file) pairs."""
+    if report.pk is not None:
+        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if not locked.is_editable:
+            raise ReviewError("not_editable", _("This report has been submitted and can no longer be changed."))
+    else:
+        report.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    _save(actor, report, data)
+    for title, file in attachments or []:
+        att = ReportAttachment(report=report, title=title or file.name, file=file)
+        att.full_clean()
+        att.save()
+        activity.record(actor, "add_attachment", report, {"attachments": [None, att.title]})
+    return report
+
+
+@transaction.atomic
+def submit_report(actor: Any, report: ProgressReport) -> ProgressReport:
+    """The officer sends the report to the National Representative for review."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ReviewError("not_editable", _("Only a draft or a returned report can be submitted."))
+    before = report.state
+    report.state = ProgressReport.State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["state", "submitted_at", "updated_at"])
+    activity.record(actor, "submit", report, {"state": [before, report.state]})
+    return report
+
+
+@transaction.atomic
+def review_report(actor: Any, report: ProgressReport, *, approve: bool, comment: str = "") -> ProgressReport:
+    """Approve (the report becomes public and the project takes its status) or return with a comment."""
+    report = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ReviewError("not_submitted", _("Only a submitted report can be reviewed."))
+    if not approve and not comment.strip():
+        raise ReviewError("comment_required", _("Say what should change when returning a report."))
+    before = report.state
+    report.state = ProgressReport.State.APPROVED if approve else ProgressReport.State.RETURNED
+    report.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    report.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    activity.record(actor, "approve" if approve else "return", report,
+                    {"state": [before, report.state], "review_comment": ["", report.review_comment]})
+    if approve:
+        project = report.project
+        latest = project.reports.filter(state=ProgressReport.State.APPROVED).order_by("-period_end", "-id").first()
+        if latest and latest.pk == report.pk and project.status != report.status:
+            old = project.status
+            project.status = report.status
+            project.save(update_fields=["status", "updated_at"])
+            activity.record(actor, "update", project, {"status": [old, project.status]})
+    return report
