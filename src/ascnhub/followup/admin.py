@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from ascnhub.common.admin import ActivityLoggedAdmin
+
+from .models import ActionItem, Commitment, OutcomeDocument, Recommendation, ReminderSent, StatusUpdate
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = ["number", "title", "text", "carried_from"]
+    raw_id_fields = ["carried_from"]
+
+
+@admin.register(OutcomeDocument)
+class OutcomeDocumentAdmin(ActivityLoggedAdmin):
+    list_display = ["title", "meeting", "adopted_on", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "meeting__title"]
+    inlines = [RecommendationInline]
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["party_kind", "member_state", "city", "organisation", "description", "due_date", "status", "progress"]
+    autocomplete_fields = ["city", "organisation"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ActivityLoggedAdmin):
+    list_display = ["__str__", "document"]
+    list_filter = ["document"]
+    search_fields = ["title", "text"]
+    raw_id_fields = ["carried_from"]
+    inlines = [CommitmentInline]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ActivityLoggedAdmin):
+    list_display = ["party", "recommendation", "due_date", "status", "progress"]
+    list_filter = ["status", "party_kind", "recommendation__document"]
+    search_fields = ["description"]
+    autocomplete_fields = ["city", "organisation"]
+    inlines = [ActionItemInline]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ActivityLoggedAdmin):
+    list_display = ["commitment", "status", "progress", "author_name", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["commitment", "author"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "kind", "item_type", "item_id", "due_date", "recipient", "language"]
+    list_filter = ["kind", "item_type", "language"]
+    readonly_fields = [f.name for f in ReminderSent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascnhub.registry.models import City, MemberState, Organisation
+
+from .models import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_BYTES, Commitment, Status
+
+
+class StatusUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    progress = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("what happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence_url = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https",
+                                  help_text=_("A public web page, report or news item."))
+    evidence_file = forms.FileField(
+        label=_("evidence file"), required=False,
+        help_text=_("At most %(mb)s MB: %(types)s.") % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024,
+                                                      "types": ", ".join(EVIDENCE_EXTENSIONS)})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.COMPLETED and not (data.get("evidence_url") or data.get("evidence_file")):
+            raise forms.ValidationError(_("A completed commitment needs evidence: a link or a file."),
+                                        code="evidence_required")
+        return data
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("action"), max_length=250)
+    owner = forms.CharField(label=_("who does it"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("by when"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CommitmentForm(forms.Form):
+    """A new commitment; the parties offered are those the user may speak for."""
+
+    party = forms.ChoiceField(label=_("who commits"))
+    description = forms.CharField(label=_("what"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label=_("by when"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, states=(), cities=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if states:
+            choices.append((_("member states"), [(f"member_state:{s.pk}", s.name) for s in states]))
+        if cities:
+            choices.append((_("cities"), [(f"city:{c.pk}", f"{c.name} ({c.country.name})") for c in cities]))
+        if organisations:
+            choices.append((_("partner organisations"), [(f"organisation:{o.pk}", o.name) for o in organisations]))
+        self.fields["party"].choices = [("", "—")] + choices
+        self._allowed = {v for _g, opts in choices for v, _l in opts}
+
+    def clean_party(self):
+        value = self.cleaned_data["party"]
+        if value not in self._allowed:
+            raise forms.ValidationError(_("You cannot make a commitment for this party."))
+        kind, pk = value.split(":")
+        model = {"member_state": MemberState, "city": City, "organisation": Organisation}[kind]
+        return {"party_kind": kind, kind: model.objects.get(pk=pk)}
+
+

@@ -1,0 +1,288 @@
+"""What came of a meeting: its outcome document, the recommendations in it, the commitments made
+under each (by a member state, a city or a partner organisation), their action items, and the
+status updates with evidence that show progress; plus the log of reminders sent.
+
+Thin models: fields, constraints, small properties. Every change goes through `services.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
+
+
+def validate_evidence_size(file) -> None:
+    if file and file.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("The file is %(size)s MB; at most %(max)s MB is allowed."),
+                              params={"size": round(file.size / 1024 / 1024, 1),
+                                      "max": MAX_EVIDENCE_BYTES // 1024 // 1024}, code="file_size")
+
+
+evidence_validators = [FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size]
+
+
+class Status(models.TextChoices):
+    """Where a commitment stands (and, summed up, a recommendation)."""
+
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    DELAYED = "delayed", _("delayed")
+    DROPPED = "dropped", _("dropped")
+
+
+CLOSED_STATUSES = {Status.COMPLETED, Status.DROPPED}
+
+
+class OutcomeDocument(models.Model):
+    """The outcome document (chair's statement, joint statement) adopted at a meeting."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.OneToOneField("events.Meeting", on_delete=models.PROTECT, related_name="outcome_document",
+                                   verbose_name=_("meeting"))
+    title = models.CharField(_("title"), max_length=250)
+    adopted_on = models.DateField(_("adopted on"))
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.URLField(_("source"), blank=True)
+    published = models.BooleanField(_("published"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-adopted_on"]
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:document", args=[self.meeting.slug])
+
+    @property
+    def year(self) -> int:
+        return self.adopted_on.year
+
+
+class Recommendation(models.Model):
+    """One recommendation of an outcome document; it may carry over an earlier meeting's."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(OutcomeDocument, on_delete=models.CASCADE, related_name="recommendations",
+                                 verbose_name=_("outcome document"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("short title"), max_length=200)
+    text = models.TextField(_("text"))
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="carried_into", verbose_name=_("carries over"),
+                                     help_text=_("The same recommendation in an earlier meeting's outcome document."))
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="recommendation_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:recommendation", args=[self.public_id])
+
+    def clean(self):
+        if self.carried_from_id and self.document_id:
+            earlier = self.carried_from
+            if earlier.document_id == self.document_id:
+                raise ValidationError({"carried_from": _("A recommendation carries over one from an earlier "
+                                                         "meeting, not from the same document.")})
+            if earlier.document.adopted_on >= self.document.adopted_on:
+                raise ValidationError({"carried_from": _("The recommendation carried over must come from an "
+                                                         "earlier meeting.")})
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self) -> "CommitmentQuerySet":
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def overdue(self, on: datetime.date | None = None) -> "CommitmentQuerySet":
+        return self.open().filter(due_date__lt=on or timezone.localdate())
+
+    def for_country(self, state_id: int) -> "CommitmentQuerySet":
+        """Commitments of a member state or of one of its cities."""
+        return self.filter(Q(member_state_id=state_id) | Q(city__country_id=state_id))
+
+
+class Commitment(models.Model):
+    """Who (a member state, a city or a partner organisation) will do what, by when."""
+
+    class PartyKind(models.TextChoices):
+        MEMBER_STATE = "member_state", _("member state")
+        CITY = "city", _("city")
+        ORGANISATION = "organisation", _("partner organisation")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="commitments",
+                                       verbose_name=_("recommendation"))
+    party_kind = models.CharField(_("who"), max_length=20, choices=PartyKind.choices)
+    member_state = models.ForeignKey("registry.MemberState", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="commitments", verbose_name=_("member state"))
+    city = models.ForeignKey("registry.City", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="commitments", verbose_name=_("city"))
+    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="commitments", verbose_name=_("organisation"))
+    description = models.TextField(_("what"))
+    due_date = models.DateField(_("by when"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0,
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(name="commitment_one_party", condition=(
+                Q(party_kind="member_state", member_state__isnull=False, city__isnull=True, organisation__isnull=True)
+                | Q(party_kind="city", city__isnull=False, member_state__isnull=True, organisation__isnull=True)
+                | Q(party_kind="organisation", organisation__isnull=False, member_state__isnull=True,
+                    city__isnull=True))),
+            models.CheckConstraint(name="commitment_progress_percent", condition=Q(progress__lte=100)),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:commitment", args=[self.public_id])
+
+    def clean(self):
+        wanted = {"member_state": self.member_state_id, "city": self.city_id, "organisation": self.organisation_id}
+        if not wanted.get(self.party_kind):
+            field = self.party_kind if self.party_kind in wanted else "party_kind"
+            raise ValidationError({field: _("Choose who makes this commitment.")})
+        extra = [k for k, v in wanted.items() if v and k != self.party_kind]
+        if extra:
+            raise ValidationError({extra[0]: _("A commitment has exactly one party.")})
+
+    @property
+    def party(self):
+        return self.member_state or self.city or self.organisation
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.is_open and self.due_date < (on or timezone.localdate())
+
+    @property
+    def country_id(self) -> int | None:
+        """The member state this commitment counts for (none for a partner organisation)."""
+        if self.member_state_id:
+            return self.member_state_id
+        if self.city_id:
+            return self.city.country_id
+        return None
+
+
+class ActionItem(models.Model):
+    """A concrete step towards a commitment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="actions",
+                                   verbose_name=_("commitment"))
+    title = models.CharField(_("action"), max_length=250)
+    owner = models.CharField(_("who does it"), max_length=200, blank=True)
+    due_date = models.DateField(_("by when"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return not self.is_done and self.due_date < (on or timezone.localdate())
+
+
+class StatusUpdate(models.Model):
+    """A dated report on a commitment: its new status and progress, what happened, and evidence."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates",
+                                   verbose_name=_("commitment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("reported by"))
+    author_name = models.CharField(_("reported by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    previous_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"),
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    note = models.TextField(_("what happened"))
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="followup/evidence/%Y/", blank=True,
+                                     validators=evidence_validators)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.get_status_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def evidence_filename(self) -> str:
+        return self.evidence_file.name.rsplit("/", 1)[-1] if self.evidence_file else ""
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail: at most one per item, due date, kind and recipient, ever."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    item_type = models.CharField(max_length=20)  # "commitment" or "action"
+    item_id = models.PositiveBigIntegerField()
+    due_date = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    recipient = models.EmailField()
+    language = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["item_type", "item_id", "due_date", "kind", "recipient"],
+                                               name="reminder_once_per_due_date")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_type}#{self.item_id} {self.due_date} → {self.recipient}"

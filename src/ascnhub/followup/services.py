@@ -1,0 +1,280 @@
+"""Every change to outcomes goes through here: validate, lock, write, log — in one transaction.
+Also the status roll-up shown by the tracker, and the reminders.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ascnhub.common import activity
+from ascnhub.registry.models import Person, Role
+
+from .models import CLOSED_STATUSES, ActionItem, Commitment, Recommendation, ReminderSent, Status, StatusUpdate
+
+log = logging.getLogger(__name__)
+
+
+class FollowupError(Exception):
+    """A refused change; `code` says why in a stable, machine-readable word."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+# --- status roll-up ------------------------------------------------------------------------------
+
+class Rollup:
+    """What the tracker shows for a set of commitments: a status and the counts behind it."""
+
+    NO_COMMITMENTS = "none"
+    OVERDUE = "overdue"
+    LABELS = {
+        "none": gettext_lazy("no commitments yet"),
+        "overdue": gettext_lazy("overdue"),
+        **{s.value: s.label for s in Status},
+    }
+
+    def __init__(self, commitments: Iterable[Commitment], today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        items = list(commitments)
+        self.total = len(items)
+        self.counts = Counter(c.status for c in items)
+        self.overdue = sum(1 for c in items if c.is_overdue(today))
+        self.completed = self.counts[Status.COMPLETED]
+        self.progress = round(sum(c.progress for c in items) / self.total) if self.total else 0
+        self.status = self._status()
+
+    def _status(self) -> str:
+        if not self.total:
+            return self.NO_COMMITMENTS
+        if self.overdue:
+            return self.OVERDUE
+        live = self.total - self.counts[Status.DROPPED]
+        if live and self.completed == live:
+            return Status.COMPLETED
+        if self.counts[Status.DELAYED]:
+            return Status.DELAYED
+        if self.counts[Status.IN_PROGRESS] or self.completed:
+            return Status.IN_PROGRESS
+        if not live:
+            return Status.DROPPED
+        return Status.PLANNED
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS[self.status])
+
+
+def recommendation_chain(rec: Recommendation) -> list[Recommendation]:
+    """The recommendation across years: earliest first, following carry-overs both ways."""
+    earlier: list[Recommendation] = []
+    seen = {rec.pk}
+    cur = rec
+    while cur.carried_from_id and cur.carried_from_id not in seen:
+        cur = Recommendation.objects.select_related("document__meeting").get(pk=cur.carried_from_id)
+        seen.add(cur.pk)
+        earlier.append(cur)
+    later: list[Recommendation] = []
+    cur = rec
+    while True:
+        nxt = (Recommendation.objects.select_related("document__meeting").filter(carried_from=cur)
+               .exclude(pk__in=seen).order_by("document__adopted_on").first())
+        if nxt is None:
+            break
+        seen.add(nxt.pk)
+        later.append(nxt)
+        cur = nxt
+    return [*reversed(earlier), rec, *later]
+
+
+# --- changes -------------------------------------------------------------------------------------
+
+COMMITMENT_FIELDS = ["party_kind", "member_state", "city", "organisation", "description", "due_date", "status",
+                     "progress"]
+
+
+@transaction.atomic
+def create_commitment(actor: Any, recommendation: Recommendation, *, party_kind: str, description: str,
+                      due_date: datetime.date, member_state=None, city=None, organisation=None,
+                      is_demo: bool = False) -> Commitment:
+    """Record who commits to what, by when, under a recommendation."""
+    commitment = Commitment(recommendation=recommendation, party_kind=party_kind, member_state=member_state,
+                            city=city, organisation=organisation, description=description.strip(),
+                            due_date=due_date, is_demo=is_demo)
+    commitment.full_clean()
+    commitment.save()
+    activity.record(actor, "create", commitment, activity.diff({}, activity.snapshot(commitment, COMMITMENT_FIELDS)))
+    return commitment
+
+
+@transaction.atomic
+def post_status_update(actor: Any, commitment: Commitment, *, status: str, progress: int, note: str,
+                       evidence_url: str = "", evidence_file=None, at: datetime.datetime | None = None) -> StatusUpdate:
+    """Report on a commitment: its new status and progress, what happened, with evidence.
+
+    The commitment row is locked so two reports at once are recorded one after the other, each
+    with the status it changed. A commitment reported as completed is at 100 %.
+    """
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what happened.")})
+    if status not in Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if status == Status.COMPLETED:
+        progress = 100
+    before = activity.snapshot(locked, ["status", "progress"])
+    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
+    update = StatusUpdate(commitment=locked, author=actor if getattr(actor, "is_authenticated", False) else None,
+                          author_name=(person.name if person else getattr(actor, "email", "")) or "",
+                          status=status, previous_status=locked.status, progress=progress, note=note,
+                          evidence_url=evidence_url or "", created_at=at or timezone.now())
+    if evidence_file:
+        update.evidence_file = evidence_file
+    update.full_clean()
+    update.save()
+    locked.status, locked.progress = status, progress
+    locked.save(update_fields=["status", "progress", "updated_at"])
+    changes = activity.diff(before, activity.snapshot(locked, ["status", "progress"]))
+    changes["note"] = [None, note[:200]]
+    activity.record(actor, "status_update", locked, changes)
+    commitment.status, commitment.progress = status, progress
+    return update
+
+
+@transaction.atomic
+def add_action_item(actor: Any, commitment: Commitment, *, title: str, due_date: datetime.date,
+                    owner: str = "") -> ActionItem:
+    item = ActionItem(commitment=commitment, title=title.strip(), due_date=due_date, owner=owner.strip())
+    item.full_clean()
+    item.save()
+    activity.record(actor, "add_action", commitment, {"action": [None, f"{item.title} ({due_date.isoformat()})"]})
+    return item
+
+
+@transaction.atomic
+def set_action_done(actor: Any, item: ActionItem, done: bool, on: datetime.date | None = None) -> ActionItem:
+    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+    before = locked.done_on
+    locked.done_on = (on or timezone.localdate()) if done else None
+    if before == locked.done_on or (before and done):
+        return locked
+    locked.save(update_fields=["done_on"])
+    activity.record(actor, "action_done" if done else "action_reopened", locked.commitment,
+                    {locked.title[:80]: [before and before.isoformat(), locked.done_on and locked.done_on.isoformat()]})
+    return locked
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+REMINDER_DAYS = int(getattr(settings, "ASCNHUB_FOLLOWUP_REMINDER_DAYS", 14))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str
+
+
+def responsible_people(commitment: Commitment, today: datetime.date | None = None) -> list[Recipient]:
+    """Who answers for a commitment: the country's NR, the city's officer, or the partner's staff."""
+    roles = Role.objects.current(today).filter(person__isnull=False).select_related("person")
+    if commitment.member_state_id:
+        people = [r.person for r in roles.filter(kind=Role.Kind.NATIONAL_REPRESENTATIVE,
+                                                 member_state_id=commitment.member_state_id)]
+    elif commitment.city_id:
+        people = [r.person for r in roles.filter(kind=Role.Kind.CSCO, city_id=commitment.city_id)]
+    else:
+        people = list(Person.objects.filter(organisation_id=commitment.organisation_id, user__isnull=False))
+    seen, out = set(), []
+    for p in people:
+        if p.email and p.email not in seen:
+            seen.add(p.email)
+            out.append(Recipient(p.email, p.name, p.preferred_language or settings.LANGUAGE_CODE))
+    return out
+
+
+def _reminder_email(recipient: Recipient, kind: str, commitment: Commitment, action: ActionItem | None,
+                    today: datetime.date) -> EmailMessage:
+    due = action.due_date if action else commitment.due_date
+    with translation.override(recipient.language):
+        if kind == ReminderSent.Kind.OVERDUE:
+            subject = _("Overdue: %(what)s") % {"what": (action.title if action else commitment.description)[:70]}
+        else:
+            subject = _("Due on %(date)s: %(what)s") % {
+                "date": due.isoformat(), "what": (action.title if action else commitment.description)[:70]}
+        body = render_to_string("followup/email/reminder.txt", {
+            "recipient": recipient, "kind": kind, "commitment": commitment, "action": action, "due": due,
+            "days": (due - today).days, "overdue_days": (today - due).days,
+            "url": settings.SITE_URL + commitment.get_absolute_url(),
+            "rec": commitment.recommendation, "meeting": commitment.recommendation.document.meeting,
+        })
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
+
+
+def _send_once(item_type: str, item_id: int, due: datetime.date, kind: str, recipient: Recipient,
+               message: EmailMessage) -> bool:
+    """Record then send, in one transaction: a reminder already recorded is never sent again, and a
+    failed send leaves no record, so the next run tries again."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(item_type=item_type, item_id=item_id, due_date=due, kind=kind,
+                                        recipient=recipient.email, language=recipient.language)
+            message.send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(today: datetime.date | None = None, days_before: int | None = None) -> dict[str, int]:
+    """E-mail those responsible for open commitments and action items due within `days_before` days
+    (one reminder per due date) and once more when they become overdue. Safe to run as often as
+    you like, from several machines at once. Returns counts."""
+    today = today or timezone.localdate()
+    days_before = REMINDER_DAYS if days_before is None else days_before
+    horizon = today + datetime.timedelta(days=days_before)
+    sent = skipped = failed = 0
+    commitments = (Commitment.objects.open().filter(due_date__lte=horizon)
+                   .filter(recommendation__document__published=True)
+                   .select_related("member_state", "city", "organisation", "recommendation__document__meeting"))
+    actions = (ActionItem.objects.filter(done_on__isnull=True, due_date__lte=horizon)
+               .exclude(commitment__status__in=CLOSED_STATUSES)
+               .select_related("commitment__member_state", "commitment__city", "commitment__organisation",
+                               "commitment__recommendation__document__meeting"))
+    work: list[tuple[str, int, Commitment, ActionItem | None, datetime.date]] = (
+        [("commitment", c.pk, c, None, c.due_date) for c in commitments]
+        + [("action", a.pk, a.commitment, a, a.due_date) for a in actions])
+    for item_type, item_id, commitment, action, due in work:
+        kind = ReminderSent.Kind.OVERDUE if due < today else ReminderSent.Kind.DUE_SOON
+        done = set(ReminderSent.objects.filter(item_type=item_type, item_id=item_id, due_date=due, kind=kind)
+                   .values_list("recipient", flat=True))
+        for recipient in responsible_people(commitment, today):
+            if recipient.email in done:
+                skipped += 1
+                continue
+            try:
+                if _send_once(item_type, item_id, due, kind,
+                              recipient, _reminder_email(recipient, kind, commitment, action, today)):
+                    sent += 1
+                else:
+                    skipped += 1
+            except Exception:  # one bad address must not stop the others; the next run retries it
+                log.exception("reminder to %s for %s %s failed", recipient.email, item_type, item_id)
+                failed += 1
+    return {"sent": sent, "skipped": skipped, "failed": failed}

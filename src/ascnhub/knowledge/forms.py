@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascnhub.registry.models import City, Organisation
+
+from .models import ATTACHMENT_EXTENSIONS, Case, Chapter
+
+
+class CaseForm(forms.ModelForm):
+    city = forms.ModelChoiceField(City.objects.select_related("country"), required=False, label=_("ASCN city"))
+    partners = forms.ModelMultipleChoiceField(Organisation.objects.all(), required=False, label=_("partners"),
+                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    class Meta:
+        model = Case
+        fields = ["title", "city", "place", "country", "focus_area", "language", "year", "problem", "solution",
+                  "results", "partners", "partners_text", "source_url", "published"]
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in ["problem", "solution", "results"]}
+
+    def __init__(self, *args, allowed_cities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_cities is not None:
+            self.fields["city"].queryset = allowed_cities
+            self.fields["city"].required = True
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    file = forms.FileField(label=_("file"),
+                           help_text=_("At most 10 MB: %(types)s.") % {"types": ", ".join(ATTACHMENT_EXTENSIONS)})
+
+
+class ChapterEditForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=250)
+    body = forms.CharField(label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 24}),
+                           help_text=_("Markdown: # headings, *emphasis*, lists, links."))
+    summary = forms.CharField(label=_("what you changed"), max_length=250, required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("note to the editors"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChapterCreateForm(forms.ModelForm):
+    class Meta:
+        model = Chapter
+        fields = ["title", "slug", "part", "position"]

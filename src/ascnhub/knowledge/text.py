@@ -1,0 +1,72 @@
+"""Markdown to safe HTML, and word-level differences between two texts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import markdown as _markdown
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
+                "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown (headings shifted below the page's h1) as HTML that can hold no script or style."""
+    html = _markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    # A chapter's "# Heading" sits under the chapter title: make h1 -> h2 … so the outline stays sound.
+    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}>", html)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "added", "removed", "changed", "gap"
+    html: SafeString
+
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def _inline(old: str, new: str) -> tuple[str, str]:
+    """Mark the changed words of a changed line: <del> in the old, <ins> in the new."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    old_out, new_out = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        left, right = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if op == "equal":
+            old_out.append(left)
+            new_out.append(right)
+        else:
+            if left:
+                old_out.append(f"<del>{left}</del>")
+            if right:
+                new_out.append(f"<ins>{right}</ins>")
+    return "".join(old_out), "".join(new_out)
+
+
+def diff_lines(old: str, new: str, context: int = 2) -> list[DiffLine]:
+    """Line-by-line differences with changed words marked; unchanged stretches folded to `context` lines."""
+    a, b = (old or "").splitlines(), (new or "").splitlines()
+    out: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+        if out:
+            out.append(DiffLine("gap", mark_safe("…")))
+        for op, i1, i2, j1, j2 in group:
+            if op == "equal":
+                out += [DiffLine("same", escape(line)) for line in a[i1:i2]]
+            elif op == "replace" and (i2 - i1) == (j2 - j1):
+                for old_line, new_line in zip(a[i1:i2], b[j1:j2]):
+                    o, n = _inline(old_line, new_line)
+                    out.append(DiffLine("removed", mark_safe(o)))  # noqa: S308 - escaped in _inline
+                    out.append(DiffLine("added", mark_safe(n)))  # noqa: S308
+            else:
+                out += [DiffLine("removed", escape(line)) for line in a[i1:i2]]
+                out += [DiffLine("added", escape(line)) for line in b[j1:j2]]
+    return out

@@ -1,0 +1,332 @@
+"""Best-practice cases and the planning guidebook (thin: parse, authorise, call a service, render)."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ascnhub.common.http import require_perm
+from ascnhub.common.permissions import is_secretariat
+from ascnhub.projects.codes import CONTENT_LANGUAGES, FocusArea
+from ascnhub.registry.models import City
+from ascnhub.registry.rules import officer_city_ids, represented_country_ids
+
+from . import exporters, services
+from .forms import AttachmentForm, CaseForm, ChapterEditForm, CommentForm, ReviewForm
+from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision
+from .text import diff_lines, render_markdown
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.public().select_related("city__country")
+    focus = request.GET.get("focus", "")
+    country = request.GET.get("country", "").upper()
+    language = request.GET.get("language", "")
+    q = request.GET.get("q", "").strip()
+    if focus:
+        cases = cases.filter(focus_area=focus)
+    if country:
+        cases = cases.filter(country=country)
+    if language:
+        cases = cases.filter(language=language)
+    if q:
+        cases = cases.filter(Q(title__icontains=q) | Q(problem__icontains=q) | Q(solution__icontains=q)
+                             | Q(place__icontains=q) | Q(city__name__icontains=q))
+    page = Paginator(cases.order_by("title", "id"), 24).get_page(request.GET.get("page"))
+    present = Case.objects.public().order_by().values_list("country", "language").distinct()
+    from ascnhub.registry.countries import country_name
+    countries = sorted({(c, country_name(c)) for c, _l in present}, key=lambda x: x[1])
+    used_languages = {lang for _c, lang in present}
+    return render(request, "knowledge/case_list.html", {
+        "page": page, "focus": focus, "country": country, "language": language, "q": q,
+        "focus_areas": FocusArea.choices, "countries": countries,
+        "content_languages": [(c, n) for c, n in CONTENT_LANGUAGES if c in used_languages],
+        "can_add": request.user.has_perm("knowledge.add_case"),
+        "chapters": Chapter.objects.filter(published_revision__isnull=False).order_by("position")[:8],
+    })
+
+
+def _allowed_cities(user):
+    """The cities a contributor may publish cases for (all, for the secretariat)."""
+    if is_secretariat(user):
+        return None
+    return City.objects.filter(Q(pk__in=officer_city_ids(user)) | Q(country_id__in=represented_country_ids(user)))
+
+
+def case_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "knowledge.add_case")
+    form = CaseForm(request.POST or None, allowed_cities=_allowed_cities(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners")
+        try:
+            case = services.create_case(request.user, data, partners=partners)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The case is published."))
+            return redirect(case)
+    return render(request, "knowledge/case_form.html", {"form": form, "case": None},
+                  status=400 if form.errors else 200)
+
+
+def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("city__country"), slug=slug)
+    can_edit = request.user.has_perm("knowledge.change_case", case)
+    if not case.published and not can_edit:
+        raise Http404
+    similar = []
+    try:
+        similar = services.similar_cases(case)
+    except Exception:  # the page still works if the model cannot be loaded; the log says why
+        import logging
+        logging.getLogger(__name__).exception("similar cases failed for %s", case.slug)
+    return render(request, "knowledge/case_detail.html", {
+        "case": case, "can_edit": can_edit, "similar": similar,
+        "problem_html": render_markdown(case.problem), "solution_html": render_markdown(case.solution),
+        "results_html": render_markdown(case.results),
+        "partners": case.partners.all(), "attachments": case.attachments.all(),
+        "projects": case.projects.filter(published=True).select_related("city"),
+        "partnerships": case.partnerships.public().select_related("city", "organisation"),
+        "attachment_form": AttachmentForm() if can_edit else None,
+    })
+
+
+def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case, slug=slug)
+    require_perm(request, "knowledge.change_case", case)
+    form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk),
+                    allowed_cities=_allowed_cities(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners")
+        services.update_case(request.user, case, data, partners=partners)
+        messages.success(request, _("Saved."))
+        return redirect(case)
+    return render(request, "knowledge/case_form.html", {"form": form, "case": case},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def case_attach(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case, slug=slug)
+    require_perm(request, "knowledge.change_case", case)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_case_attachment(request.user, case, form.cleaned_data["title"], form.cleaned_data["file"])
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+            return redirect(case)
+        messages.success(request, _("Attachment added."))
+    else:
+        for field, errors in form.errors.items():
+            for e in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {e}")
+    return redirect(case)
+
+
+def attachment_download(request: HttpRequest, public_id) -> FileResponse:
+    att = get_object_or_404(CaseAttachment.objects.select_related("case"), public_id=public_id)
+    if not att.case.published and not request.user.has_perm("knowledge.change_case", att.case):
+        raise Http404
+    name = att.file.name.rsplit("/", 1)[-1]
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=name,
+                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+
+
+# --- the guidebook -------------------------------------------------------------------------------
+
+
+def guidebook(request: HttpRequest) -> HttpResponse:
+    contributor = request.user.has_perm("knowledge.view_guidebook_drafts")
+    chapters = Chapter.objects.select_related("published_revision", "updated_by__person").order_by("position", "id")
+    if not contributor:
+        chapters = chapters.filter(published_revision__isnull=False)
+    parts = []
+    for value, label in Chapter.Part.choices:
+        items = [c for c in chapters if c.part == value]
+        if items:
+            parts.append({"value": value, "label": label, "chapters": items})
+    return render(request, "knowledge/guidebook.html", {"parts": parts, "contributor": contributor})
+
+
+def _chapter_for(request: HttpRequest, slug: str) -> tuple[Chapter, bool]:
+    chapter = get_object_or_404(Chapter.objects.select_related("published_revision", "updated_by"), slug=slug)
+    contributor = request.user.has_perm("knowledge.view_guidebook_drafts")
+    if not contributor and chapter.published_revision is None:
+        raise Http404
+    return chapter, contributor
+
+
+def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter, contributor = _chapter_for(request, slug)
+    show_draft = contributor and request.GET.get("version") != "published"
+    if show_draft or chapter.published_revision is None:
+        title, body, number = chapter.title, chapter.body, chapter.revision_number
+    else:
+        rev = chapter.published_revision
+        title, body, number = rev.title, rev.body, rev.number
+    comments = (chapter.comments.select_related("author__person") if contributor else ChapterComment.objects.none())
+    user = request.user
+    return render(request, "knowledge/chapter_detail.html", {
+        "chapter": chapter, "title": title, "body_html": render_markdown(body), "number": number,
+        "contributor": contributor, "show_draft": show_draft,
+        "unpublished_changes": chapter.published_revision_id is not None
+        and chapter.published_revision.number != chapter.revision_number,
+        "comments": comments, "comment_form": CommentForm(), "review_form": ReviewForm(),
+        "can_edit": user.has_perm("knowledge.change_chapter", chapter),
+        "can_comment": user.has_perm("knowledge.comment_chapter", chapter),
+        "can_submit": user.has_perm("knowledge.submit_chapter", chapter),
+        "can_approve": user.has_perm("knowledge.approve_chapter", chapter),
+        "can_request_changes": user.has_perm("knowledge.request_changes", chapter),
+    })
+
+
+def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    require_perm(request, "knowledge.change_chapter", chapter)
+    conflict = None
+    if request.method == "POST":
+        form = ChapterEditForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.save_chapter(request.user, chapter, title=d["title"], body=d["body"],
+                                      base_revision=d["base_revision"], summary=d["summary"])
+            except services.EditConflict as exc:
+                conflict = exc
+                # Keep the editor's text; the next save starts from the revision now current.
+                data = request.POST.copy()
+                data["base_revision"] = str(exc.current.number)
+                form = ChapterEditForm(data)
+                form.is_valid()
+            except services.KnowledgeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved as revision %(n)s.") % {"n": chapter.revision_number})
+                return redirect(chapter)
+    else:
+        form = ChapterEditForm(initial={"title": chapter.title, "body": chapter.body,
+                                        "base_revision": chapter.revision_number})
+    context = {"chapter": chapter, "form": form, "conflict": conflict}
+    if conflict is not None:
+        base_body = conflict.base.body if conflict.base else ""
+        context.update({
+            "their_diff": diff_lines(base_body, conflict.current.body),
+            "their_title_changed": conflict.base is None or conflict.base.title != conflict.current.title,
+            "your_diff": diff_lines(conflict.current.body,
+                                    request.POST.get("body", "").replace("\r\n", "\n").strip() + "\n"),
+        })
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(request, "knowledge/chapter_edit.html", context, status=status)
+
+
+def chapter_history(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    require_perm(request, "knowledge.view_guidebook_drafts", chapter)
+    revisions = chapter.revisions.select_related("author__person").order_by("-number")
+    return render(request, "knowledge/chapter_history.html", {"chapter": chapter, "revisions": revisions})
+
+
+def chapter_diff(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    require_perm(request, "knowledge.view_guidebook_drafts", chapter)
+    try:
+        to = int(request.GET.get("to") or chapter.revision_number)
+        frm = int(request.GET.get("from") or to - 1)
+    except ValueError:
+        raise Http404 from None
+    revs = {r.number: r for r in chapter.revisions.select_related("author__person").filter(number__in=[frm, to])}
+    if to not in revs:
+        raise Http404
+    old, new = revs.get(frm), revs[to]
+    return render(request, "knowledge/chapter_diff.html", {
+        "chapter": chapter, "old": old, "new": new,
+        "lines": diff_lines(old.body if old else "", new.body),
+        "title_change": (old.title if old else "", new.title) if not old or old.title != new.title else None,
+        "revisions": chapter.revisions.order_by("-number").values_list("number", flat=True),
+    })
+
+
+@require_POST
+def chapter_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    require_perm(request, "knowledge.comment_chapter", chapter)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(request.user, chapter, form.cleaned_data["body"])
+            messages.success(request, _("Comment added."))
+        except services.KnowledgeError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("The comment is empty or too long; nothing was saved."))
+    return redirect(chapter.get_absolute_url() + "#comments")
+
+
+@require_POST
+def chapter_review(request: HttpRequest, slug: str) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    action = request.POST.get("action", "")
+    perms = {"submit": "knowledge.submit_chapter", "approve": "knowledge.approve_chapter",
+             "changes": "knowledge.request_changes"}
+    if action not in perms:
+        raise PermissionDenied("unknown review action")
+    require_perm(request, perms[action], chapter)
+    note = request.POST.get("note", "")[:5000]
+    try:
+        if action == "submit":
+            services.submit_for_review(request.user, chapter, note)
+            messages.success(request, _("Sent for review by contributors from the member states."))
+        elif action == "approve":
+            services.approve(request.user, chapter, note)
+            messages.success(request, _("Published."))
+        else:
+            services.request_changes(request.user, chapter, note)
+            messages.success(request, _("Changes requested; the chapter is a draft again."))
+    except services.KnowledgeError as exc:
+        messages.error(request, str(exc))
+    return redirect(chapter)
+
+
+def _wants_drafts(request: HttpRequest) -> bool:
+    if request.GET.get("drafts") != "1":
+        return False
+    require_perm(request, "knowledge.view_guidebook_drafts")
+    return True
+
+
+def guidebook_export_html(request: HttpRequest) -> HttpResponse:
+    html = exporters.guidebook_html(include_drafts=_wants_drafts(request))
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="asean-smart-city-planning-guidebook.html"'
+    # A standalone file with its styles inside: allow those, and nothing else.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
+
+
+def guidebook_export_pdf(request: HttpRequest) -> HttpResponse:
+    pdf = exporters.guidebook_pdf(include_drafts=_wants_drafts(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="asean-smart-city-planning-guidebook.pdf"'
+    return response
+
+
+def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, slug=slug)
+    require_perm(request, "knowledge.view_guidebook_drafts", chapter)
+    rev = get_object_or_404(ChapterRevision.objects.select_related("author__person"), chapter=chapter, number=number)
+    return render(request, "knowledge/revision_detail.html",
+                  {"chapter": chapter, "rev": rev, "body_html": render_markdown(rev.body)})
