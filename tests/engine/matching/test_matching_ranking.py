@@ -152,3 +152,10 @@ def test_empty_inputs_give_empty_rankings(embedder):
     (r,) = rank_offers([FLOOD_NEED_VI], [], embedder=embedder)
     assert r.suggestions == ()
     assert rank_needs_for_offers([], NEEDS, embedder=embedder) == []
+
+
+def test_no_problem_label_is_guessed_from_too_few_texts(embedder):
+    (r,) = rank_offers([FLOOD_NEED_VI], [FLOOD_SENSOR_JA, FLOOD_INSURANCE_EN], embedder=embedder, top_k=2)
+    assert r.ids[0] == FLOOD_SENSOR_JA.id
+    assert not any(reason.startswith("same problem") for s in r.suggestions for reason in s.reasons)
+    assert "deployed in Viet Nam" in r.suggestions[0].reasons

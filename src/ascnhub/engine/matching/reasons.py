@@ -77,12 +77,15 @@ class ProblemLabeller:
         """Index of the closest label for each vector of each group (-1 where it is not clear-cut).
 
         Some labels are close to everything (E5 "hubs" such as "noise monitoring"); each label's mean
-        similarity over all the given texts is subtracted first, as for offers in `scoring`, when there
-        are enough texts for that mean to be meaningful.
+        similarity over all the given texts is subtracted first, as for offers in `scoring`. With
+        fewer than 8 texts that mean is meaningless, and every label is -1.
         """
         sims = [g @ self.label_vectors.T for g in groups]
         stacked = np.vstack(sims) if sims else np.zeros((0, len(self.labels)))
-        centre = stacked.mean(axis=0) if len(stacked) >= 8 else np.zeros(len(self.labels))
+        if len(stacked) < 8:
+            # Too few texts to tell a hub label from a real one: state no problem label at all.
+            return [np.full(len(s), -1) for s in sims]
+        centre = stacked.mean(axis=0)
         out = []
         for s in sims:
             s = s - centre[None, :]
