@@ -184,7 +184,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         "format": Format.HYBRID, "languages": "en,ja",
         "theme": "Smart JAMP progress; four recommendations including a joint ASEAN smart-city planning guidebook",
         # Kept open in the demo so registration, approval and check-in can be tried out.
-        "status": Meeting.Status.OPEN, "badge_valid_days": 36500,
+        "status": Meeting.Status.OPEN, "badge_valid_days": 3650,
     })
     brunei = Organisation.objects.filter(kind="ministry", country="BN").first()
     meeting.co_chairs.set([o for o in (mlit, brunei) if o])

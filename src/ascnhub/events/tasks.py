@@ -46,7 +46,8 @@ def build_registration_email(registration: Registration, event: str) -> EmailMes
             "link": settings.SITE_URL + registration.get_absolute_url(),
         })
         subject = f"{subjects.get(event, subjects['received'])}: {meeting.title}"
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email],
+                               headers={"Content-Language": registration.language})
         if registration.status in (Registration.Status.APPROVED, Registration.Status.PENDING):
             ics = exporters.personal_ics(registration, _public_sessions(registration),
                                          join_url_for(registration) if online_ok else None)

@@ -75,7 +75,8 @@ def public_key_b64() -> str:
 
 
 def sign(registration_id: uuid.UUID, meeting_id: int, expires: datetime.datetime) -> str:
-    payload = _PAYLOAD.pack(VERSION, registration_id.bytes, meeting_id, int(expires.timestamp()))
+    expiry = min(int(expires.timestamp()), 0xFFFFFFFF)  # 4 bytes reach the year 2106
+    payload = _PAYLOAD.pack(VERSION, registration_id.bytes, meeting_id, expiry)
     return f"{PREFIX}.{_b64(payload)}.{_b64(_private_key().sign(payload))}"
 
 

@@ -393,7 +393,7 @@ def export_participants(request: HttpRequest, slug: str, fmt: str) -> HttpRespon
 
 
 def badges_batch(request: HttpRequest, slug: str) -> HttpResponse:
-    """Badges for approved in-person participants (filtered like the list), 200 per PDF (?page=)."""
+    """Badges for approved in-person participants (filtered like the list), 100 per PDF (?page=)."""
     meeting = _meeting(request, slug)
     require_perm(request, "events.manage_meeting", meeting)
     regs = _participant_queryset(request, meeting).filter(status=Status.APPROVED, mode=Mode.IN_PERSON)
