@@ -1,0 +1,396 @@
+"""CP-SAT model of the slot problem (which meetings are held, and when), for a whole instance or
+for a neighbourhood of it with every other meeting fixed.
+
+Locations are not modelled: per slot, at most as many in-person meetings as open tables and as
+many online meetings as open video rooms are held, which is exactly what makes a location
+assignment exist (home tables are distinct and must be open; see ``locations.py``). This removes
+the table symmetry entirely.
+
+Breaks of a participant in a group = (number of busy runs) - (1 if busy at all), with a run-start
+boolean per slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from ortools.sat.python import cp_model
+
+from .model import Instance
+
+
+def weight_scale(instance: Instance) -> int:
+    """Integer factor that makes every meeting weight an integer (1 for integer weights)."""
+    scale = 1
+    for m in instance.meetings:
+        fr = Fraction(m.weight).limit_denominator(1000)
+        if fr.denominator > 1:
+            scale = max(scale, 1000)
+    return scale
+
+
+def int_weights(instance: Instance) -> list[int]:
+    """Meeting weights as integers (scaled by :func:`weight_scale`)."""
+    s = weight_scale(instance)
+    return [max(1, round(m.weight * s)) for m in instance.meetings]
+
+
+def min_break_bound(avail: list[bool], n: int) -> int:
+    """Fewest breaks possible when ``n`` meetings must fit in the available slots of one group."""
+    if n <= 1:
+        return 0
+    runs, cur = [], 0
+    for a in avail:
+        if a:
+            cur += 1
+        elif cur:
+            runs.append(cur)
+            cur = 0
+    if cur:
+        runs.append(cur)
+    runs.sort(reverse=True)
+    total, used = 0, 0
+    for r in runs:
+        total += r
+        used += 1
+        if total >= n:
+            return used - 1
+    return 0  # cannot fit at all: infeasibility is found elsewhere
+
+
+@dataclass
+class SlotModel:
+    """A built CP-SAT model and the handles needed to read a solution back."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    xk: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
+    xs: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
+    held: dict[int, cp_model.IntVar | int] = field(default_factory=dict)
+    weight_expr: cp_model.LinearExprT = 0
+    breaks_expr: cp_model.LinearExprT = 0
+    breaks_of: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    infeasible_reason: str | None = None
+    max_breaks: int = 0
+
+    def slots_of(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        """Meeting index -> slot index of the held free meetings in the solver's solution."""
+        return {k: s for (k, s), v in self.x.items() if solver.BooleanValue(v)}
+
+
+def build_slot_model(
+    instance: Instance,
+    free: Iterable[int],
+    fixed: Mapping[int, int] | None = None,
+    *,
+    with_breaks: bool = True,
+    implied: bool = True,
+    fairness: bool = True,
+    min_weight: int | None = None,
+    weights: list[int] | None = None,
+    span: bool = True,
+) -> SlotModel:
+    """Build the model for meetings ``free`` given ``fixed`` (meeting index -> slot index).
+
+    Meetings neither free nor fixed are not held. ``implied`` adds redundant constraints (fixed
+    meeting counts, break lower bounds, fixed busy slots). ``min_weight`` bounds the held weight
+    of the free meetings from below. Breaks are modelled for every participant of a free meeting.
+    """
+    fixed = dict(fixed or {})
+    free = sorted(set(free) - set(fixed))
+    inst = instance
+    w = weights or int_weights(inst)
+    n_slots = len(inst.slots)
+    model = cp_model.CpModel()
+    sm = SlotModel(model)
+    meetings = inst.meetings
+    allowed = inst.allowed_slots
+    si = inst.slot_index
+
+    # context from fixed meetings
+    fixed_busy: dict[str, set[int]] = {}
+    fixed_count: dict[str, int] = {}
+    used_tables = [0] * n_slots
+    used_rooms = [0] * n_slots
+    for k, s in fixed.items():
+        m = meetings[k]
+        for p in m.participants:
+            fixed_busy.setdefault(p, set()).add(s)
+            fixed_count[p] = fixed_count.get(p, 0) + 1
+        if inst.is_in_person(m):
+            used_tables[s] += 1
+        else:
+            used_rooms[s] += 1
+    cap_tables = [inst.tables_open[s] - used_tables[s] for s in range(n_slots)]
+    cap_rooms = [inst.rooms_open[s] - used_rooms[s] for s in range(n_slots)]
+    free_set = set(free)
+    id_to_k = {m.id: k for k, m in enumerate(meetings)}
+
+    # domains
+    for k in free:
+        m = meetings[k]
+        dom = set(allowed[k])
+        for p in m.participants:
+            dom -= fixed_busy.get(p, set())
+        inperson = inst.is_in_person(m)
+        dom = {s for s in dom if (cap_tables[s] if inperson else cap_rooms[s]) > 0}
+        for b in m.after:
+            kb = id_to_k[b]
+            if kb in fixed:
+                dom = {s for s in dom if s > fixed[kb]}
+        sm_dom = dom
+        for later in _later_of(inst).get(k, ()):
+            if later in fixed:
+                sm_dom = {s for s in sm_dom if s < fixed[later]}
+        if m.required and not sm_dom:
+            sm.infeasible_reason = (f"required meeting {m.id} has no slot where all its participants are free "
+                                    "and a location is open")
+            model.AddBoolOr([])  # unsatisfiable
+        lits = []
+        for s in sorted(sm_dom):
+            v = model.NewBoolVar(f"x{k}_{s}")
+            sm.x[(k, s)] = v
+            lits.append(v)
+            sm.xk.setdefault(k, []).append((s, v))
+        if m.required:
+            if lits:
+                model.AddExactlyOne(lits)
+            sm.held[k] = 1
+        elif lits:
+            h = model.NewBoolVar(f"h{k}")
+            model.Add(sum(lits) == h)
+            sm.held[k] = h
+        else:
+            sm.held[k] = 0
+
+    # participants
+    by_ps: dict[tuple[str, int], list[cp_model.IntVar]] = {}
+    touched: set[str] = set()
+    for (k, s), v in sm.x.items():
+        for p in meetings[k].participants:
+            by_ps.setdefault((p, s), []).append(v)
+    for k in free:
+        touched.update(meetings[k].participants)
+    for (p, s), lits in by_ps.items():
+        if len(lits) > 1:
+            model.AddAtMostOne(lits)
+    for p in sorted(touched):
+        part = inst.participant_by_id[p]
+        mine = [k for k in inst.meetings_of[p] if k in free_set]
+        if part.max_meetings is not None:
+            room = part.max_meetings - fixed_count.get(p, 0)
+            model.Add(sum(sm.held[k] for k in mine) <= room)
+
+    # capacity per slot
+    per_slot_t: dict[int, list[cp_model.IntVar]] = {}
+    per_slot_r: dict[int, list[cp_model.IntVar]] = {}
+    for (k, s), v in sm.x.items():
+        (per_slot_t if inst.is_in_person(meetings[k]) else per_slot_r).setdefault(s, []).append(v)
+    for s, lits in per_slot_t.items():
+        if len(lits) > cap_tables[s]:
+            model.Add(sum(lits) <= cap_tables[s])
+    for s, lits in per_slot_r.items():
+        if len(lits) > cap_rooms[s]:
+            model.Add(sum(lits) <= cap_rooms[s])
+
+    # precedences among free meetings
+    for k in free:
+        for b in meetings[k].after:
+            kb = id_to_k[b]
+            if kb not in free_set:
+                continue
+            pos_k = sum(s * v for s, v in sm.xk.get(k, []))
+            pos_b = sum(s * v for s, v in sm.xk.get(kb, []))
+            hk, hb = sm.held[k], sm.held[kb]
+            if isinstance(hk, int) and isinstance(hb, int):
+                if hk and hb:
+                    model.Add(pos_b + 1 <= pos_k)
+            else:
+                lits = [h for h in (hk, hb) if not isinstance(h, int)]
+                if all(h != 0 for h in (hk, hb)):
+                    model.Add(pos_b + 1 <= pos_k).OnlyEnforceIf(lits)
+
+    # weight
+    sm.weight_expr = sum(w[k] * sm.held[k] for k in free)
+    if min_weight is not None:
+        model.Add(sm.weight_expr >= min_weight)
+
+    if not with_breaks:
+        return sm
+
+    # breaks
+    total: list[cp_model.LinearExprT] = []
+    busy_at: dict[int, list[cp_model.IntVar]] = {}
+    for p in sorted(touched):
+        mine = [k for k in inst.meetings_of[p] if k in free_set]
+        all_required = all(meetings[k].required for k in mine)
+        pb: list[cp_model.LinearExprT] = []
+        for group in inst.groups:
+            busy: list[cp_model.IntVar | int] = []
+            for s in group:
+                if s in fixed_busy.get(p, ()):
+                    busy.append(1)
+                else:
+                    lits = by_ps.get((p, s), [])
+                    if not lits:
+                        busy.append(0)
+                    elif len(lits) == 1 and not implied:
+                        busy.append(lits[0])
+                    else:
+                        b = model.NewBoolVar(f"b{p}_{s}")
+                        model.Add(sum(lits) == b)
+                        busy.append(b)
+            for s_, b in zip(group, busy):
+                if not isinstance(b, int):
+                    busy_at.setdefault(s_, []).append(b)
+            if sum(1 for b in busy if not isinstance(b, int)) == 0:
+                continue  # fully fixed group: constant breaks, irrelevant
+            starts: list[cp_model.IntVar | int] = []
+            for i, b in enumerate(busy):
+                prev = busy[i - 1] if i else 0
+                if isinstance(b, int) and b == 0:
+                    continue
+                if isinstance(prev, int) and prev == 1:
+                    continue
+                if isinstance(prev, int) and prev == 0:
+                    starts.append(b)
+                    continue
+                st = model.NewBoolVar(f"st{p}_{group[i]}")
+                # st <=> b and not prev
+                if isinstance(b, int):
+                    model.Add(st == 1 - prev)
+                else:
+                    model.AddImplication(st, b)
+                    model.AddImplication(st, prev.Not())
+                    model.AddBoolOr([st, b.Not(), prev])
+                starts.append(st)
+            # active = busy somewhere in the group
+            const_busy = any(isinstance(b, int) and b == 1 for b in busy)
+            group_set = set(group)
+            must = any(meetings[k].required and set(allowed[k]) <= group_set and allowed[k] for k in mine)
+            if const_busy or must:
+                active: cp_model.IntVar | int = 1
+            else:
+                active = model.NewBoolVar(f"act{p}_{group[0]}")
+                var_busy = [b for b in busy if not isinstance(b, int)]
+                model.AddMaxEquality(active, var_busy)
+            n_var = sum(1 for b in busy if not isinstance(b, int))
+            expr = model.NewIntVar(0, max(0, (len(group) - 1) // 2), f"br{p}_{group[0]}")
+            model.Add(expr == sum(starts) - active)
+            pb.append(expr)
+            if implied and span:
+                known = len(mine) if (all_required and not fixed_busy.get(p) and len(inst.groups) == 1) else None
+                _add_span(model, busy, expr, f"{p}_{group[0]}", known)
+            if implied and all_required and not fixed_busy.get(p) and len(inst.groups) == 1:
+                # exact number of busy slots and a lower bound on breaks from availability
+                n = len(mine)
+                vb = [b for b in busy if not isinstance(b, int)]
+                model.Add(sum(vb) == n)
+                avail = [not (isinstance(b, int) and b == 0) for b in busy]
+                lb = min_break_bound(avail, n)
+                if lb > 0:
+                    model.Add(expr >= lb)
+        sm.breaks_of[p] = sum(pb) if pb else 0
+        total.append(sm.breaks_of[p])
+        sm.max_breaks += max(0, len(inst.slots) // 2)
+    sm.breaks_expr = sum(total)
+    if implied:
+        # implied: busy participants per slot = sum of meeting sizes (even, at most 2 x tables for pairs)
+        for s_, bl in busy_at.items():
+            if len(bl) < 2:
+                continue
+            terms = [(len(meetings[k].participants), v) for k, v in _x_at(sm, s_)]
+            if terms and all(c == 2 for c, _ in terms):
+                cap = cap_tables[s_] + cap_rooms[s_]
+                n_s = model.NewIntVar(0, min(cap, len(terms)), f"ns{s_}")
+                model.Add(sum(v for _, v in terms) == n_s)
+                model.Add(sum(bl) == 2 * n_s)
+
+    spread = inst.objective.max_break_spread
+    if fairness and spread is not None and sm.breaks_of:
+        others = [_fixed_breaks(inst, fixed_busy.get(p.id, set())) for p in inst.participants
+                  if p.id not in sm.breaks_of]
+        lo_max = min(others) if others else n_slots
+        hi_min = max(others) if others else 0
+        lo = model.NewIntVar(max(0, hi_min - spread), max(0, lo_max), "lo")
+        for p, e in sm.breaks_of.items():
+            model.Add(e >= lo)
+            model.Add(e <= lo + spread)
+    return sm
+
+
+def _x_at(sm: SlotModel, s: int) -> list[tuple[int, cp_model.IntVar]]:
+    if not sm.xs:
+        for (k, s_), v in sm.x.items():
+            sm.xs.setdefault(s_, []).append((k, v))
+    return sm.xs.get(s, [])
+
+
+def _add_span(model: cp_model.CpModel, busy: list[cp_model.IntVar | int], breaks: cp_model.IntVar,
+              tag: str, count: int | None = None) -> None:
+    """Implied span structure: idle slots between the first and last meeting exist iff breaks > 0.
+
+    ``f[i]``: a meeting at or before i; ``l[i]``: a meeting at or after i; inside = f and l. The idle
+    slots inside the span number at least ``breaks`` and at most (len - 1) x ``breaks``.
+    """
+    n = len(busy)
+    f = [model.NewBoolVar(f"f{tag}_{i}") for i in range(n)]
+    l = [model.NewBoolVar(f"l{tag}_{i}") for i in range(n)]
+    inside = [model.NewBoolVar(f"in{tag}_{i}") for i in range(n)]
+    for i in range(n):
+        b = busy[i]
+        fp = f[i - 1] if i else 0
+        ln = l[i + 1] if i + 1 < n else 0
+        model.Add(f[i] >= b)
+        model.Add(f[i] >= fp)
+        model.Add(f[i] <= fp + b)
+        model.Add(l[i] >= b)
+        model.Add(l[i] >= ln)
+        model.Add(l[i] <= ln + b)
+        model.Add(inside[i] <= f[i])
+        model.Add(inside[i] <= l[i])
+        model.Add(inside[i] >= f[i] + l[i] - 1)
+    idle = sum(inside) - sum(busy)
+    model.Add(idle >= breaks)
+    model.Add(idle <= max(1, n - 1) * breaks)
+    if count is not None and count > 0:
+        # order encoding of the first and last busy slot: bounds reasoning on the span
+        first = model.NewIntVar(0, n - 1, f"first{tag}")
+        last = model.NewIntVar(0, n - 1, f"last{tag}")
+        for i in range(n):
+            model.Add(first <= i).OnlyEnforceIf(f[i])
+            model.Add(first >= i + 1).OnlyEnforceIf(f[i].Not())
+            model.Add(last >= i).OnlyEnforceIf(l[i])
+            model.Add(last <= i - 1).OnlyEnforceIf(l[i].Not())
+        model.Add(last - first + 1 == count + idle)
+
+
+def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
+    n = 0
+    for group in inst.groups:
+        used = [s in busy for s in group]
+        idx = [i for i, u in enumerate(used) if u]
+        if len(idx) >= 2:
+            n += sum(1 for i in range(idx[0] + 1, idx[-1] + 1) if used[i] and not used[i - 1])
+    return n
+
+
+_LATER_CACHE: dict[int, dict[int, list[int]]] = {}
+
+
+def _later_of(inst: Instance) -> dict[int, list[int]]:
+    """Meeting index -> indexes of meetings that must come after it."""
+    key = id(inst)
+    cached = _LATER_CACHE.get(key)
+    if cached is not None and cached.get(-1) == [len(inst.meetings)]:
+        return cached
+    id_to_k = {m.id: k for k, m in enumerate(inst.meetings)}
+    out: dict[int, list[int]] = {-1: [len(inst.meetings)]}
+    for k, m in enumerate(inst.meetings):
+        for b in m.after:
+            out.setdefault(id_to_k[b], []).append(k)
+    _LATER_CACHE.clear()
+    _LATER_CACHE[key] = out
+    return out

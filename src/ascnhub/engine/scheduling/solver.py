@@ -1,0 +1,260 @@
+"""The scheduler: lexicographic CP-SAT solve (held weight, then breaks) with warm starts.
+
+Small and medium instances are solved exactly in two phases on the slot model
+(:mod:`.cpmodel`): phase 1 maximises the held weight, phase 2 fixes it and minimises breaks,
+each hinted with the best schedule known. Large instances go to :mod:`.lns` (a proven weight
+bound from a relaxation, a break-aware greedy start, then large-neighbourhood search). Locations
+are assigned afterwards (:mod:`.locations`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Literal, Mapping
+
+from ortools.sat.python import cp_model
+
+from .cpmodel import build_slot_model, int_weights, weight_scale
+from .greedy import greedy_slots
+from .locations import assign_locations
+from .model import Instance, Progress, Result, ResultObjective, Status
+from .validator import participant_breaks
+
+ProgressFn = Callable[[Progress], None]
+Method = Literal["auto", "exact", "lns", "plain"]
+
+#: Above this many (meeting, slot) pairs the exact two-phase solve gives way to LNS.
+EXACT_MAX_PAIRS = 60_000
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, started: float, on_progress: ProgressFn | None, sign: int, scale: int) -> None:
+        super().__init__()
+        self.phase, self.started, self.on_progress, self.sign, self.scale = phase, started, on_progress, sign, scale
+
+    def on_solution_callback(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.phase, self.sign * self.ObjectiveValue() / self.scale,
+                                      self.sign * self.BestObjectiveBound() / self.scale,
+                                      time.monotonic() - self.started))
+
+
+def cp_parameters(time_limit_s: float, seed: int, workers: int, *, tuned: bool = True) -> cp_model.CpSolver:
+    """A CP-SAT solver with the engine's parameters."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.05, time_limit_s)
+    p.random_seed = seed
+    p.num_workers = max(1, workers)
+    if tuned:
+        p.symmetry_level = 2
+    return solver
+
+
+def precheck(instance: Instance) -> str | None:
+    """A cheap reason why the instance is infeasible, or None when none is found."""
+    allowed = instance.allowed_slots
+    for k, m in enumerate(instance.meetings):
+        if m.required and not allowed[k]:
+            if instance.home_conflict(m):
+                return f"required meeting {m.id} is in person between participants with different home tables"
+            return (f"required meeting {m.id}: its participants share no free slot where a location is open"
+                    + (f" (fixed slot {m.fixed_slot})" if m.fixed_slot else ""))
+    for p in instance.participants:
+        req = [k for k in instance.meetings_of[p.id] if instance.meetings[k].required]
+        if p.max_meetings is not None and len(req) > p.max_meetings:
+            return f"participant {p.id} has {len(req)} required meetings but max_meetings {p.max_meetings}"
+        free = len(instance.slots) - len(p.unavailable)
+        if len(req) > free:
+            return f"participant {p.id} has {len(req)} required meetings but only {free} available slots"
+    return None
+
+
+def make_result(
+    instance: Instance,
+    slot_of: Mapping[int, int] | None,
+    status: Status,
+    *,
+    bound_weight: float | None,
+    bound_breaks: int | None,
+    stats: dict[str, object],
+    prefer_locations: Mapping[int, str] | None = None,
+) -> Result:
+    """Turn a slot solution into a :class:`Result` (locations assigned, objective recomputed)."""
+    inst = instance
+    if slot_of is None:
+        return Result(inst.name, status, (), tuple(m.id for m in inst.meetings),
+                      ResultObjective(0, 0, bound_weight, bound_breaks), stats)
+    assignments = assign_locations(inst, slot_of, prefer_locations)
+    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
+    brk = participant_breaks(inst, ids)
+    weight = sum(inst.meetings[k].weight for k in slot_of)
+    if all(isinstance(inst.meetings[k].weight, int) for k in slot_of):
+        weight = int(weight)
+    total = sum(brk.values())
+    if status == "optimal":
+        bound_weight, bound_breaks = weight, total
+    stats = dict(stats)
+    stats["max_participant_breaks"] = max(brk.values(), default=0)
+    return Result(inst.name, status, tuple(assignments),
+                  tuple(m.id for k, m in enumerate(inst.meetings) if k not in slot_of),
+                  ResultObjective(weight, total, bound_weight, bound_breaks), stats)
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit_s: float = 30.0,
+    seed: int = 0,
+    workers: int = 2,
+    on_progress: ProgressFn | None = None,
+    hint: Mapping[int, int] | None = None,
+    method: Method = "auto",
+) -> Result:
+    """Schedule ``instance``: maximise held weight, then minimise breaks (lexicographic).
+
+    ``hint`` (meeting index -> slot index) is a warm start. ``method`` forces the exact solve,
+    the large-neighbourhood search or the ``plain`` baseline model (one phase, no implied
+    constraints, no warm start: for benchmarks). The result's ``stats`` hold the wall time, the
+    phases and the solver's own figures.
+    """
+    started = time.monotonic()
+    reason = precheck(instance)
+    if reason is not None:
+        return make_result(instance, None, "infeasible", bound_weight=None, bound_breaks=None,
+                           stats={"wall_time_s": round(time.monotonic() - started, 3), "solver": "precheck",
+                                  "reason": reason})
+    pairs = sum(len(a) for a in instance.allowed_slots)
+    if method == "auto":
+        method = "exact" if pairs <= EXACT_MAX_PAIRS else "lns"
+    if method == "lns":
+        from .lns import solve_lns
+
+        return solve_lns(instance, time_limit_s=time_limit_s, seed=seed, workers=workers,
+                         on_progress=on_progress, hint=hint)
+    if method == "plain":
+        return _solve_plain(instance, time_limit_s, seed, workers, on_progress, started)
+    return _solve_exact(instance, time_limit_s, seed, workers, on_progress, hint, started)
+
+
+def _status(code: int) -> str:
+    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
+            cp_model.MODEL_INVALID: "invalid"}.get(code, "unknown")
+
+
+def _solve_exact(
+    inst: Instance,
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+    on_progress: ProgressFn | None,
+    hint: Mapping[int, int] | None,
+    started: float,
+) -> Result:
+    deadline = started + time_limit_s
+    scale = weight_scale(inst)
+    w = int_weights(inst)
+    everything = range(len(inst.meetings))
+    stats: dict[str, object] = {"solver": "cp-sat two-phase", "workers": workers, "seed": seed}
+    if hint is None:
+        hint = greedy_slots(inst, break_aware=True)
+    best: dict[int, int] | None = dict(hint) if hint else None
+    all_required = all(m.required for m in inst.meetings)
+    spread = inst.objective.max_break_spread is not None
+
+    # phase 1: held weight
+    if all_required:
+        w_star = sum(w)
+        weight_proven = True
+        bound_w: float | None = sum(m.weight for m in inst.meetings)
+    else:
+        sm = build_slot_model(inst, everything, with_breaks=spread, weights=w)
+        sm.model.Maximize(sm.weight_expr)
+        _add_hint(sm, best)
+        solver = cp_parameters((deadline - time.monotonic()) * (0.5 if inst.objective.break_weight else 1.0),
+                               seed, workers)
+        code = solver.Solve(sm.model, _Reporter("weight", started, on_progress, 1, scale))
+        st = _status(code)
+        stats["phase1"] = {"status": st, "wall_time_s": round(solver.WallTime(), 3),
+                           "objective": solver.ObjectiveValue() / scale if st in ("optimal", "feasible") else None,
+                           "bound": solver.BestObjectiveBound() / scale}
+        if st == "infeasible":
+            stats["wall_time_s"] = round(time.monotonic() - started, 3)
+            return make_result(inst, None, "infeasible", bound_weight=None, bound_breaks=None, stats=stats)
+        if st not in ("optimal", "feasible"):
+            if best is None:
+                stats["wall_time_s"] = round(time.monotonic() - started, 3)
+                return make_result(inst, None, "unknown", bound_weight=solver.BestObjectiveBound() / scale,
+                                   bound_breaks=None, stats=stats)
+            w_star = sum(w[k] for k in best)
+            weight_proven = False
+            bound_w = solver.BestObjectiveBound() / scale
+        else:
+            best = sm.slots_of(solver)
+            w_star = round(solver.ObjectiveValue())
+            weight_proven = st == "optimal"
+            bound_w = solver.BestObjectiveBound() / scale
+    if not inst.objective.break_weight:
+        stats["wall_time_s"] = round(time.monotonic() - started, 3)
+        return make_result(inst, best, "optimal" if weight_proven else "feasible",
+                           bound_weight=bound_w, bound_breaks=None, stats=stats)
+
+    # phase 2: breaks, with the held weight fixed
+    sm = build_slot_model(inst, everything, weights=w, min_weight=None if all_required else w_star)
+    if sm.infeasible_reason:
+        stats["reason"] = sm.infeasible_reason
+    sm.model.Minimize(sm.breaks_expr)
+    _add_hint(sm, best)
+    solver = cp_parameters(deadline - time.monotonic(), seed, workers)
+    code = solver.Solve(sm.model, _Reporter("breaks", started, on_progress, 1, 1))
+    st = _status(code)
+    stats["phase2"] = {"status": st, "wall_time_s": round(solver.WallTime(), 3),
+                       "objective": solver.ObjectiveValue() if st in ("optimal", "feasible") else None,
+                       "bound": solver.BestObjectiveBound()}
+    stats["wall_time_s"] = round(time.monotonic() - started, 3)
+    if st == "infeasible":
+        return make_result(inst, None, "infeasible" if (all_required or weight_proven) else "unknown",
+                           bound_weight=None, bound_breaks=None, stats=stats)
+    if st in ("optimal", "feasible"):
+        best = sm.slots_of(solver)
+        bound_b = round(solver.BestObjectiveBound())
+        status: Status = "optimal" if (st == "optimal" and weight_proven) else "feasible"
+        return make_result(inst, best, status, bound_weight=bound_w, bound_breaks=bound_b, stats=stats)
+    # no solution in phase 2: fall back on phase 1's schedule when it respects fairness
+    if best is not None and not spread:
+        return make_result(inst, best, "feasible", bound_weight=bound_w, bound_breaks=None, stats=stats)
+    return make_result(inst, None, "unknown", bound_weight=bound_w, bound_breaks=None, stats=stats)
+
+
+def _add_hint(sm: object, slot_of: Mapping[int, int] | None) -> None:
+    if not slot_of:
+        return
+    from .cpmodel import SlotModel
+
+    assert isinstance(sm, SlotModel)
+    for (k, s), v in sm.x.items():
+        sm.model.AddHint(v, slot_of.get(k) == s)
+
+
+def _solve_plain(
+    inst: Instance, time_limit_s: float, seed: int, workers: int, on_progress: ProgressFn | None, started: float
+) -> Result:
+    """Baseline: one straightforward model (weight x big-M minus breaks), default parameters."""
+    w = int_weights(inst)
+    sm = build_slot_model(inst, range(len(inst.meetings)), implied=False, weights=w)
+    big = len(inst.participants) * len(inst.slots) + 1
+    if all(m.required for m in inst.meetings):
+        sm.model.Minimize(sm.breaks_expr)
+    else:
+        sm.model.Maximize(big * sm.weight_expr - sm.breaks_expr)
+    solver = cp_parameters(time_limit_s, seed, workers, tuned=False)
+    code = solver.Solve(sm.model)
+    st = _status(code)
+    stats: dict[str, object] = {"solver": "cp-sat plain", "wall_time_s": round(time.monotonic() - started, 3),
+                                "workers": workers, "seed": seed}
+    if st in ("optimal", "feasible"):
+        return make_result(inst, sm.slots_of(solver), st, bound_weight=None,  # type: ignore[arg-type]
+                           bound_breaks=round(solver.BestObjectiveBound()) if all(m.required for m in inst.meetings)
+                           else None, stats=stats)
+    return make_result(inst, None, "infeasible" if st == "infeasible" else "unknown", bound_weight=None,
+                       bound_breaks=None, stats=stats)
