@@ -99,9 +99,7 @@ class StructureFeatures:
 
     focus_n: np.ndarray
     focus_o: np.ndarray
-    country_n: np.ndarray
     deployed_o: np.ndarray
-    region_n: np.ndarray
     region_deployed_o: np.ndarray
     stage_n: np.ndarray
     stage_o: np.ndarray
@@ -155,9 +153,7 @@ class StructureFeatures:
         return cls(
             focus_n=_multi_hot([n.focus_areas for n in needs], focus_vocab),
             focus_o=_multi_hot([o.focus_areas for o in offers], focus_vocab),
-            country_n=_multi_hot([[n.country] for n in needs], countries),
             deployed_o=_multi_hot([o.deployed_in for o in offers], countries),
-            region_n=_multi_hot([region_of([n.country]) for n in needs], regions),
             region_deployed_o=_multi_hot([region_of(o.deployed_in) for o in offers], regions),
             stage_n=_multi_hot([[n.stage] if n.stage else [] for n in needs], stage_vocab),
             stage_o=_multi_hot([o.stages for o in offers], stage_vocab),
