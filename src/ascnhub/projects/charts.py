@@ -25,7 +25,7 @@ def line_chart(series: Sequence[Series], *, width: int = 640, height: int = 260,
     dates = sorted({d for s in series for d, _ in s.values})
     if not dates:
         return None
-    left, right, top, bottom = 44, 16, 12, 34
+    left, right, top, bottom = 44, 34, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = dates[0], dates[-1]
     span = max((last - first).days, 1)
@@ -71,8 +71,8 @@ def progress_chart(reports: Iterable) -> dict | None:
     return line_chart(series)
 
 
-def bar_chart(items: Sequence[tuple[str, float, str]], *, width: int = 640, bar_h: int = 22, gap: int = 8,
-              label_w: int = 190, unit: str = "") -> dict:
+def bar_chart(items: Sequence[tuple[str, float, str]], *, width: int = 480, bar_h: int = 20, gap: int = 7,
+              label_w: int = 165, unit: str = "") -> dict:
     """Horizontal bars: items are (label, value, link or "")."""
     most = max([v for _, v, _ in items] or [0]) or 1
     plot_w = width - label_w - 60
@@ -87,7 +87,7 @@ def bar_chart(items: Sequence[tuple[str, float, str]], *, width: int = 640, bar_
             "label_x": label_w - 8}
 
 
-def column_chart(items: Sequence[tuple[str, float]], *, width: int = 640, height: int = 220) -> dict:
+def column_chart(items: Sequence[tuple[str, float]], *, width: int = 960, height: int = 220) -> dict:
     """Vertical columns over a sequence (e.g. partnerships per year), with a cumulative line."""
     left, right, top, bottom = 40, 12, 12, 30
     plot_w, plot_h = width - left - right, height - top - bottom

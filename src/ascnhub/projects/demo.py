@@ -70,7 +70,7 @@ def _reports(project: Project, where: str, officer_user, reviewer_user) -> int:
         cursor = stop + datetime.timedelta(days=1)
     periods = periods[-6:]  # the latest six half-years are enough for the demo
     lag = 0.75 + _jitter(project.slug + "lag", 0.2)  # how well the project keeps up with its plan
-    n = 0
+    n, prev_actual = 0, 0.0
     for i, (p_start, p_end) in enumerate(periods):
         share = min((p_end - start).days / total_days, 1.0)
         planned = round(100 * share, 1)
@@ -81,10 +81,11 @@ def _reports(project: Project, where: str, officer_user, reviewer_user) -> int:
         milestones = []
         if i == 0:
             milestones.append("Project team and steering committee set up")
-        if planned >= 30 > (planned - 20):
-            milestones.append("Procurement completed and contract signed")
-        if planned >= 60 > (planned - 20):
-            milestones.append("First district live")
+        for threshold, label in ((30, "Procurement completed and contract signed"), (60, "First district live"),
+                                 (85, "Service open city-wide")):
+            if prev_actual < threshold <= actual:
+                milestones.append(label)
+        prev_actual = actual
         if final:
             milestones.append("Handover and completion report")
         status = Project.Status.COMPLETION if final else Project.Status.IMPLEMENTATION
