@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ascnhub.registry",
     "ascnhub.projects",
     "ascnhub.events",
+    "ascnhub.matchmaking",
     "ascnhub.followup",
     "ascnhub.knowledge",
     "ascnhub.portal",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("", include("ascnhub.registry.urls")),
     path("", include("ascnhub.projects.urls")),
+    path("meetings/<slug:slug>/matchmaking/", include("ascnhub.matchmaking.urls")),
     path("meetings/", include("ascnhub.events.urls")),
     path("outcomes/", include("ascnhub.followup.urls")),
     path("knowledge/", include("ascnhub.knowledge.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 for module in demo_loaders():
+                    started = time.monotonic()
                     module.load(self.stdout.write)
+                    self.stdout.write(f"  ({module.__name__.split('.')[1]}: {time.monotonic() - started:.1f} s)")
         except Exception as exc:  # the whole load is rolled back; say which record broke it
             raise CommandError(f"Demo data not loaded, nothing was changed: {exc}") from exc
         self.stdout.write(self.style.SUCCESS("Demo network loaded."))

@@ -1,0 +1,26 @@
+"""Calendar export of a participant's matchmaking agenda."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+
+def agenda_ics(profile, meetings) -> bytes:
+    """An iCalendar file of the profile's meetings; video links only to the two sides (this file is theirs)."""
+    cal = Calendar()
+    cal.add("prodid", "-//ASCN Hub//matchmaking//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{profile.setup.meeting.title} — matchmaking")
+    for m in meetings:
+        event = Event()
+        event.add("uid", f"{m.public_id}@ascnhub")
+        event.add("dtstart", m.slot.starts_at)
+        event.add("dtend", m.slot.ends_at)
+        event.add("summary", f"1:1 meeting with {m.other.name}")
+        where = (f"Video room {m.location}" + (f": {m.location.video_url}" if m.location.video_url else "")
+                 if m.location.kind == "virtual" else f"Table {m.location}, {profile.setup.meeting.venue}")
+        event.add("location", where)
+        event.add("description", f"{m.other.name} — {settings.SITE_URL}{m.other.get_absolute_url()}")
+        cal.add_component(event)
+    return cal.to_ical()

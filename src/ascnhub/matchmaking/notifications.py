@@ -1,0 +1,56 @@
+"""E-mails about matchmaking, each in the recipient's language, sent by the task worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def _recipients(profile: Any) -> list[tuple[str, str]]:
+    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members."""
+    people = [profile.owner, *profile.members.all()]
+    seen, out = set(), []
+    for reg in people:
+        if reg.email not in seen:
+            seen.add(reg.email)
+            out.append((reg.email, reg.language))
+    return out
+
+
+def build_email(profile: Any, template: str, subject: str, context: dict[str, Any]) -> list[EmailMessage]:
+    """One message per person acting for `profile`, rendered in that person's language."""
+    messages = []
+    for email, language in _recipients(profile):
+        with translation.override(language):
+            body = render_to_string(f"matchmaking/email/{template}.txt",
+                                    {**context, "profile": profile, "SITE_URL": settings.SITE_URL})
+            messages.append(EmailMessage(_(subject) + f" · {profile.setup.meeting.title}", body,
+                                         settings.DEFAULT_FROM_EMAIL, [email]))
+    return messages
+
+
+def _enqueue(kind: str, *ids: Any) -> None:
+    from .tasks import send_notification
+
+    transaction.on_commit(lambda: send_notification.enqueue(kind, *ids))
+
+
+def request_received(request: Any) -> None:
+    _enqueue("request_received", request.pk)
+
+
+def request_answered(request: Any) -> None:
+    _enqueue("request_answered", request.pk)
+
+
+def schedule_changed(run_id: int, profile_ids: list[int]) -> None:
+    if profile_ids:
+        from .tasks import send_schedule_emails
+
+        send_schedule_emails.enqueue(run_id, profile_ids)

@@ -1,0 +1,330 @@
+"""From the database to the scheduler and back: instances, runs with live progress, publishing.
+
+    build_instance(setup)   -> an `ascnhub-schedule/1` document (dict) of the accepted requests
+    start_run(actor, setup) -> a queued ScheduleRun; the task worker calls execute_run(run id)
+    execute_run(run_id)     -> solves (reporting progress into the run row) and stores a draft
+    publish_run(actor, run) -> the draft becomes the schedule; stale drafts are refused
+
+Publishing writes ScheduledMeeting and SlotBooking rows whose unique constraints make a double
+booking impossible at the database level, under the Setup row lock that orders publications.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+import time
+import uuid
+import zoneinfo
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ascnhub.common import activity
+from ascnhub.engine.scheduling import formats as schedule_formats
+from ascnhub.engine.scheduling import solver as schedule_solver
+
+from . import notifications
+from .errors import MatchmakingError
+from .models import Location, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
+
+log = logging.getLogger(__name__)
+
+# Online participants are not asked to meet at night in their own time zone.
+ONLINE_DAY_START = datetime.time(7, 0)
+ONLINE_DAY_END = datetime.time(22, 0)
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _night_slots(profile: Profile, slots: list[Slot]) -> set[str]:
+    if profile.mode != "online":
+        return set()
+    tz = zoneinfo.ZoneInfo(profile.timezone)
+    night = set()
+    for slot in slots:
+        start, end = slot.starts_at.astimezone(tz).time(), slot.ends_at.astimezone(tz).time()
+        if start < ONLINE_DAY_START or (end > ONLINE_DAY_END or end == datetime.time(0, 0)):
+            night.add(slot.code)
+    return night
+
+
+def _busy_in_sessions(profiles: list[Profile], slots: list[Slot]) -> dict[int, set[str]]:
+    """Slots that overlap a forum a member of the profile signed up for."""
+    from ascnhub.events.models import ForumSignup
+
+    registration_to_profile: dict[int, set[int]] = defaultdict(set)
+    for p in profiles:
+        registration_to_profile[p.owner_id].add(p.pk)
+        for member in p.members.all():
+            registration_to_profile[member.pk].add(p.pk)
+    busy: dict[int, set[str]] = defaultdict(set)
+    signups = ForumSignup.objects.filter(registration_id__in=list(registration_to_profile)).select_related("session")
+    for signup in signups:
+        s = signup.session
+        for slot in slots:
+            if slot.starts_at < s.ends_at and s.starts_at < slot.ends_at:
+                for pid in registration_to_profile[signup.registration_id]:
+                    busy[pid].add(slot.code)
+    return busy
+
+
+def build_instance(setup: Setup) -> dict[str, Any]:
+    """The scheduling instance of a meeting's matchmaking, from the accepted requests."""
+    slots = list(setup.slots.all())
+    locations = list(setup.locations.all())
+    requests = list(MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED)
+                    .order_by("created_at", "pk"))
+    involved = {r.requester_id for r in requests} | {r.recipient_id for r in requests}
+    profiles = list(Profile.objects.filter(pk__in=involved).select_related("home_location")
+                    .prefetch_related("unavailable", "members").order_by("pk"))
+    busy = _busy_in_sessions(profiles, slots)
+    return {
+        "format": "ascnhub-schedule/1",
+        "name": f"{setup.meeting.slug}-matchmaking",
+        "timezone": setup.meeting.timezone,
+        "slots": [{"id": s.code, "start": _iso(s.starts_at), "end": _iso(s.ends_at), "group": s.group} for s in slots],
+        "locations": [{"id": loc.code, "kind": loc.kind} for loc in locations],
+        "participants": [
+            {"id": str(p.public_id), "mode": p.mode, "max_meetings": setup.max_meetings,
+             "unavailable": sorted({u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk],
+                                   key=[s.code for s in slots].index),
+             "home_location": p.home_location.code if p.home_location_id else None}
+            for p in profiles
+        ],
+        "meetings": [
+            {"id": str(r.public_id), "participants": [str(_pid(profiles, r.requester_id)),
+                                                      str(_pid(profiles, r.recipient_id))],
+             "weight": r.weight, "required": False, "slots": None, "fixed_slot": None, "after": []}
+            for r in requests
+        ],
+        "objective": {"break_weight": 1, "max_break_spread": None},
+    }
+
+
+def _pid(profiles: list[Profile], pk: int) -> Any:
+    for p in profiles:
+        if p.pk == pk:
+            return p.public_id
+    raise KeyError(pk)
+
+
+@transaction.atomic
+def start_run(actor: Any, setup: Setup, *, reschedule: bool = False, enqueue: bool = True) -> ScheduleRun:
+    """Queue a scheduling run (the task worker solves it); returns the run at once."""
+    setup = Setup.objects.select_for_update().get(pk=setup.pk)
+    if not setup.slots.exists():
+        raise MatchmakingError("no_slots", "Set the matchmaking slots first (from the agenda's matchmaking blocks).")
+    if not setup.locations.exists():
+        raise MatchmakingError("no_locations", "Add tables and video rooms first.")
+    busy = setup.runs.filter(status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]).first()
+    if busy and not reschedule:
+        raise MatchmakingError("busy", f"Run {busy.number} is still {busy.get_status_display()}; wait for it.")
+    number = (setup.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+    run = ScheduleRun.objects.create(
+        setup=setup, number=number, is_reschedule=reschedule, based_on=setup.published_run if reschedule else None,
+        data_version=setup.data_version, time_limit=setup.solver_time_limit,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    activity.record(actor, "start_schedule_run", run, {"number": [None, number]})
+    if enqueue:
+        from .tasks import run_schedule
+
+        transaction.on_commit(lambda: run_schedule.enqueue(run.pk))
+    return run
+
+
+def request_reschedule(setup: Setup, *, reason: str) -> ScheduleRun | None:
+    """After a change to a published schedule, queue a re-scheduling run (one at a time)."""
+    if setup.runs.filter(is_reschedule=True, status__in=[ScheduleRun.Status.QUEUED]).exists():
+        return None  # the queued run will see this change too: it reads the data when it starts
+    log.info("re-scheduling %s: %s", setup.meeting.slug, reason)
+    return start_run(None, setup, reschedule=True)
+
+
+class _ProgressWriter:
+    """Writes solver progress into the run row, at most once a second (the page polls it).
+
+    The solver calls back from its own thread; Django gives that thread its own database
+    connection, which is closed after each write so no connection leaks from solver threads.
+    """
+
+    def __init__(self, run: ScheduleRun) -> None:
+        self.run_id = run.pk
+        self.last = 0.0
+        self.main_thread = threading.get_ident()
+
+    def __call__(self, progress: Any) -> None:
+        now = time.monotonic()
+        if now - self.last < 1.0:
+            return
+        self.last = now
+        ScheduleRun.objects.filter(pk=self.run_id).update(
+            best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1))
+        if threading.get_ident() != self.main_thread:
+            connection.close()
+
+
+def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
+    """Build the instance, solve it and store the draft (called by the task worker).
+
+    Nothing published changes here: a crash leaves the published schedule as it was, and the run
+    is marked failed with the error. `report_progress=False` when called inside a transaction
+    (the demo loader): progress writes from the solver's thread would wait for that transaction.
+    """
+    run = ScheduleRun.objects.select_related("setup__meeting", "based_on").get(pk=run_id)
+    if run.status != ScheduleRun.Status.QUEUED:
+        return run  # already taken (a retried task must not solve twice)
+    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.RUNNING)
+    steps: dict[str, float] = {}
+    try:
+        t0 = time.monotonic()
+        document = build_instance(run.setup)
+        steps["build_instance_s"] = round(time.monotonic() - t0, 3)
+        instance = schedule_formats.instance_from_dict(document)
+        t0 = time.monotonic()
+        progress = _ProgressWriter(run) if report_progress else None
+        if run.is_reschedule and run.based_on and run.based_on.result:
+            result = _reschedule(instance, run.based_on.result, run.time_limit, progress)
+        else:
+            result = schedule_solver.solve(instance, time_limit_s=run.time_limit, seed=0, workers=2,
+                                           on_progress=progress)
+        steps["solve_s"] = round(time.monotonic() - t0, 3)
+        result_doc = schedule_formats.result_to_dict(result)
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            instance=document, result=result_doc, status=ScheduleRun.Status.DONE, finished_at=timezone.now(),
+            best=result.objective.held_weight, bound=result.objective.bound_held_weight,
+            elapsed=result.stats.get("wall_time_s", steps["solve_s"]), step_times=steps,
+            moved=result.stats.get("moved"))
+    except Exception as exc:  # keep the error for the organiser; the published schedule is untouched
+        log.exception("schedule run %s failed", run.pk)
+        ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.FAILED, error=str(exc)[:2000],
+                                                     finished_at=timezone.now(), step_times=steps)
+    run.refresh_from_db()
+    if run.is_reschedule and run.status == ScheduleRun.Status.DONE:
+        # Re-scheduling keeps unaffected meetings in place, so it is published at once and only
+        # the people whose meetings changed are told.
+        publish_run(None, run)
+        run.refresh_from_db()
+    return run
+
+
+def _reschedule(instance: Any, previous_doc: dict, time_limit: int, on_progress: Any) -> Any:
+    from ascnhub.engine.scheduling import reschedule as engine_reschedule
+
+    previous = schedule_formats.result_from_dict(previous_doc)
+    return engine_reschedule.reschedule(instance, previous, time_limit_s=min(time_limit, 30), on_progress=on_progress)
+
+
+@transaction.atomic
+def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
+    """Make a draft the meeting's schedule; notify only the people whose meetings changed.
+
+    Refused when the draft is not finished, or when a newer run has been published since this one
+    was started (a stale result never replaces a newer one).
+    """
+    setup = Setup.objects.select_for_update().get(pk=run.setup_id)
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ScheduleRun.Status.DONE:
+        raise MatchmakingError("not_ready", f"Run {run.number} is {run.get_status_display()}, not a finished draft.")
+    current = setup.published_run
+    if current is not None and current.number > run.number:
+        raise MatchmakingError("stale", f"Run {current.number} is newer and already published; "
+                                        f"run {run.number} would overwrite it with older data.")
+    if run.result["status"] not in ("optimal", "feasible"):
+        raise MatchmakingError("no_schedule", f"Run {run.number} found no schedule ({run.result['status']}).")
+
+    slots = {s.code: s for s in setup.slots.all()}
+    locations = {loc.code: loc for loc in setup.locations.all()}
+    requests = {str(r.public_id): r for r in MeetingRequest.objects.filter(
+        setup=setup, public_id__in=[a["meeting"] for a in run.result["assignments"]])}
+    before = _placement(current) if current else {}
+    previous = ({m.request_id: m for m in ScheduledMeeting.objects.filter(run=current)} if current else {})
+    created = []
+    for a in run.result["assignments"]:
+        request = requests.get(a["meeting"])
+        if request is None or request.status != MeetingRequest.Status.ACCEPTED:
+            continue  # cancelled while the run was solving: leave it out
+        meeting = ScheduledMeeting(run=run, request=request, slot=slots[a["slot"]], location=locations[a["location"]])
+        old = previous.get(request.pk)
+        if old and (old.slot_id, old.location_id) == (meeting.slot.pk, meeting.location.pk):
+            # Unchanged meeting: keep what already happened to it (confirmations, reminders, no-show).
+            meeting.public_id, old.public_id = old.public_id, None
+            for field in ("status", "requester_confirmed_at", "recipient_confirmed_at", "no_show_id", "reminded_at"):
+                setattr(meeting, field, getattr(old, field))
+        created.append(meeting)
+    # The superseded run's rows give up their public ids to the unchanged meetings (links in e-mails stay valid).
+    for old in previous.values():
+        if old.public_id is None:
+            ScheduledMeeting.objects.filter(pk=old.pk).update(public_id=uuid.uuid4())
+    ScheduledMeeting.objects.bulk_create(created)
+    bookings = []
+    for m in ScheduledMeeting.objects.filter(run=run).select_related("request"):
+        bookings.append(SlotBooking(run=run, slot_id=m.slot_id, profile_id=m.request.requester_id, meeting=m))
+        bookings.append(SlotBooking(run=run, slot_id=m.slot_id, profile_id=m.request.recipient_id, meeting=m))
+    SlotBooking.objects.bulk_create(bookings)  # unique (run, slot, profile): a double booking cannot be stored
+    if current is not None:
+        ScheduleRun.objects.filter(pk=current.pk).update(status=ScheduleRun.Status.SUPERSEDED)
+    run.status, run.published_at = ScheduleRun.Status.PUBLISHED, timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    setup.published_run = run
+    setup.save(update_fields=["published_run"])
+    after = _placement(run)
+    changed = {rid for rid in set(before) | set(after) if before.get(rid, (None, None))[:2] != after.get(rid, (None, None))[:2]}
+    moved = sum(1 for rid in changed if rid in before and rid in after)
+    affected = {pid for rid in changed for pid in (before.get(rid) or after.get(rid))[2:]}
+    activity.record(actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]})
+    transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
+    return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
+
+
+def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:
+    """request -> (slot, location, requester, recipient) of a run's live meetings."""
+    return {m.request_id: (m.slot_id, m.location_id, m.request.requester_id, m.request.recipient_id)
+            for m in ScheduledMeeting.objects.filter(run=run).exclude(status=ScheduledMeeting.Status.CANCELLED)
+            .select_related("request")}
+
+
+def review(run: ScheduleRun) -> dict[str, Any]:
+    """What the organiser checks before publishing: held and unheld meetings (with why), load, breaks."""
+    if not run.result or not run.instance:
+        return {}
+    instance = run.instance
+    profiles = {str(p.public_id): p for p in Profile.objects.filter(setup=run.setup)}
+    requests = {str(r.public_id): r for r in MeetingRequest.objects.filter(setup=run.setup)
+                .select_related("requester", "recipient")}
+    slot_order = [s["id"] for s in instance["slots"]]
+    group_of = {s["id"]: s["group"] for s in instance["slots"]}
+    unavailable = {p["id"]: set(p["unavailable"]) for p in instance["participants"]}
+    per_participant: dict[str, list[str]] = defaultdict(list)
+    for a in run.result["assignments"]:
+        for pid in next(m for m in instance["meetings"] if m["id"] == a["meeting"])["participants"]:
+            per_participant[pid].append(a["slot"])
+    load = []
+    for pid, used in per_participant.items():
+        breaks = 0
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for code in used:
+            by_group[group_of[code]].append(slot_order.index(code))
+        for idx in by_group.values():
+            idx.sort()
+            breaks += sum(1 for x, y in zip(idx, idx[1:], strict=False) if y > x + 1)
+        load.append({"profile": profiles.get(pid), "meetings": len(used), "breaks": breaks})
+    load.sort(key=lambda row: (-row["meetings"], row["profile"].name if row["profile"] else ""))
+    unheld = []
+    for mid in run.result["unscheduled"]:
+        meeting = next(m for m in instance["meetings"] if m["id"] == mid)
+        a, b = meeting["participants"]
+        free = [s for s in slot_order if s not in unavailable.get(a, set()) and s not in unavailable.get(b, set())]
+        if not free:
+            why = "the two sides share no free slot"
+        else:
+            why = "both sides' free slots were taken by meetings worth more, or by their meeting limits"
+        unheld.append({"request": requests.get(mid), "reason": why})
+    return {"held": len(run.result["assignments"]), "unheld": unheld, "load": load,
+            "breaks": run.result["objective"]["breaks"]}

@@ -1,0 +1,250 @@
+"""Matchmaking actions of participants and organisers: profiles, requests, the day itself, feedback.
+
+Every function here is one user action in one transaction: it validates, takes the lock it needs,
+writes, logs to the activity log and queues notifications. Scheduling runs live in scheduling.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ascnhub.common import activity
+
+from . import notifications
+from .errors import MatchmakingError
+from .models import Feedback, Lead, MeetingRequest, Profile, ScheduledMeeting, Setup
+
+
+def bump_version(setup: Setup) -> None:
+    """Mark the schedule's inputs as changed (runs built before this are now stale)."""
+    Setup.objects.filter(pk=setup.pk).update(data_version=F("data_version") + 1)
+
+
+def profiles_of_user(user: Any, setup: Setup) -> list[Profile]:
+    """The profiles a signed-in user acts for in a meeting: owned or as a delegation member."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Profile.objects.filter(setup=setup).filter(Q(owner__user=user) | Q(members__user=user))
+                .select_related("owner").distinct())
+
+
+def _check_participant(profile: Profile, who: str) -> None:
+    if profile.owner.status != "approved":
+        raise MatchmakingError("not_registered",
+                               f"{profile.name} is not a confirmed participant of this meeting ({who}).")
+
+
+def _check_open(setup: Setup) -> None:
+    if not setup.is_open:
+        raise MatchmakingError("closed", "Meeting requests are closed for this meeting.")
+    if setup.request_deadline and timezone.now() > setup.request_deadline:
+        raise MatchmakingError("deadline", f"The deadline for meeting requests passed on "
+                                           f"{setup.request_deadline:%d %b %Y %H:%M} UTC.")
+
+
+@transaction.atomic
+def send_request(actor: Any, requester: Profile, recipient: Profile, *, message: str = "",
+                 priority: str = MeetingRequest.Priority.WOULD_LIKE) -> MeetingRequest:
+    """Ask for a 1:1 meeting. Refused (with the reason) to oneself, to someone not registered,
+    beyond the open-request limit, after the deadline, or when the pair already has a request."""
+    # One lock per meeting's matchmaking: request checks and writes never interleave.
+    setup = Setup.objects.select_for_update().get(pk=requester.setup_id)
+    if requester.pk == recipient.pk:
+        raise MatchmakingError("self", "You cannot request a meeting with yourself.")
+    if recipient.setup_id != setup.pk:
+        raise MatchmakingError("other_meeting", f"{recipient.name} is not in this meeting's matchmaking.")
+    if priority not in MeetingRequest.Priority.values:
+        raise MatchmakingError("priority", f"Unknown priority {priority!r}.")
+    _check_open(setup)
+    _check_participant(requester, "the requester")
+    _check_participant(recipient, "the recipient")
+    pending = MeetingRequest.objects.filter(setup=setup, requester=requester,
+                                            status=MeetingRequest.Status.PENDING).count()
+    if pending >= setup.max_open_requests:
+        raise MatchmakingError("limit", f"You already have {pending} requests waiting for an answer; "
+                                        f"the limit is {setup.max_open_requests}.")
+    low, high = sorted([requester.pk, recipient.pk])
+    if MeetingRequest.objects.filter(setup=setup, pair_low=low, pair_high=high,
+                                     status__in=MeetingRequest.ACTIVE).exists():
+        raise MatchmakingError("duplicate", f"There is already a request between you and {recipient.name}.")
+    status = MeetingRequest.Status.ACCEPTED if setup.auto_accept else MeetingRequest.Status.PENDING
+    try:
+        with transaction.atomic():
+            request = MeetingRequest.objects.create(
+                setup=setup, requester=requester, recipient=recipient, message=message.strip(), priority=priority,
+                status=status, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                answered_at=timezone.now() if setup.auto_accept else None)
+    except IntegrityError as exc:  # a simultaneous request for the same pair won the race
+        raise MatchmakingError("duplicate", f"There is already a request between you and {recipient.name}.") from exc
+    activity.record(actor, "request_meeting", request, {"status": [None, status]})
+    if status == MeetingRequest.Status.ACCEPTED:
+        _accepted(setup, request)
+    notifications.request_received(request)
+    return request
+
+
+def _accepted(setup: Setup, request: MeetingRequest) -> None:
+    bump_version(setup)
+    if setup.published_run_id:
+        # The schedule is out: a late request is placed by a re-scheduling run that moves as little as possible.
+        from .scheduling import request_reschedule
+
+        request_reschedule(setup, reason=f"late request {request.public_id}")
+
+
+@transaction.atomic
+def answer_request(actor: Any, request: MeetingRequest, *, accept: bool) -> MeetingRequest:
+    """The recipient accepts or declines a waiting request."""
+    request = MeetingRequest.objects.select_for_update().select_related("setup", "requester", "recipient").get(
+        pk=request.pk)
+    if request.status != MeetingRequest.Status.PENDING:
+        raise MatchmakingError("answered", f"This request is already {request.get_status_display()}.")
+    request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "answered_at"])
+    activity.record(actor, "answer_request", request, {"status": ["pending", request.status]})
+    if accept:
+        _accepted(request.setup, request)
+    notifications.request_answered(request)
+    return request
+
+
+@transaction.atomic
+def cancel_request(actor: Any, request: MeetingRequest) -> MeetingRequest:
+    """Either side withdraws a request or an accepted meeting (not one the organiser set)."""
+    request = MeetingRequest.objects.select_for_update().select_related("setup").get(pk=request.pk)
+    if request.locked:
+        raise MatchmakingError("locked", "The organiser set this meeting; ask the organiser to remove it.")
+    if request.status not in MeetingRequest.ACTIVE:
+        raise MatchmakingError("inactive", f"This request is already {request.get_status_display()}.")
+    was = request.status
+    request.status = MeetingRequest.Status.CANCELLED
+    request.save(update_fields=["status"])
+    activity.record(actor, "cancel_request", request, {"status": [was, "cancelled"]})
+    if was == MeetingRequest.Status.ACCEPTED:
+        bump_version(request.setup)
+        published = request.setup.published_run_id
+        if published and ScheduledMeeting.objects.filter(run_id=published, request=request).exists():
+            ScheduledMeeting.objects.filter(run_id=published, request=request).update(
+                status=ScheduledMeeting.Status.CANCELLED)
+            from .scheduling import request_reschedule
+
+            request_reschedule(request.setup, reason=f"cancelled {request.public_id}")
+    return request
+
+
+@transaction.atomic
+def organiser_set_meeting(actor: Any, a: Profile, b: Profile, *, message: str = "") -> MeetingRequest:
+    """The organiser adds a meeting that must happen (e.g. between government delegations) and locks it."""
+    setup = Setup.objects.select_for_update().get(pk=a.setup_id)
+    if a.pk == b.pk:
+        raise MatchmakingError("self", "A meeting needs two different participants.")
+    low, high = sorted([a.pk, b.pk])
+    existing = MeetingRequest.objects.select_for_update().filter(
+        setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE).first()
+    if existing:
+        existing.locked, existing.status = True, MeetingRequest.Status.ACCEPTED
+        existing.answered_at = existing.answered_at or timezone.now()
+        existing.save(update_fields=["locked", "status", "answered_at"])
+        request = existing
+    else:
+        request = MeetingRequest.objects.create(
+            setup=setup, requester=a, recipient=b, message=message, status=MeetingRequest.Status.ACCEPTED,
+            locked=True, priority=MeetingRequest.Priority.MUST, answered_at=timezone.now(), created_by=actor)
+    activity.record(actor, "set_meeting", request, {"locked": [False, True]})
+    _accepted(setup, request)
+    return request
+
+
+def _side(meeting: ScheduledMeeting, profile: Profile) -> str:
+    if profile.pk == meeting.request.requester_id:
+        return "requester"
+    if profile.pk == meeting.request.recipient_id:
+        return "recipient"
+    raise MatchmakingError("not_a_side", f"{profile.name} is not part of this meeting.")
+
+
+@transaction.atomic
+def confirm_at_table(actor: Any, meeting: ScheduledMeeting, profile: Profile) -> ScheduledMeeting:
+    """A side confirms it is at the table (or in the room); with both confirmations the meeting is held."""
+    meeting = ScheduledMeeting.objects.select_for_update().select_related("request").get(pk=meeting.pk)
+    side = _side(meeting, profile)
+    field = f"{side}_confirmed_at"
+    if getattr(meeting, field) is None:  # idempotent: a second click changes nothing
+        setattr(meeting, field, timezone.now())
+        if meeting.requester_confirmed_at and meeting.recipient_confirmed_at:
+            meeting.status = ScheduledMeeting.Status.HELD
+        meeting.save(update_fields=[field, "status"])
+        activity.record(actor, "confirm_meeting", meeting, {field: [None, "confirmed"]})
+    return meeting
+
+
+@transaction.atomic
+def mark_no_show(actor: Any, meeting: ScheduledMeeting, absent: Profile) -> ScheduledMeeting:
+    """Record that one side did not come; the absent side's later meetings are re-planned if needed."""
+    meeting = ScheduledMeeting.objects.select_for_update().select_related("request", "run__setup").get(pk=meeting.pk)
+    _side(meeting, absent)
+    meeting.status, meeting.no_show = ScheduledMeeting.Status.NO_SHOW, absent
+    meeting.save(update_fields=["status", "no_show"])
+    activity.record(actor, "no_show", meeting, {"no_show": [None, absent.name]})
+    return meeting
+
+
+@transaction.atomic
+def give_feedback(actor: Any, meeting: ScheduledMeeting, profile: Profile, *, rating: int, follow_up: bool,
+                  comment: str = "") -> Feedback:
+    """A side rates a meeting; wanting to follow up opens a lead the organiser and the city track."""
+    meeting = ScheduledMeeting.objects.select_for_update().select_related(
+        "request__requester", "request__recipient", "slot").get(pk=meeting.pk)
+    _side(meeting, profile)
+    if not 1 <= int(rating) <= 5:
+        raise MatchmakingError("rating", "Give a rating from 1 to 5.")
+    if meeting.status in (ScheduledMeeting.Status.CANCELLED,):
+        raise MatchmakingError("cancelled", "This meeting was cancelled.")
+    if meeting.slot.starts_at > timezone.now():
+        raise MatchmakingError("too_early", "Feedback opens when the meeting has started.")
+    feedback, created = Feedback.objects.update_or_create(
+        meeting=meeting, profile=profile, defaults={"rating": rating, "follow_up": follow_up, "comment": comment})
+    activity.record(actor, "feedback", feedback, {"rating": [None, rating], "follow_up": [None, follow_up]})
+    if follow_up and not hasattr(meeting, "lead"):
+        sides = [meeting.request.requester, meeting.request.recipient]
+        city = next((s.city for s in sides if s.city_id), None)
+        org = next((s.organisation for s in sides if s.kind in ("company", "partner") and s.organisation_id), None)
+        Lead.objects.get_or_create(meeting=meeting, defaults={"city": city, "organisation": org})
+    return feedback
+
+
+@transaction.atomic
+def save_profile(actor: Any, form: Any) -> Profile:
+    """Create or update a profile from a valid ProfileForm; suggestions are refreshed afterwards."""
+    profile = form.instance
+    before = activity.snapshot(profile) if profile.pk else {}
+    profile = form.save()
+    activity.record(actor, "update" if before else "create", profile, activity.diff(before, activity.snapshot(profile)))
+    bump_version(profile.setup)
+    return profile
+
+
+@transaction.atomic
+def save_setup(actor: Any, form: Any) -> Setup:
+    """Save the organiser's matchmaking rules."""
+    before = activity.snapshot(Setup.objects.get(pk=form.instance.pk))
+    setup = form.save()
+    activity.record(actor, "update", setup, activity.diff(before, activity.snapshot(setup)))
+    return setup
+
+
+@transaction.atomic
+def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "") -> Lead:
+    """Track a lead: open, became a partnership, or dropped."""
+    if status not in Lead.Status.values:
+        raise MatchmakingError("status", f"Unknown lead status {status!r}.")
+    before = activity.snapshot(lead, ["status", "note"])
+    lead.status, lead.note = status, note.strip() or lead.note
+    lead.save(update_fields=["status", "note", "updated_at"])
+    activity.record(actor, "update", lead, activity.diff(before, activity.snapshot(lead, ["status", "note"])))
+    return lead

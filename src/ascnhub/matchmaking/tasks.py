@@ -1,0 +1,92 @@
+"""Background tasks (django-tasks): thin wrappers that take ids and call services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from . import notifications
+from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
+
+
+@task(queue_name="scheduling")
+def run_schedule(run_id: int) -> str:
+    """Solve a queued scheduling run (CPU-bound: runs on the `scheduling` queue)."""
+    from .scheduling import execute_run
+
+    return execute_run(run_id).status
+
+
+@task()
+def refresh_suggestions(setup_id: int) -> int:
+    """Recompute every participant's suggestions after profiles changed."""
+    from .suggestions import refresh
+
+    return refresh(Setup.objects.get(pk=setup_id))
+
+
+@task()
+def send_notification(kind: str, request_id: int) -> int:
+    request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(pk=request_id)
+    if kind == "request_received":
+        messages = notifications.build_email(request.recipient, "request_received", "Meeting request",
+                                             {"request": request})
+    else:
+        messages = notifications.build_email(request.requester, "request_answered", "Answer to your meeting request",
+                                             {"request": request})
+    for message in messages:
+        message.send()
+    return len(messages)
+
+
+def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
+    meetings = list(ScheduledMeeting.objects.filter(run=run).filter(
+        Q(request__requester=profile) | Q(request__recipient=profile))
+        .exclude(status=ScheduledMeeting.Status.CANCELLED)
+        .select_related("slot", "location", "request__requester", "request__recipient"))
+    for m in meetings:
+        m.other = m.request.recipient if m.request.requester_id == profile.pk else m.request.requester
+    return meetings
+
+
+@task()
+def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
+    """Tell each affected profile its (new) agenda; nobody else is written to."""
+    run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
+    sent = 0
+    for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
+        for message in notifications.build_email(profile, "schedule", "Your matchmaking schedule",
+                                                 {"meetings": agenda_of(profile, run)}):
+            message.send()
+            sent += 1
+    return sent
+
+
+@task()
+def send_reminders(minutes_ahead: int = 15) -> int:
+    """Remind both sides of meetings starting within `minutes_ahead` minutes; each meeting once."""
+    now = timezone.now()
+    soon = now + datetime.timedelta(minutes=minutes_ahead)
+    sent = 0
+    published = Setup.objects.exclude(published_run=None).values_list("published_run", flat=True)
+    due = (ScheduledMeeting.objects.filter(run_id__in=list(published), reminded_at__isnull=True,
+                                           status=ScheduledMeeting.Status.SCHEDULED,
+                                           slot__starts_at__gt=now, slot__starts_at__lte=soon)
+           .select_related("slot", "location", "request__requester__owner", "request__recipient__owner",
+                           "run__setup__meeting"))
+    for meeting in due:
+        with transaction.atomic():
+            # Claim the reminder first: two workers never send the same one twice.
+            if not ScheduledMeeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            for profile, other in ((meeting.request.requester, meeting.request.recipient),
+                                   (meeting.request.recipient, meeting.request.requester)):
+                for message in notifications.build_email(profile, "reminder", "Meeting reminder",
+                                                         {"meeting": meeting, "other": other}):
+                    message.send()
+                    sent += 1
+    return sent
