@@ -208,7 +208,6 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             "is_public": code != "organiser"})
 
     people = _people_by_handle()
-    Registration.objects.filter(meeting=meeting).delete()  # recreated below with fixed ids
     sessions = []
     for n, (day, start, end, title, kind, room, track, theme, interp, signup, speakers) in enumerate(SESSIONS):
         public_id = uuid.uuid5(NS, f"session-{n}")
@@ -267,8 +266,10 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             category=categories["government"], name=name, email=f"{handle}@{DOMAIN}", organisation_name=org,
             country=country, language="ja" if country == "JP" else "en", mode=Mode.IN_PERSON,
             status="approved", consent_list=True, answers={}, timezone="Asia/Tokyo"))
+    # Recreate our own invented registrants (fixed ids); registrations other apps' demos add stay.
+    Registration.objects.filter(public_id__in=[r.public_id for r in regs]).delete()
     Registration.objects.bulk_create(regs, batch_size=500)
-    approved = list(Registration.objects.filter(meeting=meeting, status="approved")
+    approved = list(Registration.objects.filter(public_id__in=[r.public_id for r in regs], status="approved")
                     .values_list("id", "mode"))
     in_person = [rid for rid, mode in approved if mode == Mode.IN_PERSON]
     online = [rid for rid, mode in approved if mode == Mode.ONLINE]
