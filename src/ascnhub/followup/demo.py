@@ -113,6 +113,18 @@ COMMITMENTS = [
      "Host the 4th ASEAN–Japan Smart Cities Network High Level Meeting.", "2022-12-31",
      [("2022-12-05", "sato.kenji", "completed", 100, "Held in Aizuwakamatsu and J-Village, Fukushima, "
        "4–5 December 2022.", "https://www.mlit.go.jp/")], []),
+    # Under the 2nd and 4th meetings' (demo) recommendations: (meeting year, number).
+    ("mlit-launch-jamp", (2020, 1), "organisation", "mlit-japan",
+     "Launch Smart JAMP and call for city projects.", "2021-03-31",
+     [("2021-03-30", "sato.kenji", "completed", 100, "First Smart JAMP projects selected.",
+       "https://www.mlit.go.jp/")], []),
+    ("mlit-hlm3", (2020, 2), "organisation", "mlit-japan",
+     "Host the 3rd High Level Meeting.", "2021-12-31",
+     [("2021-10-19", "sato.kenji", "completed", 100, "Held in Tokoname, Aichi, and online, 18–19 October 2021.",
+       "https://www.mlit.go.jp/")], []),
+    ("id-guidebook-translation", (2022, 1), "member_state", "ID",
+     "Translate the guidebook into Indonesian and share it with every Indonesian ASCN city.", "2027-06-30",
+     [("2026-09-15", "nr.id", "in_progress", 40, "Three chapters translated.", "")], []),
     ("vn-hlm", 4, "member_state", "VN",
      "Take part in every High Level Meeting with a delegation of the National Representative and ASCN cities.",
      "2027-12-31", [], []),
@@ -151,7 +163,8 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     if meeting3 is None:
         say("Follow-up: the 3rd HLM meeting is not in the database; outcomes not loaded.")
         return {"documents": 0}
-    recs2 = {}
+    recs2: dict[int, Recommendation] = {}
+    recs4: dict[int, Recommendation] = {}
     meeting2 = _meeting("asean-japan-hlm-2020")
     if meeting2 is not None:
         doc2 = _document("2nd HLM outcome", meeting2, "Outcome document of the 2nd ASEAN–Japan Smart Cities "
@@ -169,7 +182,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         doc4 = _document("4th HLM outcome", meeting4, "Outcome document of the 4th ASEAN–Japan Smart Cities "
                          "Network High Level Meeting", "2022-12-05",
                          "Demo: the recommendations of this document are written for illustration, not quoted.")
-        _recs("4th HLM", doc4, HLM4_RECOMMENDATIONS, recs3)
+        recs4 = _recs("4th HLM", doc4, HLM4_RECOMMENDATIONS, recs3)
 
     states = {s.code: s for s in MemberState.objects.all()}
     cities = {c.slug: c for c in City.objects.all()}
@@ -177,11 +190,13 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     n_commitments = n_updates = 0
     for key, rec_no, kind, party, what, due, updates, actions in COMMITMENTS:
         target = {"member_state": states, "city": cities, "organisation": orgs}[kind].get(party)
-        if target is None:
+        year, number = rec_no if isinstance(rec_no, tuple) else (2021, rec_no)
+        recommendation = {2020: recs2, 2021: recs3, 2022: recs4}[year].get(number)
+        if target is None or recommendation is None:
             continue
         final = updates[-1] if updates else None
         c = upsert(Commitment, f"commitment {key}", {"public_id": uuid.uuid5(NS, key)}, {
-            "recommendation": recs3[rec_no], "party_kind": kind, "member_state": None, "city": None,
+            "recommendation": recommendation, "party_kind": kind, "member_state": None, "city": None,
             "organisation": None, kind: target, "description": what, "due_date": D(due),
             "status": final[2] if final else "planned", "progress": final[3] if final else 0, "is_demo": True,
         })

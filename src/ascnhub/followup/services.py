@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -182,7 +183,8 @@ def set_action_done(actor: Any, item: ActionItem, done: bool, on: datetime.date 
 
 # --- reminders -----------------------------------------------------------------------------------
 
-REMINDER_DAYS = int(getattr(settings, "ASCNHUB_FOLLOWUP_REMINDER_DAYS", 14))
+#: Days before a due date when the reminder goes out (environment: ASCNHUB_FOLLOWUP_REMINDER_DAYS).
+REMINDER_DAYS = int(os.environ.get("ASCNHUB_FOLLOWUP_REMINDER_DAYS", "14"))
 
 
 @dataclass(frozen=True)
