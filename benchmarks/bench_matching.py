@@ -122,6 +122,7 @@ def quality(dev: Path) -> tuple[dict, dict]:
         },
         "tokenisation_share": round(t_tok / t_all, 4),
         "omp_threads": os.environ.get("OMP_NUM_THREADS", f"default ({os.cpu_count()} cores)"),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "load_average_1min_at_start": round(load_at_start, 2),
     }
 
