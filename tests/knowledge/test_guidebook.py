@@ -47,6 +47,11 @@ def test_two_editors_saving_the_same_chapter_is_detected_and_nothing_is_overwrit
     assert "Residents first" in html and network.vietnam_nr.name in html
     assert "<ins>: ask the residents</ins>" in html  # the other person's words, marked
     assert "Cities and partners plan together." in html  # the editor's own text is kept in the form
+    # Both changes touch different lines: the form offers them combined, for the editor to check.
+    assert "Both sets of changes fit together" in html
+    textarea = html[html.index('<textarea name="body"'):]
+    textarea = textarea[:textarea.index("</textarea>")]
+    assert "Cities and partners plan together." in textarea and "ask the residents" in textarea
     assert 'name="base_revision" value="2"' in html  # the next save starts from the revision now current
     chapter.refresh_from_db()
     assert chapter.body == vn_body and chapter.revision_number == 2
@@ -56,6 +61,16 @@ def test_two_editors_saving_the_same_chapter_is_detected_and_nothing_is_overwrit
     assert _edit(nr_id, chapter, merged, 2).status_code == 302
     chapter.refresh_from_db()
     assert chapter.revision_number == 3 and "ask the residents" in chapter.body and "partners" in chapter.body
+
+
+def test_conflicting_changes_to_the_same_words_are_not_merged(network, client_for, chapter):
+    _edit(client_for(network.vietnam_nr.user), chapter, FIRST.replace("Step one.", "Step one: residents."), 1)
+    response = _edit(client_for(network.indonesia_nr.user), chapter, FIRST.replace("Step one.", "Step one: data."), 1)
+    html = response.content.decode()
+    assert response.status_code == 409 and "holds your text as you wrote it" in html
+    textarea = html[html.index('<textarea name="body"'):]
+    assert "Step one: data." in textarea[:textarea.index("</textarea>")]
+    assert "Step one: residents." in Chapter.objects.get(pk=chapter.pk).body
 
 
 def test_the_service_raises_edit_conflict_with_the_revisions_in_between(network, chapter):

@@ -70,3 +70,17 @@ def diff_lines(old: str, new: str, context: int = 2) -> list[DiffLine]:
                 out += [DiffLine("removed", escape(line)) for line in a[i1:i2]]
                 out += [DiffLine("added", escape(line)) for line in b[j1:j2]]
     return out
+
+
+def three_way_merge(base: str, mine: str, theirs: str) -> str | None:
+    """My changes (base → mine) applied onto their saved text, or None when they do not fit cleanly.
+
+    Used to offer — never to save unseen — a combined text after an edit conflict.
+    """
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    dmp.Match_Threshold = 0.2  # only apply a change where its context is found nearly as it was
+    patches = dmp.patch_make(base, mine)
+    merged, applied = dmp.patch_apply(patches, theirs)
+    return merged if all(applied) else None

@@ -22,7 +22,7 @@ from ascnhub.registry.rules import officer_city_ids, represented_country_ids
 from . import exporters, services
 from .forms import AttachmentForm, CaseForm, ChapterEditForm, CommentForm, ReviewForm
 from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision
-from .text import diff_lines, render_markdown
+from .text import diff_lines, render_markdown, three_way_merge
 
 # --- cases ---------------------------------------------------------------------------------------
 
@@ -207,8 +207,13 @@ def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
                                       base_revision=d["base_revision"], summary=d["summary"])
             except services.EditConflict as exc:
                 conflict = exc
-                # Keep the editor's text; the next save starts from the revision now current.
+                # Keep the editor's text — merged with the other person's when both fit together —
+                # and make the next save start from the revision now current.
                 data = request.POST.copy()
+                mine = d["body"].replace("\r\n", "\n").strip() + "\n"
+                merged = three_way_merge(exc.base.body if exc.base else "", mine, exc.current.body)
+                if merged is not None and merged != mine:
+                    data["body"] = merged
                 data["base_revision"] = str(exc.current.number)
                 form = ChapterEditForm(data)
                 form.is_valid()
@@ -224,6 +229,7 @@ def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if conflict is not None:
         base_body = conflict.base.body if conflict.base else ""
         context.update({
+            "merged": form.data["body"] != request.POST.get("body"),
             "their_diff": diff_lines(base_body, conflict.current.body),
             "their_title_changed": conflict.base is None or conflict.base.title != conflict.current.title,
             "your_diff": diff_lines(conflict.current.body,
