@@ -64,7 +64,7 @@ def test_parallel_forum_signups_never_exceed_seats():
     hlm = make_meeting()  # the water forum has 2 seats
     regs = [RegistrationFactory(meeting=hlm.meeting, category=hlm.city) for _ in range(12)]
     results = _in_threads(12, lambda i: services.sign_up(regs[i], hlm.forum))
-    assert sum(isinstance(r, ForumSignup) for r in results) == 2
+    assert sum(isinstance(r, ForumSignup) for r in results) == 2, results
     assert ForumSignup.objects.filter(session=hlm.forum).count() == 2
 
 

@@ -205,7 +205,7 @@ def sign_up(registration: Registration, session: Session, *, actor: Any = None) 
     if session.meeting_id != registration.meeting_id or not session.signup_required:
         raise EventsError("no_signup", _("This session takes no sign-ups."))
     with transaction.atomic():
-        locked = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
+        locked = Session.objects.select_for_update(of=("self",)).select_related("room").get(pk=session.pk)
         existing = ForumSignup.objects.filter(registration=registration, session=locked).first()
         if existing:
             return existing
