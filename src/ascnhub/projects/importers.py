@@ -63,6 +63,23 @@ class CodesWidget(widgets.ManyToManyWidget):
         return self.model.objects.filter(code__in=codes)
 
 
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related record named by its slug; an unknown slug is an error naming it."""
+
+    def __init__(self, model):
+        super().__init__(model, "slug")
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        found = self.model.objects.filter(slug=text).first()
+        if found is None:
+            raise ValueError(_("no %(what)s with the slug “%(slug)s”") % {
+                "what": self.model._meta.verbose_name, "slug": text})
+        return found
+
+
 class YesNoWidget(widgets.BooleanWidget):
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip().lower()
@@ -129,7 +146,7 @@ class BaseResource(resources.ModelResource):
 
 
 class ProjectResource(BaseResource):
-    city = fields.Field(attribute="city", column_name="city", widget=widgets.ForeignKeyWidget(City, "slug"))
+    city = fields.Field(attribute="city", column_name="city", widget=SlugWidget(City))
     focus_areas = fields.Field(attribute="focus_areas", column_name="focus_areas",
                                widget=CodesWidget(FocusAreaTag, list(FocusArea.values)))
     outcomes = fields.Field(attribute="outcomes", column_name="outcomes",
@@ -171,7 +188,7 @@ class ProjectResource(BaseResource):
 
 class OfferResource(BaseResource):
     organisation = fields.Field(attribute="organisation", column_name="organisation",
-                                widget=widgets.ForeignKeyWidget(Organisation, "slug"))
+                                widget=SlugWidget(Organisation))
     focus_areas = fields.Field(attribute="focus_areas", column_name="focus_areas",
                                widget=CodesWidget(FocusAreaTag, list(FocusArea.values)))
     published = fields.Field(attribute="published", column_name="published", widget=YesNoWidget())
@@ -267,6 +284,8 @@ def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutco
             "cols": ", ".join(unknown), "exp": ", ".join(COLUMNS[kind])})
     if len(dataset) == 0:
         return ImportOutcome(ok=False, problem=_("The file has no rows."))
+    if "slug" not in dataset.headers:  # optional: without it every row is a new record
+        dataset.append_col([""] * len(dataset), header="slug")
     resource = RESOURCES[kind](user=user)
     outcome = ImportOutcome(ok=False)
     try:
@@ -282,7 +301,9 @@ def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutco
                 outcome.errors.append(RowError(number + 1, _row_label(dataset[number - 1], dataset),
                                                [str(e.error) for e in errors]))
             outcome.errors.sort(key=lambda e: e.line)
-            if outcome.errors:
+            if result.base_errors:
+                outcome.problem = "; ".join(str(e.error) for e in result.base_errors)
+            if outcome.errors or outcome.problem:
                 raise _Rollback()
             outcome.count = result.totals.get("new", 0) + result.totals.get("update", 0)
             outcome.ok = True

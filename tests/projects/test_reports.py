@@ -1,0 +1,62 @@
+"""The progress-report workflow: draft → submitted → approved (public) or returned (with a comment)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ascnhub.common.models import ActivityLog
+from ascnhub.projects import services
+from ascnhub.projects.models import ProgressReport, Project
+from tests.projects.factories import ProjectFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approval_publishes_and_moves_the_project_status(network):
+    project = ProjectFactory(city=network.makassar, status=Project.Status.IMPLEMENTATION)
+    report = ReportFactory(project=project, state=ProgressReport.State.DRAFT, status=Project.Status.COMPLETION,
+                           physical_actual=100, physical_planned=100)
+    assert not ProgressReport.objects.public().exists()
+    services.submit_report(network.makassar_officer.user, report)
+    services.review_report(network.indonesia_nr.user, report, approve=True)
+    report.refresh_from_db()
+    project.refresh_from_db()
+    assert report.state == ProgressReport.State.APPROVED and report.reviewed_at is not None
+    assert project.status == Project.Status.COMPLETION
+    assert list(ProgressReport.objects.public()) == [report]
+    actions = list(ActivityLog.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["submit", "approve", "update"]
+
+
+def test_an_older_report_approved_late_does_not_roll_the_status_back(network):
+    project = ProjectFactory(city=network.makassar, status=Project.Status.COMPLETION)
+    ReportFactory(project=project, period_end="2025-06-30", status=Project.Status.COMPLETION)
+    old = ReportFactory(project=project, period_end="2024-06-30", state=ProgressReport.State.SUBMITTED,
+                        status=Project.Status.IMPLEMENTATION)
+    services.review_report(network.indonesia_nr.user, old, approve=True)
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETION
+
+
+def test_state_rules(network):
+    report = ReportFactory(project=ProjectFactory(city=network.makassar), state=ProgressReport.State.DRAFT)
+    with pytest.raises(services.ReviewError) as exc:
+        services.review_report(network.indonesia_nr.user, report, approve=True)
+    assert exc.value.code == "not_submitted"
+    services.submit_report(network.makassar_officer.user, report)
+    with pytest.raises(services.ReviewError) as exc:
+        services.submit_report(network.makassar_officer.user, report)
+    assert exc.value.code == "not_editable"
+    with pytest.raises(services.ReviewError) as exc:
+        services.save_report(network.makassar_officer.user, report, {"narrative": "changed after submitting"})
+    assert exc.value.code == "not_editable"
+    with pytest.raises(services.ReviewError) as exc:
+        services.review_report(network.indonesia_nr.user, report, approve=False, comment="  ")
+    assert exc.value.code == "comment_required"
+    services.review_report(network.indonesia_nr.user, report, approve=False, comment="Add the costs.")
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.RETURNED and report.is_editable
+    services.save_report(network.makassar_officer.user, report, {"narrative": "With the costs."})
+    services.submit_report(network.makassar_officer.user, report)
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.SUBMITTED and report.narrative == "With the costs."
