@@ -20,13 +20,12 @@ import zoneinfo
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ascnhub.common import activity
-from ascnhub.engine.scheduling import formats as schedule_formats
-from ascnhub.engine.scheduling import solver as schedule_solver
+from ascnhub.engine import scheduling as engine
 
 from . import notifications
 from .errors import MatchmakingError
@@ -164,10 +163,14 @@ class _ProgressWriter:
         if now - self.last < 1.0:
             return
         self.last = now
-        ScheduleRun.objects.filter(pk=self.run_id).update(
-            best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1))
-        if threading.get_ident() != self.main_thread:
-            connection.close()
+        try:
+            ScheduleRun.objects.filter(pk=self.run_id).update(
+                best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1))
+        except DatabaseError:  # progress is best effort: it must never fail the run
+            log.warning("could not record the progress of run %s", self.run_id, exc_info=True)
+        finally:
+            if threading.get_ident() != self.main_thread:
+                connection.close()
 
 
 def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
@@ -186,16 +189,16 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
         t0 = time.monotonic()
         document = build_instance(run.setup)
         steps["build_instance_s"] = round(time.monotonic() - t0, 3)
-        instance = schedule_formats.instance_from_dict(document)
+        instance = engine.instance_from_dict(document)
         t0 = time.monotonic()
         progress = _ProgressWriter(run) if report_progress else None
         if run.is_reschedule and run.based_on and run.based_on.result:
             result = _reschedule(instance, run.based_on.result, run.time_limit, progress)
         else:
-            result = schedule_solver.solve(instance, time_limit_s=run.time_limit, seed=0, workers=2,
+            result = engine.solve(instance, time_limit_s=run.time_limit, seed=0, workers=2,
                                            on_progress=progress)
         steps["solve_s"] = round(time.monotonic() - t0, 3)
-        result_doc = schedule_formats.result_to_dict(result)
+        result_doc = engine.result_to_dict(result)
         ScheduleRun.objects.filter(pk=run.pk).update(
             instance=document, result=result_doc, status=ScheduleRun.Status.DONE, finished_at=timezone.now(),
             best=result.objective.held_weight, bound=result.objective.bound_held_weight,
@@ -215,10 +218,9 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
 
 
 def _reschedule(instance: Any, previous_doc: dict, time_limit: int, on_progress: Any) -> Any:
-    from ascnhub.engine.scheduling import reschedule as engine_reschedule
-
-    previous = schedule_formats.result_from_dict(previous_doc)
-    return engine_reschedule.reschedule(instance, previous, time_limit_s=min(time_limit, 30), on_progress=on_progress)
+    # Keeps every still-valid meeting of the published schedule in its slot and location.
+    previous = engine.result_from_dict(previous_doc)
+    return engine.reschedule(instance, previous, time_limit_s=min(time_limit, 30), on_progress=on_progress)
 
 
 @transaction.atomic
@@ -284,10 +286,12 @@ def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
 
 
 def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:
-    """request -> (slot, location, requester, recipient) of a run's live meetings."""
+    """request -> (slot, location, requester, recipient) of a run's meetings.
+
+    Cancelled meetings count too: a new run leaves them out, so both sides hear that it is off.
+    """
     return {m.request_id: (m.slot_id, m.location_id, m.request.requester_id, m.request.recipient_id)
-            for m in ScheduledMeeting.objects.filter(run=run).exclude(status=ScheduledMeeting.Status.CANCELLED)
-            .select_related("request")}
+            for m in ScheduledMeeting.objects.filter(run=run).select_related("request")}
 
 
 def review(run: ScheduleRun) -> dict[str, Any]:
