@@ -11,7 +11,12 @@ import pytest
 from ascnhub.followup.models import Commitment, StatusUpdate
 from tests.e2e.conftest import axe_violations
 from tests.factories import make_network
-from tests.followup.factories import CommitmentFactory, OutcomeDocumentFactory, RecommendationFactory, make_meeting
+from tests.followup.factories import (
+    CommitmentFactory,
+    OutcomeDocumentFactory,
+    RecommendationFactory,
+    make_meeting,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("ASCNHUB_SCREENSHOTS", "/tmp/ascnhub-followup-shots"))
@@ -35,7 +40,7 @@ def test_nr_updates_a_commitment_and_the_public_tracker_shows_it(page, browser, 
     assert axe_violations(page) == []
 
     # The NR signs in, opens the commitment from the tracker and posts an update.
-    page.goto(f"/accounts/login/?next=/outcomes/mine/")
+    page.goto("/accounts/login/?next=/outcomes/mine/")
     page.fill("input[name=login]", net.indonesia_nr.email)
     page.fill("input[name=password]", "pw-for-tests-1")
     page.locator("main form button[type=submit]").first.click()

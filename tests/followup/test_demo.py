@@ -24,7 +24,7 @@ def test_demo_outcomes_and_knowledge_load_idempotently(client):
         followup_demo.load(lambda *_: None)
         knowledge_demo.load(lambda *_: None)
     doc = OutcomeDocument.objects.get(meeting__slug="asean-japan-hlm-2021")
-    assert [r.title for r in doc.recommendations.all()][0].startswith("Smart cities in every member state")
+    assert doc.recommendations.get(number=1).title.startswith("Smart cities in every member state")
     assert doc.recommendations.count() == 4
     assert "planning guidebook jointly by the end of the year" in doc.recommendations.get(number=1).text
     assert Recommendation.objects.get(document=doc, number=4).carried_from.document.adopted_on.year == 2020

@@ -11,7 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from ascnhub.followup import services
 from ascnhub.followup.models import StatusUpdate
 from tests.factories import OrganisationFactory
-from tests.followup.factories import CommitmentFactory, OutcomeDocumentFactory, RecommendationFactory, make_meeting
+from tests.followup.factories import (
+    CommitmentFactory,
+    OutcomeDocumentFactory,
+    RecommendationFactory,
+    make_meeting,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -203,7 +203,7 @@ def test_guidebook_page_query_count(network, client_for):
 def _pdf_fonts(pdf: bytes) -> set[str]:
     """Names of the fonts embedded in a PDF (looking into compressed object streams too)."""
     chunks = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
             chunks.append(zlib.decompress(match.group(1)))
         except zlib.error:

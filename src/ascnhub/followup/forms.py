@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.registry.models import City, MemberState, Organisation
 
-from .models import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_BYTES, Commitment, Status
+from .models import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_BYTES, Status
 
 
 class StatusUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
-    progress = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
-    note = forms.CharField(label=_("what happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    evidence_url = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https",
+    status = forms.ChoiceField(label=capfirst(_("status")), choices=Status.choices)
+    progress = forms.IntegerField(label=capfirst(_("progress (%)")), min_value=0, max_value=100)
+    note = forms.CharField(label=capfirst(_("what happened")), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence_url = forms.URLField(label=capfirst(_("evidence link")), required=False, assume_scheme="https",
                                   help_text=_("A public web page, report or news item."))
     evidence_file = forms.FileField(
-        label=_("evidence file"), required=False,
+        label=capfirst(_("evidence file")), required=False,
         help_text=_("At most %(mb)s MB: %(types)s.") % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024,
                                                       "types": ", ".join(EVIDENCE_EXTENSIONS)})
 
@@ -28,17 +29,17 @@ class StatusUpdateForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(label=_("action"), max_length=250)
-    owner = forms.CharField(label=_("who does it"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("by when"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=capfirst(_("action")), max_length=250)
+    owner = forms.CharField(label=capfirst(_("who does it")), max_length=200, required=False)
+    due_date = forms.DateField(label=capfirst(_("by when")), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CommitmentForm(forms.Form):
     """A new commitment; the parties offered are those the user may speak for."""
 
-    party = forms.ChoiceField(label=_("who commits"))
-    description = forms.CharField(label=_("what"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    due_date = forms.DateField(label=_("by when"), widget=forms.DateInput(attrs={"type": "date"}))
+    party = forms.ChoiceField(label=capfirst(_("who commits")))
+    description = forms.CharField(label=capfirst(_("what")), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label=capfirst(_("by when")), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, states=(), cities=(), organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

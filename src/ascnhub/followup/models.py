@@ -112,13 +112,13 @@ class Recommendation(models.Model):
 
 
 class CommitmentQuerySet(models.QuerySet):
-    def open(self) -> "CommitmentQuerySet":
+    def open(self) -> CommitmentQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)
 
-    def overdue(self, on: datetime.date | None = None) -> "CommitmentQuerySet":
+    def overdue(self, on: datetime.date | None = None) -> CommitmentQuerySet:
         return self.open().filter(due_date__lt=on or timezone.localdate())
 
-    def for_country(self, state_id: int) -> "CommitmentQuerySet":
+    def for_country(self, state_id: int) -> CommitmentQuerySet:
         """Commitments of a member state or of one of its cities."""
         return self.filter(Q(member_state_id=state_id) | Q(city__country_id=state_id))
 

@@ -24,7 +24,15 @@ from django.utils.translation import gettext_lazy
 from ascnhub.common import activity
 from ascnhub.registry.models import Person, Role
 
-from .models import CLOSED_STATUSES, ActionItem, Commitment, Recommendation, ReminderSent, Status, StatusUpdate
+from .models import (
+    CLOSED_STATUSES,
+    ActionItem,
+    Commitment,
+    Recommendation,
+    ReminderSent,
+    Status,
+    StatusUpdate,
+)
 
 log = logging.getLogger(__name__)
 

@@ -148,7 +148,7 @@ def _load_cases(say) -> int:
 def _load_guidebook(say) -> int:
     made = 0
     for part, slug, position, title, revisions, state in CHAPTERS:
-        chapter, created = Chapter.objects.get_or_create(slug=slug, defaults={
+        chapter, _created = Chapter.objects.get_or_create(slug=slug, defaults={
             "part": part, "position": position, "title": title})
         if chapter.revision_number:
             continue

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.registry.models import City, Organisation
@@ -9,8 +10,8 @@ from .models import ATTACHMENT_EXTENSIONS, Case, Chapter
 
 
 class CaseForm(forms.ModelForm):
-    city = forms.ModelChoiceField(City.objects.select_related("country"), required=False, label=_("ASCN city"))
-    partners = forms.ModelMultipleChoiceField(Organisation.objects.all(), required=False, label=_("partners"),
+    city = forms.ModelChoiceField(City.objects.select_related("country"), required=False, label=capfirst(_("ASCN city")))
+    partners = forms.ModelMultipleChoiceField(Organisation.objects.all(), required=False, label=capfirst(_("partners")),
                                               widget=forms.SelectMultiple(attrs={"size": 6}))
 
     class Meta:
@@ -27,25 +28,25 @@ class CaseForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    file = forms.FileField(label=_("file"),
+    title = forms.CharField(label=capfirst(_("title")), max_length=200)
+    file = forms.FileField(label=capfirst(_("file")),
                            help_text=_("At most 10 MB: %(types)s.") % {"types": ", ".join(ATTACHMENT_EXTENSIONS)})
 
 
 class ChapterEditForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=250)
-    body = forms.CharField(label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 24}),
+    title = forms.CharField(label=capfirst(_("title")), max_length=250)
+    body = forms.CharField(label=capfirst(_("text")), required=False, widget=forms.Textarea(attrs={"rows": 24}),
                            help_text=_("Markdown: # headings, *emphasis*, lists, links."))
-    summary = forms.CharField(label=_("what you changed"), max_length=250, required=False)
+    summary = forms.CharField(label=capfirst(_("what you changed")), max_length=250, required=False)
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=capfirst(_("comment")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label=_("note to the editors"), max_length=5000, required=False,
+    note = forms.CharField(label=capfirst(_("note to the editors")), max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 

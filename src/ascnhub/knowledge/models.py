@@ -34,7 +34,7 @@ attachment_validators = [FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate
 
 
 class CaseQuerySet(models.QuerySet):
-    def public(self) -> "CaseQuerySet":
+    def public(self) -> CaseQuerySet:
         return self.filter(published=True)
 
 
