@@ -1,0 +1,243 @@
+"""Large instances: a proven weight bound, a break-aware greedy start, then large-neighbourhood search.
+
+1. Bound: maximise held weight subject only to each participant's capacity (its usable slots and
+   ``max_meetings``) and the total location capacity. This relaxation is small, solved by CP-SAT
+   to optimality in seconds, and its value bounds the held weight of any schedule.
+2. Start: :func:`greedy_slots` with ``break_aware=True`` (meetings chosen by the relaxation first).
+3. LNS: repeatedly free every meeting (held or not) of a few participants that have breaks or
+   unheld meetings plus their partners, keep everything else fixed, and re-solve that
+   neighbourhood exactly (held weight first, then breaks) with the current schedule as a hint.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Callable, Mapping
+
+from ortools.sat.python import cp_model
+
+from .cpmodel import build_slot_model, int_weights, weight_scale
+from .greedy import greedy_slots
+from .model import Instance, Progress, Result, Status
+
+ProgressFn = Callable[[Progress], None]
+
+
+def weight_bound(instance: Instance, time_limit_s: float, seed: int = 0, workers: int = 2) -> tuple[float, list[int]]:
+    """An upper bound on the held weight and the meetings the relaxation holds (see module doc)."""
+    inst = instance
+    w = int_weights(inst)
+    allowed = inst.allowed_slots
+    model = cp_model.CpModel()
+    y: dict[int, cp_model.IntVar] = {}
+    for k, m in enumerate(inst.meetings):
+        if allowed[k]:
+            y[k] = model.NewBoolVar(f"y{k}")
+            if m.required:
+                model.Add(y[k] == 1)
+    for p in inst.participants:
+        mine = [k for k in inst.meetings_of[p.id] if k in y]
+        if not mine:
+            continue
+        usable = set()
+        for k in mine:
+            usable.update(allowed[k])
+        cap = len(usable)
+        if p.max_meetings is not None:
+            cap = min(cap, p.max_meetings)
+        if len(mine) > cap:
+            model.Add(sum(y[k] for k in mine) <= cap)
+    t_cap = sum(inst.tables_open)
+    r_cap = sum(inst.rooms_open)
+    tab = [y[k] for k in y if inst.is_in_person(inst.meetings[k])]
+    vir = [y[k] for k in y if not inst.is_in_person(inst.meetings[k])]
+    if len(tab) > t_cap:
+        model.Add(sum(tab) <= t_cap)
+    if len(vir) > r_cap:
+        model.Add(sum(vir) <= r_cap)
+    model.Maximize(sum(w[k] * v for k, v in y.items()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    code = solver.Solve(model)
+    scale = weight_scale(inst)
+    bound = solver.BestObjectiveBound() / scale
+    chosen = [k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.BooleanValue(v)]
+    return bound, chosen
+
+
+def _breaks_by_participant(inst: Instance, slot_of: Mapping[int, int]) -> dict[str, int]:
+    busy: dict[str, set[int]] = {}
+    for k, s in slot_of.items():
+        for p in inst.meetings[k].participants:
+            busy.setdefault(p, set()).add(s)
+    out: dict[str, int] = {}
+    for p, slots in busy.items():
+        n = 0
+        for g in inst.groups:
+            used = [s in slots for s in g]
+            idx = [i for i, u in enumerate(used) if u]
+            if len(idx) >= 2:
+                n += sum(1 for i in range(idx[0] + 1, idx[-1] + 1) if used[i] and not used[i - 1])
+        out[p] = n
+    return out
+
+
+def improve(
+    instance: Instance,
+    slot_of: dict[int, int],
+    *,
+    deadline: float,
+    seed: int = 0,
+    workers: int = 2,
+    neighbourhood: int = 24,
+    sub_time_s: float = 2.0,
+    on_progress: ProgressFn | None = None,
+    started: float | None = None,
+    bound: float | None = None,
+    movable: set[int] | None = None,
+) -> tuple[dict[int, int], dict[str, object]]:
+    """Large-neighbourhood search from ``slot_of`` until ``deadline`` (``time.monotonic()``).
+
+    Only meetings in ``movable`` may change (all when None). Returns the improved schedule and
+    figures (iterations, improvements).
+    """
+    inst = instance
+    rng = random.Random(seed)
+    w = int_weights(inst)
+    started = started if started is not None else time.monotonic()
+    pby_idx = {p.id: i for i, p in enumerate(inst.participants)}
+    partners: dict[str, list[str]] = {p.id: [] for p in inst.participants}
+    for m in inst.meetings:
+        for a in m.participants:
+            for b in m.participants:
+                if a != b:
+                    partners[a].append(b)
+    big = None
+    iterations = improvements = 0
+    cur = dict(slot_of)
+    breaks = _breaks_by_participant(inst, cur)
+    stale = 0
+    while time.monotonic() < deadline - 0.05:
+        iterations += 1
+        unheld_of: dict[str, int] = {}
+        for k, m in enumerate(inst.meetings):
+            if k not in cur and inst.allowed_slots[k] and (movable is None or k in movable):
+                for p in m.participants:
+                    unheld_of[p] = unheld_of.get(p, 0) + 1
+        hot = [p for p in inst.participants if breaks.get(p.id, 0) > 0 or unheld_of.get(p.id, 0) > 0]
+        if movable is not None:
+            mov_parts = {p for k in movable for p in inst.meetings[k].participants}
+            hot = [p for p in hot if p.id in mov_parts]
+        if not hot:
+            break
+        seed_p = rng.choice(hot).id
+        chosen = [seed_p]
+        seen = {seed_p}
+        frontier = [seed_p]
+        while frontier and len(chosen) < neighbourhood:
+            nxt: list[str] = []
+            for p in frontier:
+                cand = [q for q in partners[p] if q not in seen]
+                rng.shuffle(cand)
+                cand.sort(key=lambda q: -(breaks.get(q, 0) + unheld_of.get(q, 0)))
+                for q in cand[:4]:
+                    if len(chosen) >= neighbourhood:
+                        break
+                    seen.add(q)
+                    chosen.append(q)
+                    nxt.append(q)
+            frontier = nxt
+        chosen_set = set(chosen)
+        free = {k for p in chosen for k in inst.meetings_of[p]
+                if inst.allowed_slots[k] and (movable is None or k in movable)}
+        # only meetings whose participants are all in the neighbourhood move, or unheld ones
+        free = {k for k in free if all(q in chosen_set for q in inst.meetings[k].participants) or k not in cur}
+        if not free:
+            continue
+        fixed = {k: s for k, s in cur.items() if k not in free}
+        sm = build_slot_model(inst, free, fixed, implied=False, weights=w)
+        if big is None:
+            big = len(inst.slots) * 2 + 1
+        touched_big = big * (len(sm.breaks_of) + 1)
+        sm.model.Maximize(touched_big * sm.weight_expr - sm.breaks_expr)
+        for (k, s), v in sm.x.items():
+            sm.model.AddHint(v, cur.get(k) == s)
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.05, min(sub_time_s, deadline - time.monotonic()))
+        prm.num_workers = max(1, workers)
+        prm.random_seed = seed + iterations
+        code = solver.Solve(sm.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        new = sm.slots_of(solver)
+        old_w = sum(w[k] for k in free if k in cur)
+        new_w = sum(w[k] for k in new)
+        touched = list(sm.breaks_of)
+        trial = dict(fixed)
+        trial.update(new)
+        new_b = _breaks_by_participant(inst, trial)
+        old_br = sum(breaks.get(p, 0) for p in touched)
+        new_br = sum(new_b.get(p, 0) for p in touched)
+        if (new_w, -new_br) > (old_w, -old_br):
+            cur = trial
+            for p in touched:
+                breaks[p] = new_b.get(p, 0)
+            improvements += 1
+            stale = 0
+            if on_progress is not None:
+                on_progress(Progress("lns", sum(inst.meetings[k].weight for k in cur), bound,
+                                     time.monotonic() - started))
+        else:
+            stale += 1
+    return cur, {"lns_iterations": iterations, "lns_improvements": improvements}
+
+
+def solve_lns(
+    instance: Instance,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    workers: int = 2,
+    on_progress: ProgressFn | None = None,
+    hint: Mapping[int, int] | None = None,
+) -> Result:
+    """Schedule a large instance (see the module docstring)."""
+    from .solver import make_result
+
+    inst = instance
+    started = time.monotonic()
+    deadline = started + time_limit_s
+    bound, chosen = weight_bound(inst, min(10.0, 0.15 * time_limit_s), seed, workers)
+    t_bound = time.monotonic() - started
+    if hint:
+        cur = dict(hint)
+    else:
+        chosen_set = set(chosen)
+        order = sorted(range(len(inst.meetings)),
+                       key=lambda k: (k not in chosen_set, not inst.meetings[k].required, -inst.meetings[k].weight, k))
+        cur = greedy_slots(inst, break_aware=True, order=order)
+    t_greedy = time.monotonic() - started - t_bound
+    if on_progress is not None:
+        on_progress(Progress("start", sum(inst.meetings[k].weight for k in cur), bound, time.monotonic() - started))
+    cur, figures = improve(inst, cur, deadline=deadline, seed=seed, workers=workers, on_progress=on_progress,
+                           started=started, bound=bound)
+    missing_required = [m.id for k, m in enumerate(inst.meetings) if m.required and k not in cur]
+    weight = sum(inst.meetings[k].weight for k in cur)
+    brk = sum(_breaks_by_participant(inst, cur).values())
+    status: Status = "feasible"
+    if missing_required:
+        status = "unknown"
+    elif weight >= bound - 1e-9 and brk == 0:
+        status = "optimal"
+    stats: dict[str, object] = {"solver": "bound + greedy + lns", "workers": workers, "seed": seed,
+                                "bound_time_s": round(t_bound, 3), "greedy_time_s": round(t_greedy, 3), **figures,
+                                "wall_time_s": round(time.monotonic() - started, 3)}
+    if missing_required:
+        stats["reason"] = f"required meetings not placed: {', '.join(missing_required[:5])}"
+        return make_result(inst, None, "unknown", bound_weight=bound, bound_breaks=None, stats=stats)
+    return make_result(inst, cur, status, bound_weight=bound, bound_breaks=0 if status != "optimal" else brk,
+                       stats=stats)
