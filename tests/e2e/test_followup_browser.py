@@ -83,3 +83,75 @@ def test_nr_updates_a_commitment_and_the_public_tracker_shows_it(page, browser, 
     assert public.get_by_role("link", name="Post a status update").count() == 0
     assert axe_violations(public) == []
     visitor.close()
+
+
+def _signed_in(browser, live_server, email):
+    ctx = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Asia/Jakarta",
+                              viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(15000)
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/")
+    return ctx, page
+
+
+def test_two_editors_of_a_chapter_and_the_knowledge_pages(page, browser, live_server):
+    from ascnhub.knowledge import services
+    from ascnhub.knowledge.models import Chapter
+    from tests.knowledge.test_cases import make_case
+
+    net = make_network()
+    chapter = Chapter.objects.create(slug="process", part="process", position=1, title="Process and enablers")
+    services.save_chapter(net.indonesia_nr.user, chapter, title="Process and enablers",
+                          body="# The process\n\n1. Understand the problems.\n2. Pilot, measure, then scale.\n",
+                          base_revision=0)
+    make_case(title="Flood early warning", city=net.makassar, place="", country="ID",
+              problem="Floods without warning.", solution="River sensors.")
+    make_case(title="洪水の早期警報", language="ja", problem="川の水位がわからない。", solution="水位センサー。")
+
+    # The public reads cases (with similar ones across languages), but no unpublished chapter.
+    page.goto("/knowledge/")
+    assert page.locator("#case-count").inner_text() == "2 cases"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Flood early warning").click()
+    assert "洪水の早期警報" in page.locator("#similar-cases").inner_text()
+    assert axe_violations(page) == []
+    assert page.goto("/knowledge/guidebook/process/").status == 404
+
+    ctx_id, nr_id = _signed_in(browser, live_server, net.indonesia_nr.email)
+    ctx_vn, nr_vn = _signed_in(browser, live_server, net.vietnam_nr.email)
+    nr_id.goto("/knowledge/guidebook/")
+    assert axe_violations(nr_id) == []
+    nr_id.goto("/knowledge/guidebook/process/edit/")
+    nr_vn.goto("/knowledge/guidebook/process/edit/")
+    nr_vn.fill("#id_body", nr_vn.input_value("#id_body").replace("Pilot, measure", "Pilot with residents, measure"))
+    nr_vn.fill("#id_summary", "Residents in pilots")
+    nr_vn.get_by_role("button", name="Save").click()
+    nr_vn.wait_for_url("**/knowledge/guidebook/process/")
+    nr_id.fill("#id_body", nr_id.input_value("#id_body").replace("Understand the problems.",
+                                                                 "Understand the problems with data."))
+    nr_id.get_by_role("button", name="Save").click()
+    conflict = nr_id.locator(".conflict")
+    assert "Someone else saved this chapter" in conflict.inner_text()
+    assert "Residents in pilots" in conflict.inner_text() and net.vietnam_nr.name in conflict.inner_text()
+    assert nr_id.locator(".conflict ins").first.inner_text().strip() == "with residents"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    nr_id.screenshot(path=str(SHOTS / "chapter-conflict.png"), full_page=True)
+    assert axe_violations(nr_id) == []
+    merged = nr_id.input_value("#id_body")
+    assert "with data" in merged and "with residents" in merged
+    nr_id.get_by_role("button", name="Save").click()
+    nr_id.wait_for_url("**/knowledge/guidebook/process/")
+    assert Chapter.objects.get(pk=chapter.pk).revision_number == 3
+    nr_id.get_by_role("button", name="Send for review").click()
+    nr_vn.goto("/knowledge/guidebook/process/")
+    nr_vn.get_by_role("button", name="Approve and publish").click()
+    assert "Published." in nr_vn.locator(".messages").inner_text()
+    page.goto("/knowledge/guidebook/process/")
+    assert "with residents" in page.locator(".chapter-body").inner_text()
+    assert axe_violations(page) == []
+    ctx_id.close()
+    ctx_vn.close()

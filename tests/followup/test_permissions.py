@@ -114,3 +114,14 @@ def test_action_items_can_be_added_and_done_by_those_responsible_only(network, c
     assert ActionItem.objects.get().done_on is None
     officer.post(f"/outcomes/actions/{item.public_id}/done/", {"done": "1"})
     assert ActionItem.objects.get().done_on is not None
+
+
+def test_my_commitments_lists_what_each_person_answers_for(network, commitments, client_for):
+    staff = client_for(commitments["partner_staff"].user).get("/outcomes/mine/").content.decode()
+    assert commitments["partner"].description in staff and commitments["makassar"].description not in staff
+    nr = client_for(network.indonesia_nr.user).get("/outcomes/mine/").content.decode()
+    assert commitments["indonesia"].description in nr and commitments["makassar"].description in nr
+    assert commitments["partner"].description not in nr
+    other = client_for(network.vietnam_nr.user).get("/outcomes/mine/").content.decode()
+    assert "You answer for no commitment yet." in other
+    assert client_for(None).get("/outcomes/mine/").status_code == 302

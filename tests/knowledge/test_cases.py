@@ -128,3 +128,27 @@ def test_case_list_query_count_and_filters(network, client_for):
     assert "Makassar" in only_id and "Da Nang 1" not in only_id
     focus = client.get("/knowledge/?focus=safety_security&country=VN").content.decode()
     assert "Da Nang 3" in focus and ">Makassar<" not in focus
+
+
+def test_embed_command_fills_the_cache_once(network):
+    import io
+
+    from django.core.management import call_command
+
+    make_case(title="Flood sensors", problem="Floods.", solution="Sensors.")
+    make_case(title="Smart parking", problem="Parking.", solution="Apps.")
+    out = io.StringIO()
+    call_command("knowledge", "embed", stdout=out)
+    assert "2 published cases; 2 texts embedded now" in out.getvalue()
+    call_command("knowledge", "embed", stdout=out)
+    assert "0 texts embedded now" in out.getvalue()
+    assert TextEmbedding.objects.count() == 2
+
+
+def test_saving_a_case_enqueues_its_embedding(network, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(title="Flood sensors")
+    assert [r.args for r in default_task_backend.results] == [[[case.pk]]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ascnhub.common.http import require_perm
+from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.permissions import is_secretariat
 from ascnhub.registry.models import City, MemberState, Organisation
 from ascnhub.registry.rules import officer_city_ids, represented_country_ids
@@ -227,8 +227,9 @@ def commitment_create(request: HttpRequest, public_id) -> HttpResponse:
 
 def mine(request: HttpRequest) -> HttpResponse:
     """The commitments the signed-in person answers for, overdue first."""
-    require_perm(request, "followup.add_commitment")
     user = request.user
+    if not user.is_authenticated:
+        raise LoginRequired()
     qs = _commitments_qs().select_related("recommendation__document__meeting")
     if not is_secretariat(user):
         countries, cities = represented_country_ids(user), officer_city_ids(user)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 
+from ascnhub.projects.models import Partnership, Project
 from ascnhub.registry.demo import upsert
 from ascnhub.registry.models import City, Organisation
 
@@ -142,6 +143,11 @@ def _load_cases(say) -> int:
         })
         if country == "JP" and mlit is not None and slug == "kashiwanoha-aems":
             case.partners.set([mlit])
+        if city is not None:
+            # Link the city's published projects and partnerships in the same focus area, if any.
+            case.projects.set(Project.objects.public().filter(city=city, focus_areas__code=focus)
+                              .order_by("slug")[:2])
+            case.partnerships.set(Partnership.objects.public().filter(city=city).order_by("start_date", "id")[:1])
     return len(CASES)
 
 

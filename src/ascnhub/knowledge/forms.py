@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.projects.models import Partnership, Project
 from ascnhub.registry.models import City, Organisation
 
 from .models import ATTACHMENT_EXTENSIONS, Case, Chapter
@@ -11,17 +12,25 @@ from .models import ATTACHMENT_EXTENSIONS, Case, Chapter
 
 class CaseForm(forms.ModelForm):
     city = forms.ModelChoiceField(City.objects.select_related("country"), required=False, label=capfirst(_("ASCN city")))
+    projects = forms.ModelMultipleChoiceField(Project.objects.none(), required=False, label=capfirst(_("projects")),
+                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+    partnerships = forms.ModelMultipleChoiceField(Partnership.objects.none(), required=False,
+                                                  label=capfirst(_("partnerships")),
+                                                  widget=forms.SelectMultiple(attrs={"size": 6}))
     partners = forms.ModelMultipleChoiceField(Organisation.objects.all(), required=False, label=capfirst(_("partners")),
                                               widget=forms.SelectMultiple(attrs={"size": 6}))
 
     class Meta:
         model = Case
         fields = ["title", "city", "place", "country", "focus_area", "language", "year", "problem", "solution",
-                  "results", "partners", "partners_text", "source_url", "published"]
+                  "results", "partners", "partners_text", "projects", "partnerships", "source_url", "published"]
         widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in ["problem", "solution", "results"]}
 
     def __init__(self, *args, allowed_cities=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = Project.objects.public().select_related("city").order_by("title")
+        self.fields["partnerships"].queryset = (Partnership.objects.public().select_related("city", "organisation")
+                                                .order_by("-start_date"))
         if allowed_cities is not None:
             self.fields["city"].queryset = allowed_cities
             self.fields["city"].required = True

@@ -67,6 +67,7 @@ def create_case(actor: Any, data: dict[str, Any], *, partners=(), projects=(), p
     case.projects.set(projects)
     case.partnerships.set(partnerships)
     activity.record(actor, "create", case, activity.diff({}, activity.snapshot(case, CASE_FIELDS)))
+    _embed_later(case)
     return case
 
 
@@ -90,7 +91,41 @@ def update_case(actor: Any, case: Case, data: dict[str, Any], *, partners=None, 
     changes = activity.diff(before, after)
     if changes:
         activity.record(actor, "update", case, changes)
+        _embed_later(case)
     return changes
+
+
+def _embed_later(case: Case) -> None:
+    """Embed the case's text in a worker once the change is committed, so no page view waits for it."""
+    from .tasks import embed_cases
+
+    case_id = case.pk
+    transaction.on_commit(lambda: _enqueue(embed_cases, [case_id]))
+
+
+def _enqueue(task, ids) -> None:
+    try:
+        task.enqueue(ids)
+    except Exception:  # no task backend reachable: the case page embeds on first view instead
+        import logging
+
+        logging.getLogger(__name__).warning("could not enqueue embedding of cases %s", ids, exc_info=True)
+
+
+def embed_cases(case_ids: list[int] | None = None, *, embedder=None) -> int:
+    """Put the texts of these cases (default: every published case) in the embedding cache.
+    Returns how many texts had to be embedded (the rest were cached)."""
+    from .embeddings import database_embedder
+
+    cases = Case.objects.public()
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+    texts = [c.similarity_text() for c in cases]
+    embedder = embedder or database_embedder()
+    before = embedder.embedded
+    if texts:
+        embedder.embed_passages(texts)
+    return embedder.embedded - before
 
 
 @transaction.atomic

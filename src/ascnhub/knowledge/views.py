@@ -68,9 +68,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None, allowed_cities=_allowed_cities(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        partners = data.pop("partners")
+        links = {k: data.pop(k) for k in ("partners", "projects", "partnerships")}
         try:
-            case = services.create_case(request.user, data, partners=partners)
+            case = services.create_case(request.user, data, **links)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -109,8 +109,8 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     allowed_cities=_allowed_cities(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        partners = data.pop("partners")
-        services.update_case(request.user, case, data, partners=partners)
+        links = {k: data.pop(k) for k in ("partners", "projects", "partnerships")}
+        services.update_case(request.user, case, data, **links)
         messages.success(request, _("Saved."))
         return redirect(case)
     return render(request, "knowledge/case_form.html", {"form": form, "case": case},
