@@ -47,7 +47,8 @@ def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
     meetings = list(ScheduledMeeting.objects.filter(run=run).filter(
         Q(request__requester=profile) | Q(request__recipient=profile))
         .exclude(status=ScheduledMeeting.Status.CANCELLED)
-        .select_related("slot", "location", "request__requester", "request__recipient"))
+        .select_related("slot", "location", "request__requester__setup__meeting",
+                        "request__recipient__setup__meeting"))
     for m in meetings:
         m.other = m.request.recipient if m.request.requester_id == profile.pk else m.request.requester
     return meetings

@@ -66,7 +66,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     profile = _my_profile(request, setup)
     context = {**_base(request, setup), "profile": profile, "outcomes": outcomes(setup)}
     if profile is not None:
-        suggestions = (Suggestion.objects.filter(profile=profile).select_related("other__city", "other__organisation")
+        suggestions = (Suggestion.objects.filter(profile=profile)
+                       .select_related("other__city", "other__organisation", "other__setup__meeting")
                        .order_by("rank"))
         country = request.GET.get("country", "").upper()
         focus = request.GET.get("focus", "")
@@ -170,7 +171,7 @@ def request_create(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
 def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     setup = _setup(slug)
     mine = _require_profile(request, setup)
-    related = ("requester__city", "recipient__city", "requester__organisation", "recipient__organisation")
+    related = ("requester__setup__meeting", "recipient__setup__meeting")
     return render(request, "matchmaking/requests.html", {
         **_base(request, setup), "mine": mine,
         "incoming": MeetingRequest.objects.filter(recipient=mine).select_related(*related),

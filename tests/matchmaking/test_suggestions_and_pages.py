@@ -1,0 +1,82 @@
+"""Suggestions from the real matching engine, and the matchmaking pages at scale (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ascnhub.matchmaking import scheduling, services, suggestions
+from ascnhub.matchmaking.models import ScheduledMeeting, ScheduleRun, Suggestion
+from tests.factories import PersonFactory
+from tests.matchmaking.factories import profile_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cities_see_the_right_company_first_with_true_reasons(mm):
+    insurer = profile_for(mm.setup, PersonFactory(), kind="company", country="JP",
+                          offering="Parametric flood insurance and claims analytics for property owners")
+    mm.company.focus_areas = ["safety_security"]
+    mm.company.save()
+    mm.danang.focus_areas = ["safety_security"]
+    mm.danang.save()
+    stored = suggestions.refresh(mm.setup)
+    assert stored > 0
+    # Da Nang's need is written in Vietnamese; the sensor company (English) comes before the insurer.
+    ranked = list(Suggestion.objects.filter(profile=mm.danang).order_by("rank").values_list("other", flat=True))
+    assert ranked.index(mm.company.pk) < ranked.index(insurer.pk)
+    top = Suggestion.objects.get(profile=mm.danang, other=mm.company)
+    assert any("safety & security" in r for r in top.reasons)
+    # Cities are never suggested to cities here, and no one is suggested to themselves.
+    assert not Suggestion.objects.filter(profile=mm.danang, other__kind="city").exists()
+    assert not Suggestion.objects.filter(profile=mm.danang, other=mm.danang).exists()
+    # Companies get cities.
+    assert Suggestion.objects.filter(profile=mm.company, other=mm.danang).exists()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(mm, n: int) -> None:
+    for i in range(n):
+        other = profile_for(mm.setup, PersonFactory(), kind="company", country="JP", offering=f"Offer {i}")
+        Suggestion.objects.create(profile=mm.makassar, other=other, rank=i + 2, score=0.5,
+                                  reasons=["shared focus area: safety & security"])
+        services.answer_request(None, services.send_request(None, other, mm.makassar), accept=True)
+
+
+@pytest.mark.parametrize("page", ["", "requests/", "agenda/"])
+def test_participant_pages_do_not_grow_queries_with_data(mm, client_for, page, settings):
+    mm.setup.max_open_requests = 50
+    mm.setup.max_meetings = 3
+    mm.setup.save()
+    client = client_for(mm.makassar.owner.user)
+    url = f"/meetings/{mm.meeting.slug}/matchmaking/{page}"
+    _grow(mm, 2)
+    scheduling.publish_run(None, scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk))
+    few = _queries(client, url)
+    _grow(mm, 6)  # late requests after publishing queue a re-scheduling run; the worker would run it
+    queued = ScheduleRun.objects.get(status="queued", is_reschedule=True)
+    assert scheduling.execute_run(queued.pk).status == "published"
+    assert ScheduledMeeting.objects.filter(run=queued).count() > 2
+    assert _queries(client, url) == few
+
+
+def test_organiser_run_page_shows_progress_and_review(mm, network, client_for):
+    services.answer_request(None, services.send_request(None, mm.makassar, mm.company), accept=True)
+    run = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)
+    client = client_for(network.secretariat)
+    html = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/").content.decode()
+    assert "draft ready" in html and "Publish this schedule" in html and "Load per participant" in html
+    partial = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/",
+                         HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="run-progress"') and "<html" not in partial
+    instance = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/instance.json")
+    assert instance.json()["format"] == "ascnhub-schedule/1"
+    # Participants may not download instances (they name every participant's availability).
+    assert client_for(mm.makassar.owner.user).get(
+        f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/instance.json").status_code == 403
