@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ascnhub.registry.countries import COUNTRY_CHOICES
 
 from .models import Meeting, Mode, Registration, RegistrationCategory
-from .services import CLONE_PARTS
+from .services import CLONE_PARTS, known_timezones
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -104,7 +103,7 @@ class RegistrationForm(forms.Form):
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"].strip()
-        if value not in zoneinfo.available_timezones():
+        if value not in known_timezones():
             raise forms.ValidationError(_("“%(value)s” is not a known time zone (use a name like Asia/Jakarta).")
                                         % {"value": value})
         return value

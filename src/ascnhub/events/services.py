@@ -13,7 +13,9 @@ Exceptions are `EventsError` with a machine-readable `code` and a message for pe
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,12 @@ from .models import (
 )
 
 Status = Registration.Status
+
+
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """The zone names this machine knows (reading them walks the zoneinfo tree: do it once)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 class EventsError(Exception):
@@ -112,7 +120,10 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
                 meeting=meeting, category=locked, **{**data, "email": email, "mode": mode},
                 status=_initial_status(locked, taken), submission_key=submission_key or None,
                 user=user if getattr(user, "is_authenticated", False) else None, person=person)
-            reg.full_clean(exclude=["meeting", "category", "user", "person"], validate_unique=False,
+            if reg.timezone not in known_timezones():
+                raise EventsError("timezone", _("“%(value)s” is not a known time zone.") % {"value": reg.timezone})
+            # The zone is checked above against a cached list (the field's validator rereads the disk).
+            reg.full_clean(exclude=["meeting", "category", "user", "person", "timezone"], validate_unique=False,
                            validate_constraints=False)
             reg.save()
             activity.record(user, "register", reg, {"status": [None, reg.status], "category": [None, locked.code]})
