@@ -74,6 +74,7 @@ class SlotModel:
     breaks_of: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     infeasible_reason: str | None = None
     max_breaks: int = 0
+    lower_bound: int = 0
 
     def slots_of(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """Meeting index -> slot index of the held free meetings in the solver's solution."""
@@ -209,7 +210,7 @@ def build_slot_model(
                     model.Add(pos_b + 1 <= pos_k)
             else:
                 lits = [h for h in (hk, hb) if not isinstance(h, int)]
-                if all(h != 0 for h in (hk, hb)):
+                if not any(isinstance(h, int) and h == 0 for h in (hk, hb)):
                     model.Add(pos_b + 1 <= pos_k).OnlyEnforceIf(lits)
 
     # weight
@@ -292,6 +293,7 @@ def build_slot_model(
                 lb = min_break_bound(avail, n)
                 if lb > 0:
                     model.Add(expr >= lb)
+                    sm.lower_bound += lb
         sm.breaks_of[p] = sum(pb) if pb else 0
         total.append(sm.breaks_of[p])
         sm.max_breaks += max(0, len(inst.slots) // 2)

@@ -1,8 +1,8 @@
 """Generator of realistic matchmaking instances (deterministic for a seed).
 
 An ASEAN smart-city event in Jakarta time (UTC+7): cities and companies from the region and
-Japan; a share of participants online from time zones UTC+6:30 to UTC+9 whose local night
-(before 08:00, after 19:00) is unavailable; an opening plenary and lunch split each day into
+Japan; a share of participants online from time zones UTC+6:30 to UTC+9 whose local evening
+and night (before 08:30, from 18:00) is unavailable; an opening plenary and lunch split each day into
 blocks (break groups); forum sessions block the slots of those attending them; popularity is
 skewed (a few companies are asked by many); weights come from mutual interest; exhibitors keep a
 home table.
@@ -90,7 +90,7 @@ def generate(
             for s in slots:
                 start = datetime.fromisoformat(s.start.replace("Z", "+00:00"))
                 local = start + timedelta(minutes=off)
-                if local.hour < 8 or local.hour >= 19:
+                if local.hour * 60 + local.minute < 8 * 60 + 30 or local.hour >= 18:
                     unavailable[i].add(s.id)
     # skewed popularity (Zipf-like), companies more popular than cities on average
     pop = [1.0 / (r + 1) ** 0.9 for r in range(n)]

@@ -30,9 +30,12 @@ def assign_locations(
         by_slot.setdefault(s, []).append(k)
     last_loc: dict[str, str] = {}
     loc_of: dict[int, str] = {}
+    homes = {p.home_location for p in inst.participants if p.home_location is not None}
     for s in sorted(by_slot):
         ks = sorted(by_slot[s])
+        # someone's home table is lent to others only when no other table is free
         open_tables = [loc.id for loc in inst.locations if loc.kind == "table" and inst.location_open(loc, s)]
+        open_tables.sort(key=lambda t: t in homes)
         open_rooms = [loc.id for loc in inst.locations if loc.kind == "virtual" and inst.location_open(loc, s)]
         table_set, room_set = set(open_tables), set(open_rooms)
         taken: set[str] = set()
@@ -63,7 +66,7 @@ def assign_locations(
             choice = None
             for p in m.participants:
                 cand = last_loc.get(p)
-                if cand is not None and cand not in taken and cand in pool_set:
+                if cand is not None and cand not in taken and cand in pool_set and cand not in homes:
                     choice = cand
                     break
             if choice is None:

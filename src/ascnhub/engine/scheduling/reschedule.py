@@ -9,6 +9,7 @@ improved by large-neighbourhood search in which only those meetings may move.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Callable
 
@@ -87,9 +88,22 @@ def reschedule(
     started = time.monotonic()
     inst = instance
     kept, kept_loc = kept_assignments(inst, previous)
-    cur = greedy_slots(inst, break_aware=True, fixed=kept)
+    # a kept meeting sitting at an idle exhibitor's home table keeps it: that exhibitor takes no new
+    # in-person meeting in that slot (the meeting would need the same table)
+    owner = {p.home_location: p.id for p in inst.participants if p.home_location is not None}
+    blocked: dict[str, set[str]] = {}
+    for k, loc in kept_loc.items():
+        who = owner.get(loc)
+        if who is not None and who not in inst.meetings[k].participants:
+            blocked.setdefault(who, set()).add(inst.slots[kept[k]].id)
+    work = inst
+    if blocked:
+        parts = tuple(dataclasses.replace(p, unavailable=p.unavailable | blocked[p.id]) if p.id in blocked else p
+                      for p in inst.participants)
+        work = dataclasses.replace(inst, participants=parts)
+    cur = greedy_slots(work, break_aware=True, fixed=kept)
     movable = {k for k in range(len(inst.meetings)) if k not in kept}
-    cur, figures = improve(inst, cur, deadline=started + time_limit_s, seed=seed, workers=workers,
+    cur, figures = improve(work, cur, deadline=started + 0.8 * time_limit_s, seed=seed, workers=workers,
                            movable=movable, on_progress=on_progress, started=started, sub_time_s=1.0)
     required_missing = [m.id for k, m in enumerate(inst.meetings) if m.required and k not in cur]
     prev = {a.meeting: (a.slot, a.location) for a in previous.assignments}

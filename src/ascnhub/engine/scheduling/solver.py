@@ -234,7 +234,10 @@ def _minimise_breaks(
     bound (``objective_lb_search_no_lp``) proves the small non-zero optima.
     Returns (status, schedule, proven lower bound).
     """
+    lower = sm.lower_bound
+    # minimise from the proven bound, SAT-style search
     m = sm.model.Clone()
+    m.Add(sm.breaks_expr >= lower)
     m.Minimize(sm.breaks_expr)
     _add_hint_to(m, sm, hint)
     solver = cp_parameters(max(0.1, deadline - time.monotonic()), seed, workers)
