@@ -252,13 +252,14 @@ def bench_database(kind: str, args, database_url: str | None) -> dict:
         prepared = run_python(PREPARE, env)
         setup_s = time.perf_counter() - started
         port = free_port()
-        log = open(data_dir / "server.log", "w")
-        server = subprocess.Popen([str(BIN / "ascnhub"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(port, server)
-        baseline = drive(port, args.baseline, 1, "base")
-        load = drive(port, args.registrations, args.clients, "load")
-        check = run_python(VERIFY, env)
+        with open(data_dir / "server.log", "w") as log:
+            server = subprocess.Popen(
+                [str(BIN / "ascnhub"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            wait_for(port, server)
+            baseline = drive(port, args.baseline, 1, "base")
+            load = drive(port, args.registrations, args.clients, "load")
+            check = run_python(VERIFY, env)
         return {"setup_s": round(setup_s, 1), "capacities": prepared["categories"], "baseline_single_client": baseline,
                 "load": load, "database_check": check,
                 "goal_met": load["errors"] == 0 and load["latency_ms"]["p95"] < 300

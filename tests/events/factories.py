@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import factory
 
-from ascnhub.events.models import Meeting, Registration, RegistrationCategory, Room, Session
 from ascnhub.events import services
+from ascnhub.events.models import Meeting, Registration, RegistrationCategory, Room, Session
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 

@@ -17,7 +17,7 @@ from tests.events.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def test_token_roundtrip_and_offline_verification_with_the_public_key_only(hlm):
@@ -133,7 +133,7 @@ def test_opening_a_session_link_records_online_attendance(client, hlm):
 def _pdf_fonts(pdf: bytes) -> set[str]:
     """Names of the fonts embedded in a PDF (looking into compressed object streams too)."""
     chunks = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
             chunks.append(zlib.decompress(match.group(1)))
         except zlib.error:

@@ -24,8 +24,8 @@ from ascnhub.registry.models import Organisation, Person
 from . import services
 from .models import (
     AgendaVersion,
-    Format,
     CheckIn,
+    Format,
     Meeting,
     Mode,
     OnlineAttendance,

@@ -99,8 +99,8 @@ def verify(token: str, *, meeting_id: int | None = None, now: datetime.datetime 
     version, reg_bytes, token_meeting, expiry = _PAYLOAD.unpack(payload)
     if version != VERSION:
         raise TokenError("malformed")
-    expires = datetime.datetime.fromtimestamp(expiry, tz=datetime.timezone.utc)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    expires = datetime.datetime.fromtimestamp(expiry, tz=datetime.UTC)
+    now = now or datetime.datetime.now(datetime.UTC)
     if expires < now:
         raise TokenError("expired")
     if meeting_id is not None and token_meeting != meeting_id:
