@@ -48,7 +48,7 @@ def test_reminders_go_to_those_responsible_once_in_their_language(network, due_s
     officer_mail = by_to[network.makassar_officer.email]
     with translation.override("ja"):
         assert officer_mail.subject.startswith(_("Due on %(date)s: %(what)s") % {"date": "2026-03-04", "what": ""})
-    assert "Pilot flood sensors" in officer_mail.body and "3月" in officer_mail.body  # Japanese dates
+    assert "Pilot flood sensors" in officer_mail.body and "2026年3月4日" in officer_mail.body  # Japanese dates
     assert {r.recipient: r.language for r in ReminderSent.objects.all()} == {
         network.indonesia_nr.email: "id", network.makassar_officer.email: "ja"}
     # The next runs (cron every hour, say) send nothing new.
