@@ -173,7 +173,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
                                   ("Urban flood monitoring", ProgressReport.State.RETURNED,
                                    "Please add the number of sensors installed and the cost so far.")]:
         project = projects[title]
-        last = project.reports.order_by("-period_end").first()
+        last = project.reports.filter(state=ProgressReport.State.APPROVED).order_by("-period_end").first()
         start = (last.period_end + datetime.timedelta(days=1)) if last else project.start_date
         upsert(ProgressReport, f"pending report of {title!r}", {"project": project, "period_end": TODAY}, {
             "period_start": start, "status": Project.Status.IMPLEMENTATION,
