@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
-from . import registry
+from . import matchmaking, registry
 
 api = NinjaAPI(
     title="ASCN Hub API",
@@ -19,11 +19,17 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", registry.router)
+api.add_router("/", matchmaking.router)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

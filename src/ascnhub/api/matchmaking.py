@@ -1,0 +1,102 @@
+"""API v1: business-matchmaking meeting requests (token with the `write:meeting_requests` scope)."""
+
+import datetime
+import uuid
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.throttling import AuthRateThrottle
+
+from ascnhub.events.models import Meeting
+from ascnhub.matchmaking import services
+from ascnhub.matchmaking.errors import MatchmakingError
+from ascnhub.matchmaking.models import MeetingRequest, Profile
+from ascnhub.matchmaking.setup import setup_for
+
+from .auth import TokenAuth, require_scope
+from .schemas import ErrorOut
+
+router = Router(tags=["matchmaking"], auth=TokenAuth())
+SCOPE = "write:meeting_requests"
+# Writes are rate-limited per token user (per web process; use a shared cache on many machines).
+WRITE_THROTTLE = [AuthRateThrottle("60/min")]
+
+
+class RequestIn(Schema):
+    recipient: uuid.UUID
+    message: str = ""
+    priority: MeetingRequest.Priority = MeetingRequest.Priority.WOULD_LIKE
+
+
+class AnswerIn(Schema):
+    accept: bool
+
+
+class RequestOut(Schema):
+    id: uuid.UUID
+    requester: uuid.UUID
+    recipient: uuid.UUID
+    message: str
+    priority: str
+    status: str
+    locked: bool
+    created_at: datetime.datetime
+
+
+def _out(r: MeetingRequest) -> dict:
+    return {"id": r.public_id, "requester": r.requester.public_id, "recipient": r.recipient.public_id,
+            "message": r.message, "priority": r.priority, "status": r.status, "locked": r.locked,
+            "created_at": r.created_at}
+
+
+def _my_profile(request, slug: str) -> Profile:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    profiles = services.profiles_of_user(request.user, setup_for(meeting))
+    if not profiles:
+        raise HttpError(403, "the token's user has no matchmaking profile in this meeting")
+    return profiles[0]
+
+
+@router.get("/meetings/{slug}/matchmaking/requests", response={200: list[RequestOut], 403: ErrorOut, 404: ErrorOut},
+            summary="My meeting requests, sent and received")
+def list_requests(request, slug: str):
+    require_scope(request, SCOPE)
+    mine = _my_profile(request, slug)
+    rows = MeetingRequest.objects.filter(setup=mine.setup).filter(
+        requester=mine).select_related("requester", "recipient") | MeetingRequest.objects.filter(
+        setup=mine.setup, recipient=mine).select_related("requester", "recipient")
+    return [_out(r) for r in rows.order_by("-created_at")]
+
+
+@router.post("/meetings/{slug}/matchmaking/requests", response={201: RequestOut, 400: ErrorOut, 403: ErrorOut,
+                                                                404: ErrorOut},
+             throttle=WRITE_THROTTLE, summary="Ask for a 1:1 meeting")
+def create_request(request, slug: str, payload: RequestIn):
+    require_scope(request, SCOPE)
+    mine = _my_profile(request, slug)
+    recipient = Profile.objects.filter(setup=mine.setup, public_id=payload.recipient).first()
+    if recipient is None:
+        raise HttpError(400, f"recipient: no participant {payload.recipient} in this meeting's matchmaking")
+    try:
+        created = services.send_request(request.user, mine, recipient, message=payload.message,
+                                        priority=payload.priority)
+    except MatchmakingError as exc:
+        raise HttpError(400, f"{exc.code}: {exc.message}") from exc
+    return 201, _out(created)
+
+
+@router.post("/meetings/{slug}/matchmaking/requests/{request_id}/answer",
+             response={200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             throttle=WRITE_THROTTLE, summary="Accept or decline a request you received")
+def answer_request(request, slug: str, request_id: uuid.UUID, payload: AnswerIn):
+    require_scope(request, SCOPE)
+    mine = _my_profile(request, slug)
+    found = get_object_or_404(MeetingRequest, setup=mine.setup, public_id=request_id)
+    if found.recipient_id != mine.pk:
+        raise HttpError(403, "only the recipient answers a request")
+    try:
+        answered = services.answer_request(request.user, found, accept=payload.accept)
+    except MatchmakingError as exc:
+        raise HttpError(400, f"{exc.code}: {exc.message}") from exc
+    return _out(answered)
