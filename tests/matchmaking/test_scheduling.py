@@ -154,3 +154,23 @@ def test_export_commands(mm, tmp_path):
     _run_and_publish(mm)
     call_command("matchmaking", "export-result", mm.meeting.slug, "--out", str(tmp_path / "r.json"))
     assert '"format": "ascnhub-schedule-result/1"' in (tmp_path / "r.json").read_text()
+
+
+def test_reminders_go_out_once_before_each_meeting(mm, monkeypatch):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    _accept(mm.makassar, mm.company)
+    run, _ = _run_and_publish(mm)
+    meeting = ScheduledMeeting.objects.select_related("slot").get(run=run)
+    # Pretend it is ten minutes before the meeting.
+    fake_now = meeting.slot.starts_at - datetime.timedelta(minutes=10)
+    monkeypatch.setattr(timezone, "now", lambda: fake_now)
+    mail.outbox.clear()
+    call_command("matchmaking", "send-reminders", "--minutes", "15", stdout=__import__("io").StringIO())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mm.makassar.owner.email, mm.company.owner.email])
+    assert all("Reminder" in m.body for m in mail.outbox)
+    call_command("matchmaking", "send-reminders", stdout=__import__("io").StringIO())
+    assert len(mail.outbox) == 2  # not sent twice
