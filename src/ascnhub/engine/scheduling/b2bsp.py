@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Union
 
 from .errors import InstanceError
 from .model import Instance, Location, Meeting, Objective, Participant, Slot
 
-Value = Union[int, list["Value"], frozenset[int]]
+Value = Union[int, list["Value"], frozenset[int]]  # noqa: UP007 (recursive alias)
 
 _TOKEN = re.compile(r"\s*(?:(\[\||\|\]|\.\.|[\[\]{}|,;=])|(-?\d+)|([A-Za-z_][A-Za-z0-9_]*))")
 
@@ -165,7 +165,7 @@ def dzn_to_instance(text: str, name: str = "b2bsp", max_break_spread: int | None
     fixed = get_list("fixed", n_m, optional=True)
     precedences = get_list("precedences", n_m, optional=True)
 
-    t0 = datetime(2000, 1, 1, 9, 0, tzinfo=timezone.utc)
+    t0 = datetime(2000, 1, 1, 9, 0, tzinfo=UTC)
 
     def iso(t: datetime) -> str:
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -225,5 +225,5 @@ def read_dzn(path: str | os.PathLike[str], max_break_spread: int | None = 2) -> 
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InstanceError(str(p), f"cannot read: {exc.strerror}") from exc
-    name = p.name[:-4] if p.name.endswith(".dzn") else p.name
+    name = p.name.removesuffix(".dzn")
     return dzn_to_instance(text, name, max_break_spread)

@@ -14,7 +14,7 @@ from .formats import read_instance, read_result, result_to_dict, write_instance,
 from .model import Progress
 
 
-def _progress_printer() -> "object":
+def _progress_printer() -> object:
     last = [0.0]
 
     def show(p: Progress) -> None:

@@ -12,9 +12,9 @@ boolean per slot.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -51,10 +51,9 @@ def min_break_bound(avail: list[bool], n: int) -> int:
     if cur:
         runs.append(cur)
     runs.sort(reverse=True)
-    total, used = 0, 0
-    for r in runs:
+    total = 0
+    for used, r in enumerate(runs, 1):
         total += r
-        used += 1
         if total >= n:
             return used - 1
     return 0  # cannot fit at all: infeasibility is found elsewhere
@@ -108,7 +107,6 @@ def build_slot_model(
     sm = SlotModel(model)
     meetings = inst.meetings
     allowed = inst.allowed_slots
-    si = inst.slot_index
 
     # context from fixed meetings
     fixed_busy: dict[str, set[int]] = {}
@@ -277,7 +275,6 @@ def build_slot_model(
                 active = model.NewBoolVar(f"act{p}_{group[0]}")
                 var_busy = [b for b in busy if not isinstance(b, int)]
                 model.AddMaxEquality(active, var_busy)
-            n_var = sum(1 for b in busy if not isinstance(b, int))
             expr = model.NewIntVar(0, max(0, (len(group) - 1) // 2), f"br{p}_{group[0]}")
             model.Add(expr == sum(starts) - active)
             pb.append(expr)

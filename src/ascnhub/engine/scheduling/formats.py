@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import InstanceError, ResultError
 from .model import (
@@ -34,7 +35,7 @@ def _parse_time(value: Any, element: str) -> datetime:
     if not isinstance(value, str):
         raise InstanceError(element, f"expected an RFC 3339 time string, got {value!r}")
     try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        t = datetime.fromisoformat(value)
     except ValueError as exc:
         raise InstanceError(element, f"not an RFC 3339 time: {value!r}") from exc
     if t.tzinfo is None:

@@ -11,7 +11,7 @@ home table.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from .model import Instance, Location, Meeting, Objective, Participant, Slot
 
@@ -58,7 +58,7 @@ def generate(
             pm = [day_start + timedelta(minutes=20 * (half + 3 + i)) for i in range(slots_per_day - half)]
         for block, times in (("am", am), ("pm", pm)):
             for t in times:
-                u = t.astimezone(timezone.utc)
+                u = t.astimezone(UTC)
                 slots.append(Slot(f"d{d + 1}-{t.strftime('%H%M')}", u.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                   (u + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ"), f"d{d + 1}-{block}"))
     n_slots = len(slots)
@@ -88,7 +88,7 @@ def generate(
         if online[i]:
             off = rng.choice(_OFFSETS_MIN)
             for s in slots:
-                start = datetime.fromisoformat(s.start.replace("Z", "+00:00"))
+                start = datetime.fromisoformat(s.start)
                 local = start + timedelta(minutes=off)
                 if local.hour * 60 + local.minute < 8 * 60 + 30 or local.hour >= 18:
                     unavailable[i].add(s.id)
@@ -103,7 +103,7 @@ def generate(
     wco = [pop[i] for i in companies]
     asked: dict[tuple[int, int], set[int]] = {}
     for i in range(n):
-        r = max(1, int(round(rng.gauss(requests_per_participant, requests_per_participant / 4))))
+        r = max(1, round(rng.gauss(requests_per_participant, requests_per_participant / 4)))
         for _ in range(r):
             cross = rng.random() < 0.8
             pool, weights = ((companies, wco) if kinds[i] == "city" else (cities, wc)) if cross else \

@@ -8,7 +8,7 @@ where it extends its participants' existing runs (no new break) when it can.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .model import Instance
 

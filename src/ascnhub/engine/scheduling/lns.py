@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -101,11 +101,16 @@ def weight_bound(instance: Instance, time_limit_s: float, seed: int = 0, workers
     return bound, chosen
 
 
-def _breaks_by_participant(inst: Instance, slot_of: Mapping[int, int]) -> dict[str, int]:
+def _breaks_by_participant(inst: Instance, slot_of: Mapping[int, int],
+                           only: list[str] | None = None) -> dict[str, int]:
     busy: dict[str, set[int]] = {}
-    for k, s in slot_of.items():
-        for p in inst.meetings[k].participants:
-            busy.setdefault(p, set()).add(s)
+    if only is None:
+        for k, s in slot_of.items():
+            for p in inst.meetings[k].participants:
+                busy.setdefault(p, set()).add(s)
+    else:
+        for p in only:
+            busy[p] = {slot_of[k] for k in inst.meetings_of[p] if k in slot_of}
     out: dict[str, int] = {}
     for p, slots in busy.items():
         n = 0
@@ -142,7 +147,6 @@ def improve(
     rng = random.Random(seed)
     w = int_weights(inst)
     started = started if started is not None else time.monotonic()
-    pby_idx = {p.id: i for i, p in enumerate(inst.participants)}
     partners: dict[str, list[str]] = {p.id: [] for p in inst.participants}
     for m in inst.meetings:
         for a in m.participants:
@@ -220,7 +224,7 @@ def improve(
         touched = list(sm.breaks_of)
         trial = dict(fixed)
         trial.update(new)
-        new_b = _breaks_by_participant(inst, trial)
+        new_b = _breaks_by_participant(inst, trial, touched)
         old_br = sum(breaks.get(p, 0) for p in touched)
         new_br = sum(new_b.get(p, 0) for p in touched)
         if (new_w, -new_br) > (old_w, -old_br):

@@ -8,7 +8,7 @@ constraints guarantee that this always succeeds.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from .errors import SchedulingError
 from .model import Assignment, Instance

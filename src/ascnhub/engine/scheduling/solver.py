@@ -10,7 +10,8 @@ are assigned afterwards (:mod:`.locations`).
 from __future__ import annotations
 
 import time
-from typing import Callable, Literal, Mapping
+from collections.abc import Callable, Mapping
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -23,8 +24,12 @@ from .validator import participant_breaks
 ProgressFn = Callable[[Progress], None]
 Method = Literal["auto", "exact", "lns", "plain"]
 
+#: CP-SAT subsolvers of the break minimisation, in the order workers are given to them.
+BREAK_SUBSOLVERS = ("no_lp", "objective_lb_search_no_lp", "default_lp", "quick_restart_no_lp", "core",
+                    "objective_shaving_no_lp", "fixed", "max_lp")
+
 #: Above this many (meeting, slot) pairs the exact two-phase solve gives way to LNS.
-EXACT_MAX_PAIRS = 60_000
+EXACT_MAX_PAIRS = 20_000
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -244,8 +249,7 @@ def _minimise_breaks(
     prm = solver.parameters
     prm.linearization_level = 0
     if workers >= 2:
-        for name in ("no_lp", "objective_lb_search_no_lp", "quick_restart_no_lp", "default_lp", "core",
-                     "objective_shaving_no_lp", "fixed", "max_lp")[:workers]:
+        for name in BREAK_SUBSOLVERS[:workers]:
             prm.subsolvers.append(name)
     code = solver.Solve(m, _Reporter("breaks", started, on_progress, 1, 1))
     st = _status(code)

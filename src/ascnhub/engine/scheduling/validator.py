@@ -7,7 +7,7 @@ fairness bound ``max_break_spread`` and the values a result reports.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from .model import Instance, Result, Violation
 
