@@ -60,3 +60,18 @@ def test_state_rules(network):
     services.submit_report(network.makassar_officer.user, report)
     report.refresh_from_db()
     assert report.state == ProgressReport.State.SUBMITTED and report.narrative == "With the costs."
+
+
+def test_admin_pages_for_the_secretariat(network, client_for):
+    from tests.projects.factories import OfferFactory
+
+    network.secretariat.is_staff = True
+    network.secretariat.is_superuser = True
+    network.secretariat.save()
+    ProjectFactory(city=network.makassar)
+    OfferFactory()
+    admin = client_for(network.secretariat)
+    for url in ["/admin/projects/project/", "/admin/projects/project/import/", "/admin/projects/offer/",
+                "/admin/projects/progressreport/", "/admin/projects/need/", "/admin/projects/partnership/",
+                f"/admin/projects/project/{Project.objects.get().pk}/change/"]:
+        assert admin.get(url).status_code == 200, url

@@ -104,8 +104,8 @@ class StrictDateWidget(widgets.DateWidget):
 class BaseResource(resources.ModelResource):
     """Checks the extra rules of each row and logs every saved record."""
 
-    def __init__(self, user=None):
-        super().__init__()
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
         self.user = user
 
     def row_errors(self, instance, row) -> dict[str, list[str]]:

@@ -73,6 +73,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "download_query": request.GET.urlencode(),
         "can_add": request.user.has_perm("projects.add_project"),
         "can_import": request.user.has_perm("projects.import_projects"),
+        "can_review": bool(represented_country_ids(request.user) or officer_city_ids(request.user)
+                           or is_secretariat(request.user)),
     })
 
 
