@@ -75,3 +75,22 @@ def test_admin_pages_for_the_secretariat(network, client_for):
                 "/admin/projects/progressreport/", "/admin/projects/need/", "/admin/projects/partnership/",
                 f"/admin/projects/project/{Project.objects.get().pk}/change/"]:
         assert admin.get(url).status_code == 200, url
+
+
+def test_needs_and_offers_feed_the_matching_engine_format(network, tmp_path):
+    """`as_match_input()` writes `ascnhub-match/1` lines that the engine's own reader accepts."""
+    import json
+
+    from ascnhub.engine.matching import read_needs, read_offers
+    from tests.projects.factories import NeedFactory, OfferFactory
+
+    need = NeedFactory(city=network.danang, language="vi", title="Cảnh báo ngập", focus=["safety_security"],
+                       stage="procurement", budget_usd=250000)
+    offer = OfferFactory(language="ja", title="洪水警報", focus=["safety_security"], deployed_in="JP,VN")
+    (tmp_path / "needs.jsonl").write_text(json.dumps(need.as_match_input(), ensure_ascii=False) + "\n")
+    (tmp_path / "offers.jsonl").write_text(json.dumps(offer.as_match_input(), ensure_ascii=False) + "\n")
+    [n] = read_needs(tmp_path / "needs.jsonl")
+    [o] = read_offers(tmp_path / "offers.jsonl")
+    assert (n.country, n.language, n.focus_areas, n.stage, n.budget_usd) == (
+        "VN", "vi", ("safety_security",), "procurement", 250000)
+    assert o.deployed_in == ("JP", "VN") and o.language == "ja"
