@@ -63,8 +63,20 @@ class LexicalBackend:
 class SemanticBackend:
     """Rank by multilingual embeddings (engine.matching); falls back to lexical on any failure."""
 
+    _embedder = None  # one per process: the model loads once, and each text is embedded once, ever
+
     def __init__(self, min_score: float = 0.80):
         self.min_score = min_score
+
+    @classmethod
+    def embedder(cls):
+        if cls._embedder is None:
+            from django.conf import settings
+
+            from ascnhub.engine.matching import default_embedder
+
+            cls._embedder = default_embedder(cache_dir=settings.DATA_DIR / "cache")
+        return cls._embedder
 
     def search(self, q: str, sets: dict[str, QuerySet], limit: int = MAX_PER_KIND) -> list[Hit]:
         from ascnhub.engine.matching import similar_texts
@@ -73,8 +85,8 @@ class SemanticBackend:
         if not objs or not q.strip():
             return []
         texts = [f"{o.title}. {o.description}" for _, o in objs]
-        ranked = similar_texts([q], texts, top_k=min(len(texts), limit * len(sets)), asymmetric=True,
-                               exclude_identical=False)[0]
+        ranked = similar_texts([q], texts, embedder=self.embedder(), top_k=min(len(texts), limit * len(sets)),
+                               asymmetric=True, exclude_identical=False)[0]
         hits = [Hit(objs[j][0], objs[j][1], s) for j, s in ranked if s >= self.min_score]
         lexical = LexicalBackend().search(q, sets, limit)
         seen = {(h.kind, h.obj.pk) for h in hits}
