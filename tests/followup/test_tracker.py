@@ -133,3 +133,31 @@ def test_rollup_statuses():
     assert services.Rollup([c("completed"), c("dropped")], today).status == "completed"
     assert services.Rollup([c("completed"), c("planned", due="2024-01-01")], today).status == "overdue"
     assert services.Rollup([c("delayed"), c("in_progress")], today).status == "delayed"
+
+
+def test_commitments_as_open_data_csv(network, client_for):
+    import csv
+    import io
+
+    rec = RecommendationFactory(title="A joint planning guidebook")
+    c = CommitmentFactory(recommendation=rec, party_kind="city", member_state=None, city=network.danang,
+                          description="Add Da Nang's examples, “quoted”", due_date=datetime.date(2022, 1, 31))
+    StatusUpdate.objects.create(commitment=c, status="in_progress", progress=20, note="n")
+    hidden = OutcomeDocumentFactory(published=False)
+    CommitmentFactory(recommendation=RecommendationFactory(document=hidden), member_state=network.indonesia)
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/outcomes/commitments.csv")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["party"] == "Da Nang" and row["country"] == "VN" and row["overdue"] == "yes"
+    assert row["commitment"] == "Add Da Nang's examples, “quoted”" and row["recommendation"] == "A joint planning guidebook"
+    assert row["url"].endswith(f"/outcomes/commitments/{c.public_id}/") and row["last_update"]
+    few = len(ctx)
+    for _ in range(5):
+        CommitmentFactory(recommendation=rec, member_state=network.vietnam)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/outcomes/commitments.csv")
+    assert len(ctx) == few

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.tracker, name="tracker"),
     path("by-country/", views.by_country, name="by_country"),
     path("mine/", views.mine, name="mine"),
+    path("commitments.csv", views.commitments_csv, name="commitments_csv"),
     path("meetings/<slug:slug>/", views.document_detail, name="document"),
     path("recommendations/<uuid:public_id>/", views.recommendation_detail, name="recommendation"),
     path("recommendations/<uuid:public_id>/commit/", views.commitment_create, name="commitment_create"),
