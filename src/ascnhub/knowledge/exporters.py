@@ -15,9 +15,13 @@ def guidebook_html(*, include_drafts: bool = False, for_pdf: bool = False) -> st
     contents = guidebook_contents(include_drafts=include_drafts)
     parts = []
     for value, label in Chapter.Part.choices:
-        chapters = [{"c": c, "html": render_markdown(c.body)} for c in contents if c.chapter.part == value]
-        if chapters:
-            parts.append({"label": label, "chapters": chapters})
+        items = [c for c in contents if c.chapter.part == value]
+        if not items:
+            continue
+        # A part with one chapter of the same name is shown once, not as a part and a chapter.
+        single = len(items) == 1 and items[0].title.strip().casefold() == str(label).casefold()
+        chapters = [{"c": c, "html": render_markdown(c.body, shift=2 if single else 3)} for c in items]
+        parts.append({"label": label, "chapters": chapters, "single": single})
     return render_to_string("knowledge/guidebook_export.html", {
         "parts": parts, "include_drafts": include_drafts, "for_pdf": for_pdf, "generated": timezone.now(),
     })
