@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.registry.models import City, Organisation
@@ -21,6 +22,14 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def https_urls(field, **kwargs):
+    """Form fields for model fields; a web address typed without a scheme gets https://."""
+    if isinstance(field, models.URLField):
+        return field.formfield(assume_scheme="https", **kwargs)
+    return field.formfield(**kwargs)
+
 CURRENCY_FIELD_CHOICES = [("", "—")] + CURRENCY_CHOICES
 ACCEPT = ",".join(f".{e}" for e in UPLOAD_EXTENSIONS)
 
@@ -63,6 +72,7 @@ class ProjectForm(TranslationMixin, forms.ModelForm):
     budget_currency = forms.ChoiceField(label=_("currency"), choices=CURRENCY_FIELD_CHOICES, required=False)
 
     class Meta:
+        formfield_callback = https_urls
         model = Project
         fields = ["city", "title", "language", "description", "focus_areas", "outcomes", "status", "start_date",
                   "end_date", "budget_amount", "budget_currency", "budget_description", "location_description",
@@ -92,6 +102,7 @@ class DocumentForm(forms.ModelForm):
                            help_text=_("PDF, images, office documents or CSV; at most 10 MB."))
 
     class Meta:
+        formfield_callback = https_urls
         model = ProjectDocument
         fields = ["title", "kind", "language", "url", "file"]
 
@@ -173,6 +184,7 @@ class PartnershipForm(forms.ModelForm):
 
 class OfferForm(TranslationMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = https_urls
         model = Offer
         fields = ["organisation", "title", "language", "description", "focus_areas", "deployed_in", "references",
                   "contact_name", "contact_email", "contact_url", "published"]
