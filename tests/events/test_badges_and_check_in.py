@@ -93,6 +93,8 @@ def test_check_in_refuses_forged_expired_and_cancelled_with_clear_messages(clien
     assert "This badge has expired." in desk.post("/meetings/hlm-test/check-in/", {"token": expired}).content.decode()
     html = desk.post("/meetings/hlm-test/check-in/", {"token": "garbage"}).content.decode()
     assert "could not be read" in html
+    html = desk.post("/meetings/hlm-test/check-in/", {"token": "B1." + "A" * 500}).content.decode()
+    assert "could not be read" in html
     services.cancel(None, reg)
     html = desk.post("/meetings/hlm-test/check-in/", {"token": token}).content.decode()
     assert "do not admit" in html

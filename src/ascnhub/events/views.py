@@ -441,6 +441,8 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
             result = services.check_in(request.user, meeting, registration=reg)
         elif form.is_valid() and form.cleaned_data["token"]:
             result = services.check_in(request.user, meeting, token=form.cleaned_data["token"])
+        elif not form.is_valid():  # e.g. far too long to be a badge code
+            result = services.check_in(request.user, meeting, token="")
         form = CheckInForm()
     q = request.GET.get("q", "").strip()
     found = []
