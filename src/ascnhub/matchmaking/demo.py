@@ -69,7 +69,9 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
                                              solver_time_limit=SOLVER_SECONDS, auto_accept=False, is_open=True,
                                              request_deadline=None)
     setup.refresh_from_db()
+    # Rebuilt from scratch each time (runs first: their meetings hold on to slots and requests).
     setup.runs.all().delete()
+    setup.profiles.all().delete()
     setup_services.slots_from_agenda(None, setup)
     setup_services.set_locations(None, setup, tables=40, video_rooms=25)
     categories = {c.code: c for c in meeting.categories.all()}

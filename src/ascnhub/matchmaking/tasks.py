@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from . import notifications
@@ -33,10 +34,10 @@ def refresh_suggestions(setup_id: int) -> int:
 def send_notification(kind: str, request_id: int) -> int:
     request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(pk=request_id)
     if kind == "request_received":
-        messages = notifications.build_email(request.recipient, "request_received", "Meeting request",
+        messages = notifications.build_email(request.recipient, "request_received", gettext_noop("Meeting request"),
                                              {"request": request})
     else:
-        messages = notifications.build_email(request.requester, "request_answered", "Answer to your meeting request",
+        messages = notifications.build_email(request.requester, "request_answered", gettext_noop("Answer to your meeting request"),
                                              {"request": request})
     for message in messages:
         message.send()
@@ -60,7 +61,7 @@ def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
     sent = 0
     for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
-        for message in notifications.build_email(profile, "schedule", "Your matchmaking schedule",
+        for message in notifications.build_email(profile, "schedule", gettext_noop("Your matchmaking schedule"),
                                                  {"meetings": agenda_of(profile, run)}):
             message.send()
             sent += 1
@@ -86,7 +87,7 @@ def send_reminders(minutes_ahead: int = 15) -> int:
                 continue
             for profile, other in ((meeting.request.requester, meeting.request.recipient),
                                    (meeting.request.recipient, meeting.request.requester)):
-                for message in notifications.build_email(profile, "reminder", "Meeting reminder",
+                for message in notifications.build_email(profile, "reminder", gettext_noop("Meeting reminder"),
                                                          {"meeting": meeting, "other": other}):
                     message.send()
                     sent += 1
