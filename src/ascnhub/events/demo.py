@@ -256,6 +256,21 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
                 job_title="", country=country, language={"JP": "ja", "ID": "id"}.get(country, "en"),
                 timezone="Asia/Tokyo" if country == "JP" else "Asia/Jakarta" if country == "ID" else "Asia/Bangkok",
                 mode=mode, status=status, consent_list=rng.random() < 0.8, answers={}))
+    # Waiting lists only where a category is full, as the registration service would have it.
+    for cat in categories.values():
+        mine = [r for r in regs if r.category is cat]
+        holders = [r for r in mine if r.status in Registration.HOLDS_PLACE]
+        # Places held by registrations other apps' demos made (their people at this meeting).
+        others = (Registration.objects.filter(category=cat, status__in=Registration.HOLDS_PLACE)
+                  .exclude(public_id__in=[r.public_id for r in mine]).count())
+        room = None if cat.capacity is None else max(cat.capacity - others - 3, 0)  # 3: showcase badges
+        if room is not None:
+            for r in holders[room:]:
+                r.status = Registration.Status.WAITLISTED
+        if room is None or len(holders) < room:
+            for r in mine:
+                if r.status == Registration.Status.WAITLISTED:
+                    r.status = Registration.Status.PENDING
     # Three names whose scripts must print on badges: Japanese, Thai and Khmer.
     for handle, name, country, org in [("showcase-ja", "山田 花子", "JP", "愛知県庁"),
                                        ("showcase-th", "สมศรี ใจดี", "TH", "กรุงเทพมหานคร"),

@@ -327,6 +327,8 @@ def attendance_counts(meeting: Meeting, day: datetime.date | None = None) -> dic
     figures = regs.aggregate(
         in_person=Count("id", filter=Q(mode=Mode.IN_PERSON)), online=Count("id", filter=Q(mode=Mode.ONLINE)))
     figures["checked_in"] = CheckIn.objects.filter(registration__meeting=meeting, day=day).count()
+    figures["checked_in_ever"] = (CheckIn.objects.filter(registration__meeting=meeting)
+                                  .values("registration").distinct().count())
     figures["online_attended"] = (OnlineAttendance.objects.filter(session__meeting=meeting,
                                                                   session__starts_at__date=day)
                                   .values("registration").distinct().count())
