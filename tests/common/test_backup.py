@@ -88,8 +88,9 @@ def test_restoring_something_that_is_not_a_backup_changes_nothing(tmp_path):
     env, cleanup = _site_env(tmp_path)
     try:
         _ascnhub(env, "migrate", "--noinput", "-v0")
-        _ascnhub(env, "demo", "load")
+        _ascnhub(env, "shell", "-c", "from tests.factories import make_network; make_network()")
         before = _dump(env)
+        assert any(o["model"] == "registry.city" for o in before)
         bogus = tmp_path / "bogus.tar.gz"
         bogus.write_bytes(b"this is not an archive")
         proc = _ascnhub(env, "restore", str(bogus), "--yes", check=False)
