@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from . import matchmaking, registry
+from . import matchmaking, public, registry
 
 api = NinjaAPI(
     title="ASCN Hub API",
@@ -19,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", registry.router)
+api.add_router("/", public.router)
 api.add_router("/", matchmaking.router)
 
 
