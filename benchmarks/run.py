@@ -21,7 +21,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="pass --quick to each benchmark")
     args = parser.parse_args()
@@ -45,8 +47,10 @@ def main() -> int:
             print(f"   {name} printed no JSON (exit {proc.returncode})", file=sys.stderr)
             continue
         (out_dir / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-        print(f"   {name}: exit {proc.returncode}, {elapsed:.0f} s → benchmarks/results/{name}.json",
-              file=sys.stderr)
+        print(
+            f"   {name}: exit {proc.returncode}, {elapsed:.0f} s → benchmarks/results/{name}.json",
+            file=sys.stderr,
+        )
         if proc.returncode:
             failed.append(name)
     return 1 if failed else 0

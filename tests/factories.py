@@ -27,7 +27,9 @@ class MemberStateFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["code"]
 
     code = factory.Iterator(["ID", "VN", "TH", "MY", "PH", "KH", "LA", "MM", "BN", "SG", "TL"])
-    name = factory.LazyAttribute(lambda o: {"ID": "Indonesia", "VN": "Viet Nam", "TH": "Thailand"}.get(o.code, o.code))
+    name = factory.LazyAttribute(
+        lambda o: {"ID": "Indonesia", "VN": "Viet Nam", "TH": "Thailand"}.get(o.code, o.code)
+    )
     joined_asean = datetime.date(1967, 8, 8)
 
 
@@ -76,8 +78,13 @@ def officer_of(city: City) -> Person:
 def national_representative_of(state: MemberState) -> Person:
     agency = OrganisationFactory(kind="ministry", country=state.code)
     person = PersonFactory(organisation=agency)
-    Role.objects.create(kind=Role.Kind.NATIONAL_REPRESENTATIVE, member_state=state, organisation=agency,
-                        person=person, start_date=datetime.date(2020, 1, 1))
+    Role.objects.create(
+        kind=Role.Kind.NATIONAL_REPRESENTATIVE,
+        member_state=state,
+        organisation=agency,
+        person=person,
+        start_date=datetime.date(2020, 1, 1),
+    )
     return person
 
 
@@ -92,14 +99,29 @@ def make_network() -> SimpleNamespace:
     indonesia = MemberStateFactory(code="ID", name="Indonesia")
     vietnam = MemberStateFactory(code="VN", name="Viet Nam")
     makassar = CityFactory(name="Makassar", slug="makassar", country=indonesia)
-    banyuwangi = CityFactory(name="Banyuwangi", slug="banyuwangi", country=indonesia, kind="regency",
-                             timezone="Asia/Jakarta")
-    danang = CityFactory(name="Da Nang", slug="da-nang", country=vietnam, timezone="Asia/Ho_Chi_Minh",
-                         latitude="16.05440", longitude="108.20220")
+    banyuwangi = CityFactory(
+        name="Banyuwangi", slug="banyuwangi", country=indonesia, kind="regency", timezone="Asia/Jakarta"
+    )
+    danang = CityFactory(
+        name="Da Nang",
+        slug="da-nang",
+        country=vietnam,
+        timezone="Asia/Ho_Chi_Minh",
+        latitude="16.05440",
+        longitude="108.20220",
+    )
     return SimpleNamespace(
-        indonesia=indonesia, vietnam=vietnam, makassar=makassar, banyuwangi=banyuwangi, danang=danang,
-        makassar_officer=officer_of(makassar), banyuwangi_officer=officer_of(banyuwangi),
-        danang_officer=officer_of(danang), indonesia_nr=national_representative_of(indonesia),
-        vietnam_nr=national_representative_of(vietnam), secretariat=secretariat_user(),
-        company_person=PersonFactory(), outsider=UserFactory(),
+        indonesia=indonesia,
+        vietnam=vietnam,
+        makassar=makassar,
+        banyuwangi=banyuwangi,
+        danang=danang,
+        makassar_officer=officer_of(makassar),
+        banyuwangi_officer=officer_of(banyuwangi),
+        danang_officer=officer_of(danang),
+        indonesia_nr=national_representative_of(indonesia),
+        vietnam_nr=national_representative_of(vietnam),
+        secretariat=secretariat_user(),
+        company_person=PersonFactory(),
+        outsider=UserFactory(),
     )

@@ -135,7 +135,9 @@ TEMPLATES = [
 # DATABASE_URL for many users and many machines.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))
+    }
 else:
     DATABASES = {
         "default": {

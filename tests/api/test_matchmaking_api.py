@@ -25,15 +25,20 @@ def test_request_and_answer_through_the_api(client, mm):
     _, makassar = issue_token(mm.makassar.owner.user, "city app", ["write:meeting_requests"])
     _, company = issue_token(mm.company.owner.user, "crm", ["write:meeting_requests"])
     url = f"/api/v1/meetings/{mm.meeting.slug}/matchmaking/requests"
-    response = client.post(url, {"recipient": str(mm.company.public_id), "message": "Hello", "priority": "must"},
-                           content_type="application/json", **_auth(makassar))
+    response = client.post(
+        url,
+        {"recipient": str(mm.company.public_id), "message": "Hello", "priority": "must"},
+        content_type="application/json",
+        **_auth(makassar),
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "pending" and body["priority"] == "must"
     listed = client.get(url, **_auth(company)).json()
     assert [r["id"] for r in listed] == [body["id"]]
-    answer = client.post(f"{url}/{body['id']}/answer", {"accept": True}, content_type="application/json",
-                         **_auth(company))
+    answer = client.post(
+        f"{url}/{body['id']}/answer", {"accept": True}, content_type="application/json", **_auth(company)
+    )
     assert answer.status_code == 200 and answer.json()["status"] == "accepted"
 
 
@@ -47,8 +52,9 @@ def test_api_refusals_name_the_problem_and_change_nothing(client, mm, network):
     _, outsider = issue_token(network.outsider, "x", ["write:meeting_requests"])
     assert client.post(url, payload, content_type="application/json", **_auth(outsider)).status_code == 403
     _, good = issue_token(mm.makassar.owner.user, "city app", ["write:meeting_requests"])
-    response = client.post(url, {"recipient": str(mm.makassar.public_id)}, content_type="application/json",
-                           **_auth(good))
+    response = client.post(
+        url, {"recipient": str(mm.makassar.public_id)}, content_type="application/json", **_auth(good)
+    )
     assert response.status_code == 400 and "yourself" in response.json()["detail"]
     response = client.post(url, {"recipient": "not-a-uuid"}, content_type="application/json", **_auth(good))
     assert response.status_code == 422 and "recipient" in response.json()["detail"]

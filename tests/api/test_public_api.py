@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_only_published_projects_are_listed(client, network):
-    ProjectFactory(city=network.makassar, title="Flood sensors", slug="flood-sensors", focus=["safety_security"])
+    ProjectFactory(
+        city=network.makassar, title="Flood sensors", slug="flood-sensors", focus=["safety_security"]
+    )
     ProjectFactory(city=network.makassar, title="Secret draft", slug="secret-draft", published=False)
     body = client.get("/api/v1/projects?country=ID").json()
     assert [p["slug"] for p in body["items"]] == ["flood-sensors"]

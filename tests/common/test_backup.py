@@ -18,20 +18,31 @@ pytestmark = pytest.mark.django_db  # needs the test database server (for Postgr
 
 def _site_env(tmp_path: Path) -> tuple[dict[str, str], callable]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(ASCNHUB_DATA_DIR=str(tmp_path / "data"), ASCNHUB_MEDIA_ROOT=str(tmp_path / "media"),
-               PYTHONUNBUFFERED="1")
+    env.update(
+        ASCNHUB_DATA_DIR=str(tmp_path / "data"),
+        ASCNHUB_MEDIA_ROOT=str(tmp_path / "media"),
+        PYTHONUNBUFFERED="1",
+    )
     db = settings.DATABASES["default"]
     cleanup = lambda: None  # noqa: E731
     if "postgresql" in db["ENGINE"]:
         import psycopg
 
         name = f"ascnhub_backup_{uuid.uuid4().hex[:8]}"
-        params = dict(dbname="postgres", host=db.get("HOST") or None, port=db.get("PORT") or None,
-                      user=db.get("USER") or None, password=db.get("PASSWORD") or None, autocommit=True)
+        params = dict(  # noqa: C408 - reads as keyword arguments of psycopg.connect
+            dbname="postgres",
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            autocommit=True,
+        )
         with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         host = db.get("HOST") or ""
-        env["DATABASE_URL"] = f"postgres://{db.get('USER') or 'postgres'}@/{name}?host={host}&port={db.get('PORT')}"
+        env["DATABASE_URL"] = (
+            f"postgres://{db.get('USER') or 'postgres'}@/{name}?host={host}&port={db.get('PORT')}"
+        )
 
         def cleanup():
             with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
@@ -41,16 +52,29 @@ def _site_env(tmp_path: Path) -> tuple[dict[str, str], callable]:
 
 
 def _ascnhub(env, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "ascnhub.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascnhub.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
     if check and proc.returncode:
-        raise AssertionError(f"ascnhub {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+        raise AssertionError(
+            f"ascnhub {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+        )
     return proc
 
 
 def _dump(env) -> list:
-    out = _ascnhub(env, "dumpdata", "--exclude", "contenttypes", "--exclude", "auth.permission",
-                   "--exclude", "sessions", "--exclude", "admin.logentry").stdout
+    out = _ascnhub(
+        env,
+        "dumpdata",
+        "--exclude",
+        "contenttypes",
+        "--exclude",
+        "auth.permission",
+        "--exclude",
+        "sessions",
+        "--exclude",
+        "admin.logentry",
+    ).stdout
     return sorted(json.loads(out), key=lambda o: (o["model"], str(o["pk"])))
 
 
@@ -70,9 +94,14 @@ def test_backup_and_restore_round_trip_loses_nothing(tmp_path):
         assert archive.stat().st_size > 0
 
         # Damage the site: change and delete data, lose the upload.
-        _ascnhub(env, "shell", "-c", "from ascnhub.registry.models import City; "
-                 "City.objects.update(description='vandalised'); "
-                 "from ascnhub.common.models import ActivityLog; ActivityLog.objects.all().delete()")
+        _ascnhub(
+            env,
+            "shell",
+            "-c",
+            "from ascnhub.registry.models import City; "
+            "City.objects.update(description='vandalised'); "
+            "from ascnhub.common.models import ActivityLog; ActivityLog.objects.all().delete()",
+        )
         upload.unlink()
         assert _dump(env) != before
 

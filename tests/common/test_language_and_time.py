@@ -44,6 +44,8 @@ def test_bad_zone_is_refused(client, db):
 def test_zoned_filter_names_the_zone():
     moment = datetime.datetime(2021, 10, 19, 0, 0, tzinfo=datetime.UTC)
     with timezone.override("Asia/Jakarta"):
-        text = Template("{% load ascnhub %}{{ t|zoned }} / {{ t|zoned:'Asia/Tokyo' }}").render(Context({"t": moment}))
+        text = Template("{% load ascnhub %}{{ t|zoned }} / {{ t|zoned:'Asia/Tokyo' }}").render(
+            Context({"t": moment})
+        )
     assert "7 a.m. (Asia/Jakarta, UTC+07:00)" in text or "07:00 (Asia/Jakarta, UTC+07:00)" in text
     assert "(Asia/Tokyo, UTC+09:00)" in text and "9 a.m." in text or "09:00" in text

@@ -14,12 +14,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_deploy_checks_are_clean_under_production_settings(tmp_path):
-    env = {**os.environ, "ASCNHUB_DATA_DIR": str(tmp_path), "ASCNHUB_SECRET_KEY": secrets.token_urlsafe(60),
-           "ASCNHUB_ALLOWED_HOSTS": "hub.example.org", "ASCNHUB_SECURE_SSL_REDIRECT": "true",
-           "ASCNHUB_SECURE_COOKIES": "true", "ASCNHUB_HSTS_SECONDS": "31536000", "ASCNHUB_BEHIND_PROXY": "true"}
+    env = {
+        **os.environ,
+        "ASCNHUB_DATA_DIR": str(tmp_path),
+        "ASCNHUB_SECRET_KEY": secrets.token_urlsafe(60),
+        "ASCNHUB_ALLOWED_HOSTS": "hub.example.org",
+        "ASCNHUB_SECURE_SSL_REDIRECT": "true",
+        "ASCNHUB_SECURE_COOKIES": "true",
+        "ASCNHUB_HSTS_SECONDS": "31536000",
+        "ASCNHUB_BEHIND_PROXY": "true",
+    }
     env.pop("ASCNHUB_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-m", "ascnhub.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascnhub.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
 

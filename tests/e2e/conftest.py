@@ -35,8 +35,15 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -44,8 +51,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Asia/Jakarta",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        timezone_id="Asia/Jakarta",
+        viewport={"width": 1280, "height": 900},
+    )
     # Map tiles come from the internet, which tests don't reach: answer them empty at once.
     context.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=204, body=""))
     page = context.new_page()
@@ -59,6 +70,11 @@ def axe_violations(page, *, impact: set[str] = frozenset({"serious", "critical"}
     # Evaluated over the DevTools protocol, which our strict CSP (rightly) does not govern.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
-            for v in result["violations"] if v["impact"] in impact]
+        "async () => await axe.run(document,"
+        " {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in result["violations"]
+        if v["impact"] in impact
+    ]

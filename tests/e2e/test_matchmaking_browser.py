@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": ["default", "scheduling"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -85,7 +89,9 @@ def test_suggest_request_accept_schedule_publish_and_see_it(page, network):
     page.goto(base + "agenda/")
     rows = page.locator("table.agenda tbody tr")
     assert rows.count() == 2
-    assert all("(Asia/Tokyo, UTC+09:00)" in t for t in rows.locator("[data-testid=local-time]").all_inner_texts())
+    assert all(
+        "(Asia/Tokyo, UTC+09:00)" in t for t in rows.locator("[data-testid=local-time]").all_inner_texts()
+    )
     places = sorted(rows.locator("[data-testid=where]").all_inner_texts())
     assert places[0].startswith("Table T0") and places[1].startswith("Video room V01")
 

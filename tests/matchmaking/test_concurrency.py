@@ -42,8 +42,10 @@ def _in_parallel(*fns):
 
 
 def test_simultaneous_requests_for_the_same_pair_make_one(mm):
-    results = _in_parallel(lambda: services.send_request(None, mm.makassar, mm.company),
-                           lambda: services.send_request(None, mm.company, mm.makassar))
+    results = _in_parallel(
+        lambda: services.send_request(None, mm.makassar, mm.company),
+        lambda: services.send_request(None, mm.company, mm.makassar),
+    )
     assert sum(isinstance(r, MeetingRequest) for r in results) == 1
     assert sum(isinstance(r, MatchmakingError) and r.code == "duplicate" for r in results) == 1
     assert MeetingRequest.objects.count() == 1
@@ -60,8 +62,10 @@ def test_two_publications_at_once_leave_one_consistent_schedule(mm):
     assert list(published) == [mm.setup.published_run]
     # Whatever the order, the newer run is the schedule and nobody is in two meetings at once.
     assert mm.setup.published_run == b
-    assert any(isinstance(r, MatchmakingError) and r.code == "stale" for r in results) or \
-        ScheduleRun.objects.get(pk=a.pk).status == "superseded"
+    assert (
+        any(isinstance(r, MatchmakingError) and r.code == "stale" for r in results)
+        or ScheduleRun.objects.get(pk=a.pk).status == "superseded"
+    )
     meetings = ScheduledMeeting.objects.filter(run=b)
     company_slots = [m.slot_id for m in meetings]
     assert len(company_slots) == len(set(company_slots)) == 2

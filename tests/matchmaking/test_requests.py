@@ -22,8 +22,10 @@ def _url(mm, tail=""):
 def test_a_participant_requests_and_the_other_accepts(mm, client_for, django_capture_on_commit_callbacks):
     makassar_user = mm.makassar.owner.user
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(makassar_user).post(_url(mm, f"p/{mm.company.public_id}/request/"),
-                                                  {"message": "Can we talk about flood sensors?", "priority": "must"})
+        response = client_for(makassar_user).post(
+            _url(mm, f"p/{mm.company.public_id}/request/"),
+            {"message": "Can we talk about flood sensors?", "priority": "must"},
+        )
     assert response.status_code == 302
     request = MeetingRequest.objects.get()
     assert (request.requester, request.recipient, request.status) == (mm.makassar, mm.company, "pending")
@@ -38,7 +40,9 @@ def test_a_participant_requests_and_the_other_accepts(mm, client_for, django_cap
     assert MeetingRequest.objects.get().status == "accepted"
 
 
-@pytest.mark.parametrize("case", ["self", "not_registered", "duplicate", "reverse_duplicate", "deadline", "closed"])
+@pytest.mark.parametrize(
+    "case", ["self", "not_registered", "duplicate", "reverse_duplicate", "deadline", "closed"]
+)
 def test_bad_requests_get_clear_errors_and_change_nothing(mm, case):
     requester, recipient = mm.makassar, mm.company
     if case == "self":
@@ -58,9 +62,14 @@ def test_bad_requests_get_clear_errors_and_change_nothing(mm, case):
     before = MeetingRequest.objects.count()
     with pytest.raises(MatchmakingError) as excinfo:
         services.send_request(None, requester, recipient)
-    expected = {"self": "with yourself", "not_registered": "not a confirmed participant",
-                "duplicate": "already a request", "reverse_duplicate": "already a request",
-                "deadline": "deadline", "closed": "closed"}[case]
+    expected = {
+        "self": "with yourself",
+        "not_registered": "not a confirmed participant",
+        "duplicate": "already a request",
+        "reverse_duplicate": "already a request",
+        "deadline": "deadline",
+        "closed": "closed",
+    }[case]
     assert expected in excinfo.value.message
     assert MeetingRequest.objects.count() == before
 
@@ -97,8 +106,14 @@ def test_outsiders_cannot_act(mm, network, client_for):
     request = services.send_request(None, mm.makassar, mm.company)
     # Anonymous: sent to sign in; another participant (Da Nang): 403; nothing changes.
     assert client_for(None).post(_url(mm, f"requests/{request.public_id}/accept/")).status_code == 302
-    assert client_for(mm.danang.owner.user).post(_url(mm, f"requests/{request.public_id}/accept/")).status_code == 403
-    assert client_for(mm.danang.owner.user).post(_url(mm, f"requests/{request.public_id}/cancel/")).status_code == 403
+    assert (
+        client_for(mm.danang.owner.user).post(_url(mm, f"requests/{request.public_id}/accept/")).status_code
+        == 403
+    )
+    assert (
+        client_for(mm.danang.owner.user).post(_url(mm, f"requests/{request.public_id}/cancel/")).status_code
+        == 403
+    )
     # A signed-in user without a profile in this meeting.
     assert client_for(network.outsider).get(_url(mm, "requests/")).status_code == 403
     assert MeetingRequest.objects.get().status == "pending"

@@ -33,7 +33,10 @@ def test_instance_follows_the_format_and_the_schedule_is_valid(mm):
     document = scheduling.build_instance(mm.setup)
     assert document["format"] == "ascnhub-schedule/1"
     assert [s["id"] for s in document["slots"]] == sorted(s["id"] for s in document["slots"])
-    assert len(document["slots"]) == 3 and {loc["kind"] for loc in document["locations"]} == {"table", "virtual"}
+    assert len(document["slots"]) == 3 and {loc["kind"] for loc in document["locations"]} == {
+        "table",
+        "virtual",
+    }
     modes = {p["id"]: p["mode"] for p in document["participants"]}
     assert modes[str(mm.danang.public_id)] == "online"
     run, summary = _run_and_publish(mm)
@@ -41,21 +44,28 @@ def test_instance_follows_the_format_and_the_schedule_is_valid(mm):
     assert validator.validate(instance, formats.result_from_dict(run.result)) == []
     assert summary["meetings"] == 2
     # The company meets both cities in different slots; Da Nang (online) is in the video room.
-    meetings = {m.request.requester_id: m for m in ScheduledMeeting.objects.select_related("location", "request")}
+    meetings = {
+        m.request.requester_id: m for m in ScheduledMeeting.objects.select_related("location", "request")
+    }
     assert meetings[mm.danang.pk].location.kind == "virtual"
     assert meetings[mm.makassar.pk].location.kind == "table"
     assert meetings[mm.danang.pk].slot_id != meetings[mm.makassar.pk].slot_id
 
 
 def test_participants_are_notified_and_see_their_meeting_in_their_own_time(
-        mm, client_for, django_capture_on_commit_callbacks):
+    mm, client_for, django_capture_on_commit_callbacks
+):
     _accept(mm.danang, mm.company)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _run_and_publish(mm)
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([mm.danang.owner.email, mm.company.owner.email])
-    html = client_for(mm.danang.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda/").content.decode()
+    html = (
+        client_for(mm.danang.owner.user)
+        .get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda/")
+        .content.decode()
+    )
     meeting = ScheduledMeeting.objects.select_related("slot").get()
     # 13:00 in Tokyo is 11:00 in Ho Chi Minh City; the venue time is shown too.
     assert "(Asia/Ho_Chi_Minh, UTC+07:00)" in html and "(Asia/Tokyo, UTC+09:00)" in html
@@ -63,7 +73,11 @@ def test_participants_are_notified_and_see_their_meeting_in_their_own_time(
     ics = client_for(mm.danang.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda.ics").content
     assert b"BEGIN:VEVENT" in ics and b"Video room V01" in ics
     # Makassar has no meeting and sees none of theirs.
-    html = client_for(mm.makassar.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda/").content.decode()
+    html = (
+        client_for(mm.makassar.owner.user)
+        .get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda/")
+        .content.decode()
+    )
     assert "You have no meeting in the schedule." in html
 
 
@@ -92,7 +106,8 @@ def test_the_database_refuses_a_double_booking(mm):
 
 
 def test_cancellation_after_publishing_reschedules_and_tells_only_those_affected(
-        mm, network, django_capture_on_commit_callbacks):
+    mm, network, django_capture_on_commit_callbacks
+):
     r1 = _accept(mm.makassar, mm.company)
     _accept(mm.danang, mm.company)
     run1, _ = _run_and_publish(mm)
@@ -106,7 +121,11 @@ def test_cancellation_after_publishing_reschedules_and_tells_only_those_affected
     mm.setup.refresh_from_db()
     assert mm.setup.published_run == run2
     still = ScheduledMeeting.objects.get(run=run2, request__requester=mm.danang)
-    assert (still.slot_id, still.location_id, still.public_id) == (kept.slot_id, kept.location_id, kept.public_id)
+    assert (still.slot_id, still.location_id, still.public_id) == (
+        kept.slot_id,
+        kept.location_id,
+        kept.public_id,
+    )
     assert not ScheduledMeeting.objects.filter(run=run2, request=r1).exists()
     # Makassar and the company lost a meeting and are told; Da Nang's meeting did not change: no e-mail.
     told = sorted(m.to[0] for m in mail.outbox if "schedule" in m.subject.lower())

@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_cities_see_the_right_company_first_with_true_reasons(mm):
-    insurer = profile_for(mm.setup, PersonFactory(), kind="company", country="JP",
-                          offering="Parametric flood insurance and claims analytics for property owners")
+    insurer = profile_for(
+        mm.setup,
+        PersonFactory(),
+        kind="company",
+        country="JP",
+        offering="Parametric flood insurance and claims analytics for property owners",
+    )
     mm.company.focus_areas = ["safety_security"]
     mm.company.save()
     mm.danang.focus_areas = ["safety_security"]
@@ -24,7 +29,9 @@ def test_cities_see_the_right_company_first_with_true_reasons(mm):
     stored = suggestions.refresh(mm.setup)
     assert stored > 0
     # Da Nang's need is written in Vietnamese; the sensor company (English) comes before the insurer.
-    ranked = list(Suggestion.objects.filter(profile=mm.danang).order_by("rank").values_list("other", flat=True))
+    ranked = list(
+        Suggestion.objects.filter(profile=mm.danang).order_by("rank").values_list("other", flat=True)
+    )
     assert ranked.index(mm.company.pk) < ranked.index(insurer.pk)
     top = Suggestion.objects.get(profile=mm.danang, other=mm.company)
     assert any("safety & security" in r for r in top.reasons)
@@ -44,8 +51,13 @@ def _queries(client, url: str) -> int:
 def _grow(mm, n: int) -> None:
     for i in range(n):
         other = profile_for(mm.setup, PersonFactory(), kind="company", country="JP", offering=f"Offer {i}")
-        Suggestion.objects.create(profile=mm.makassar, other=other, rank=i + 2, score=0.5,
-                                  reasons=["shared focus area: safety & security"])
+        Suggestion.objects.create(
+            profile=mm.makassar,
+            other=other,
+            rank=i + 2,
+            score=0.5,
+            reasons=["shared focus area: safety & security"],
+        )
         services.answer_request(None, services.send_request(None, other, mm.makassar), accept=True)
 
 
@@ -57,7 +69,9 @@ def test_participant_pages_do_not_grow_queries_with_data(mm, client_for, page, s
     client = client_for(mm.makassar.owner.user)
     url = f"/meetings/{mm.meeting.slug}/matchmaking/{page}"
     _grow(mm, 2)
-    scheduling.publish_run(None, scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk))
+    scheduling.publish_run(
+        None, scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)
+    )
     few = _queries(client, url)
     _grow(mm, 6)  # late requests after publishing queue a re-scheduling run; the worker would run it
     queued = ScheduleRun.objects.get(status="queued", is_reschedule=True)
@@ -72,11 +86,16 @@ def test_organiser_run_page_shows_progress_and_review(mm, network, client_for):
     client = client_for(network.secretariat)
     html = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/").content.decode()
     assert "draft ready" in html and "Publish this schedule" in html and "Load per participant" in html
-    partial = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/",
-                         HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(
+        f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert partial.startswith('<div id="run-progress"') and "<html" not in partial
     instance = client.get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/instance.json")
     assert instance.json()["format"] == "ascnhub-schedule/1"
     # Participants may not download instances (they name every participant's availability).
-    assert client_for(mm.makassar.owner.user).get(
-        f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/instance.json").status_code == 403
+    assert (
+        client_for(mm.makassar.owner.user)
+        .get(f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/instance.json")
+        .status_code
+        == 403
+    )

@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 def _snapshot() -> dict:
     return {
         model.__name__: sorted(
-            tuple(str(v) for v in row) for row in model.objects.values_list(*[
-                f.attname for f in model._meta.concrete_fields if f.name not in {"id", "public_id", "user"}]))
+            tuple(str(v) for v in row)
+            for row in model.objects.values_list(
+                *[f.attname for f in model._meta.concrete_fields if f.name not in {"id", "public_id", "user"}]
+            )
+        )
         for model in (MemberState, City, Organisation, Person, Role)
     }
 
@@ -31,14 +34,29 @@ def test_demo_has_the_real_network(client):
     assert MemberState.objects.count() == 11
     assert MemberState.objects.get(code="TL").joined_asean.isoformat() == "2025-10-26"
     assert City.objects.count() == 31
-    assert set(City.objects.filter(joined_year=2024).values_list("name", flat=True)) == {"Sumedang", "Sihanoukville"}
+    assert set(City.objects.filter(joined_year=2024).values_list("name", flat=True)) == {
+        "Sumedang",
+        "Sihanoukville",
+    }
     assert set(City.objects.filter(joined_year=2023).values_list("name", flat=True)) == {
-        "Chiang Mai", "Khon Kaen", "Rayong"}
+        "Chiang Mai",
+        "Khon Kaen",
+        "Rayong",
+    }
     nr = Role.objects.current().get(kind="national_representative", member_state__code="ID")
     assert "Directorate General of Regional Administration" in nr.organisation.name
     assert not Role.objects.filter(kind="national_representative", member_state__code="KH").exists()
     chairs = dict(Role.objects.filter(kind="chair").values_list("year", "member_state__code"))
-    assert chairs == {2018: "SG", 2019: "TH", 2020: "VN", 2021: "BN", 2022: "KH", 2023: "ID", 2024: "LA", 2025: "MY"}
+    assert chairs == {
+        2018: "SG",
+        2019: "TH",
+        2020: "VN",
+        2021: "BN",
+        2022: "KH",
+        2023: "ID",
+        2024: "LA",
+        2025: "MY",
+    }
     assert Role.objects.current().filter(kind="csco").count() == 31
     assert Person.objects.filter(email__endswith="@demo.ascnhub.example").count() == Person.objects.count()
 

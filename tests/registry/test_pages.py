@@ -20,7 +20,9 @@ def _queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/", "/cities/", "/cities/?country=ID", "/member-states/", "/organisations/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/cities/", "/cities/?country=ID", "/member-states/", "/organisations/"]
+)
 def test_list_pages_make_the_same_number_of_queries_for_3_or_15_records(client, url):
     state = MemberStateFactory(code="ID", name="Indonesia")
     for _ in range(3):
@@ -42,8 +44,13 @@ def test_city_list_filters_by_country(client, network):
 
 def test_city_page_shows_current_and_past_officers_and_nr(client, network):
     past = PersonFactory(name="Former Officer")
-    Role.objects.create(kind=Role.Kind.CSCO, city=network.makassar, person=past,
-                        start_date=datetime.date(2018, 4, 28), end_date=datetime.date(2019, 12, 31))
+    Role.objects.create(
+        kind=Role.Kind.CSCO,
+        city=network.makassar,
+        person=past,
+        start_date=datetime.date(2018, 4, 28),
+        end_date=datetime.date(2019, 12, 31),
+    )
     html = client.get("/cities/makassar/").content.decode()
     assert network.makassar_officer.name in html
     assert "Past officers" in html and "Former Officer" in html

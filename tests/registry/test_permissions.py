@@ -9,8 +9,15 @@ from ascnhub.registry.models import City, Person
 
 pytestmark = pytest.mark.django_db
 
-VALID_EDIT = {"kind": "city", "description": "Gateway to eastern Indonesia.", "website": "https://makassarkota.go.id",
-              "population": "1500000", "timezone": "Asia/Makassar", "latitude": "-5.14770", "longitude": "119.43270"}
+VALID_EDIT = {
+    "kind": "city",
+    "description": "Gateway to eastern Indonesia.",
+    "website": "https://makassarkota.go.id",
+    "population": "1500000",
+    "timezone": "Asia/Makassar",
+    "latitude": "-5.14770",
+    "longitude": "119.43270",
+}
 
 
 def _edit_city(client, city, data=None):
@@ -51,8 +58,12 @@ def test_own_officer_and_country_nr_can_edit_and_the_change_is_logged(network, c
 
 
 def test_secretariat_can_edit_any_city(network, client_for):
-    assert _edit_city(client_for(network.secretariat), network.danang,
-                      {**VALID_EDIT, "timezone": "Asia/Ho_Chi_Minh"}).status_code == 302
+    assert (
+        _edit_city(
+            client_for(network.secretariat), network.danang, {**VALID_EDIT, "timezone": "Asia/Ho_Chi_Minh"}
+        ).status_code
+        == 302
+    )
     assert City.objects.get(pk=network.danang.pk).description.startswith("Gateway")
 
 
@@ -63,14 +74,19 @@ def test_edit_button_shown_only_to_those_allowed(network, client_for):
     assert "Edit this city" not in client_for(None).get(url).content.decode()
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("latitude", "200", "less than or equal to 90"),
-    ("timezone", "Mars/Olympus", "Select a valid choice"),
-    ("website", "not a url", "Enter a valid URL"),
-    ("population", "-4", "greater than or equal to 0"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("latitude", "200", "less than or equal to 90"),
+        ("timezone", "Mars/Olympus", "Select a valid choice"),
+        ("website", "not a url", "Enter a valid URL"),
+        ("population", "-4", "greater than or equal to 0"),
+    ],
+)
 def test_invalid_input_is_rejected_per_field_and_nothing_changes(network, client_for, field, value, message):
-    response = _edit_city(client_for(network.makassar_officer.user), network.makassar, {**VALID_EDIT, field: value})
+    response = _edit_city(
+        client_for(network.makassar_officer.user), network.makassar, {**VALID_EDIT, field: value}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html and f'id="id_{field}-errors"' in html
@@ -89,8 +105,14 @@ def test_person_contact_details_are_private(network, client_for):
 
 def test_person_edit_permissions(network, client_for):
     person = network.makassar_officer
-    data = {"name": "Renamed", "title": "CSCO", "email": person.email, "organisation": person.organisation_id,
-            "preferred_language": "id", "timezone": "Asia/Makassar"}
+    data = {
+        "name": "Renamed",
+        "title": "CSCO",
+        "email": person.email,
+        "organisation": person.organisation_id,
+        "preferred_language": "id",
+        "timezone": "Asia/Makassar",
+    }
     url = f"/people/{person.public_id}/edit/"
     assert client_for(network.vietnam_nr.user).post(url, data).status_code == 403
     assert client_for(network.banyuwangi_officer.user).post(url, data).status_code == 403

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def test_assigning_a_new_officer_ends_the_previous_term(network, client_for):
     newcomer = PersonFactory(name="New Officer")
-    services.assign_role(network.secretariat, kind=Role.Kind.CSCO, city=network.makassar, person=newcomer,
-                         start_date=datetime.date(2024, 1, 1))
+    services.assign_role(
+        network.secretariat,
+        kind=Role.Kind.CSCO,
+        city=network.makassar,
+        person=newcomer,
+        start_date=datetime.date(2024, 1, 1),
+    )
     roles = Role.objects.filter(kind=Role.Kind.CSCO, city=network.makassar).order_by("start_date")
     assert [r.person for r in roles] == [network.makassar_officer, newcomer]
     assert roles[0].end_date == datetime.date(2023, 12, 31) and roles[1].end_date is None
@@ -32,6 +37,11 @@ def test_assigning_a_new_officer_ends_the_previous_term(network, client_for):
 
 def test_a_new_term_cannot_start_before_the_current_one(network):
     with pytest.raises(ValueError, match="must start later"):
-        services.assign_role(network.secretariat, kind=Role.Kind.CSCO, city=network.makassar,
-                             person=PersonFactory(), start_date=datetime.date(2019, 1, 1))
+        services.assign_role(
+            network.secretariat,
+            kind=Role.Kind.CSCO,
+            city=network.makassar,
+            person=PersonFactory(),
+            start_date=datetime.date(2019, 1, 1),
+        )
     assert Role.objects.filter(kind="csco", city=network.makassar).count() == 1

@@ -45,9 +45,16 @@ class RequestOut(Schema):
 
 
 def _out(r: MeetingRequest) -> dict:
-    return {"id": r.public_id, "requester": r.requester.public_id, "recipient": r.recipient.public_id,
-            "message": r.message, "priority": r.priority, "status": r.status, "locked": r.locked,
-            "created_at": r.created_at}
+    return {
+        "id": r.public_id,
+        "requester": r.requester.public_id,
+        "recipient": r.recipient.public_id,
+        "message": r.message,
+        "priority": r.priority,
+        "status": r.status,
+        "locked": r.locked,
+        "created_at": r.created_at,
+    }
 
 
 def _my_profile(request, slug: str) -> Profile:
@@ -58,20 +65,36 @@ def _my_profile(request, slug: str) -> Profile:
     return profiles[0]
 
 
-@router.get("/meetings/{slug}/matchmaking/requests", response={200: list[RequestOut], 403: ErrorOut, 404: ErrorOut},
-            summary="My meeting requests, sent and received")
+@router.get(
+    "/meetings/{slug}/matchmaking/requests",
+    response={200: list[RequestOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="My meeting requests, sent and received",
+)
 def list_requests(request, slug: str):
     require_scope(request, SCOPE)
     mine = _my_profile(request, slug)
-    rows = MeetingRequest.objects.filter(setup=mine.setup).filter(
-        requester=mine).select_related("requester", "recipient") | MeetingRequest.objects.filter(
-        setup=mine.setup, recipient=mine).select_related("requester", "recipient")
+    rows = MeetingRequest.objects.filter(setup=mine.setup).filter(requester=mine).select_related(
+        "requester", "recipient"
+    ) | MeetingRequest.objects.filter(setup=mine.setup, recipient=mine).select_related(
+        "requester", "recipient"
+    )
     return [_out(r) for r in rows.order_by("-created_at")]
 
 
-@router.post("/meetings/{slug}/matchmaking/requests", response={201: RequestOut, 400: ErrorOut, 403: ErrorOut,
-                                                                404: ErrorOut},
-             throttle=WRITE_THROTTLE, summary="Ask for a 1:1 meeting")
+@router.post(
+    "/meetings/{slug}/matchmaking/requests",
+    response={
+        201: RequestOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    throttle=WRITE_THROTTLE,
+    summary="Ask for a 1:1 meeting",
+)
 def create_request(request, slug: str, payload: RequestIn):
     require_scope(request, SCOPE)
     mine = _my_profile(request, slug)
@@ -79,16 +102,28 @@ def create_request(request, slug: str, payload: RequestIn):
     if recipient is None:
         raise HttpError(400, f"recipient: no participant {payload.recipient} in this meeting's matchmaking")
     try:
-        created = services.send_request(request.user, mine, recipient, message=payload.message,
-                                        priority=payload.priority)
+        created = services.send_request(
+            request.user, mine, recipient, message=payload.message, priority=payload.priority
+        )
     except MatchmakingError as exc:
         raise HttpError(400, f"{exc.code}: {exc.message}") from exc
     return 201, _out(created)
 
 
-@router.post("/meetings/{slug}/matchmaking/requests/{request_id}/answer",
-             response={200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-             throttle=WRITE_THROTTLE, summary="Accept or decline a request you received")
+@router.post(
+    "/meetings/{slug}/matchmaking/requests/{request_id}/answer",
+    response={
+        200: RequestOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    throttle=WRITE_THROTTLE,
+    summary="Accept or decline a request you received",
+)
 def answer_request(request, slug: str, request_id: uuid.UUID, payload: AnswerIn):
     require_scope(request, SCOPE)
     mine = _my_profile(request, slug)

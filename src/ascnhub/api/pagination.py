@@ -1,6 +1,5 @@
 """Page-number pagination with the total, for every list endpoint."""
 
-
 from typing import Any
 
 from ninja import Field, Schema
@@ -26,12 +25,17 @@ class Page(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, request=None, **params):
         start = (pagination.page - 1) * pagination.page_size
         items = list(queryset)
-        window = items[start:start + pagination.page_size]
+        window = items[start : start + pagination.page_size]
         has_next = start + pagination.page_size < len(items)
         next_url = None
         if has_next and request is not None:
             query = request.GET.copy()
             query["page"] = pagination.page + 1
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        return {"count": len(items), "page": pagination.page, "page_size": pagination.page_size,
-                "next": next_url, "items": window}
+        return {
+            "count": len(items),
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "next": next_url,
+            "items": window,
+        }

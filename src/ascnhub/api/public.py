@@ -46,14 +46,24 @@ class ProjectFilter(Schema):
 
 
 def _project(request, p: Project) -> dict:
-    return {"slug": p.slug, "title": p.title, "description": p.description, "language": p.language,
-            "city": p.city.slug, "country": p.city.country.code, "status": p.status,
-            "focus_areas": [f.code for f in p.focus_areas.all()], "start_date": p.start_date, "end_date": p.end_date,
-            "budget_amount": float(p.budget_amount) if p.budget_amount is not None else None,
-            "budget_currency": p.budget_currency, "url": request.build_absolute_uri(p.get_absolute_url())}
+    return {
+        "slug": p.slug,
+        "title": p.title,
+        "description": p.description,
+        "language": p.language,
+        "city": p.city.slug,
+        "country": p.city.country.code,
+        "status": p.status,
+        "focus_areas": [f.code for f in p.focus_areas.all()],
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "budget_amount": float(p.budget_amount) if p.budget_amount is not None else None,
+        "budget_currency": p.budget_currency,
+        "url": request.build_absolute_uri(p.get_absolute_url()),
+    }
 
 
-@router.get("/projects", response=list[ProjectOut], summary="Published city projects")
+@router.get("/projects", response={200: list[ProjectOut], 422: ErrorOut}, summary="Published city projects")
 @paginate(Page)
 def list_projects(request, filters: Query[ProjectFilter]):
     projects = Project.objects.public().select_related("city__country").prefetch_related("focus_areas")
@@ -86,16 +96,28 @@ class OfferOut(Schema):
     url: str
 
 
-@router.get("/offers", response=list[OfferOut], summary="Published solution offers of companies")
+@router.get(
+    "/offers", response={200: list[OfferOut], 422: ErrorOut}, summary="Published solution offers of companies"
+)
 @paginate(Page)
 def list_offers(request, focus_area: str | None = None):
     offers = Offer.objects.public().select_related("organisation").prefetch_related("focus_areas")
     if focus_area:
         offers = offers.filter(focus_areas__code=focus_area)
-    return [{"slug": o.slug, "title": o.title, "description": o.description, "language": o.language,
-             "organisation": o.organisation.slug, "country": o.organisation.country,
-             "focus_areas": [f.code for f in o.focus_areas.all()], "deployed_in": o.deployed_in_codes,
-             "url": request.build_absolute_uri(o.get_absolute_url())} for o in offers.order_by("title").distinct()]
+    return [
+        {
+            "slug": o.slug,
+            "title": o.title,
+            "description": o.description,
+            "language": o.language,
+            "organisation": o.organisation.slug,
+            "country": o.organisation.country,
+            "focus_areas": [f.code for f in o.focus_areas.all()],
+            "deployed_in": o.deployed_in_codes,
+            "url": request.build_absolute_uri(o.get_absolute_url()),
+        }
+        for o in offers.order_by("title").distinct()
+    ]
 
 
 class SessionOut(Schema):
@@ -133,27 +155,57 @@ def _meetings():
 
 
 def _meeting(request, m: Meeting) -> dict:
-    return {"slug": m.slug, "title": m.title, "kind": m.kind, "format": m.format, "venue": m.venue, "place": m.place,
-            "timezone": m.timezone, "start_date": m.start_date, "end_date": m.end_date, "status": m.status,
-            "url": request.build_absolute_uri(m.get_absolute_url())}
+    return {
+        "slug": m.slug,
+        "title": m.title,
+        "kind": m.kind,
+        "format": m.format,
+        "venue": m.venue,
+        "place": m.place,
+        "timezone": m.timezone,
+        "start_date": m.start_date,
+        "end_date": m.end_date,
+        "status": m.status,
+        "url": request.build_absolute_uri(m.get_absolute_url()),
+    }
 
 
-@router.get("/meetings", response=list[MeetingOut], summary="Meetings of the network")
+@router.get("/meetings", response={200: list[MeetingOut], 422: ErrorOut}, summary="Meetings of the network")
 @paginate(Page)
 def list_meetings(request):
     return [_meeting(request, m) for m in _meetings().order_by("-start_date")]
 
 
-@router.get("/meetings/{slug}", response={200: MeetingDetailOut, 404: ErrorOut},
-            summary="One meeting with its agenda (times in UTC; online links are never included)")
+@router.get(
+    "/meetings/{slug}",
+    response={200: MeetingDetailOut, 404: ErrorOut},
+    summary="One meeting with its agenda (times in UTC; online links are never included)",
+)
 def get_meeting(request, slug: str):
     meeting = get_object_or_404(_meetings(), slug=slug)
-    sessions = (Session.objects.filter(meeting=meeting).select_related("room").order_by("starts_at", "title")
-                .prefetch_related("speakers"))
-    return {**_meeting(request, meeting), "agenda": [
-        {"id": s.public_id, "title": s.title, "kind": s.kind, "starts_at": s.starts_at, "ends_at": s.ends_at,
-         "room": s.room.name if s.room else None, "track": s.track, "interpretation": s.interpretation,
-         "speakers": [p.name for p in s.speakers.all()]} for s in sessions]}
+    sessions = (
+        Session.objects.filter(meeting=meeting)
+        .select_related("room")
+        .order_by("starts_at", "title")
+        .prefetch_related("speakers")
+    )
+    return {
+        **_meeting(request, meeting),
+        "agenda": [
+            {
+                "id": s.public_id,
+                "title": s.title,
+                "kind": s.kind,
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+                "room": s.room.name if s.room else None,
+                "track": s.track,
+                "interpretation": s.interpretation,
+                "speakers": [p.name for p in s.speakers.all()],
+            }
+            for s in sessions
+        ],
+    }
 
 
 class CommitmentOut(Schema):
@@ -187,19 +239,56 @@ def _party(c: Commitment) -> str:
     return str(c.member_state or c.city or c.organisation or "")
 
 
-@router.get("/outcomes", response=list[OutcomeOut], summary="Outcome documents, recommendations and commitments")
+@router.get(
+    "/outcomes",
+    response={200: list[OutcomeOut], 422: ErrorOut},
+    summary="Outcome documents, recommendations and commitments",
+)
 @paginate(Page)
 def list_outcomes(request):
     # Every commitment of a published outcome document is public (the tracker shows them all).
     public_commitments = Commitment.objects.select_related("member_state", "city", "organisation")
-    documents = (OutcomeDocument.objects.filter(published=True).select_related("meeting").order_by("-adopted_on")
-                 .prefetch_related(Prefetch("recommendations", queryset=Recommendation.objects.select_related(
-                     "carried_from").prefetch_related(Prefetch("commitments", queryset=public_commitments)))))
-    return [{"meeting": d.meeting.slug, "title": d.title, "adopted_on": d.adopted_on, "summary": d.summary,
-             "recommendations": [
-                 {"id": r.public_id, "number": r.number, "title": r.title, "text": r.text,
-                  "carried_from": r.carried_from.public_id if r.carried_from else None,
-                  "commitments": [{"id": c.public_id, "party_kind": c.party_kind, "party": _party(c),
-                                   "description": c.description, "due_date": c.due_date, "status": c.status,
-                                   "progress": c.progress} for c in r.commitments.all()]}
-                 for r in d.recommendations.all()]} for d in documents]
+    documents = (
+        OutcomeDocument.objects.filter(published=True)
+        .select_related("meeting")
+        .order_by("-adopted_on")
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("carried_from").prefetch_related(
+                    Prefetch("commitments", queryset=public_commitments)
+                ),
+            )
+        )
+    )
+    return [
+        {
+            "meeting": d.meeting.slug,
+            "title": d.title,
+            "adopted_on": d.adopted_on,
+            "summary": d.summary,
+            "recommendations": [
+                {
+                    "id": r.public_id,
+                    "number": r.number,
+                    "title": r.title,
+                    "text": r.text,
+                    "carried_from": r.carried_from.public_id if r.carried_from else None,
+                    "commitments": [
+                        {
+                            "id": c.public_id,
+                            "party_kind": c.party_kind,
+                            "party": _party(c),
+                            "description": c.description,
+                            "due_date": c.due_date,
+                            "status": c.status,
+                            "progress": c.progress,
+                        }
+                        for c in r.commitments.all()
+                    ],
+                }
+                for r in d.recommendations.all()
+            ],
+        }
+        for d in documents
+    ]

@@ -1,6 +1,5 @@
 """Response schemas of API v1 (Pydantic via django-ninja). Field names are part of the contract."""
 
-
 import datetime
 
 from ninja import Schema

@@ -24,8 +24,13 @@ def issue_token(user: Any, name: str, scopes: list[str], *, days: int | None = 3
         raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:12], key_hash=hash_token(secret), scopes=sorted(set(scopes)),
-        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None)
+        user=user,
+        name=name,
+        prefix=secret[:12],
+        key_hash=hash_token(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+    )
     activity.record(user, "issue_token", token, {"scopes": [None, token.scopes]})
     return token, secret
 

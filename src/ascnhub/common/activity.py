@@ -39,7 +39,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-def record(actor: Any, action: str, obj: models.Model, changes: dict[str, list[Any]] | None = None) -> ActivityLog:
+def record(
+    actor: Any, action: str, obj: models.Model, changes: dict[str, list[Any]] | None = None
+) -> ActivityLog:
     """Write one activity-log entry for `obj`, made by `actor` (a user, or None for the system)."""
     return ActivityLog.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,

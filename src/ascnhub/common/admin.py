@@ -15,8 +15,9 @@ class ActivityLoggedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = activity.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
         super().save_model(request, obj, form, change)
-        activity.record(request.user, "update" if change else "create", obj,
-                        activity.diff(before, activity.snapshot(obj)))
+        activity.record(
+            request.user, "update" if change else "create", obj, activity.diff(before, activity.snapshot(obj))
+        )
 
     def delete_model(self, request, obj):
         activity.record(request.user, "delete", obj, activity.diff(activity.snapshot(obj), {}))

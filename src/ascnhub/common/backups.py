@@ -81,13 +81,21 @@ def create_backup(out: Path) -> Path:
         else:
             db_file = tmpdir / "database.pgdump"
             args, env = _pg_env()
-            proc = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(db_file), *args],
-                                  env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                ["pg_dump", "--format=custom", "--no-owner", "--file", str(db_file), *args],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode:
                 raise BackupError(f"pg_dump failed: {proc.stderr.strip()}")
         manifest = {
-            "format": FORMAT, "engine": engine, "created": datetime.datetime.now(datetime.UTC).isoformat(),
-            "version": ascnhub.__version__, "migrations": _applied_migrations(), "database": db_file.name,
+            "format": FORMAT,
+            "engine": engine,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(),
+            "version": ascnhub.__version__,
+            "migrations": _applied_migrations(),
+            "database": db_file.name,
         }
         (tmpdir / "manifest.json").write_text(json.dumps(manifest, indent=2))
         partial = out.with_suffix(out.suffix + ".partial")
@@ -119,7 +127,7 @@ def restore_backup(archive: Path) -> dict:
     if not archive.is_file():
         raise BackupError(f"{archive}: no such file")
     try:
-        tar = tarfile.open(archive, "r:gz")
+        tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - closed by the with-block below
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{archive}: not a readable .tar.gz archive ({exc})") from exc
     with tar, tempfile.TemporaryDirectory() as tmp:
@@ -146,8 +154,21 @@ def restore_backup(archive: Path) -> dict:
         else:
             args, env = _pg_env()
             connections.close_all()
-            proc = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                   "--exit-on-error", *args, str(db_file)], env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    *args,
+                    str(db_file),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode:
                 raise BackupError(f"pg_restore failed, nothing was changed: {proc.stderr.strip()}")
         media_src = tmpdir / "media"

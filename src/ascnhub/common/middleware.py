@@ -83,8 +83,13 @@ class SecretariatMFAMiddleware:
             from django.shortcuts import redirect
             from django.utils.translation import gettext as _
 
-            messages.warning(request, _("Secretariat accounts must use two-factor authentication: "
-                                        "set up an authenticator app to continue."))
+            messages.warning(
+                request,
+                _(
+                    "Secretariat accounts must use two-factor authentication: "
+                    "set up an authenticator app to continue."
+                ),
+            )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

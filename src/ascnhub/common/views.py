@@ -25,8 +25,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(object_type=object_type)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     types = ActivityLog.objects.order_by().values_list("object_type", flat=True).distinct()
-    return render(request, "common/activity_list.html",
-                  {"page": page, "object_type": object_type, "types": sorted(types)})
+    return render(
+        request,
+        "common/activity_list.html",
+        {"page": page, "object_type": object_type, "types": sorted(types)},
+    )
 
 
 @require_POST

@@ -7,7 +7,14 @@ from .models import Lead, Location, MeetingRequest, Profile, ScheduledMeeting, S
 
 @admin.register(Setup)
 class SetupAdmin(ActivityLoggedAdmin):
-    list_display = ["meeting", "is_open", "request_deadline", "max_open_requests", "auto_accept", "published_run"]
+    list_display = [
+        "meeting",
+        "is_open",
+        "request_deadline",
+        "max_open_requests",
+        "auto_accept",
+        "published_run",
+    ]
 
 
 @admin.register(Profile)
@@ -27,7 +34,16 @@ class MeetingRequestAdmin(ActivityLoggedAdmin):
 
 @admin.register(ScheduleRun)
 class ScheduleRunAdmin(admin.ModelAdmin):
-    list_display = ["setup", "number", "status", "is_reschedule", "best", "bound", "created_at", "published_at"]
+    list_display = [
+        "setup",
+        "number",
+        "status",
+        "is_reschedule",
+        "best",
+        "bound",
+        "created_at",
+        "published_at",
+    ]
     exclude = ["instance", "result"]
 
 

@@ -34,14 +34,30 @@ SOLVER_SECONDS = 8
 EMBEDDINGS_FILE = "demo_embeddings.npz"
 
 
-def _registration(meeting: Meeting, category: RegistrationCategory, person: Person, key: str, mode: str) -> Registration:
+def _registration(
+    meeting: Meeting, category: RegistrationCategory, person: Person, key: str, mode: str
+) -> Registration:
     reg, _ = Registration.objects.update_or_create(
-        meeting=meeting, email=person.email, defaults={
-            "public_id": uuid.uuid5(NS, key), "category": category, "user": person.user, "person": person,
-            "name": person.name, "organisation_name": person.organisation.name if person.organisation else "",
-            "job_title": person.title, "country": (person.organisation.country if person.organisation else "ID"),
-            "language": person.preferred_language if person.preferred_language in ("en", "id", "ja") else "en",
-            "timezone": person.timezone, "mode": mode, "status": "approved", "consent_list": True})
+        meeting=meeting,
+        email=person.email,
+        defaults={
+            "public_id": uuid.uuid5(NS, key),
+            "category": category,
+            "user": person.user,
+            "person": person,
+            "name": person.name,
+            "organisation_name": person.organisation.name if person.organisation else "",
+            "job_title": person.title,
+            "country": (person.organisation.country if person.organisation else "ID"),
+            "language": person.preferred_language
+            if person.preferred_language in ("en", "id", "ja")
+            else "en",
+            "timezone": person.timezone,
+            "mode": mode,
+            "status": "approved",
+            "consent_list": True,
+        },
+    )
     return reg
 
 
@@ -65,9 +81,15 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         return {}
     rng = random.Random(19)
     setup = setup_services.setup_for(meeting)
-    Setup.objects.filter(pk=setup.pk).update(published_run=None, max_open_requests=10, max_meetings=6,
-                                             solver_time_limit=SOLVER_SECONDS, auto_accept=False, is_open=True,
-                                             request_deadline=None)
+    Setup.objects.filter(pk=setup.pk).update(
+        published_run=None,
+        max_open_requests=10,
+        max_meetings=6,
+        solver_time_limit=SOLVER_SECONDS,
+        auto_accept=False,
+        is_open=True,
+        request_deadline=None,
+    )
     setup.refresh_from_db()
     # Rebuilt from scratch each time (runs first: their meetings hold on to slots and requests).
     setup.runs.all().delete()
@@ -78,7 +100,11 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
 
     profiles: list[Profile] = []
     # Every city's current officer, with the city's open needs.
-    officers = Role.objects.current().filter(kind=Role.Kind.CSCO).select_related("person__organisation", "city__country")
+    officers = (
+        Role.objects.current()
+        .filter(kind=Role.Kind.CSCO)
+        .select_related("person__organisation", "city__country")
+    )
     needs_by_city: dict[int, list[Need]] = {}
     for need in Need.objects.filter(is_open=True, published=True).prefetch_related("focus_areas"):
         needs_by_city.setdefault(need.city_id, []).append(need)
@@ -88,11 +114,20 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         reg = _registration(meeting, categories["city"], person, f"csco-{city.slug}", mode)
         needs = needs_by_city.get(city.pk, [])
         profile = Profile.objects.create(
-            setup=setup, owner=reg, name=f"{city.name} city delegation", kind="city", city=city,
-            organisation=person.organisation, country=city.country.code, mode=mode, timezone=city.timezone,
+            setup=setup,
+            owner=reg,
+            name=f"{city.name} city delegation",
+            kind="city",
+            city=city,
+            organisation=person.organisation,
+            country=city.country.code,
+            mode=mode,
+            timezone=city.timezone,
             language=needs[0].language if needs else "en",
-            looking_for=" ".join(n.title for n in needs) or f"Partners for {city.name}'s smart-city action plan",
-            focus_areas=sorted({f.code for n in needs for f in n.focus_areas.all()}))
+            looking_for=" ".join(n.title for n in needs)
+            or f"Partners for {city.name}'s smart-city action plan",
+            focus_areas=sorted({f.code for n in needs for f in n.focus_areas.all()}),
+        )
         profile.needs.set(needs)
         profiles.append(profile)
 
@@ -100,8 +135,11 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     offers_by_org: dict[int, list[Offer]] = {}
     for offer in Offer.objects.filter(published=True).prefetch_related("focus_areas"):
         offers_by_org.setdefault(offer.organisation_id, []).append(offer)
-    private = list(Registration.objects.filter(meeting=meeting, category__code="private", status="approved",
-                                               user__isnull=True).order_by("pk"))
+    private = list(
+        Registration.objects.filter(
+            meeting=meeting, category__code="private", status="approved", user__isnull=True
+        ).order_by("pk")
+    )
     companies = Organisation.objects.filter(pk__in=list(offers_by_org)).order_by("name")
     for org in companies:
         staff = Person.objects.filter(organisation=org, user__isnull=False).first()
@@ -112,31 +150,59 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             Registration.objects.filter(pk=reg.pk).update(organisation_name=org.name, country=org.country)
         offers = offers_by_org[org.pk]
         profile = Profile.objects.create(
-            setup=setup, owner=reg, name=org.name, kind="company", organisation=org, country=org.country,
-            mode=reg.mode, timezone=reg.timezone, language=offers[0].language,
-            offering=" ".join(o.title for o in offers), focus_areas=sorted({f.code for o in offers for f in o.focus_areas.all()}))
+            setup=setup,
+            owner=reg,
+            name=org.name,
+            kind="company",
+            organisation=org,
+            country=org.country,
+            mode=reg.mode,
+            timezone=reg.timezone,
+            language=offers[0].language,
+            offering=" ".join(o.title for o in offers),
+            focus_areas=sorted({f.code for o in offers for f in o.focus_areas.all()}),
+        )
         profile.offers.set(offers)
         profiles.append(profile)
 
     # Invented registrants fill the room to real scale, each with a real demo need or offer as its interest.
-    city_regs = list(Registration.objects.filter(meeting=meeting, category__code__in=["city", "government"],
-                                                 status="approved", user__isnull=True).order_by("pk"))
+    city_regs = list(
+        Registration.objects.filter(
+            meeting=meeting, category__code__in=["city", "government"], status="approved", user__isnull=True
+        ).order_by("pk")
+    )
     all_needs = [n for ns in needs_by_city.values() for n in ns]
     all_offers = [o for os_ in offers_by_org.values() for o in os_]
     for reg in city_regs[:EXTRA_CITY_PROFILES]:
         need = rng.choice(all_needs)
-        p = Profile.objects.create(setup=setup, owner=reg, name=f"{reg.name} ({reg.organisation_name})",
-                                   kind="government" if reg.category.code == "government" else "city",
-                                   country=reg.country, mode=reg.mode, timezone=reg.timezone, language=need.language,
-                                   looking_for=need.title, focus_areas=[f.code for f in need.focus_areas.all()])
+        p = Profile.objects.create(
+            setup=setup,
+            owner=reg,
+            name=f"{reg.name} ({reg.organisation_name})",
+            kind="government" if reg.category.code == "government" else "city",
+            country=reg.country,
+            mode=reg.mode,
+            timezone=reg.timezone,
+            language=need.language,
+            looking_for=need.title,
+            focus_areas=[f.code for f in need.focus_areas.all()],
+        )
         p.needs.set([need])
         profiles.append(p)
     for reg in private[:EXTRA_COMPANY_PROFILES]:
         offer = rng.choice(all_offers)
-        p = Profile.objects.create(setup=setup, owner=reg, name=f"{reg.name} ({reg.organisation_name})",
-                                   kind="company", country=reg.country, mode=reg.mode, timezone=reg.timezone,
-                                   language=offer.language, offering=offer.title,
-                                   focus_areas=[f.code for f in offer.focus_areas.all()])
+        p = Profile.objects.create(
+            setup=setup,
+            owner=reg,
+            name=f"{reg.name} ({reg.organisation_name})",
+            kind="company",
+            country=reg.country,
+            mode=reg.mode,
+            timezone=reg.timezone,
+            language=offer.language,
+            offering=offer.title,
+            focus_areas=[f.code for f in offer.focus_areas.all()],
+        )
         p.offers.set([offer])
         profiles.append(p)
 
@@ -158,32 +224,57 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             pairs.add(key)
             r = rng.random()
             status = "accepted" if r < 0.82 else "pending" if r < 0.92 else "declined"
-            requests.append(MeetingRequest(
-                setup=setup, requester_id=pid, recipient_id=other, status=status,
-                priority="must" if rng.random() < 0.2 else "would_like",
-                message="We would like to learn how your solution could work in our city."))
+            requests.append(
+                MeetingRequest(
+                    setup=setup,
+                    requester_id=pid,
+                    recipient_id=other,
+                    status=status,
+                    priority="must" if rng.random() < 0.2 else "would_like",
+                    message="We would like to learn how your solution could work in our city.",
+                )
+            )
     for req in requests:
         req.pair_low, req.pair_high = sorted((req.requester_id, req.recipient_id))
     MeetingRequest.objects.bulk_create(requests)
     # A meeting the organiser set between two government delegations' cities.
     first, second = [p for p in profiles if p.kind == "city"][:2]
-    if not MeetingRequest.objects.filter(setup=setup, pair_low=min(first.pk, second.pk),
-                                         pair_high=max(first.pk, second.pk)).filter(
-                                         Q(status="pending") | Q(status="accepted")).exists():
-        MeetingRequest.objects.create(setup=setup, requester=first, recipient=second, status="accepted", locked=True,
-                                      priority="must", message="Peer exchange on smart-city action plans.")
+    if (
+        not MeetingRequest.objects.filter(
+            setup=setup, pair_low=min(first.pk, second.pk), pair_high=max(first.pk, second.pk)
+        )
+        .filter(Q(status="pending") | Q(status="accepted"))
+        .exists()
+    ):
+        MeetingRequest.objects.create(
+            setup=setup,
+            requester=first,
+            recipient=second,
+            status="accepted",
+            locked=True,
+            priority="must",
+            message="Peer exchange on smart-city action plans.",
+        )
 
     run = scheduling.start_run(None, setup, enqueue=False)
     run = scheduling.execute_run(run.pk, report_progress=False)
     published = scheduling.publish_run(None, run) if run.status == "done" else {"meetings": 0}
-    counts = {"profiles": len(profiles), "suggestions": n_suggestions, "requests": len(requests) + 1,
-              "scheduled meetings": published["meetings"]}
-    say("matchmaking: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" (run {run.number}: {run.status})")
+    counts = {
+        "profiles": len(profiles),
+        "suggestions": n_suggestions,
+        "requests": len(requests) + 1,
+        "scheduled meetings": published["meetings"],
+    }
+    say(
+        "matchmaking: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f" (run {run.number}: {run.status})"
+    )
     return counts
 
 
 def export_demo_embeddings() -> int:
-    """Write the vectors of every text the demo embeds to data/demo_embeddings.npz (run after changing demo texts)."""
+    """Write every cached vector to data/demo_embeddings.npz (run after changing the demo texts)."""
     from ascnhub.knowledge.models import TextEmbedding
 
     rows = list(TextEmbedding.objects.order_by("key").values_list("key", "vector", "model"))

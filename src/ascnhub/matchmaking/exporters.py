@@ -7,7 +7,7 @@ from icalendar import Calendar, Event
 
 
 def agenda_ics(profile, meetings) -> bytes:
-    """An iCalendar file of the profile's meetings; video links only to the two sides (this file is theirs)."""
+    """An iCalendar file of the profile's meetings (with video links: only its two sides get this file)."""
     cal = Calendar()
     cal.add("prodid", "-//ASCN Hub//matchmaking//EN")
     cal.add("version", "2.0")
@@ -18,8 +18,11 @@ def agenda_ics(profile, meetings) -> bytes:
         event.add("dtstart", m.slot.starts_at)
         event.add("dtend", m.slot.ends_at)
         event.add("summary", f"1:1 meeting with {m.other.name}")
-        where = (f"Video room {m.location.code}" + (f": {m.location.video_url}" if m.location.video_url else "")
-                 if m.location.kind == "virtual" else f"Table {m.location.code}, {profile.setup.meeting.venue}")
+        where = (
+            f"Video room {m.location.code}" + (f": {m.location.video_url}" if m.location.video_url else "")
+            if m.location.kind == "virtual"
+            else f"Table {m.location.code}, {profile.setup.meeting.venue}"
+        )
         event.add("location", where)
         event.add("description", f"{m.other.name} — {settings.SITE_URL}{m.other.get_absolute_url()}")
         cal.add_component(event)

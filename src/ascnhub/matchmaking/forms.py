@@ -14,17 +14,35 @@ FOCUS_CHOICES = [(code, FOCUS_LABELS[code]) for code in FOCUS_AREAS]
 
 
 class ProfileForm(forms.ModelForm):
-    focus_areas = forms.MultipleChoiceField(label=_("Focus areas"), choices=FOCUS_CHOICES, required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    focus_areas = forms.MultipleChoiceField(
+        label=_("Focus areas"), choices=FOCUS_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
 
     class Meta:
         model = Profile
-        fields = ["name", "kind", "looking_for", "offering", "language", "languages_spoken", "focus_areas", "mode",
-                  "timezone", "needs", "offers", "unavailable", "visible"]
-        widgets = {"looking_for": forms.Textarea(attrs={"rows": 4}), "offering": forms.Textarea(attrs={"rows": 4}),
-                   "unavailable": forms.CheckboxSelectMultiple, "needs": forms.CheckboxSelectMultiple,
-                   "offers": forms.CheckboxSelectMultiple}
+        fields = [
+            "name",
+            "kind",
+            "looking_for",
+            "offering",
+            "language",
+            "languages_spoken",
+            "focus_areas",
+            "mode",
+            "timezone",
+            "needs",
+            "offers",
+            "unavailable",
+            "visible",
+        ]
+        widgets = {
+            "looking_for": forms.Textarea(attrs={"rows": 4}),
+            "offering": forms.Textarea(attrs={"rows": 4}),
+            "unavailable": forms.CheckboxSelectMultiple,
+            "needs": forms.CheckboxSelectMultiple,
+            "offers": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, setup: Setup, needs_qs, offers_qs, slot_label, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,22 +57,35 @@ class ProfileForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not (data.get("looking_for") or data.get("offering") or data.get("needs") or data.get("offers")):
-            raise forms.ValidationError(_("Say what you look for or what you offer, so partners can find you."))
+            raise forms.ValidationError(
+                _("Say what you look for or what you offer, so partners can find you.")
+            )
         return data
 
 
 class RequestForm(forms.Form):
-    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              max_length=1000)
-    priority = forms.ChoiceField(label=_("Priority"), choices=MeetingRequest.Priority.choices,
-                                 initial=MeetingRequest.Priority.WOULD_LIKE)
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=MeetingRequest.Priority.choices,
+        initial=MeetingRequest.Priority.WOULD_LIKE,
+    )
 
 
 class SetupForm(forms.ModelForm):
     class Meta:
         model = Setup
-        fields = ["is_open", "request_deadline", "max_open_requests", "max_meetings", "auto_accept", "slot_minutes",
-                  "solver_time_limit"]
+        fields = [
+            "is_open",
+            "request_deadline",
+            "max_open_requests",
+            "max_meetings",
+            "auto_accept",
+            "slot_minutes",
+            "solver_time_limit",
+        ]
         widgets = {"request_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
 
@@ -69,8 +100,10 @@ class SetMeetingForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("How useful was the meeting?"), coerce=int,
-                                    choices=[(i, str(i)) for i in range(5, 0, -1)])
+    rating = forms.TypedChoiceField(
+        label=_("How useful was the meeting?"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)]
+    )
     follow_up = forms.BooleanField(label=_("We want to follow up"), required=False)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                              max_length=2000)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

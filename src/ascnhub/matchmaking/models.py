@@ -31,20 +31,29 @@ class Setup(models.Model):
     is_open = models.BooleanField(_("requests open"), default=True)
     request_deadline = models.DateTimeField(_("requests close at"), null=True, blank=True)
     max_open_requests = models.PositiveSmallIntegerField(
-        _("open requests per participant"), default=10, validators=[MinValueValidator(1)],
-        help_text=_("How many requests one participant may have waiting for an answer at once."))
-    max_meetings = models.PositiveSmallIntegerField(_("meetings per participant"), default=8,
-                                                    validators=[MinValueValidator(1)])
+        _("open requests per participant"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many requests one participant may have waiting for an answer at once."),
+    )
+    max_meetings = models.PositiveSmallIntegerField(
+        _("meetings per participant"), default=8, validators=[MinValueValidator(1)]
+    )
     auto_accept = models.BooleanField(_("accept requests automatically"), default=False)
-    slot_minutes = models.PositiveSmallIntegerField(_("minutes per meeting"), default=20,
-                                                    validators=[MinValueValidator(5), MaxValueValidator(120)])
-    solver_time_limit = models.PositiveSmallIntegerField(_("solver time limit (seconds)"), default=30,
-                                                         validators=[MinValueValidator(1), MaxValueValidator(600)])
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("minutes per meeting"), default=20, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    solver_time_limit = models.PositiveSmallIntegerField(
+        _("solver time limit (seconds)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
     # Bumped by every change that affects the schedule (requests, availability, profiles);
     # a run remembers the version it was built from, so staleness is visible.
     data_version = models.PositiveIntegerField(default=0)
-    published_run = models.ForeignKey("ScheduleRun", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
+    published_run = models.ForeignKey(
+        "ScheduleRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Matchmaking · {self.meeting}"
@@ -57,9 +66,12 @@ class Slot(models.Model):
     code = models.SlugField(max_length=40)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    group = models.CharField(max_length=40, help_text=_("Consecutive slots of one block; breaks count inside it."))
-    session = models.ForeignKey("events.Session", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    group = models.CharField(
+        max_length=40, help_text=_("Consecutive slots of one block; breaks count inside it.")
+    )
+    session = models.ForeignKey(
+        "events.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -84,7 +96,9 @@ class Location(models.Model):
     code = models.SlugField(max_length=20)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     label = models.CharField(max_length=80, blank=True)
-    video_url = models.URLField(blank=True, help_text=_("Shown only to the two sides of a meeting in this room."))
+    video_url = models.URLField(
+        blank=True, help_text=_("Shown only to the two sides of a meeting in this room.")
+    )
 
     class Meta:
         ordering = ["kind", "code"]
@@ -106,15 +120,26 @@ class Profile(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     setup = models.ForeignKey(Setup, on_delete=models.CASCADE, related_name="profiles")
-    owner = models.ForeignKey("events.Registration", on_delete=models.CASCADE, related_name="matchmaking_profiles",
-                              help_text=_("The registration that manages this profile."))
-    members = models.ManyToManyField("events.Registration", blank=True, related_name="delegations",
-                                     help_text=_("Other registered people who attend its meetings."))
+    owner = models.ForeignKey(
+        "events.Registration",
+        on_delete=models.CASCADE,
+        related_name="matchmaking_profiles",
+        help_text=_("The registration that manages this profile."),
+    )
+    members = models.ManyToManyField(
+        "events.Registration",
+        blank=True,
+        related_name="delegations",
+        help_text=_("Other registered people who attend its meetings."),
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    city = models.ForeignKey("registry.City", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    city = models.ForeignKey(
+        "registry.City", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     country = models.CharField(_("country"), max_length=2)
     looking_for = models.TextField(_("what we look for"), blank=True)
     offering = models.TextField(_("what we offer"), blank=True)
@@ -126,8 +151,14 @@ class Profile(models.Model):
     mode = models.CharField(_("how we meet"), max_length=12, choices=Mode.choices)
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     unavailable = models.ManyToManyField(Slot, blank=True, related_name="+", verbose_name=_("not available"))
-    home_location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                      help_text=_("An exhibitor's own table."))
+    home_location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("An exhibitor's own table."),
+    )
     visible = models.BooleanField(_("visible to other participants"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,21 +209,30 @@ class MeetingRequest(models.Model):
     pair_low = models.PositiveBigIntegerField(editable=False)
     pair_high = models.PositiveBigIntegerField(editable=False)
     message = models.TextField(_("message"), blank=True, max_length=1000)
-    priority = models.CharField(_("priority"), max_length=12, choices=Priority.choices, default=Priority.WOULD_LIKE)
+    priority = models.CharField(
+        _("priority"), max_length=12, choices=Priority.choices, default=Priority.WOULD_LIKE
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
-    locked = models.BooleanField(_("set by the organiser"), default=False,
-                                 help_text=_("Added by the organiser; must be scheduled; the sides cannot cancel it."))
+    locked = models.BooleanField(
+        _("set by the organiser"),
+        default=False,
+        help_text=_("Added by the organiser; must be scheduled; the sides cannot cancel it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(requester=F("recipient")), name="request_not_to_oneself"),
-            models.UniqueConstraint(fields=["setup", "pair_low", "pair_high"],
-                                    condition=Q(status__in=["pending", "accepted"]), name="request_one_active_per_pair"),
+            models.UniqueConstraint(
+                fields=["setup", "pair_low", "pair_high"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="request_one_active_per_pair",
+            ),
         ]
 
     def save(self, *args, **kwargs):
@@ -211,7 +251,7 @@ class MeetingRequest(models.Model):
 
 
 class ScheduleRun(models.Model):
-    """One run of the scheduler: the instance it solved, its progress and its result (a draft until published)."""
+    """One scheduler run: the instance it solved, its progress and its result (a draft until published)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -237,8 +277,9 @@ class ScheduleRun(models.Model):
     step_times = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     moved = models.PositiveIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -253,7 +294,12 @@ class ScheduleRun(models.Model):
     @property
     def progress_fraction(self) -> float:
         """Share of the time limit used, for the progress bar."""
-        if self.status in (self.Status.DONE, self.Status.PUBLISHED, self.Status.SUPERSEDED, self.Status.FAILED):
+        if self.status in (
+            self.Status.DONE,
+            self.Status.PUBLISHED,
+            self.Status.SUPERSEDED,
+            self.Status.FAILED,
+        ):
             return 1.0
         return min(1.0, self.elapsed / max(1, self.time_limit))
 
@@ -299,7 +345,9 @@ class SlotBooking(models.Model):
     meeting = models.ForeignKey(ScheduledMeeting, on_delete=models.CASCADE, related_name="bookings")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "slot", "profile"], name="booking_one_per_slot")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "slot", "profile"], name="booking_one_per_slot")
+        ]
 
 
 class Feedback(models.Model):
@@ -307,7 +355,9 @@ class Feedback(models.Model):
 
     meeting = models.ForeignKey(ScheduledMeeting, on_delete=models.CASCADE, related_name="feedback")
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
-    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     follow_up = models.BooleanField(_("we want to follow up"), default=False)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -326,12 +376,16 @@ class Lead(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.OneToOneField(ScheduledMeeting, on_delete=models.CASCADE, related_name="lead")
-    city = models.ForeignKey("registry.City", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    city = models.ForeignKey(
+        "registry.City", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     note = models.TextField(blank=True)
-    partnership = models.ForeignKey("projects.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    partnership = models.ForeignKey(
+        "projects.Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

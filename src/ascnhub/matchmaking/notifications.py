@@ -28,10 +28,18 @@ def build_email(profile: Any, template: str, subject: str, context: dict[str, An
     messages = []
     for email, language in _recipients(profile):
         with translation.override(language):
-            body = render_to_string(f"matchmaking/email/{template}.txt",
-                                    {**context, "profile": profile, "SITE_URL": settings.SITE_URL})
-            messages.append(EmailMessage(_(subject) + f" · {profile.setup.meeting.title}", body,
-                                         settings.DEFAULT_FROM_EMAIL, [email]))
+            body = render_to_string(
+                f"matchmaking/email/{template}.txt",
+                {**context, "profile": profile, "SITE_URL": settings.SITE_URL},
+            )
+            messages.append(
+                EmailMessage(
+                    _(subject) + f" · {profile.setup.meeting.title}",
+                    body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [email],
+                )
+            )
     return messages
 
 

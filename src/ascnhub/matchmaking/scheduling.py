@@ -29,7 +29,7 @@ from ascnhub.engine import scheduling as engine
 
 from . import notifications
 from .errors import MatchmakingError
-from .models import Location, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
+from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ def _busy_in_sessions(profiles: list[Profile], slots: list[Slot]) -> dict[int, s
         for member in p.members.all():
             registration_to_profile[member.pk].add(p.pk)
     busy: dict[int, set[str]] = defaultdict(set)
-    signups = ForumSignup.objects.filter(registration_id__in=list(registration_to_profile)).select_related("session")
+    signups = ForumSignup.objects.filter(registration_id__in=list(registration_to_profile)).select_related(
+        "session"
+    )
     for signup in signups:
         s = signup.session
         for slot in slots:
@@ -78,29 +80,51 @@ def build_instance(setup: Setup) -> dict[str, Any]:
     """The scheduling instance of a meeting's matchmaking, from the accepted requests."""
     slots = list(setup.slots.all())
     locations = list(setup.locations.all())
-    requests = list(MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED)
-                    .order_by("created_at", "pk"))
+    requests = list(
+        MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED).order_by(
+            "created_at", "pk"
+        )
+    )
     involved = {r.requester_id for r in requests} | {r.recipient_id for r in requests}
-    profiles = list(Profile.objects.filter(pk__in=involved).select_related("home_location")
-                    .prefetch_related("unavailable", "members").order_by("pk"))
+    profiles = list(
+        Profile.objects.filter(pk__in=involved)
+        .select_related("home_location")
+        .prefetch_related("unavailable", "members")
+        .order_by("pk")
+    )
     busy = _busy_in_sessions(profiles, slots)
     return {
         "format": "ascnhub-schedule/1",
         "name": f"{setup.meeting.slug}-matchmaking",
         "timezone": setup.meeting.timezone,
-        "slots": [{"id": s.code, "start": _iso(s.starts_at), "end": _iso(s.ends_at), "group": s.group} for s in slots],
+        "slots": [
+            {"id": s.code, "start": _iso(s.starts_at), "end": _iso(s.ends_at), "group": s.group}
+            for s in slots
+        ],
         "locations": [{"id": loc.code, "kind": loc.kind} for loc in locations],
         "participants": [
-            {"id": str(p.public_id), "mode": p.mode, "max_meetings": setup.max_meetings,
-             "unavailable": sorted({u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk],
-                                   key=[s.code for s in slots].index),
-             "home_location": p.home_location.code if p.home_location_id else None}
+            {
+                "id": str(p.public_id),
+                "mode": p.mode,
+                "max_meetings": setup.max_meetings,
+                "unavailable": sorted(
+                    {u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk],
+                    key=[s.code for s in slots].index,
+                ),
+                "home_location": p.home_location.code if p.home_location_id else None,
+            }
             for p in profiles
         ],
         "meetings": [
-            {"id": str(r.public_id), "participants": [str(_pid(profiles, r.requester_id)),
-                                                      str(_pid(profiles, r.recipient_id))],
-             "weight": r.weight, "required": False, "slots": None, "fixed_slot": None, "after": []}
+            {
+                "id": str(r.public_id),
+                "participants": [str(_pid(profiles, r.requester_id)), str(_pid(profiles, r.recipient_id))],
+                "weight": r.weight,
+                "required": False,
+                "slots": None,
+                "fixed_slot": None,
+                "after": [],
+            }
             for r in requests
         ],
         "objective": {"break_weight": 1, "max_break_spread": None},
@@ -119,17 +143,26 @@ def start_run(actor: Any, setup: Setup, *, reschedule: bool = False, enqueue: bo
     """Queue a scheduling run (the task worker solves it); returns the run at once."""
     setup = Setup.objects.select_for_update().get(pk=setup.pk)
     if not setup.slots.exists():
-        raise MatchmakingError("no_slots", "Set the matchmaking slots first (from the agenda's matchmaking blocks).")
+        raise MatchmakingError(
+            "no_slots", "Set the matchmaking slots first (from the agenda's matchmaking blocks)."
+        )
     if not setup.locations.exists():
         raise MatchmakingError("no_locations", "Add tables and video rooms first.")
     busy = setup.runs.filter(status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]).first()
     if busy and not reschedule:
-        raise MatchmakingError("busy", f"Run {busy.number} is still {busy.get_status_display()}; wait for it.")
+        raise MatchmakingError(
+            "busy", f"Run {busy.number} is still {busy.get_status_display()}; wait for it."
+        )
     number = (setup.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = ScheduleRun.objects.create(
-        setup=setup, number=number, is_reschedule=reschedule, based_on=setup.published_run if reschedule else None,
-        data_version=setup.data_version, time_limit=setup.solver_time_limit,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        setup=setup,
+        number=number,
+        is_reschedule=reschedule,
+        based_on=setup.published_run if reschedule else None,
+        data_version=setup.data_version,
+        time_limit=setup.solver_time_limit,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     activity.record(actor, "start_schedule_run", run, {"number": [None, number]})
     if enqueue:
         from .tasks import run_schedule
@@ -165,7 +198,8 @@ class _ProgressWriter:
         self.last = now
         try:
             ScheduleRun.objects.filter(pk=self.run_id).update(
-                best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1))
+                best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1)
+            )
         except DatabaseError:  # progress is best effort: it must never fail the run
             log.warning("could not record the progress of run %s", self.run_id, exc_info=True)
         finally:
@@ -195,19 +229,30 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
         if run.is_reschedule and run.based_on and run.based_on.result:
             result = _reschedule(instance, run.based_on.result, run.time_limit, progress)
         else:
-            result = engine.solve(instance, time_limit_s=run.time_limit, seed=0, workers=2,
-                                           on_progress=progress)
+            result = engine.solve(
+                instance, time_limit_s=run.time_limit, seed=0, workers=2, on_progress=progress
+            )
         steps["solve_s"] = round(time.monotonic() - t0, 3)
         result_doc = engine.result_to_dict(result)
         ScheduleRun.objects.filter(pk=run.pk).update(
-            instance=document, result=result_doc, status=ScheduleRun.Status.DONE, finished_at=timezone.now(),
-            best=result.objective.held_weight, bound=result.objective.bound_held_weight,
-            elapsed=result.stats.get("wall_time_s", steps["solve_s"]), step_times=steps,
-            moved=result.stats.get("moved"))
+            instance=document,
+            result=result_doc,
+            status=ScheduleRun.Status.DONE,
+            finished_at=timezone.now(),
+            best=result.objective.held_weight,
+            bound=result.objective.bound_held_weight,
+            elapsed=result.stats.get("wall_time_s", steps["solve_s"]),
+            step_times=steps,
+            moved=result.stats.get("moved"),
+        )
     except Exception as exc:  # keep the error for the organiser; the published schedule is untouched
         log.exception("schedule run %s failed", run.pk)
-        ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.FAILED, error=str(exc)[:2000],
-                                                     finished_at=timezone.now(), step_times=steps)
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            status=ScheduleRun.Status.FAILED,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+            step_times=steps,
+        )
     run.refresh_from_db()
     if run.is_reschedule and run.status == ScheduleRun.Status.DONE:
         # Re-scheduling keeps unaffected meetings in place, so it is published at once and only
@@ -233,34 +278,51 @@ def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
     setup = Setup.objects.select_for_update().get(pk=run.setup_id)
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ScheduleRun.Status.DONE:
-        raise MatchmakingError("not_ready", f"Run {run.number} is {run.get_status_display()}, not a finished draft.")
+        raise MatchmakingError(
+            "not_ready", f"Run {run.number} is {run.get_status_display()}, not a finished draft."
+        )
     current = setup.published_run
     if current is not None and current.number > run.number:
-        raise MatchmakingError("stale", f"Run {current.number} is newer and already published; "
-                                        f"run {run.number} would overwrite it with older data.")
+        raise MatchmakingError(
+            "stale",
+            f"Run {current.number} is newer and already published; "
+            f"run {run.number} would overwrite it with older data.",
+        )
     if run.result["status"] not in ("optimal", "feasible"):
         raise MatchmakingError("no_schedule", f"Run {run.number} found no schedule ({run.result['status']}).")
 
     slots = {s.code: s for s in setup.slots.all()}
     locations = {loc.code: loc for loc in setup.locations.all()}
-    requests = {str(r.public_id): r for r in MeetingRequest.objects.filter(
-        setup=setup, public_id__in=[a["meeting"] for a in run.result["assignments"]])}
+    requests = {
+        str(r.public_id): r
+        for r in MeetingRequest.objects.filter(
+            setup=setup, public_id__in=[a["meeting"] for a in run.result["assignments"]]
+        )
+    }
     before = _placement(current) if current else {}
-    previous = ({m.request_id: m for m in ScheduledMeeting.objects.filter(run=current)} if current else {})
+    previous = {m.request_id: m for m in ScheduledMeeting.objects.filter(run=current)} if current else {}
     created = []
     for a in run.result["assignments"]:
         request = requests.get(a["meeting"])
         if request is None or request.status != MeetingRequest.Status.ACCEPTED:
             continue  # cancelled while the run was solving: leave it out
-        meeting = ScheduledMeeting(run=run, request=request, slot=slots[a["slot"]], location=locations[a["location"]])
+        meeting = ScheduledMeeting(
+            run=run, request=request, slot=slots[a["slot"]], location=locations[a["location"]]
+        )
         old = previous.get(request.pk)
         if old and (old.slot_id, old.location_id) == (meeting.slot.pk, meeting.location.pk):
             # Unchanged meeting: keep what already happened to it (confirmations, reminders, no-show).
             meeting.public_id, old.public_id = old.public_id, None
-            for field in ("status", "requester_confirmed_at", "recipient_confirmed_at", "no_show_id", "reminded_at"):
+            for field in (
+                "status",
+                "requester_confirmed_at",
+                "recipient_confirmed_at",
+                "no_show_id",
+                "reminded_at",
+            ):
                 setattr(meeting, field, getattr(old, field))
         created.append(meeting)
-    # The superseded run's rows give up their public ids to the unchanged meetings (links in e-mails stay valid).
+    # The superseded run's rows give up their public ids to the unchanged meetings (e-mailed links stay valid).
     for old in previous.values():
         if old.public_id is None:
             ScheduledMeeting.objects.filter(pk=old.pk).update(public_id=uuid.uuid4())
@@ -269,7 +331,9 @@ def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
     for m in ScheduledMeeting.objects.filter(run=run).select_related("request"):
         bookings.append(SlotBooking(run=run, slot_id=m.slot_id, profile_id=m.request.requester_id, meeting=m))
         bookings.append(SlotBooking(run=run, slot_id=m.slot_id, profile_id=m.request.recipient_id, meeting=m))
-    SlotBooking.objects.bulk_create(bookings)  # unique (run, slot, profile): a double booking cannot be stored
+    SlotBooking.objects.bulk_create(
+        bookings
+    )  # unique (run, slot, profile): a double booking cannot be stored
     if current is not None:
         ScheduleRun.objects.filter(pk=current.pk).update(status=ScheduleRun.Status.SUPERSEDED)
     run.status, run.published_at = ScheduleRun.Status.PUBLISHED, timezone.now()
@@ -277,10 +341,16 @@ def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
     setup.published_run = run
     setup.save(update_fields=["published_run"])
     after = _placement(run)
-    changed = {rid for rid in set(before) | set(after) if before.get(rid, (None, None))[:2] != after.get(rid, (None, None))[:2]}
+    changed = {
+        rid
+        for rid in set(before) | set(after)
+        if before.get(rid, (None, None))[:2] != after.get(rid, (None, None))[:2]
+    }
     moved = sum(1 for rid in changed if rid in before and rid in after)
     affected = {pid for rid in changed for pid in (before.get(rid) or after.get(rid))[2:]}
-    activity.record(actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]})
+    activity.record(
+        actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]}
+    )
     transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
     return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
 
@@ -290,8 +360,10 @@ def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:
 
     Cancelled meetings count too: a new run leaves them out, so both sides hear that it is off.
     """
-    return {m.request_id: (m.slot_id, m.location_id, m.request.requester_id, m.request.recipient_id)
-            for m in ScheduledMeeting.objects.filter(run=run).select_related("request")}
+    return {
+        m.request_id: (m.slot_id, m.location_id, m.request.requester_id, m.request.recipient_id)
+        for m in ScheduledMeeting.objects.filter(run=run).select_related("request")
+    }
 
 
 def review(run: ScheduleRun) -> dict[str, Any]:
@@ -300,8 +372,10 @@ def review(run: ScheduleRun) -> dict[str, Any]:
         return {}
     instance = run.instance
     profiles = {str(p.public_id): p for p in Profile.objects.filter(setup=run.setup)}
-    requests = {str(r.public_id): r for r in MeetingRequest.objects.filter(setup=run.setup)
-                .select_related("requester", "recipient")}
+    requests = {
+        str(r.public_id): r
+        for r in MeetingRequest.objects.filter(setup=run.setup).select_related("requester", "recipient")
+    }
     slot_order = [s["id"] for s in instance["slots"]]
     group_of = {s["id"]: s["group"] for s in instance["slots"]}
     unavailable = {p["id"]: set(p["unavailable"]) for p in instance["participants"]}
@@ -324,11 +398,17 @@ def review(run: ScheduleRun) -> dict[str, Any]:
     for mid in run.result["unscheduled"]:
         meeting = next(m for m in instance["meetings"] if m["id"] == mid)
         a, b = meeting["participants"]
-        free = [s for s in slot_order if s not in unavailable.get(a, set()) and s not in unavailable.get(b, set())]
+        free = [
+            s for s in slot_order if s not in unavailable.get(a, set()) and s not in unavailable.get(b, set())
+        ]
         if not free:
             why = "the two sides share no free slot"
         else:
             why = "both sides' free slots were taken by meetings worth more, or by their meeting limits"
         unheld.append({"request": requests.get(mid), "reason": why})
-    return {"held": len(run.result["assignments"]), "unheld": unheld, "load": load,
-            "breaks": run.result["objective"]["breaks"]}
+    return {
+        "held": len(run.result["assignments"]),
+        "unheld": unheld,
+        "load": load,
+        "breaks": run.result["objective"]["breaks"],
+    }

@@ -28,27 +28,40 @@ def profiles_of_user(user: Any, setup: Setup) -> list[Profile]:
     """The profiles a signed-in user acts for in a meeting: owned or as a delegation member."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Profile.objects.filter(setup=setup).filter(Q(owner__user=user) | Q(members__user=user))
-                .select_related("owner").distinct())
+    return list(
+        Profile.objects.filter(setup=setup)
+        .filter(Q(owner__user=user) | Q(members__user=user))
+        .select_related("owner")
+        .distinct()
+    )
 
 
 def _check_participant(profile: Profile, who: str) -> None:
     if profile.owner.status != "approved":
-        raise MatchmakingError("not_registered",
-                               f"{profile.name} is not a confirmed participant of this meeting ({who}).")
+        raise MatchmakingError(
+            "not_registered", f"{profile.name} is not a confirmed participant of this meeting ({who})."
+        )
 
 
 def _check_open(setup: Setup) -> None:
     if not setup.is_open:
         raise MatchmakingError("closed", "Meeting requests are closed for this meeting.")
     if setup.request_deadline and timezone.now() > setup.request_deadline:
-        raise MatchmakingError("deadline", f"The deadline for meeting requests passed on "
-                                           f"{setup.request_deadline:%d %b %Y %H:%M} UTC.")
+        raise MatchmakingError(
+            "deadline",
+            f"The deadline for meeting requests passed on {setup.request_deadline:%d %b %Y %H:%M} UTC.",
+        )
 
 
 @transaction.atomic
-def send_request(actor: Any, requester: Profile, recipient: Profile, *, message: str = "",
-                 priority: str = MeetingRequest.Priority.WOULD_LIKE) -> MeetingRequest:
+def send_request(
+    actor: Any,
+    requester: Profile,
+    recipient: Profile,
+    *,
+    message: str = "",
+    priority: str = MeetingRequest.Priority.WOULD_LIKE,
+) -> MeetingRequest:
     """Ask for a 1:1 meeting. Refused (with the reason) to oneself, to someone not registered,
     beyond the open-request limit, after the deadline, or when the pair already has a request."""
     # One lock per meeting's matchmaking: request checks and writes never interleave.
@@ -62,24 +75,37 @@ def send_request(actor: Any, requester: Profile, recipient: Profile, *, message:
     _check_open(setup)
     _check_participant(requester, "the requester")
     _check_participant(recipient, "the recipient")
-    pending = MeetingRequest.objects.filter(setup=setup, requester=requester,
-                                            status=MeetingRequest.Status.PENDING).count()
+    pending = MeetingRequest.objects.filter(
+        setup=setup, requester=requester, status=MeetingRequest.Status.PENDING
+    ).count()
     if pending >= setup.max_open_requests:
-        raise MatchmakingError("limit", f"You already have {pending} requests waiting for an answer; "
-                                        f"the limit is {setup.max_open_requests}.")
+        raise MatchmakingError(
+            "limit",
+            f"You already have {pending} requests waiting for an answer; "
+            f"the limit is {setup.max_open_requests}.",
+        )
     low, high = sorted([requester.pk, recipient.pk])
-    if MeetingRequest.objects.filter(setup=setup, pair_low=low, pair_high=high,
-                                     status__in=MeetingRequest.ACTIVE).exists():
+    if MeetingRequest.objects.filter(
+        setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE
+    ).exists():
         raise MatchmakingError("duplicate", f"There is already a request between you and {recipient.name}.")
     status = MeetingRequest.Status.ACCEPTED if setup.auto_accept else MeetingRequest.Status.PENDING
     try:
         with transaction.atomic():
             request = MeetingRequest.objects.create(
-                setup=setup, requester=requester, recipient=recipient, message=message.strip(), priority=priority,
-                status=status, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                answered_at=timezone.now() if setup.auto_accept else None)
+                setup=setup,
+                requester=requester,
+                recipient=recipient,
+                message=message.strip(),
+                priority=priority,
+                status=status,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                answered_at=timezone.now() if setup.auto_accept else None,
+            )
     except IntegrityError as exc:  # a simultaneous request for the same pair won the race
-        raise MatchmakingError("duplicate", f"There is already a request between you and {recipient.name}.") from exc
+        raise MatchmakingError(
+            "duplicate", f"There is already a request between you and {recipient.name}."
+        ) from exc
     activity.record(actor, "request_meeting", request, {"status": [None, status]})
     if status == MeetingRequest.Status.ACCEPTED:
         _accepted(setup, request)
@@ -90,7 +116,7 @@ def send_request(actor: Any, requester: Profile, recipient: Profile, *, message:
 def _accepted(setup: Setup, request: MeetingRequest) -> None:
     bump_version(setup)
     if setup.published_run_id:
-        # The schedule is out: a late request is placed by a re-scheduling run that moves as little as possible.
+        # The schedule is out: a re-scheduling run places the late request, moving as little as possible.
         from .scheduling import request_reschedule
 
         request_reschedule(setup, reason=f"late request {request.public_id}")
@@ -99,8 +125,11 @@ def _accepted(setup: Setup, request: MeetingRequest) -> None:
 @transaction.atomic
 def answer_request(actor: Any, request: MeetingRequest, *, accept: bool) -> MeetingRequest:
     """The recipient accepts or declines a waiting request."""
-    request = MeetingRequest.objects.select_for_update().select_related("setup", "requester", "recipient").get(
-        pk=request.pk)
+    request = (
+        MeetingRequest.objects.select_for_update()
+        .select_related("setup", "requester", "recipient")
+        .get(pk=request.pk)
+    )
     if request.status != MeetingRequest.Status.PENDING:
         raise MatchmakingError("answered", f"This request is already {request.get_status_display()}.")
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
@@ -130,7 +159,8 @@ def cancel_request(actor: Any, request: MeetingRequest) -> MeetingRequest:
         published = request.setup.published_run_id
         if published and ScheduledMeeting.objects.filter(run_id=published, request=request).exists():
             ScheduledMeeting.objects.filter(run_id=published, request=request).update(
-                status=ScheduledMeeting.Status.CANCELLED)
+                status=ScheduledMeeting.Status.CANCELLED
+            )
             from .scheduling import request_reschedule
 
             request_reschedule(request.setup, reason=f"cancelled {request.public_id}")
@@ -144,8 +174,11 @@ def organiser_set_meeting(actor: Any, a: Profile, b: Profile, *, message: str = 
     if a.pk == b.pk:
         raise MatchmakingError("self", "A meeting needs two different participants.")
     low, high = sorted([a.pk, b.pk])
-    existing = MeetingRequest.objects.select_for_update().filter(
-        setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE).first()
+    existing = (
+        MeetingRequest.objects.select_for_update()
+        .filter(setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE)
+        .first()
+    )
     if existing:
         existing.locked, existing.status = True, MeetingRequest.Status.ACCEPTED
         existing.answered_at = existing.answered_at or timezone.now()
@@ -153,8 +186,16 @@ def organiser_set_meeting(actor: Any, a: Profile, b: Profile, *, message: str = 
         request = existing
     else:
         request = MeetingRequest.objects.create(
-            setup=setup, requester=a, recipient=b, message=message, status=MeetingRequest.Status.ACCEPTED,
-            locked=True, priority=MeetingRequest.Priority.MUST, answered_at=timezone.now(), created_by=actor)
+            setup=setup,
+            requester=a,
+            recipient=b,
+            message=message,
+            status=MeetingRequest.Status.ACCEPTED,
+            locked=True,
+            priority=MeetingRequest.Priority.MUST,
+            answered_at=timezone.now(),
+            created_by=actor,
+        )
     activity.record(actor, "set_meeting", request, {"locked": [False, True]})
     _accepted(setup, request)
     return request
@@ -186,7 +227,11 @@ def confirm_at_table(actor: Any, meeting: ScheduledMeeting, profile: Profile) ->
 @transaction.atomic
 def mark_no_show(actor: Any, meeting: ScheduledMeeting, absent: Profile) -> ScheduledMeeting:
     """Record that one side did not come; the absent side's later meetings are re-planned if needed."""
-    meeting = ScheduledMeeting.objects.select_for_update().select_related("request", "run__setup").get(pk=meeting.pk)
+    meeting = (
+        ScheduledMeeting.objects.select_for_update()
+        .select_related("request", "run__setup")
+        .get(pk=meeting.pk)
+    )
     _side(meeting, absent)
     meeting.status, meeting.no_show = ScheduledMeeting.Status.NO_SHOW, absent
     meeting.save(update_fields=["status", "no_show"])
@@ -195,11 +240,21 @@ def mark_no_show(actor: Any, meeting: ScheduledMeeting, absent: Profile) -> Sche
 
 
 @transaction.atomic
-def give_feedback(actor: Any, meeting: ScheduledMeeting, profile: Profile, *, rating: int, follow_up: bool,
-                  comment: str = "") -> Feedback:
+def give_feedback(
+    actor: Any,
+    meeting: ScheduledMeeting,
+    profile: Profile,
+    *,
+    rating: int,
+    follow_up: bool,
+    comment: str = "",
+) -> Feedback:
     """A side rates a meeting; wanting to follow up opens a lead the organiser and the city track."""
-    meeting = ScheduledMeeting.objects.select_for_update().select_related(
-        "request__requester", "request__recipient", "slot").get(pk=meeting.pk)
+    meeting = (
+        ScheduledMeeting.objects.select_for_update()
+        .select_related("request__requester", "request__recipient", "slot")
+        .get(pk=meeting.pk)
+    )
     _side(meeting, profile)
     if not 1 <= int(rating) <= 5:
         raise MatchmakingError("rating", "Give a rating from 1 to 5.")
@@ -208,12 +263,17 @@ def give_feedback(actor: Any, meeting: ScheduledMeeting, profile: Profile, *, ra
     if meeting.slot.starts_at > timezone.now():
         raise MatchmakingError("too_early", "Feedback opens when the meeting has started.")
     feedback, created = Feedback.objects.update_or_create(
-        meeting=meeting, profile=profile, defaults={"rating": rating, "follow_up": follow_up, "comment": comment})
+        meeting=meeting,
+        profile=profile,
+        defaults={"rating": rating, "follow_up": follow_up, "comment": comment},
+    )
     activity.record(actor, "feedback", feedback, {"rating": [None, rating], "follow_up": [None, follow_up]})
     if follow_up and not hasattr(meeting, "lead"):
         sides = [meeting.request.requester, meeting.request.recipient]
         city = next((s.city for s in sides if s.city_id), None)
-        org = next((s.organisation for s in sides if s.kind in ("company", "partner") and s.organisation_id), None)
+        org = next(
+            (s.organisation for s in sides if s.kind in ("company", "partner") and s.organisation_id), None
+        )
         Lead.objects.get_or_create(meeting=meeting, defaults={"city": city, "organisation": org})
     return feedback
 
@@ -224,7 +284,9 @@ def save_profile(actor: Any, form: Any) -> Profile:
     profile = form.instance
     before = activity.snapshot(profile) if profile.pk else {}
     profile = form.save()
-    activity.record(actor, "update" if before else "create", profile, activity.diff(before, activity.snapshot(profile)))
+    activity.record(
+        actor, "update" if before else "create", profile, activity.diff(before, activity.snapshot(profile))
+    )
     bump_version(profile.setup)
     return profile
 

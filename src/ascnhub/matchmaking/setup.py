@@ -34,8 +34,11 @@ def slots_from_agenda(actor: Any, setup: Setup) -> int:
         group = f"b{block.pk}"
         while start + step <= block.ends_at:
             code = start.strftime("s%Y%m%d-%H%M")
-            slots.append(Slot(setup=setup, code=code, starts_at=start, ends_at=start + step, group=group,
-                              session=block))
+            slots.append(
+                Slot(
+                    setup=setup, code=code, starts_at=start, ends_at=start + step, group=group, session=block
+                )
+            )
             start += step
     Slot.objects.bulk_create(slots)
     activity.record(actor, "set_slots", setup, {"slots": [None, len(slots)]})
@@ -45,8 +48,10 @@ def slots_from_agenda(actor: Any, setup: Setup) -> int:
 @transaction.atomic
 def set_locations(actor: Any, setup: Setup, *, tables: int, video_rooms: int) -> None:
     """Have exactly `tables` tables (T01…) and `video_rooms` video rooms (V01…); keeps existing ones."""
-    if setup.published_run_id and (tables < setup.locations.filter(kind="table").count()
-                                   or video_rooms < setup.locations.filter(kind="virtual").count()):
+    if setup.published_run_id and (
+        tables < setup.locations.filter(kind="table").count()
+        or video_rooms < setup.locations.filter(kind="virtual").count()
+    ):
         raise MatchmakingError("published", "The schedule is published; tables and rooms can only be added.")
     for kind, prefix, wanted in (("table", "T", tables), ("virtual", "V", video_rooms)):
         existing = list(setup.locations.filter(kind=kind).order_by("code"))
@@ -55,6 +60,15 @@ def set_locations(actor: Any, setup: Setup, *, tables: int, video_rooms: int) ->
         for n in range(len(existing) + 1, wanted + 1):
             code = f"{prefix}{n:02d}" if wanted < 100 else f"{prefix}{n:03d}"
             label = f"Table {n}" if kind == "table" else f"Video room {n}"
-            Location.objects.create(setup=setup, code=code, kind=kind, label=label,
-                                    video_url="" if kind == "table" else f"https://video.example/{setup.meeting.slug}-{code.lower()}")
-    activity.record(actor, "set_locations", setup, {"tables": [None, tables], "video_rooms": [None, video_rooms]})
+            Location.objects.create(
+                setup=setup,
+                code=code,
+                kind=kind,
+                label=label,
+                video_url=""
+                if kind == "table"
+                else f"https://video.example/{setup.meeting.slug}-{code.lower()}",
+            )
+    activity.record(
+        actor, "set_locations", setup, {"tables": [None, tables], "video_rooms": [None, video_rooms]}
+    )

@@ -21,7 +21,7 @@ SEEKERS = ("city", "government")
 
 
 def _focus(profile: Profile) -> tuple[str, ...]:
-    areas = set(a for a in profile.focus_areas if a in FOCUS_AREAS)
+    areas = {a for a in profile.focus_areas if a in FOCUS_AREAS}
     for item in list(profile.needs.all()) + list(profile.offers.all()):
         areas.update(f.code for f in item.focus_areas.all())
     return tuple(sorted(areas))
@@ -29,28 +29,41 @@ def _focus(profile: Profile) -> tuple[str, ...]:
 
 def as_need(profile: Profile) -> Need:
     linked = " ".join(f"{n.title}. {n.description}" for n in profile.needs.all())
-    return Need(id=str(profile.public_id), city=profile.city.name if profile.city_id else profile.name,
-                country=profile.country, language=profile.language, title=profile.looking_for[:200] or profile.name,
-                description=" ".join(filter(None, [profile.looking_for, linked])) or profile.name,
-                focus_areas=_focus(profile), organisation=profile.organisation.name if profile.organisation_id else None)
+    return Need(
+        id=str(profile.public_id),
+        city=profile.city.name if profile.city_id else profile.name,
+        country=profile.country,
+        language=profile.language,
+        title=profile.looking_for[:200] or profile.name,
+        description=" ".join(filter(None, [profile.looking_for, linked])) or profile.name,
+        focus_areas=_focus(profile),
+        organisation=profile.organisation.name if profile.organisation_id else None,
+    )
 
 
 def as_offer(profile: Profile) -> Offer:
     offers = list(profile.offers.all())
     linked = " ".join(f"{o.title}. {o.description}" for o in offers)
     deployed = sorted({c for o in offers for c in o.deployed_in_codes})
-    return Offer(id=str(profile.public_id), organisation=profile.organisation.name if profile.organisation_id
-                 else profile.name, country=profile.country, language=profile.language,
-                 title=profile.offering[:200] or profile.name,
-                 description=" ".join(filter(None, [profile.offering, linked])) or profile.name,
-                 focus_areas=_focus(profile), deployed_in=tuple(deployed))
+    return Offer(
+        id=str(profile.public_id),
+        organisation=profile.organisation.name if profile.organisation_id else profile.name,
+        country=profile.country,
+        language=profile.language,
+        title=profile.offering[:200] or profile.name,
+        description=" ".join(filter(None, [profile.offering, linked])) or profile.name,
+        focus_areas=_focus(profile),
+        deployed_in=tuple(deployed),
+    )
 
 
 def refresh(setup: Setup, *, embedder=None) -> int:
     """Recompute all suggestions of a meeting's matchmaking; returns how many were stored."""
-    profiles = list(Profile.objects.filter(setup=setup, visible=True, owner__status="approved")
-                    .select_related("city", "organisation")
-                    .prefetch_related("needs__focus_areas", "offers__focus_areas"))
+    profiles = list(
+        Profile.objects.filter(setup=setup, visible=True, owner__status="approved")
+        .select_related("city", "organisation")
+        .prefetch_related("needs__focus_areas", "offers__focus_areas")
+    )
     seekers = [p for p in profiles if p.kind in SEEKERS]
     providers = [p for p in profiles if p.kind not in SEEKERS]
     by_id = {str(p.public_id): p for p in profiles}
@@ -70,6 +83,14 @@ def refresh(setup: Setup, *, embedder=None) -> int:
 
 
 def _rows(profile: Profile, ranking, by_id: dict[str, Profile]) -> list[Suggestion]:
-    return [Suggestion(profile=profile, other=by_id[s.id], rank=i + 1, score=round(float(s.score), 4),
-                       reasons=list(s.reasons))
-            for i, s in enumerate(ranking.suggestions) if s.id in by_id]
+    return [
+        Suggestion(
+            profile=profile,
+            other=by_id[s.id],
+            rank=i + 1,
+            score=round(float(s.score), 4),
+            reasons=list(s.reasons),
+        )
+        for i, s in enumerate(ranking.suggestions)
+        if s.id in by_id
+    ]

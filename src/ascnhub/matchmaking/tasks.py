@@ -32,24 +32,34 @@ def refresh_suggestions(setup_id: int) -> int:
 
 @task()
 def send_notification(kind: str, request_id: int) -> int:
-    request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(pk=request_id)
+    request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(
+        pk=request_id
+    )
     if kind == "request_received":
-        messages = notifications.build_email(request.recipient, "request_received", gettext_noop("Meeting request"),
-                                             {"request": request})
+        messages = notifications.build_email(
+            request.recipient, "request_received", gettext_noop("Meeting request"), {"request": request}
+        )
     else:
-        messages = notifications.build_email(request.requester, "request_answered", gettext_noop("Answer to your meeting request"),
-                                             {"request": request})
+        messages = notifications.build_email(
+            request.requester,
+            "request_answered",
+            gettext_noop("Answer to your meeting request"),
+            {"request": request},
+        )
     for message in messages:
         message.send()
     return len(messages)
 
 
 def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
-    meetings = list(ScheduledMeeting.objects.filter(run=run).filter(
-        Q(request__requester=profile) | Q(request__recipient=profile))
+    meetings = list(
+        ScheduledMeeting.objects.filter(run=run)
+        .filter(Q(request__requester=profile) | Q(request__recipient=profile))
         .exclude(status=ScheduledMeeting.Status.CANCELLED)
-        .select_related("slot", "location", "request__requester__setup__meeting",
-                        "request__recipient__setup__meeting"))
+        .select_related(
+            "slot", "location", "request__requester__setup__meeting", "request__recipient__setup__meeting"
+        )
+    )
     for m in meetings:
         m.other = m.request.recipient if m.request.requester_id == profile.pk else m.request.requester
     return meetings
@@ -61,8 +71,12 @@ def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
     sent = 0
     for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
-        for message in notifications.build_email(profile, "schedule", gettext_noop("Your matchmaking schedule"),
-                                                 {"meetings": agenda_of(profile, run)}):
+        for message in notifications.build_email(
+            profile,
+            "schedule",
+            gettext_noop("Your matchmaking schedule"),
+            {"meetings": agenda_of(profile, run)},
+        ):
             message.send()
             sent += 1
     return sent
@@ -75,20 +89,32 @@ def send_reminders(minutes_ahead: int = 15) -> int:
     soon = now + datetime.timedelta(minutes=minutes_ahead)
     sent = 0
     published = Setup.objects.exclude(published_run=None).values_list("published_run", flat=True)
-    due = (ScheduledMeeting.objects.filter(run_id__in=list(published), reminded_at__isnull=True,
-                                           status=ScheduledMeeting.Status.SCHEDULED,
-                                           slot__starts_at__gt=now, slot__starts_at__lte=soon)
-           .select_related("slot", "location", "request__requester__owner", "request__recipient__owner",
-                           "run__setup__meeting"))
+    due = ScheduledMeeting.objects.filter(
+        run_id__in=list(published),
+        reminded_at__isnull=True,
+        status=ScheduledMeeting.Status.SCHEDULED,
+        slot__starts_at__gt=now,
+        slot__starts_at__lte=soon,
+    ).select_related(
+        "slot", "location", "request__requester__owner", "request__recipient__owner", "run__setup__meeting"
+    )
     for meeting in due:
         with transaction.atomic():
             # Claim the reminder first: two workers never send the same one twice.
-            if not ScheduledMeeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(reminded_at=now):
+            if not ScheduledMeeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
                 continue
-            for profile, other in ((meeting.request.requester, meeting.request.recipient),
-                                   (meeting.request.recipient, meeting.request.requester)):
-                for message in notifications.build_email(profile, "reminder", gettext_noop("Meeting reminder"),
-                                                         {"meeting": meeting, "other": other}):
+            for profile, other in (
+                (meeting.request.requester, meeting.request.recipient),
+                (meeting.request.recipient, meeting.request.requester),
+            ):
+                for message in notifications.build_email(
+                    profile,
+                    "reminder",
+                    gettext_noop("Meeting reminder"),
+                    {"meeting": meeting, "other": other},
+                ):
                     message.send()
                     sent += 1
     return sent

@@ -19,7 +19,15 @@ from ascnhub.events.models import Meeting
 from . import exporters, scheduling, services
 from . import setup as setup_services
 from .errors import MatchmakingError
-from .forms import FOCUS_CHOICES, FeedbackForm, LocationsForm, ProfileForm, RequestForm, SetMeetingForm, SetupForm
+from .forms import (
+    FOCUS_CHOICES,
+    FeedbackForm,
+    LocationsForm,
+    ProfileForm,
+    RequestForm,
+    SetMeetingForm,
+    SetupForm,
+)
 from .models import Lead, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Suggestion
 from .tasks import agenda_of, refresh_suggestions
 
@@ -30,8 +38,11 @@ def _setup(slug: str) -> Setup:
 
 
 def _base(request: HttpRequest, setup: Setup) -> dict:
-    return {"setup": setup, "meeting": setup.meeting,
-            "can_organise": request.user.has_perm("matchmaking.organise", setup)}
+    return {
+        "setup": setup,
+        "meeting": setup.meeting,
+        "can_organise": request.user.has_perm("matchmaking.organise", setup),
+    }
 
 
 def _my_profile(request: HttpRequest, setup: Setup) -> Profile | None:
@@ -66,9 +77,11 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     profile = _my_profile(request, setup)
     context = {**_base(request, setup), "profile": profile, "outcomes": outcomes(setup)}
     if profile is not None:
-        suggestions = (Suggestion.objects.filter(profile=profile)
-                       .select_related("other__city", "other__organisation", "other__setup__meeting")
-                       .order_by("rank"))
+        suggestions = (
+            Suggestion.objects.filter(profile=profile)
+            .select_related("other__city", "other__organisation", "other__setup__meeting")
+            .order_by("rank")
+        )
         country = request.GET.get("country", "").upper()
         focus = request.GET.get("focus", "")
         kind = request.GET.get("kind", "")
@@ -79,22 +92,32 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         suggestions = list(suggestions)
         if focus:  # focus areas are a JSON list: filter in Python over at most TOP_K rows
             suggestions = [s for s in suggestions if focus in s.other.focus_areas]
-        active = MeetingRequest.objects.filter(Q(requester=profile) | Q(recipient=profile),
-                                               status__in=MeetingRequest.ACTIVE)
+        active = MeetingRequest.objects.filter(
+            Q(requester=profile) | Q(recipient=profile), status__in=MeetingRequest.ACTIVE
+        )
         requested = {r.pair_low if r.pair_high == profile.pk else r.pair_high: r for r in active}
         for s in suggestions:
             s.existing_request = requested.get(s.other_id)
-        context.update(suggestions=suggestions, country=country, focus=focus, kind=kind,
-                       kinds=Profile.Kind.choices, focus_choices=FOCUS_CHOICES,
-                       pending_in=MeetingRequest.objects.filter(recipient=profile, status="pending").count())
+        context.update(
+            suggestions=suggestions,
+            country=country,
+            focus=focus,
+            kind=kind,
+            kinds=Profile.Kind.choices,
+            focus_choices=FOCUS_CHOICES,
+            pending_in=MeetingRequest.objects.filter(recipient=profile, status="pending").count(),
+        )
     elif request.user.is_authenticated:
-        context["registration"] = setup.meeting.registrations.filter(user=request.user, status="approved").first()
+        context["registration"] = setup.meeting.registrations.filter(
+            user=request.user, status="approved"
+        ).first()
     return render(request, "matchmaking/home.html", context)
 
 
 def _slot_label(profile_tz: str, venue_tz: str):
     def label(slot) -> str:
         return f"{zoned(slot.starts_at, profile_tz)} · {zoned(slot.starts_at, venue_tz)}"
+
     return label
 
 
@@ -105,45 +128,80 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
     profile = _my_profile(request, setup)
     registration = setup.meeting.registrations.filter(user=request.user, status="approved").first()
     if profile is None and registration is None:
-        messages.error(request, _("Only approved participants of this meeting can take part in the matchmaking."))
+        messages.error(
+            request, _("Only approved participants of this meeting can take part in the matchmaking.")
+        )
         return redirect("matchmaking:home", slug)
     from ascnhub.projects.models import Need, Offer
 
     person = getattr(request.user, "person", None)
     org = person.organisation if person else None
-    needs_qs = Need.objects.filter(is_open=True, city=org.city) if org and org.city_id else Need.objects.none()
+    needs_qs = (
+        Need.objects.filter(is_open=True, city=org.city) if org and org.city_id else Need.objects.none()
+    )
     offers_qs = Offer.objects.filter(organisation=org) if org else Offer.objects.none()
-    instance = profile or Profile(setup=setup, owner=registration, name=registration.organisation_name,
-                                  country=registration.country, mode=registration.mode, timezone=registration.timezone,
-                                  organisation=org, city=org.city if org else None,
-                                  kind="city" if org and org.kind == "city_government" else
-                                  "company" if org and org.kind == "company" else "other")
-    form = ProfileForm(request.POST or None, instance=instance, setup=setup, needs_qs=needs_qs, offers_qs=offers_qs,
-                       slot_label=_slot_label(instance.timezone, setup.meeting.timezone))
+    instance = profile or Profile(
+        setup=setup,
+        owner=registration,
+        name=registration.organisation_name,
+        country=registration.country,
+        mode=registration.mode,
+        timezone=registration.timezone,
+        organisation=org,
+        city=org.city if org else None,
+        kind="city"
+        if org and org.kind == "city_government"
+        else "company"
+        if org and org.kind == "company"
+        else "other",
+    )
+    form = ProfileForm(
+        request.POST or None,
+        instance=instance,
+        setup=setup,
+        needs_qs=needs_qs,
+        offers_qs=offers_qs,
+        slot_label=_slot_label(instance.timezone, setup.meeting.timezone),
+    )
     if request.method == "POST" and form.is_valid():
         services.save_profile(request.user, form)
         refresh_suggestions.enqueue(setup.pk)
         messages.success(request, _("Profile saved. Your suggestions are being refreshed."))
         return redirect("matchmaking:home", slug)
-    return render(request, "matchmaking/profile_form.html", {**_base(request, setup), "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "matchmaking/profile_form.html",
+        {**_base(request, setup), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     setup = _setup(slug)
-    other = get_object_or_404(Profile.objects.select_related("city", "organisation", "owner"), setup=setup,
-                              public_id=public_id)
+    other = get_object_or_404(
+        Profile.objects.select_related("city", "organisation", "owner"), setup=setup, public_id=public_id
+    )
     require_perm(request, "matchmaking.view_profile", other)
     mine = _my_profile(request, setup)
     existing = None
     if mine:
         low, high = sorted([mine.pk, other.pk])
-        existing = MeetingRequest.objects.filter(setup=setup, pair_low=low, pair_high=high,
-                                                 status__in=MeetingRequest.ACTIVE).first()
+        existing = MeetingRequest.objects.filter(
+            setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE
+        ).first()
     suggestion = Suggestion.objects.filter(profile=mine, other=other).first() if mine else None
-    return render(request, "matchmaking/profile_detail.html", {
-        **_base(request, setup), "other": other, "mine": mine, "existing": existing,
-        "suggestion": suggestion, "form": RequestForm()})
+    return render(
+        request,
+        "matchmaking/profile_detail.html",
+        {
+            **_base(request, setup),
+            "other": other,
+            "mine": mine,
+            "existing": existing,
+            "suggestion": suggestion,
+            "form": RequestForm(),
+        },
+    )
 
 
 @require_POST
@@ -159,8 +217,13 @@ def request_create(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         return redirect(other.get_absolute_url())
     try:
-        services.send_request(request.user, mine, other, message=form.cleaned_data["message"],
-                              priority=form.cleaned_data["priority"])
+        services.send_request(
+            request.user,
+            mine,
+            other,
+            message=form.cleaned_data["message"],
+            priority=form.cleaned_data["priority"],
+        )
     except MatchmakingError as exc:
         messages.error(request, exc.message)
         return redirect(other.get_absolute_url())
@@ -172,10 +235,16 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     setup = _setup(slug)
     mine = _require_profile(request, setup)
     related = ("requester__setup__meeting", "recipient__setup__meeting")
-    return render(request, "matchmaking/requests.html", {
-        **_base(request, setup), "mine": mine,
-        "incoming": MeetingRequest.objects.filter(recipient=mine).select_related(*related),
-        "outgoing": MeetingRequest.objects.filter(requester=mine).select_related(*related)})
+    return render(
+        request,
+        "matchmaking/requests.html",
+        {
+            **_base(request, setup),
+            "mine": mine,
+            "incoming": MeetingRequest.objects.filter(recipient=mine).select_related(*related),
+            "outgoing": MeetingRequest.objects.filter(requester=mine).select_related(*related),
+        },
+    )
 
 
 @require_POST
@@ -208,10 +277,21 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     if meetings:
         from .models import Feedback
 
-        feedback = set(Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True))
-    return render(request, "matchmaking/agenda.html", {
-        **_base(request, setup), "mine": mine, "meetings": meetings, "run": run,
-        "feedback_given": feedback, "feedback_form": FeedbackForm()})
+        feedback = set(
+            Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
+        )
+    return render(
+        request,
+        "matchmaking/agenda.html",
+        {
+            **_base(request, setup),
+            "mine": mine,
+            "meetings": meetings,
+            "run": run,
+            "feedback_given": feedback,
+            "feedback_form": FeedbackForm(),
+        },
+    )
 
 
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
@@ -227,8 +307,9 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_action(request: HttpRequest, slug: str, public_id: str, action: str) -> HttpResponse:
     setup = _setup(slug)
     mine = _require_profile(request, setup)
-    meeting = get_object_or_404(ScheduledMeeting.objects.select_related("request"), run__setup=setup,
-                                public_id=public_id)
+    meeting = get_object_or_404(
+        ScheduledMeeting.objects.select_related("request"), run__setup=setup, public_id=public_id
+    )
     if mine.pk not in (meeting.request.requester_id, meeting.request.recipient_id):
         raise PermissionDenied("not a side of this meeting")
     try:
@@ -236,13 +317,19 @@ def meeting_action(request: HttpRequest, slug: str, public_id: str, action: str)
             services.confirm_at_table(request.user, meeting, mine)
             messages.success(request, _("Thank you: your attendance is confirmed."))
         elif action == "no-show":
-            other = meeting.request.recipient if meeting.request.requester_id == mine.pk else meeting.request.requester
+            other = (
+                meeting.request.recipient
+                if meeting.request.requester_id == mine.pk
+                else meeting.request.requester
+            )
             services.mark_no_show(request.user, meeting, other)
             messages.info(request, _("Marked as a no-show."))
         elif action == "feedback":
             form = FeedbackForm(request.POST)
             if not form.is_valid():
-                return HttpResponseBadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+                return HttpResponseBadRequest(
+                    "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+                )
             services.give_feedback(request.user, meeting, mine, **form.cleaned_data)
             messages.success(request, _("Thank you for your feedback."))
         else:
@@ -259,9 +346,14 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
     setup = _setup(slug)
     require_perm(request, "matchmaking.organise", setup)
     form = SetupForm(request.POST or None, instance=setup, prefix="setup")
-    locations_form = LocationsForm(request.POST or None, prefix="loc", initial={
-        "tables": setup.locations.filter(kind="table").count(),
-        "video_rooms": setup.locations.filter(kind="virtual").count()})
+    locations_form = LocationsForm(
+        request.POST or None,
+        prefix="loc",
+        initial={
+            "tables": setup.locations.filter(kind="table").count(),
+            "video_rooms": setup.locations.filter(kind="virtual").count(),
+        },
+    )
     action = request.POST.get("action")
     if request.method == "POST":
         try:
@@ -271,7 +363,9 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("matchmaking:organise", slug)
             if action == "slots":
                 n = setup_services.slots_from_agenda(request.user, setup)
-                messages.success(request, _("%(n)s slots cut from the agenda's matchmaking blocks.") % {"n": n})
+                messages.success(
+                    request, _("%(n)s slots cut from the agenda's matchmaking blocks.") % {"n": n}
+                )
                 return redirect("matchmaking:organise", slug)
             if action == "locations" and locations_form.is_valid():
                 setup_services.set_locations(request.user, setup, **locations_form.cleaned_data)
@@ -286,18 +380,30 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                     a = get_object_or_404(Profile, setup=setup, public_id=set_form.cleaned_data["a"])
                     b = get_object_or_404(Profile, setup=setup, public_id=set_form.cleaned_data["b"])
                     services.organiser_set_meeting(request.user, a, b)
-                    messages.success(request, _("Meeting between %(a)s and %(b)s set.") % {"a": a.name, "b": b.name})
+                    messages.success(
+                        request, _("Meeting between %(a)s and %(b)s set.") % {"a": a.name, "b": b.name}
+                    )
                     return redirect("matchmaking:organise", slug)
                 messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in set_form.errors.items()))
         except MatchmakingError as exc:
             messages.error(request, exc.message)
     counts = MeetingRequest.objects.filter(setup=setup).values("status").annotate(n=Count("id"))
-    return render(request, "matchmaking/organise.html", {
-        **_base(request, setup), "form": form, "locations_form": locations_form,
-        "slots": setup.slots.all(), "runs": setup.runs.all()[:20],
-        "request_counts": {row["status"]: row["n"] for row in counts},
-        "profiles": setup.profiles.count(), "leads": Lead.objects.filter(meeting__run__setup=setup).count(),
-        "set_form": SetMeetingForm()}, status=400 if form.errors or locations_form.errors else 200)
+    return render(
+        request,
+        "matchmaking/organise.html",
+        {
+            **_base(request, setup),
+            "form": form,
+            "locations_form": locations_form,
+            "slots": setup.slots.all(),
+            "runs": setup.runs.all()[:20],
+            "request_counts": {row["status"]: row["n"] for row in counts},
+            "profiles": setup.profiles.count(),
+            "leads": Lead.objects.filter(meeting__run__setup=setup).count(),
+            "set_form": SetMeetingForm(),
+        },
+        status=400 if form.errors or locations_form.errors else 200,
+    )
 
 
 def _run(setup: Setup, number: int) -> ScheduleRun:
@@ -314,13 +420,21 @@ def run_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except MatchmakingError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Published: %(meetings)s meetings; %(notified)s participants notified.")
-                             % summary)
+            messages.success(
+                request, _("Published: %(meetings)s meetings; %(notified)s participants notified.") % summary
+            )
         return redirect("matchmaking:run", slug, number)
     template = "matchmaking/_run_progress.html" if request.htmx else "matchmaking/run_detail.html"
-    return render(request, template, {**_base(request, setup), "run": run,
-                                      "review": scheduling.review(run) if run.status in ("done", "published") else None,
-                                      "newer_published": setup.published_run and setup.published_run.number > run.number})
+    return render(
+        request,
+        template,
+        {
+            **_base(request, setup),
+            "run": run,
+            "review": scheduling.review(run) if run.status in ("done", "published") else None,
+            "newer_published": setup.published_run and setup.published_run.number > run.number,
+        },
+    )
 
 
 def run_download(request: HttpRequest, slug: str, number: int, what: str) -> HttpResponse:
@@ -341,12 +455,17 @@ def leads(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         lead = get_object_or_404(Lead, meeting__run__setup=setup, public_id=request.POST.get("lead"))
         try:
-            services.update_lead(request.user, lead, status=request.POST.get("status", ""),
-                                 note=request.POST.get("note", ""))
+            services.update_lead(
+                request.user, lead, status=request.POST.get("status", ""), note=request.POST.get("note", "")
+            )
         except MatchmakingError as exc:
             messages.error(request, exc.message)
         return redirect("matchmaking:leads", slug)
     rows = Lead.objects.filter(meeting__run__setup=setup).select_related(
-        "city", "organisation", "meeting__request__requester", "meeting__request__recipient", "meeting__slot")
-    return render(request, "matchmaking/leads.html", {**_base(request, setup), "leads": rows,
-                                                      "statuses": Lead.Status.choices})
+        "city", "organisation", "meeting__request__requester", "meeting__request__recipient", "meeting__slot"
+    )
+    return render(
+        request,
+        "matchmaking/leads.html",
+        {**_base(request, setup), "leads": rows, "statuses": Lead.Status.choices},
+    )

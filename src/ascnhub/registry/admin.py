@@ -36,7 +36,16 @@ class PersonAdmin(ActivityLoggedAdmin):
 
 @admin.register(Role)
 class RoleAdmin(ActivityLoggedAdmin):
-    list_display = ["kind", "member_state", "city", "organisation", "person", "year", "start_date", "end_date"]
+    list_display = [
+        "kind",
+        "member_state",
+        "city",
+        "organisation",
+        "person",
+        "year",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["kind", "member_state"]
     list_select_related = ["member_state", "city", "organisation", "person"]
     autocomplete_fields = ["person", "organisation", "city"]

@@ -8,8 +8,8 @@ nothing: a bad record raises DemoDataError naming it, and the caller's transacti
 from __future__ import annotations
 
 import csv
-import functools
 import datetime
+import functools
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -75,13 +75,32 @@ def _account(email: str, *, staff: bool = False) -> Any:
     return user
 
 
-def _person(where: str, email: str, name: str, title: str, org: Organisation | None, lang: str, zone: str,
-            *, with_account: bool = True, staff: bool = False) -> Person:
+def _person(
+    where: str,
+    email: str,
+    name: str,
+    title: str,
+    org: Organisation | None,
+    lang: str,
+    zone: str,
+    *,
+    with_account: bool = True,
+    staff: bool = False,
+) -> Person:
     user = _account(email, staff=staff) if with_account else None
-    return upsert(Person, where, {"email": email}, {
-        "name": name, "title": title, "organisation": org, "preferred_language": lang, "timezone": zone,
-        "user": user,
-    })
+    return upsert(
+        Person,
+        where,
+        {"email": email},
+        {
+            "name": name,
+            "title": title,
+            "organisation": org,
+            "preferred_language": lang,
+            "timezone": zone,
+            "user": user,
+        },
+    )
 
 
 def _role(where: str, kind: str, start: datetime.date, **scope: Any) -> Role:
@@ -100,60 +119,120 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             joined = datetime.date.fromisoformat(row["joined_asean"])
         except ValueError as exc:
             raise DemoDataError(f"{where}: joined_asean: {exc}") from exc
-        states[row["code"]] = upsert(MemberState, where, {"code": row["code"]},
-                                     {"name": row["name"], "joined_asean": joined})
+        states[row["code"]] = upsert(
+            MemberState, where, {"code": row["code"]}, {"name": row["name"], "joined_asean": joined}
+        )
 
     cities: dict[str, City] = {}
     for n, row in enumerate(_read_csv("ascn-cities.csv"), start=2):
         where = f"ascn-cities.csv line {n} ({row.get('name')})"
         if row["country"] not in states:
             raise DemoDataError(f"{where}: country: unknown member state {row['country']!r}")
-        cities[row["name"]] = upsert(City, where, {"slug": slugify(row["name"])}, {
-            "name": row["name"], "country": states[row["country"]], "kind": row["type"],
-            "joined_year": int(row["joined"]), "latitude": row["latitude"], "longitude": row["longitude"],
-            "timezone": row["timezone"],
-        })
+        cities[row["name"]] = upsert(
+            City,
+            where,
+            {"slug": slugify(row["name"])},
+            {
+                "name": row["name"],
+                "country": states[row["country"]],
+                "kind": row["type"],
+                "joined_year": int(row["joined"]),
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "timezone": row["timezone"],
+            },
+        )
 
     orgs: dict[str, Organisation] = {}
     for slug, name, kind, country, website, description in P.ORGANISATIONS:
-        orgs[slug] = upsert(Organisation, f"organisation {slug}", {"slug": slug}, {
-            "name": name, "kind": kind, "country": country, "website": website, "description": description,
-            "is_demo": kind == Organisation.Kind.COMPANY,
-        })
+        orgs[slug] = upsert(
+            Organisation,
+            f"organisation {slug}",
+            {"slug": slug},
+            {
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "website": website,
+                "description": description,
+                "is_demo": kind == Organisation.Kind.COMPANY,
+            },
+        )
 
     # National Representative agencies where public; the others stay "to be confirmed".
-    for n, row in enumerate(_read_csv("asean-member-states.csv"), start=2):
+    for row in _read_csv("asean-member-states.csv"):
         agency = row["national_representative_agency"].strip()
         if not agency:
             continue
         code = row["code"]
-        org = upsert(Organisation, f"NR agency of {code}", {"slug": slugify(f"{agency}-{code}")[:200]}, {
-            "name": f"{agency} ({states[code].name})" if "(" not in agency else agency,
-            "kind": Organisation.Kind.MINISTRY, "country": code,
-        })
+        org = upsert(
+            Organisation,
+            f"NR agency of {code}",
+            {"slug": slugify(f"{agency}-{code}")[:200]},
+            {
+                "name": f"{agency} ({states[code].name})" if "(" not in agency else agency,
+                "kind": Organisation.Kind.MINISTRY,
+                "country": code,
+            },
+        )
         person = None
         if code in P.NR_PEOPLE:
             name, title, lang, zone = P.NR_PEOPLE[code]
-            person = _person(f"NR person of {code}", f"nr.{code.lower()}@{P.DEMO_EMAIL_DOMAIN}", name, title,
-                             org, lang, zone)
-        _role(f"NR of {code}", Role.Kind.NATIONAL_REPRESENTATIVE, ascn_start, member_state=states[code],
-              organisation=org, person=person)
+            person = _person(
+                f"NR person of {code}",
+                f"nr.{code.lower()}@{P.DEMO_EMAIL_DOMAIN}",
+                name,
+                title,
+                org,
+                lang,
+                zone,
+            )
+        _role(
+            f"NR of {code}",
+            Role.Kind.NATIONAL_REPRESENTATIVE,
+            ascn_start,
+            member_state=states[code],
+            organisation=org,
+            person=person,
+        )
 
     for city_name, name, title, lang, zone in P.OFFICERS:
         city = cities[city_name]
-        gov = upsert(Organisation, f"city government of {city_name}", {"slug": f"{city.slug}-city-government"}, {
-            "name": f"{city_name} city government", "kind": Organisation.Kind.CITY_GOVERNMENT,
-            "country": city.country.code, "city": city,
-        })
-        person = _person(f"officer of {city_name}", f"csco.{city.slug}@{P.DEMO_EMAIL_DOMAIN}", name, title,
-                         gov, lang, zone)
+        gov = upsert(
+            Organisation,
+            f"city government of {city_name}",
+            {"slug": f"{city.slug}-city-government"},
+            {
+                "name": f"{city_name} city government",
+                "kind": Organisation.Kind.CITY_GOVERNMENT,
+                "country": city.country.code,
+                "city": city,
+            },
+        )
+        person = _person(
+            f"officer of {city_name}", f"csco.{city.slug}@{P.DEMO_EMAIL_DOMAIN}", name, title, gov, lang, zone
+        )
         start = ascn_start if city.joined_year == 2018 else datetime.date(city.joined_year, 7, 1)
         past = [p for p in P.PAST_OFFICERS if p[0] == city_name]
         for _, pname, ptitle, plang, pzone, pstart, pend in past:
-            old = _person(f"past officer of {city_name}", f"former.{city.slug}@{P.DEMO_EMAIL_DOMAIN}", pname,
-                          ptitle, gov, plang, pzone, with_account=False)
-            _role(f"past CSCO of {city_name}", Role.Kind.CSCO, datetime.date.fromisoformat(pstart), city=city,
-                  person=old, end_date=datetime.date.fromisoformat(pend))
+            old = _person(
+                f"past officer of {city_name}",
+                f"former.{city.slug}@{P.DEMO_EMAIL_DOMAIN}",
+                pname,
+                ptitle,
+                gov,
+                plang,
+                pzone,
+                with_account=False,
+            )
+            _role(
+                f"past CSCO of {city_name}",
+                Role.Kind.CSCO,
+                datetime.date.fromisoformat(pstart),
+                city=city,
+                person=old,
+                end_date=datetime.date.fromisoformat(pend),
+            )
             start = datetime.date.fromisoformat(pend) + datetime.timedelta(days=1)
         _role(f"CSCO of {city_name}", Role.Kind.CSCO, start, city=city, person=person)
 
@@ -162,19 +241,35 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         _person(f"staff {name}", f"{local}@{P.DEMO_EMAIL_DOMAIN}", name, title, orgs[slug], lang, zone)
 
     for year, code in P.CHAIRS.items():
-        _role(f"chair {year}", Role.Kind.CHAIR, datetime.date(year, 1, 1), member_state=states[code], year=year,
-              end_date=datetime.date(year, 12, 31))
+        _role(
+            f"chair {year}",
+            Role.Kind.CHAIR,
+            datetime.date(year, 1, 1),
+            member_state=states[code],
+            year=year,
+            end_date=datetime.date(year, 12, 31),
+        )
 
     group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=["registry", "common"]))
     name, title, lang, zone = P.SECRETARIAT_PERSON
-    sec = _person("secretariat", f"secretariat@{P.DEMO_EMAIL_DOMAIN}", name, title, orgs["asean-secretariat"],
-                  lang, zone, staff=True)
+    sec = _person(
+        "secretariat",
+        f"secretariat@{P.DEMO_EMAIL_DOMAIN}",
+        name,
+        title,
+        orgs["asean-secretariat"],
+        lang,
+        zone,
+        staff=True,
+    )
     sec.user.groups.add(group)
 
     counts = {
-        "member states": MemberState.objects.count(), "cities": City.objects.count(),
-        "organisations": Organisation.objects.count(), "people": Person.objects.count(),
+        "member states": MemberState.objects.count(),
+        "cities": City.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "people": Person.objects.count(),
         "roles": Role.objects.count(),
     }
     say("registry: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

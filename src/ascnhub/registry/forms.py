@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import City, Person
 
-TIMEZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc")]
+TIMEZONE_CHOICES = [
+    (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc")
+]
 
 
 class CityForm(forms.ModelForm):

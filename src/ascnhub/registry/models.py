@@ -22,8 +22,9 @@ iso_code = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country co
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known time zone (use a name like Asia/Jakarta)."),
-                              params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (use a name like Asia/Jakarta)."), params={"value": value}
+        )
 
 
 class MemberState(models.Model):
@@ -54,15 +55,25 @@ class City(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    country = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="cities",
-                                verbose_name=_("country"))
+    country = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country")
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CITY)
     joined_year = models.PositiveSmallIntegerField(
-        _("joined ASCN in"), validators=[MinValueValidator(2018), MaxValueValidator(2100)])
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5,
-                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5,
-                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+        _("joined ASCN in"), validators=[MinValueValidator(2018), MaxValueValidator(2100)]
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -72,7 +83,9 @@ class City(models.Model):
         ordering = ["name"]
         verbose_name = _("city")
         verbose_name_plural = _("cities")
-        constraints = [models.UniqueConstraint(fields=["country", "name"], name="city_unique_name_per_country")]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="city_unique_name_per_country")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -94,8 +107,14 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES, validators=[iso_code])
-    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="organisations", verbose_name=_("city"))
+    city = models.ForeignKey(
+        City,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("city"),
+    )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -120,17 +139,26 @@ class Person(models.Model):
     """Someone working in the network. Invented in the demo: no real personal data."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
     name = models.CharField(_("name"), max_length=200)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="people", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), unique=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=8,
-                                          choices=settings.LANGUAGES, default="en")
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta",
-                                validators=[validate_timezone])
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,12 +173,12 @@ class Person(models.Model):
 
 
 class RoleQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None) -> "RoleQuerySet":
+    def current(self, on: datetime.date | None = None) -> RoleQuerySet:
         """Roles held on a given day (today by default)."""
         day = on or timezone.localdate()
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
-    def past(self, on: datetime.date | None = None) -> "RoleQuerySet":
+    def past(self, on: datetime.date | None = None) -> RoleQuerySet:
         day = on or timezone.localdate()
         return self.filter(end_date__lt=day)
 
@@ -166,14 +194,33 @@ class Role(models.Model):
         FOCAL_POINT = "focal_point", _("Focal point")
 
     kind = models.CharField(_("role"), max_length=30, choices=Kind.choices)
-    member_state = models.ForeignKey(MemberState, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="roles", verbose_name=_("member state"))
-    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.CASCADE, related_name="roles",
-                             verbose_name=_("city"))
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="roles", verbose_name=_("agency"))
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="roles",
-                               verbose_name=_("person"))
+    member_state = models.ForeignKey(
+        MemberState,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("member state"),
+    )
+    city = models.ForeignKey(
+        City, null=True, blank=True, on_delete=models.CASCADE, related_name="roles", verbose_name=_("city")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        verbose_name=_("agency"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        verbose_name=_("person"),
+    )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
@@ -190,7 +237,9 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 condition=(
                     Q(kind="csco", city__isnull=False, person__isnull=False)
-                    | Q(kind="national_representative", member_state__isnull=False, organisation__isnull=False)
+                    | Q(
+                        kind="national_representative", member_state__isnull=False, organisation__isnull=False
+                    )
                     | Q(kind__in=["chair", "shepherd"], member_state__isnull=False, year__isnull=False)
                     | Q(kind="focal_point", person__isnull=False)
                 ),

@@ -70,6 +70,8 @@ rules.add_perm("registry.change_city", is_secretariat | is_national_representati
 rules.add_perm("registry.change_member_state", is_secretariat)
 rules.add_perm("registry.change_organisation", is_secretariat)
 rules.add_perm("registry.change_person", is_secretariat | is_national_representative_of_person | is_self)
-rules.add_perm("registry.view_person_contact", is_secretariat | is_national_representative_of_person | is_self)
+rules.add_perm(
+    "registry.view_person_contact", is_secretariat | is_national_representative_of_person | is_self
+)
 rules.add_perm("registry.assign_role", is_secretariat)
 rules.add_perm("common.view_activity", is_secretariat)

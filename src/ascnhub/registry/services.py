@@ -48,22 +48,42 @@ def update_person(actor: Any, person: Person, data: dict[str, Any]) -> dict[str,
 
 
 @transaction.atomic
-def assign_role(actor: Any, *, kind: str, start_date: datetime.date, person: Person | None = None,
-                city: City | None = None, member_state=None, organisation=None, year: int | None = None,
-                note: str = "") -> Role:
+def assign_role(
+    actor: Any,
+    *,
+    kind: str,
+    start_date: datetime.date,
+    person: Person | None = None,
+    city: City | None = None,
+    member_state=None,
+    organisation=None,
+    year: int | None = None,
+    note: str = "",
+) -> Role:
     """Give a role to a new holder, ending the previous holder's term the day before.
 
     One current holder per scope for NR and CSCO (the history keeps the past ones); chair and
     shepherd are per year; focal points may be many.
     """
-    role = Role(kind=kind, person=person, city=city, member_state=member_state, organisation=organisation,
-                year=year, start_date=start_date, note=note)
+    role = Role(
+        kind=kind,
+        person=person,
+        city=city,
+        member_state=member_state,
+        organisation=organisation,
+        year=year,
+        start_date=start_date,
+        note=note,
+    )
     role.full_clean()
     if kind in (Role.Kind.CSCO, Role.Kind.NATIONAL_REPRESENTATIVE):
         scope = {"city": city} if kind == Role.Kind.CSCO else {"member_state": member_state}
         # Every term still open on the new start day (or later) must give way to the new holder.
-        previous = Role.objects.select_for_update().filter(kind=kind, **scope).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        previous = (
+            Role.objects.select_for_update()
+            .filter(kind=kind, **scope)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        )
         for old in previous:
             if old.start_date >= start_date:
                 raise ValueError(f"{old} starts on {old.start_date}; a new holder must start later")
@@ -82,5 +102,7 @@ def end_role(actor: Any, role: Role, end_date: datetime.date) -> Role:
     role.end_date = end_date
     role.full_clean()
     role.save(update_fields=["end_date"])
-    activity.record(actor, "end_role", role, {"end_date": [before and before.isoformat(), end_date.isoformat()]})
+    activity.record(
+        actor, "end_role", role, {"end_date": [before and before.isoformat(), end_date.isoformat()]}
+    )
     return role

@@ -9,292 +9,768 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0001_initial'),
-        ('projects', '0002_focus_areas_and_outcomes'),
-        ('registry', '0001_initial'),
+        ("events", "0001_initial"),
+        ("projects", "0002_focus_areas_and_outcomes"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20)),
-                ('kind', models.CharField(choices=[('table', 'table'), ('virtual', 'video room')], max_length=10)),
-                ('label', models.CharField(blank=True, max_length=80)),
-                ('video_url', models.URLField(blank=True, help_text='Shown only to the two sides of a meeting in this room.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20)),
+                (
+                    "kind",
+                    models.CharField(choices=[("table", "table"), ("virtual", "video room")], max_length=10),
+                ),
+                ("label", models.CharField(blank=True, max_length=80)),
+                (
+                    "video_url",
+                    models.URLField(
+                        blank=True, help_text="Shown only to the two sides of a meeting in this room."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'code'],
+                "ordering": ["kind", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('city', 'city'), ('government', 'national government'), ('company', 'company'), ('partner', 'partner organisation'), ('other', 'other')], max_length=12, verbose_name='kind')),
-                ('country', models.CharField(max_length=2, verbose_name='country')),
-                ('looking_for', models.TextField(blank=True, verbose_name='what we look for')),
-                ('offering', models.TextField(blank=True, verbose_name='what we offer')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language of these texts')),
-                ('languages_spoken', models.CharField(default='en', max_length=100, verbose_name='languages we can meet in')),
-                ('focus_areas', models.JSONField(blank=True, default=list)),
-                ('mode', models.CharField(choices=[('in_person', 'in person'), ('online', 'online')], max_length=12, verbose_name='how we meet')),
-                ('timezone', models.CharField(max_length=64, validators=[ascnhub.registry.models.validate_timezone], verbose_name='time zone')),
-                ('visible', models.BooleanField(default=True, verbose_name='visible to other participants')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.city')),
-                ('home_location', models.ForeignKey(blank=True, help_text="An exhibitor's own table.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matchmaking.location')),
-                ('members', models.ManyToManyField(blank=True, help_text='Other registered people who attend its meetings.', related_name='delegations', to='events.registration')),
-                ('needs', models.ManyToManyField(blank=True, related_name='+', to='projects.need')),
-                ('offers', models.ManyToManyField(blank=True, related_name='+', to='projects.offer')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organisation')),
-                ('owner', models.ForeignKey(help_text='The registration that manages this profile.', on_delete=django.db.models.deletion.CASCADE, related_name='matchmaking_profiles', to='events.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "city"),
+                            ("government", "national government"),
+                            ("company", "company"),
+                            ("partner", "partner organisation"),
+                            ("other", "other"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("country", models.CharField(max_length=2, verbose_name="country")),
+                ("looking_for", models.TextField(blank=True, verbose_name="what we look for")),
+                ("offering", models.TextField(blank=True, verbose_name="what we offer")),
+                (
+                    "language",
+                    models.CharField(default="en", max_length=8, verbose_name="language of these texts"),
+                ),
+                (
+                    "languages_spoken",
+                    models.CharField(default="en", max_length=100, verbose_name="languages we can meet in"),
+                ),
+                ("focus_areas", models.JSONField(blank=True, default=list)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "in person"), ("online", "online")],
+                        max_length=12,
+                        verbose_name="how we meet",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        max_length=64,
+                        validators=[ascnhub.registry.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("visible", models.BooleanField(default=True, verbose_name="visible to other participants")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.city",
+                    ),
+                ),
+                (
+                    "home_location",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="An exhibitor's own table.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matchmaking.location",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Other registered people who attend its meetings.",
+                        related_name="delegations",
+                        to="events.registration",
+                    ),
+                ),
+                ("needs", models.ManyToManyField(blank=True, related_name="+", to="projects.need")),
+                ("offers", models.ManyToManyField(blank=True, related_name="+", to="projects.offer")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        help_text="The registration that manages this profile.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matchmaking_profiles",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingRequest',
+            name="MeetingRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('pair_low', models.PositiveBigIntegerField(editable=False)),
-                ('pair_high', models.PositiveBigIntegerField(editable=False)),
-                ('message', models.TextField(blank=True, max_length=1000, verbose_name='message')),
-                ('priority', models.CharField(choices=[('must', 'must meet'), ('would_like', 'would like to meet')], default='would_like', max_length=12, verbose_name='priority')),
-                ('status', models.CharField(choices=[('pending', 'waiting for an answer'), ('accepted', 'accepted'), ('declined', 'declined'), ('cancelled', 'cancelled')], db_index=True, default='pending', max_length=12)),
-                ('locked', models.BooleanField(default=False, help_text='Added by the organiser; must be scheduled; the sides cannot cancel it.', verbose_name='set by the organiser')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='received_requests', to='matchmaking.profile')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_requests', to='matchmaking.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("pair_low", models.PositiveBigIntegerField(editable=False)),
+                ("pair_high", models.PositiveBigIntegerField(editable=False)),
+                ("message", models.TextField(blank=True, max_length=1000, verbose_name="message")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("must", "must meet"), ("would_like", "would like to meet")],
+                        default="would_like",
+                        max_length=12,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for an answer"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Added by the organiser; must be scheduled; the sides cannot cancel it.",
+                        verbose_name="set by the organiser",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="received_requests",
+                        to="matchmaking.profile",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_requests",
+                        to="matchmaking.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ScheduledMeeting',
+            name="ScheduledMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('scheduled', 'scheduled'), ('held', 'held'), ('no_show', 'no-show'), ('cancelled', 'cancelled')], default='scheduled', max_length=12)),
-                ('requester_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matchmaking.location')),
-                ('no_show', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matchmaking.profile')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scheduled', to='matchmaking.meetingrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("held", "held"),
+                            ("no_show", "no-show"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=12,
+                    ),
+                ),
+                ("requester_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("recipient_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="matchmaking.location",
+                    ),
+                ),
+                (
+                    "no_show",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matchmaking.profile",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scheduled",
+                        to="matchmaking.meetingrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slot__starts_at', 'location__code'],
+                "ordering": ["slot__starts_at", "location__code"],
             },
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('open', 'open'), ('partnership', 'became a partnership'), ('dropped', 'dropped')], default='open', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.city')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organisation')),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.partnership')),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='lead', to='matchmaking.scheduledmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("partnership", "became a partnership"),
+                            ("dropped", "dropped"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.city",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="projects.partnership",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lead",
+                        to="matchmaking.scheduledmeeting",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScheduleRun',
+            name="ScheduleRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.PositiveIntegerField()),
-                ('is_reschedule', models.BooleanField(default=False)),
-                ('data_version', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'draft ready'), ('failed', 'failed'), ('published', 'published'), ('superseded', 'superseded')], default='queued', max_length=12)),
-                ('time_limit', models.PositiveSmallIntegerField(default=30)),
-                ('instance', models.JSONField(blank=True, null=True)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('best', models.FloatField(blank=True, null=True)),
-                ('bound', models.FloatField(blank=True, null=True)),
-                ('elapsed', models.FloatField(default=0)),
-                ('step_times', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('moved', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matchmaking.schedulerun')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("number", models.PositiveIntegerField()),
+                ("is_reschedule", models.BooleanField(default=False)),
+                ("data_version", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "draft ready"),
+                            ("failed", "failed"),
+                            ("published", "published"),
+                            ("superseded", "superseded"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("time_limit", models.PositiveSmallIntegerField(default=30)),
+                ("instance", models.JSONField(blank=True, null=True)),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("best", models.FloatField(blank=True, null=True)),
+                ("bound", models.FloatField(blank=True, null=True)),
+                ("elapsed", models.FloatField(default=0)),
+                ("step_times", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("moved", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matchmaking.schedulerun",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.AddField(
-            model_name='scheduledmeeting',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='matchmaking.schedulerun'),
+            model_name="scheduledmeeting",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="meetings",
+                to="matchmaking.schedulerun",
+            ),
         ),
         migrations.CreateModel(
-            name='Setup',
+            name="Setup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_open', models.BooleanField(default=True, verbose_name='requests open')),
-                ('request_deadline', models.DateTimeField(blank=True, null=True, verbose_name='requests close at')),
-                ('max_open_requests', models.PositiveSmallIntegerField(default=10, help_text='How many requests one participant may have waiting for an answer at once.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='open requests per participant')),
-                ('max_meetings', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1)], verbose_name='meetings per participant')),
-                ('auto_accept', models.BooleanField(default=False, verbose_name='accept requests automatically')),
-                ('slot_minutes', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(120)], verbose_name='minutes per meeting')),
-                ('solver_time_limit', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='solver time limit (seconds)')),
-                ('data_version', models.PositiveIntegerField(default=0)),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='matchmaking', to='events.meeting')),
-                ('published_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matchmaking.schedulerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="requests open")),
+                (
+                    "request_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="requests close at"),
+                ),
+                (
+                    "max_open_requests",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="How many requests one participant may have waiting for an answer at once.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="open requests per participant",
+                    ),
+                ),
+                (
+                    "max_meetings",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="meetings per participant",
+                    ),
+                ),
+                (
+                    "auto_accept",
+                    models.BooleanField(default=False, verbose_name="accept requests automatically"),
+                ),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="minutes per meeting",
+                    ),
+                ),
+                (
+                    "solver_time_limit",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="solver time limit (seconds)",
+                    ),
+                ),
+                ("data_version", models.PositiveIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matchmaking",
+                        to="events.meeting",
+                    ),
+                ),
+                (
+                    "published_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matchmaking.schedulerun",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='schedulerun',
-            name='setup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='matchmaking.setup'),
+            model_name="schedulerun",
+            name="setup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="runs", to="matchmaking.setup"
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='setup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profiles', to='matchmaking.setup'),
+            model_name="profile",
+            name="setup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="profiles", to="matchmaking.setup"
+            ),
         ),
         migrations.AddField(
-            model_name='meetingrequest',
-            name='setup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='matchmaking.setup'),
+            model_name="meetingrequest",
+            name="setup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="requests", to="matchmaking.setup"
+            ),
         ),
         migrations.AddField(
-            model_name='location',
-            name='setup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='matchmaking.setup'),
+            model_name="location",
+            name="setup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="locations", to="matchmaking.setup"
+            ),
         ),
         migrations.CreateModel(
-            name='Slot',
+            name="Slot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('group', models.CharField(help_text='Consecutive slots of one block; breaks count inside it.', max_length=40)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='events.session')),
-                ('setup', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='matchmaking.setup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "group",
+                    models.CharField(
+                        help_text="Consecutive slots of one block; breaks count inside it.", max_length=40
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="events.session",
+                    ),
+                ),
+                (
+                    "setup",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="matchmaking.setup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='scheduledmeeting',
-            name='slot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matchmaking.slot'),
+            model_name="scheduledmeeting",
+            name="slot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="matchmaking.slot"
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='unavailable',
-            field=models.ManyToManyField(blank=True, related_name='+', to='matchmaking.slot', verbose_name='not available'),
+            model_name="profile",
+            name="unavailable",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="matchmaking.slot", verbose_name="not available"
+            ),
         ),
         migrations.CreateModel(
-            name='SlotBooking',
+            name="SlotBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='matchmaking.scheduledmeeting')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='matchmaking.profile')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='matchmaking.schedulerun')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matchmaking.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="matchmaking.scheduledmeeting",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="matchmaking.profile",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="matchmaking.schedulerun",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="matchmaking.slot"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('score', models.FloatField()),
-                ('reasons', models.JSONField(default=list)),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matchmaking.profile')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='matchmaking.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("score", models.FloatField()),
+                ("reasons", models.JSONField(default=list)),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="matchmaking.profile",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="matchmaking.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['profile', 'rank'],
+                "ordering": ["profile", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='rating')),
-                ('follow_up', models.BooleanField(default=False, verbose_name='we want to follow up')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='matchmaking.profile')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='matchmaking.scheduledmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                ("follow_up", models.BooleanField(default=False, verbose_name="we want to follow up")),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="matchmaking.profile",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="matchmaking.scheduledmeeting",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'profile'), name='feedback_once_per_side')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "profile"), name="feedback_once_per_side")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='schedulerun',
-            constraint=models.UniqueConstraint(fields=('setup', 'number'), name='run_number_unique'),
+            model_name="schedulerun",
+            constraint=models.UniqueConstraint(fields=("setup", "number"), name="run_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='meetingrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('requester', models.F('recipient')), _negated=True), name='request_not_to_oneself'),
+            model_name="meetingrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requester", models.F("recipient")), _negated=True),
+                name="request_not_to_oneself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'accepted'])), fields=('setup', 'pair_low', 'pair_high'), name='request_one_active_per_pair'),
+            model_name="meetingrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted"])),
+                fields=("setup", "pair_low", "pair_high"),
+                name="request_one_active_per_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(fields=('setup', 'code'), name='location_code_unique'),
+            model_name="location",
+            constraint=models.UniqueConstraint(fields=("setup", "code"), name="location_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.UniqueConstraint(fields=('setup', 'code'), name='slot_code_unique'),
+            model_name="slot",
+            constraint=models.UniqueConstraint(fields=("setup", "code"), name="slot_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.UniqueConstraint(fields=('setup', 'starts_at'), name='slot_start_unique'),
+            model_name="slot",
+            constraint=models.UniqueConstraint(fields=("setup", "starts_at"), name="slot_start_unique"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="slot_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheduledmeeting',
-            constraint=models.UniqueConstraint(fields=('run', 'slot', 'location'), name='meeting_location_slot_unique'),
+            model_name="scheduledmeeting",
+            constraint=models.UniqueConstraint(
+                fields=("run", "slot", "location"), name="meeting_location_slot_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheduledmeeting',
-            constraint=models.UniqueConstraint(fields=('run', 'request'), name='meeting_request_once_per_run'),
+            model_name="scheduledmeeting",
+            constraint=models.UniqueConstraint(
+                fields=("run", "request"), name="meeting_request_once_per_run"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='profile',
-            constraint=models.UniqueConstraint(fields=('setup', 'owner'), name='profile_one_per_owner'),
+            model_name="profile",
+            constraint=models.UniqueConstraint(fields=("setup", "owner"), name="profile_one_per_owner"),
         ),
         migrations.AddConstraint(
-            model_name='slotbooking',
-            constraint=models.UniqueConstraint(fields=('run', 'slot', 'profile'), name='booking_one_per_slot'),
+            model_name="slotbooking",
+            constraint=models.UniqueConstraint(
+                fields=("run", "slot", "profile"), name="booking_one_per_slot"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('profile', 'other'), name='suggestion_unique_pair'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(fields=("profile", "other"), name="suggestion_unique_pair"),
         ),
     ]

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,109 +17,391 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MemberState',
+            name="MemberState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Use a two-letter ISO 3166 country code in capitals, e.g. ID.')], verbose_name='ISO code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('joined_asean', models.DateField(verbose_name='accession to ASEAN')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Use a two-letter ISO 3166 country code in capitals, e.g. ID."
+                            )
+                        ],
+                        verbose_name="ISO code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("joined_asean", models.DateField(verbose_name="accession to ASEAN")),
             ],
             options={
-                'verbose_name': 'member state',
-                'verbose_name_plural': 'member states',
-                'ordering': ['name'],
+                "verbose_name": "member state",
+                "verbose_name_plural": "member states",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('city', 'city'), ('regency', 'regency'), ('province', 'province'), ('capital', 'capital')], default='city', max_length=20, verbose_name='type')),
-                ('joined_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2018), django.core.validators.MaxValueValidator(2100)], verbose_name='joined ASCN in')),
-                ('latitude', models.DecimalField(decimal_places=5, max_digits=8, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(decimal_places=5, max_digits=8, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('timezone', models.CharField(max_length=64, validators=[ascnhub.registry.models.validate_timezone], verbose_name='time zone')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cities', to='registry.memberstate', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "city"),
+                            ("regency", "regency"),
+                            ("province", "province"),
+                            ("capital", "capital"),
+                        ],
+                        default="city",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "joined_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2018),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="joined ASCN in",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        decimal_places=5,
+                        max_digits=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        decimal_places=5,
+                        max_digits=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        max_length=64,
+                        validators=[ascnhub.registry.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cities",
+                        to="registry.memberstate",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'city',
-                'verbose_name_plural': 'cities',
-                'ordering': ['name'],
+                "verbose_name": "city",
+                "verbose_name_plural": "cities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('ministry', 'ministry or agency'), ('city_government', 'city government'), ('company', 'company'), ('partner_government', 'partner government'), ('international', 'international organisation'), ('academia', 'academia')], max_length=30, verbose_name='kind')),
-                ('country', models.CharField(choices=[('AU', 'Australia'), ('BN', 'Brunei Darussalam'), ('KH', 'Cambodia'), ('CA', 'Canada'), ('CN', 'China'), ('EU', 'European Union'), ('FR', 'France'), ('DE', 'Germany'), ('IN', 'India'), ('ID', 'Indonesia'), ('JP', 'Japan'), ('LA', 'Lao PDR'), ('MY', 'Malaysia'), ('MM', 'Myanmar'), ('NL', 'Netherlands'), ('NZ', 'New Zealand'), ('PH', 'Philippines'), ('KR', 'Republic of Korea'), ('SG', 'Singapore'), ('CH', 'Switzerland'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('GB', 'United Kingdom'), ('US', 'United States'), ('VN', 'Viet Nam')], max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Use a two-letter ISO 3166 country code in capitals, e.g. ID.')], verbose_name='country')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organisations', to='registry.city', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "ministry or agency"),
+                            ("city_government", "city government"),
+                            ("company", "company"),
+                            ("partner_government", "partner government"),
+                            ("international", "international organisation"),
+                            ("academia", "academia"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("AU", "Australia"),
+                            ("BN", "Brunei Darussalam"),
+                            ("KH", "Cambodia"),
+                            ("CA", "Canada"),
+                            ("CN", "China"),
+                            ("EU", "European Union"),
+                            ("FR", "France"),
+                            ("DE", "Germany"),
+                            ("IN", "India"),
+                            ("ID", "Indonesia"),
+                            ("JP", "Japan"),
+                            ("LA", "Lao PDR"),
+                            ("MY", "Malaysia"),
+                            ("MM", "Myanmar"),
+                            ("NL", "Netherlands"),
+                            ("NZ", "New Zealand"),
+                            ("PH", "Philippines"),
+                            ("KR", "Republic of Korea"),
+                            ("SG", "Singapore"),
+                            ("CH", "Switzerland"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("GB", "United Kingdom"),
+                            ("US", "United States"),
+                            ("VN", "Viet Nam"),
+                        ],
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Use a two-letter ISO 3166 country code in capitals, e.g. ID."
+                            )
+                        ],
+                        verbose_name="country",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organisations",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('preferred_language', models.CharField(choices=[('en', 'English'), ('id', 'Indonesian'), ('ja', 'Japanese'), ('ms', 'Malay'), ('th', 'Thai'), ('vi', 'Vietnamese'), ('km', 'Khmer'), ('lo', 'Lao'), ('my', 'Burmese'), ('tl', 'Filipino'), ('ko', 'Korean')], default='en', max_length=8, verbose_name='preferred language')),
-                ('timezone', models.CharField(default='Asia/Jakarta', max_length=64, validators=[ascnhub.registry.models.validate_timezone], verbose_name='time zone')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='registry.organisation', verbose_name='organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Indonesian"),
+                            ("ja", "Japanese"),
+                            ("ms", "Malay"),
+                            ("th", "Thai"),
+                            ("vi", "Vietnamese"),
+                            ("km", "Khmer"),
+                            ("lo", "Lao"),
+                            ("my", "Burmese"),
+                            ("tl", "Filipino"),
+                            ("ko", "Korean"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Asia/Jakarta",
+                        max_length=64,
+                        validators=[ascnhub.registry.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('national_representative', 'National Representative'), ('csco', 'Chief Smart City Officer'), ('chair', 'Network Chair'), ('shepherd', 'Network Shepherd'), ('focal_point', 'Focal point')], max_length=30, verbose_name='role')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('start_date', models.DateField(verbose_name='from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='registry.city', verbose_name='city')),
-                ('member_state', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='registry.memberstate', verbose_name='member state')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='registry.organisation', verbose_name='agency')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='registry.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national_representative", "National Representative"),
+                            ("csco", "Chief Smart City Officer"),
+                            ("chair", "Network Chair"),
+                            ("shepherd", "Network Shepherd"),
+                            ("focal_point", "Focal point"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                ("start_date", models.DateField(verbose_name="from")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="registry.memberstate",
+                        verbose_name="member state",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="registry.organisation",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['-start_date', 'kind'],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["-start_date", "kind"],
             },
         ),
         migrations.AddConstraint(
-            model_name='city',
-            constraint=models.UniqueConstraint(fields=('country', 'name'), name='city_unique_name_per_country'),
+            model_name="city",
+            constraint=models.UniqueConstraint(
+                fields=("country", "name"), name="city_unique_name_per_country"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('city__isnull', False), ('kind', 'csco'), ('person__isnull', False)), models.Q(('kind', 'national_representative'), ('member_state__isnull', False), ('organisation__isnull', False)), models.Q(('kind__in', ['chair', 'shepherd']), ('member_state__isnull', False), ('year__isnull', False)), models.Q(('kind', 'focal_point'), ('person__isnull', False)), _connector='OR'), name='role_scope_matches_kind'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("city__isnull", False), ("kind", "csco"), ("person__isnull", False)),
+                    models.Q(
+                        ("kind", "national_representative"),
+                        ("member_state__isnull", False),
+                        ("organisation__isnull", False),
+                    ),
+                    models.Q(
+                        ("kind__in", ["chair", "shepherd"]),
+                        ("member_state__isnull", False),
+                        ("year__isnull", False),
+                    ),
+                    models.Q(("kind", "focal_point"), ("person__isnull", False)),
+                    _connector="OR",
+                ),
+                name="role_scope_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='role_ends_after_start'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="role_ends_after_start",
+            ),
         ),
     ]

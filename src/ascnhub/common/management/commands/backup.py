@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Back up the database (SQLite snapshot or pg_dump) and uploaded files into one .tar.gz."
 
     def add_arguments(self, parser):
-        parser.add_argument("--out", help="archive to write (default: DATA_DIR/backups/ascnhub-<time>.tar.gz)")
+        parser.add_argument(
+            "--out", help="archive to write (default: DATA_DIR/backups/ascnhub-<time>.tar.gz)"
+        )
 
     def handle(self, *args, out: str | None, **options):
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")

@@ -25,8 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load"], help="what to do with the demo data")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when the database already holds cities")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the database already holds cities"
+        )
 
     def handle(self, *args, action: str, if_empty: bool, **options):
         from ascnhub.registry.models import City
@@ -39,7 +40,9 @@ class Command(BaseCommand):
                 for module in demo_loaders():
                     started = time.monotonic()
                     module.load(self.stdout.write)
-                    self.stdout.write(f"  ({module.__name__.split('.')[1]}: {time.monotonic() - started:.1f} s)")
+                    self.stdout.write(
+                        f"  ({module.__name__.split('.')[1]}: {time.monotonic() - started:.1f} s)"
+                    )
         except Exception as exc:  # the whole load is rolled back; say which record broke it
             raise CommandError(f"Demo data not loaded, nothing was changed: {exc}") from exc
         self.stdout.write(self.style.SUCCESS("Demo network loaded."))

@@ -19,5 +19,9 @@ class Command(BaseCommand):
             manifest = restore_backup(archive)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Restored backup of {manifest['created']} ({manifest['engine']}, {manifest['migrations']} migrations)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored backup of {manifest['created']} "
+                f"({manifest['engine']}, {manifest['migrations']} migrations)."
+            )
+        )

@@ -21,20 +21,45 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("ASCNHUB_WEB_WORKERS", "3")),
-                            help="gunicorn worker processes")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("ASCNHUB_WEB_WORKERS", "3")),
+            help="gunicorn worker processes",
+        )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("ASCNHUB_WEB_THREADS", "4")))
-        parser.add_argument("--task-workers", type=int, default=int(os.environ.get("ASCNHUB_TASK_WORKERS", "1")),
-                            help="background task worker processes (0: none, e.g. on a web-only node)")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ.get("ASCNHUB_TASK_WORKERS", "1")),
+            help="background task worker processes (0: none, e.g. on a web-only node)",
+        )
 
     def handle(self, *args, host: str, port: str, workers: int, threads: int, task_workers: int, **options):
-        web = [sys.executable, "-m", "gunicorn", "ascnhub.wsgi:application", "--bind", f"{host}:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
-               "--graceful-timeout", "10", "--timeout", "120"]
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ascnhub.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+            "--timeout",
+            "120",
+        ]
         worker = [sys.executable, "-m", "ascnhub.cli", "db_worker", "--queue-name", "*", "--no-reload"]
         children = [subprocess.Popen(web)]
         children += [subprocess.Popen(worker) for _ in range(task_workers)]
-        self.stdout.write(f"ASCN Hub on http://{host}:{port}/ with {task_workers} task worker(s); Ctrl-C stops all.")
+        self.stdout.write(
+            f"ASCN Hub on http://{host}:{port}/ with {task_workers} task worker(s); Ctrl-C stops all."
+        )
 
         stopping = False
 

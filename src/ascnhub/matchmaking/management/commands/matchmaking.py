@@ -1,4 +1,4 @@
-"""`ascnhub matchmaking export-instance|export-result <meeting-slug> --out F`, `send-reminders`, demo tooling."""
+"""`ascnhub matchmaking export-instance|export-result <meeting-slug> --out F`, `send-reminders`, demo tools."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ class Command(BaseCommand):
     help = "Matchmaking: export a meeting's scheduling instance or its published result (ascnhub-schedule/1)."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["export-instance", "export-result", "send-reminders",
-                                               "export-demo-embeddings"])
+        parser.add_argument(
+            "action", choices=["export-instance", "export-result", "send-reminders", "export-demo-embeddings"]
+        )
         parser.add_argument("meeting", nargs="?", help="meeting slug, e.g. asean-japan-hlm-2021")
         parser.add_argument("--out", help="file to write (default: standard output)")
-        parser.add_argument("--minutes", type=int, default=15, help="send-reminders: how far ahead (default 15)")
+        parser.add_argument(
+            "--minutes", type=int, default=15, help="send-reminders: how far ahead (default 15)"
+        )
 
     def handle(self, *args, action: str, meeting: str | None, out: str | None, minutes: int, **options):
         if action == "send-reminders":  # run from cron every few minutes; each meeting is reminded once
