@@ -7,6 +7,8 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
+from .timezones import known_timezones
+
 TIMEZONE_COOKIE = "ascnhub_tz"
 
 
@@ -18,7 +20,7 @@ def viewer_timezone_name(request) -> str:
         if person is not None and person.timezone:
             return person.timezone
     name = request.COOKIES.get(TIMEZONE_COOKIE, "")
-    if name in zoneinfo.available_timezones():
+    if name in known_timezones():
         return name
     return settings.ASCNHUB_DEFAULT_VIEWER_TIMEZONE
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .http import require_perm
 from .middleware import TIMEZONE_COOKIE
 from .models import ActivityLog
+from .timezones import known_timezones
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
@@ -36,7 +35,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def set_timezone(request: HttpRequest) -> HttpResponse:
     """Remember the zone a visitor wants times shown in."""
     name = request.POST.get("timezone", "")
-    if name not in zoneinfo.available_timezones():
+    if name not in known_timezones():
         return HttpResponseBadRequest(f"Unknown time zone: {name!r}")
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -9,10 +9,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common.timezones import known_timezones
 from ascnhub.registry.countries import COUNTRY_CHOICES
 
 from .models import Meeting, Mode, Registration, RegistrationCategory
-from .services import CLONE_PARTS, known_timezones
+from .services import CLONE_PARTS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -13,9 +13,7 @@ Exceptions are `EventsError` with a machine-readable `code` and a message for pe
 from __future__ import annotations
 
 import datetime
-import functools
 import uuid
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
+from ascnhub.common.timezones import known_timezones
 
 from . import tokens
 from .models import (
@@ -42,12 +41,6 @@ from .models import (
 )
 
 Status = Registration.Status
-
-
-@functools.cache
-def known_timezones() -> frozenset[str]:
-    """The zone names this machine knows (reading them walks the zoneinfo tree: do it once)."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 class EventsError(Exception):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from ascnhub.common.timezones import known_timezones
 
 from .models import City, Person
 
 TIMEZONE_CHOICES = [
-    (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc")
+    (z, z) for z in sorted(known_timezones()) if "/" in z and not z.startswith("Etc")
 ]
 
 

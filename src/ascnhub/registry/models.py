@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common.timezones import known_timezones
+
 from .countries import COUNTRY_CHOICES, country_name
 
 iso_code = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code in capitals, e.g. ID."))
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_timezones():
         raise ValidationError(
             _("“%(value)s” is not a known time zone (use a name like Asia/Jakarta)."), params={"value": value}
         )
