@@ -46,10 +46,14 @@ def case_b2bsp(spec: dict) -> dict:
     t = time.monotonic()
     res = solve(inst, time_limit_s=spec["time_limit"], seed=0, workers=spec["workers"], method=spec["method"])
     wall = time.monotonic() - t
-    return {"status": res.status, "breaks": res.objective.breaks if res.assignments else None,
-            "bound_breaks": res.objective.bound_breaks, "wall_time_s": round(wall, 2),
-            "valid": not validate(inst, res) if res.assignments else None,
-            "reason": res.stats.get("reason")}
+    return {
+        "status": res.status,
+        "breaks": res.objective.breaks if res.assignments else None,
+        "bound_breaks": res.objective.bound_breaks,
+        "wall_time_s": round(wall, 2),
+        "valid": not validate(inst, res) if res.assignments else None,
+        "reason": res.stats.get("reason"),
+    }
 
 
 def case_generated(spec: dict) -> dict:
@@ -58,8 +62,13 @@ def case_generated(spec: dict) -> dict:
     from ascnhub.engine.scheduling.solver import make_result
 
     t = time.monotonic()
-    inst = generate(spec["participants"], spec["seed"], requests_per_participant=spec["requests"],
-                    days=spec.get("days", 2), slots_per_day=spec.get("slots_per_day"))
+    inst = generate(
+        spec["participants"],
+        spec["seed"],
+        requests_per_participant=spec["requests"],
+        days=spec.get("days", 2),
+        slots_per_day=spec.get("slots_per_day"),
+    )
     gen_s = time.monotonic() - t
     t = time.monotonic()
     g = greedy_slots(inst)
@@ -70,20 +79,33 @@ def case_generated(spec: dict) -> dict:
     wall = time.monotonic() - t
     bound = res.objective.bound_held_weight
     return {
-        "participants": len(inst.participants), "meetings": len(inst.meetings), "slots": len(inst.slots),
-        "locations": len(inst.locations), "requested_weight": sum(m.weight for m in inst.meetings),
+        "participants": len(inst.participants),
+        "meetings": len(inst.meetings),
+        "slots": len(inst.slots),
+        "locations": len(inst.locations),
+        "requested_weight": sum(m.weight for m in inst.meetings),
         "generate_s": round(gen_s, 2),
-        "ours": {"status": res.status, "held_weight": res.objective.held_weight, "bound_held_weight": bound,
-                 "fraction_of_bound": round(res.objective.held_weight / bound, 5) if bound else None,
-                 "breaks": res.objective.breaks, "wall_time_s": round(wall, 2),
-                 "valid": not validate(inst, res),
-                 "solver": res.stats.get("solver"), "lns_iterations": res.stats.get("lns_iterations")},
-        "greedy": {"held_weight": gres.objective.held_weight,
-                   "fraction_of_bound": round(gres.objective.held_weight / bound, 5) if bound else None,
-                   "breaks": gres.objective.breaks, "wall_time_s": round(greedy_s, 3),
-                   "valid": not validate(inst, gres)},
+        "ours": {
+            "status": res.status,
+            "held_weight": res.objective.held_weight,
+            "bound_held_weight": bound,
+            "fraction_of_bound": round(res.objective.held_weight / bound, 5) if bound else None,
+            "breaks": res.objective.breaks,
+            "wall_time_s": round(wall, 2),
+            "valid": not validate(inst, res),
+            "solver": res.stats.get("solver"),
+            "lns_iterations": res.stats.get("lns_iterations"),
+        },
+        "greedy": {
+            "held_weight": gres.objective.held_weight,
+            "fraction_of_bound": round(gres.objective.held_weight / bound, 5) if bound else None,
+            "breaks": gres.objective.breaks,
+            "wall_time_s": round(greedy_s, 3),
+            "valid": not validate(inst, gres),
+        },
         "breaks_ratio_ours_to_greedy": round(res.objective.breaks / gres.objective.breaks, 4)
-        if gres.objective.breaks else None,
+        if gres.objective.breaks
+        else None,
     }
 
 
@@ -104,21 +126,30 @@ def case_reschedule(spec: dict) -> dict:
             continue
         existing.add(pair)
         new.append(Meeting(f"new{len(new)}", tuple(sorted(pair)), rng.choice((1, 2, 3))))
-    changed = dataclasses.replace(inst, meetings=tuple(m for m in inst.meetings if m.id not in cancelled)
-                                  + tuple(new))
+    changed = dataclasses.replace(
+        inst, meetings=tuple(m for m in inst.meetings if m.id not in cancelled) + tuple(new)
+    )
     t = time.monotonic()
     after = reschedule(changed, before, time_limit_s=spec["time_limit"], workers=spec["workers"])
     wall = time.monotonic() - t
     prev = {a.meeting: (a.slot, a.location) for a in before.assignments}
     now = {a.meeting: (a.slot, a.location) for a in after.assignments}
     unaffected_moved = sum(1 for m, w in prev.items() if m not in cancelled and now.get(m) != w)
-    return {"meetings_before": len(inst.meetings), "cancelled": len(cancelled), "new_requests": len(new),
-            "held_before": len(before.assignments), "held_after": len(after.assignments),
-            "new_held": after.stats.get("added"), "moved": after.stats.get("moved"),
-            "previously_held_not_kept_in_place": unaffected_moved,
-            "wall_time_s": round(wall, 2), "valid": not validate(changed, after),
-            "held_weight_after": after.objective.held_weight, "breaks_after": after.objective.breaks,
-            "breaks_before": before.objective.breaks}
+    return {
+        "meetings_before": len(inst.meetings),
+        "cancelled": len(cancelled),
+        "new_requests": len(new),
+        "held_before": len(before.assignments),
+        "held_after": len(after.assignments),
+        "new_held": after.stats.get("added"),
+        "moved": after.stats.get("moved"),
+        "previously_held_not_kept_in_place": unaffected_moved,
+        "wall_time_s": round(wall, 2),
+        "valid": not validate(changed, after),
+        "held_weight_after": after.objective.held_weight,
+        "breaks_after": after.objective.breaks,
+        "breaks_before": before.objective.breaks,
+    }
 
 
 CASES = {"b2bsp": case_b2bsp, "generated": case_generated, "reschedule": case_reschedule}
@@ -127,10 +158,18 @@ CASES = {"b2bsp": case_b2bsp, "generated": case_generated, "reschedule": case_re
 def run_child(spec: dict) -> dict:
     """Run one case in a fresh interpreter; add its memory peak."""
     t = time.monotonic()
-    proc = subprocess.run([sys.executable, __file__, "--case", json.dumps(spec)], capture_output=True, text=True, check=False,
-                          timeout=spec.get("time_limit", 60) * 3 + 600)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--case", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=spec.get("time_limit", 60) * 3 + 600,
+    )
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"], "wall_time_s": time.monotonic() - t}
+        return {
+            "error": proc.stderr.strip().splitlines()[-1:] or ["failed"],
+            "wall_time_s": time.monotonic() - t,
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -144,13 +183,19 @@ def child_main(spec_json: str) -> None:
 # ------------------------------------------------------------------------------------------ main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="a few minutes: 6 B2BSP originals, 300 and 1,200 x 5")
-    ap.add_argument("--full", action="store_true", help="everything, including variants and the very large case")
+    ap.add_argument(
+        "--quick", action="store_true", help="a few minutes: 6 B2BSP originals, 300 and 1,200 x 5"
+    )
+    ap.add_argument(
+        "--full", action="store_true", help="everything, including variants and the very large case"
+    )
     ap.add_argument("--b2bsp-time", type=float, default=10.0)
     ap.add_argument("--event-time", type=float, default=60.0)
     ap.add_argument("--large-time", type=float, default=540.0)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--only", choices=["b2bsp", "variants", "generated", "very_large", "reschedule"], action="append")
+    ap.add_argument(
+        "--only", choices=["b2bsp", "variants", "generated", "very_large", "reschedule"], action="append"
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -169,11 +214,20 @@ def main() -> None:
     out: dict = {
         "benchmark": "scheduling",
         "mode": "quick" if quick else ("full" if args.full else "default"),
-        "environment": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                        "ortools": ortools.__version__, "platform": platform.platform(),
-                        "workers": args.workers, "load_average_at_start": os.getloadavg()},
-        "inputs": {"b2bsp_time_limit_s": args.b2bsp_time, "event_time_limit_s": args.event_time,
-                   "large_time_limit_s": args.large_time, "b2bsp_folder": str(folder)},
+        "environment": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "ortools": ortools.__version__,
+            "platform": platform.platform(),
+            "workers": args.workers,
+            "load_average_at_start": os.getloadavg(),
+        },
+        "inputs": {
+            "b2bsp_time_limit_s": args.b2bsp_time,
+            "event_time_limit_s": args.event_time,
+            "large_time_limit_s": args.large_time,
+            "b2bsp_folder": str(folder),
+        },
     }
 
     def log(msg: str) -> None:
@@ -187,33 +241,54 @@ def main() -> None:
         for name in names:
             row: dict = {"instance": name, "published_opt": int(published[name]["opt_total_breaks_d2"])}
             for method in ("exact", "plain"):
-                spec = {"kind": "b2bsp", "file": str(folder / "jair2022" / f"{name}.original.dzn"),
-                        "method": method, "time_limit": args.b2bsp_time, "workers": args.workers}
+                spec = {
+                    "kind": "b2bsp",
+                    "file": str(folder / "jair2022" / f"{name}.original.dzn"),
+                    "method": method,
+                    "time_limit": args.b2bsp_time,
+                    "workers": args.workers,
+                }
                 row["ours" if method == "exact" else "plain"] = run_child(spec)
             ours = row["ours"]
-            row["ours_matches_published"] = ours.get("status") == "optimal" and ours.get("breaks") == row["published_opt"]
+            row["ours_matches_published"] = (
+                ours.get("status") == "optimal" and ours.get("breaks") == row["published_opt"]
+            )
             rows.append(row)
-            log(f"b2bsp {name}: ours {ours.get('status')} {ours.get('breaks')} in {ours.get('wall_time_s')}s; "
-                f"plain {row['plain'].get('status')} {row['plain'].get('breaks')}")
+            log(
+                f"b2bsp {name}: ours {ours.get('status')} {ours.get('breaks')} "
+                f"in {ours.get('wall_time_s')}s; "
+                f"plain {row['plain'].get('status')} {row['plain'].get('breaks')}"
+            )
         out["b2bsp_original"] = {
             "rows": rows,
             "ours_optimal_matching_published": sum(r["ours_matches_published"] for r in rows),
-            "ours_optimal_within_10s": sum(r["ours_matches_published"] and r["ours"]["wall_time_s"] <= 10 for r in rows),
-            "plain_optimal_matching_published": sum(r["plain"].get("status") == "optimal"
-                                                    and r["plain"].get("breaks") == r["published_opt"] for r in rows),
+            "ours_optimal_within_10s": sum(
+                r["ours_matches_published"] and r["ours"]["wall_time_s"] <= 10 for r in rows
+            ),
+            "plain_optimal_matching_published": sum(
+                r["plain"].get("status") == "optimal" and r["plain"].get("breaks") == r["published_opt"]
+                for r in rows
+            ),
             "instances": len(rows),
         }
     if "variants" in only:
         rows = []
         for name in sorted(published):
             for fam in ("forb0003", "fixed020-Forb"):
-                spec = {"kind": "b2bsp", "file": str(folder / "jair2022" / f"{name}.{fam}.dzn"), "method": "exact",
-                        "time_limit": args.b2bsp_time, "workers": args.workers}
+                spec = {
+                    "kind": "b2bsp",
+                    "file": str(folder / "jair2022" / f"{name}.{fam}.dzn"),
+                    "method": "exact",
+                    "time_limit": args.b2bsp_time,
+                    "workers": args.workers,
+                }
                 r = run_child(spec)
                 r.update({"instance": f"{name}.{fam}"})
                 if fam.startswith("fixed"):
                     r["published_opt"] = int(published[name]["maxsat_opt_fixed020"])
-                    r["matches_published"] = r.get("status") == "optimal" and r.get("breaks") == r["published_opt"]
+                    r["matches_published"] = (
+                        r.get("status") == "optimal" and r.get("breaks") == r["published_opt"]
+                    )
                 rows.append(r)
                 log(f"variant {name}.{fam}: {r.get('status')} {r.get('breaks')} in {r.get('wall_time_s')}s")
         out["b2bsp_variants"] = {
@@ -224,24 +299,49 @@ def main() -> None:
         }
     if "generated" in only:
         rows = []
-        grid = [(300, 5), (1200, 5)] if quick else [(300, 5), (300, 8), (1200, 5), (1200, 8), (2000, 5), (2000, 8)]
+        grid = (
+            [(300, 5), (1200, 5)]
+            if quick
+            else [(300, 5), (300, 8), (1200, 5), (1200, 8), (2000, 5), (2000, 8)]
+        )
         for n, r in grid:
-            spec = {"kind": "generated", "participants": n, "requests": r, "seed": 1, "time_limit": args.event_time,
-                    "workers": args.workers}
+            spec = {
+                "kind": "generated",
+                "participants": n,
+                "requests": r,
+                "seed": 1,
+                "time_limit": args.event_time,
+                "workers": args.workers,
+            }
             res = run_child(spec)
             res["case"] = f"{n}x{r}"
             rows.append(res)
             log(f"generated {n}x{r}: {json.dumps(res.get('ours'))} greedy {json.dumps(res.get('greedy'))}")
         out["generated"] = rows
     if "very_large" in only:
-        spec = {"kind": "generated", "participants": 2200, "requests": 27, "seed": 1, "days": 4, "slots_per_day": 25,
-                "time_limit": args.large_time, "workers": args.workers}
+        spec = {
+            "kind": "generated",
+            "participants": 2200,
+            "requests": 27,
+            "seed": 1,
+            "days": 4,
+            "slots_per_day": 25,
+            "time_limit": args.large_time,
+            "workers": args.workers,
+        }
         res = run_child(spec)
         out["very_large"] = res
         log(f"very large: {json.dumps(res.get('ours'))}")
     if "reschedule" in only:
-        spec = {"kind": "reschedule", "participants": 1200, "requests": 5, "seed": 1, "solve_time": args.event_time,
-                "time_limit": 4.5, "workers": args.workers}
+        spec = {
+            "kind": "reschedule",
+            "participants": 1200,
+            "requests": 5,
+            "seed": 1,
+            "solve_time": args.event_time,
+            "time_limit": 4.5,
+            "workers": args.workers,
+        }
         res = run_child(spec)
         out["reschedule"] = res
         log(f"reschedule: {json.dumps(res)}")

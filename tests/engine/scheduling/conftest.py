@@ -7,5 +7,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fast_passwords():
-    """Override the web suite's autouse fixture: engine tests touch no Django settings (and run with -p no:django)."""
+    """Override the web suite's autouse fixture: engine tests touch no Django settings.
+
+    (They run with ``-p no:django``.)
+    """
     yield

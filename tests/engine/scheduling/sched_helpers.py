@@ -18,8 +18,14 @@ def slot_dicts(n: int, groups: list[str] | None = None) -> list[dict[str, Any]]:
     for i in range(n):
         h, m = divmod(9 * 60 + 20 * i, 60)
         h2, m2 = divmod(9 * 60 + 20 * (i + 1), 60)
-        out.append({"id": f"s{i}", "start": f"2026-10-19T{h:02d}:{m:02d}:00Z",
-                    "end": f"2026-10-19T{h2:02d}:{m2:02d}:00Z", "group": groups[i] if groups else "day"})
+        out.append(
+            {
+                "id": f"s{i}",
+                "start": f"2026-10-19T{h:02d}:{m:02d}:00Z",
+                "end": f"2026-10-19T{h2:02d}:{m2:02d}:00Z",
+                "group": groups[i] if groups else "day",
+            }
+        )
     return out
 
 
@@ -29,8 +35,11 @@ def small_doc() -> dict[str, Any]:
         "format": "ascnhub-schedule/1",
         "name": "small",
         "slots": slot_dicts(4),
-        "locations": [{"id": "T1", "kind": "table"}, {"id": "T2", "kind": "table", "slots": ["s0", "s1"]},
-                      {"id": "V1", "kind": "virtual"}],
+        "locations": [
+            {"id": "T1", "kind": "table"},
+            {"id": "T2", "kind": "table", "slots": ["s0", "s1"]},
+            {"id": "V1", "kind": "virtual"},
+        ],
         "participants": [
             {"id": "a", "mode": "in_person", "unavailable": [], "max_meetings": None, "home_location": "T1"},
             {"id": "b", "mode": "in_person", "unavailable": ["s3"]},

@@ -23,23 +23,48 @@ def instances(draw):
     online = draw(st.lists(st.booleans(), min_size=n_part, max_size=n_part))
     participants = []
     for i, p in enumerate(people):
-        unavailable = draw(st.lists(st.sampled_from([f"s{j}" for j in range(n_slots)]), max_size=1, unique=True))
+        unavailable = draw(
+            st.lists(st.sampled_from([f"s{j}" for j in range(n_slots)]), max_size=1, unique=True)
+        )
         cap = draw(st.one_of(st.none(), st.integers(1, 3)))
-        participants.append({"id": p, "mode": "online" if online[i] else "in_person", "unavailable": unavailable,
-                             "max_meetings": cap})
+        participants.append(
+            {
+                "id": p,
+                "mode": "online" if online[i] else "in_person",
+                "unavailable": unavailable,
+                "max_meetings": cap,
+            }
+        )
     pairs = list(itertools.combinations(people, 2))
     chosen = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=5))
     meetings = []
     for i, (a, b) in enumerate(chosen):
-        fixed = draw(st.one_of(st.none(), st.sampled_from([f"s{j}" for j in range(n_slots)]))) if i == 0 else None
-        meetings.append({"id": f"m{i}", "participants": [a, b], "weight": draw(st.integers(1, 3)),
-                         "fixed_slot": fixed, "after": ["m0"] if i == 1 and draw(st.booleans()) else []})
+        fixed = (
+            draw(st.one_of(st.none(), st.sampled_from([f"s{j}" for j in range(n_slots)]))) if i == 0 else None
+        )
+        meetings.append(
+            {
+                "id": f"m{i}",
+                "participants": [a, b],
+                "weight": draw(st.integers(1, 3)),
+                "fixed_slot": fixed,
+                "after": ["m0"] if i == 1 and draw(st.booleans()) else [],
+            }
+        )
     n_tables = draw(st.integers(1, 2))
-    locations = [{"id": f"T{i}", "kind": "table"} for i in range(n_tables)] + [{"id": "V0", "kind": "virtual"}]
+    locations = [{"id": f"T{i}", "kind": "table"} for i in range(n_tables)] + [
+        {"id": "V0", "kind": "virtual"}
+    ]
     spread = draw(st.one_of(st.none(), st.integers(0, 1)))
-    return instance_from_dict({"slots": slot_dicts(n_slots, groups), "locations": locations,
-                               "participants": participants, "meetings": meetings,
-                               "objective": {"break_weight": 1, "max_break_spread": spread}})
+    return instance_from_dict(
+        {
+            "slots": slot_dicts(n_slots, groups),
+            "locations": locations,
+            "participants": participants,
+            "meetings": meetings,
+            "objective": {"break_weight": 1, "max_break_spread": spread},
+        }
+    )
 
 
 def brute_force(inst) -> tuple[float, int] | None:
@@ -53,7 +78,7 @@ def brute_force(inst) -> tuple[float, int] | None:
         tables = [0] * n
         rooms = [0] * n
         ok = True
-        for m, s in zip(inst.meetings, choice):
+        for m, s in zip(inst.meetings, choice, strict=False):
             if s < 0:
                 continue
             sid = inst.slots[s].id
@@ -75,10 +100,12 @@ def brute_force(inst) -> tuple[float, int] | None:
             continue
         if any(pby[p].max_meetings is not None and c > pby[p].max_meetings for p, c in count.items()):
             continue
-        if any(m.required and s < 0 for m, s in zip(inst.meetings, choice)):
+        if any(m.required and s < 0 for m, s in zip(inst.meetings, choice, strict=False)):
             continue
-        slot = {m.id: s for m, s in zip(inst.meetings, choice)}
-        if any(slot[m.id] >= 0 and slot[b] >= 0 and slot[b] >= slot[m.id] for m in inst.meetings for b in m.after):
+        slot = {m.id: s for m, s in zip(inst.meetings, choice, strict=False)}
+        if any(
+            slot[m.id] >= 0 and slot[b] >= 0 and slot[b] >= slot[m.id] for m in inst.meetings for b in m.after
+        ):
             continue
         brk = {}
         for p in inst.participants:
@@ -92,7 +119,8 @@ def brute_force(inst) -> tuple[float, int] | None:
         d = inst.objective.max_break_spread
         if d is not None and max(brk.values()) - min(brk.values()) > d:
             continue
-        value = (sum(m.weight for m, s in zip(inst.meetings, choice) if s >= 0), -sum(brk.values()))
+        held = sum(m.weight for m, s in zip(inst.meetings, choice, strict=False) if s >= 0)
+        value = (held, -sum(brk.values()))
         if best is None or value > best:
             best = value
     return best

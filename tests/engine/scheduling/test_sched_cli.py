@@ -19,7 +19,10 @@ def test_generate_solve_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     doc = json.loads(inst.read_text())
     assert doc["format"] == "ascnhub-schedule/1" and len(doc["participants"]) == 30
     out = tmp_path / "res.json"
-    assert main(["solve", str(inst), "--time-limit", "10", "--seed", "1", "--workers", "1", "--out", str(out)]) == 0
+    assert (
+        main(["solve", str(inst), "--time-limit", "10", "--seed", "1", "--workers", "1", "--out", str(out)])
+        == 0
+    )
     err = capsys.readouterr().err
     assert "best" in err and "bound" in err  # progress line
     res = json.loads(out.read_text())
@@ -41,18 +44,30 @@ def test_check_lists_violations(tmp_path: Path, capsys: pytest.CaptureFixture[st
     inst = tmp_path / "small.json"
     inst.write_text(json.dumps(small_doc()))
     res = tmp_path / "r.json"
-    res.write_text(json.dumps({
-        "format": "ascnhub-schedule-result/1", "instance": "small", "status": "feasible",
-        "assignments": [{"meeting": "m1", "slot": "s3", "location": "T1"},
-                        {"meeting": "m4", "slot": "s2", "location": "T2"}],
-        "unscheduled": ["m2", "m3", "m5"], "objective": {"held_weight": 5, "breaks": 0}}))
+    res.write_text(
+        json.dumps(
+            {
+                "format": "ascnhub-schedule-result/1",
+                "instance": "small",
+                "status": "feasible",
+                "assignments": [
+                    {"meeting": "m1", "slot": "s3", "location": "T1"},
+                    {"meeting": "m4", "slot": "s2", "location": "T2"},
+                ],
+                "unscheduled": ["m2", "m3", "m5"],
+                "objective": {"held_weight": 5, "breaks": 0},
+            }
+        )
+    )
     assert main(["check", str(inst), str(res)]) == 1
     err = capsys.readouterr().err
     assert "participant b" in err and "slot s3" in err and "meeting m1" in err
     assert "meeting m4" in err  # at a table though d is online
 
 
-def test_bad_instance_exits_non_zero_without_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_instance_exits_non_zero_without_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = small_doc()
     doc["meetings"][0]["participants"] = ["a", "ghost"]
     inst = tmp_path / "bad.json"

@@ -44,8 +44,14 @@ def test_unknown_fields_are_ignored() -> None:
 
 
 def test_result_round_trip(tmp_path: Path) -> None:
-    res = Result("small", "feasible", (Assignment("m1", "s0", "T1"),), ("m2",),
-                 ResultObjective(3, 0, 9, 0), {"wall_time_s": 0.1})
+    res = Result(
+        "small",
+        "feasible",
+        (Assignment("m1", "s0", "T1"),),
+        ("m2",),
+        ResultObjective(3, 0, 9, 0),
+        {"wall_time_s": 0.1},
+    )
     assert result_from_dict(result_to_dict(res)) == res
     write_result(res, tmp_path / "r.json")
     assert read_result(tmp_path / "r.json") == res
@@ -61,14 +67,22 @@ def _broken(edit) -> dict:
 @pytest.mark.parametrize(
     ("edit", "element", "words"),
     [
-        (lambda d: d["meetings"][1].update(participants=["a", "zz"]), "meeting m2", "unknown participant 'zz'"),
+        (
+            lambda d: d["meetings"][1].update(participants=["a", "zz"]),
+            "meeting m2",
+            "unknown participant 'zz'",
+        ),
         (lambda d: d["participants"].append({"id": "b"}), "participant b", "duplicate participant id"),
         (lambda d: d["meetings"].append({"id": "m1", "participants": ["a", "b"]}), "meeting m1", "duplicate"),
         (lambda d: d["slots"].append(dict(d["slots"][0])), "slot s0", "duplicate slot id"),
         (lambda d: d["slots"].reverse(), "slot s2", "time order"),
         (lambda d: d["slots"][1].update(start="2026-10-19T09:10:00Z"), "slot s1", "overlap"),
         (lambda d: d["slots"][0].update(end="2026-10-19T09:00:00Z"), "slot s0", "end is not after start"),
-        (lambda d: d["participants"][1].update(home_location="T1"), "participant b", "conflicting home tables"),
+        (
+            lambda d: d["participants"][1].update(home_location="T1"),
+            "participant b",
+            "conflicting home tables",
+        ),
         (lambda d: d["participants"][1].update(home_location="V1"), "participant b", "not a table"),
         (lambda d: d["participants"][1].update(unavailable=["s9"]), "participant b", "unknown slot 's9'"),
         (lambda d: d["meetings"][0].update(weight=0), "meeting m1", "positive"),
@@ -78,8 +92,14 @@ def _broken(edit) -> dict:
         (lambda d: d["locations"][0].update(kind="booth"), "location T1", "kind"),
         (lambda d: d.update(format="other/1"), "format", "ascnhub-schedule/1"),
         (lambda d: d["objective"].update(max_break_spread=-1), "objective.max_break_spread", "non-negative"),
-        (lambda d: d["slots"].__setitem__(2, {**d["slots"][2], "group": "x"}) or
-         d["slots"].__setitem__(3, {**d["slots"][3], "group": "day"}), "slot s3", "consecutive"),
+        (
+            lambda d: (
+                d["slots"].__setitem__(2, {**d["slots"][2], "group": "x"})
+                or d["slots"].__setitem__(3, {**d["slots"][3], "group": "day"})
+            ),
+            "slot s3",
+            "consecutive",
+        ),
     ],
 )
 def test_bad_instance_names_the_element(edit, element: str, words: str) -> None:

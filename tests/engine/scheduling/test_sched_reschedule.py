@@ -51,15 +51,22 @@ def test_reschedule_keeps_unaffected_meetings() -> None:
     # one participant becomes unavailable in a slot where it had a meeting
     victim = next(a for a in before.assignments if a.meeting not in cancelled)
     who = inst.meeting_by_id[victim.meeting].participants[0]
-    parts = tuple(dataclasses.replace(p, unavailable=p.unavailable | {victim.slot}) if p.id == who else p
-                  for p in inst.participants)
-    changed = dataclasses.replace(inst, participants=parts,
-                                  meetings=tuple(m for m in inst.meetings if m.id not in cancelled) + tuple(new))
+    parts = tuple(
+        dataclasses.replace(p, unavailable=p.unavailable | {victim.slot}) if p.id == who else p
+        for p in inst.participants
+    )
+    changed = dataclasses.replace(
+        inst,
+        participants=parts,
+        meetings=tuple(m for m in inst.meetings if m.id not in cancelled) + tuple(new),
+    )
     after = reschedule(changed, before, time_limit_s=3, workers=1)
     assert validate(changed, after) == []
     prev = {a.meeting: (a.slot, a.location) for a in before.assignments}
     now = {a.meeting: (a.slot, a.location) for a in after.assignments}
-    affected = {m for m, (s, _) in prev.items() if who in inst.meeting_by_id[m].participants and s == victim.slot}
+    affected = {
+        m for m, (s, _) in prev.items() if who in inst.meeting_by_id[m].participants and s == victim.slot
+    }
     for m, where in prev.items():
         if m in cancelled or m in affected:
             continue

@@ -56,10 +56,23 @@ def _replace(meeting: str, **changes: str) -> list[Assignment]:
         (_replace("m4", location="T1"), 3, "m4", None, "s2", "needs a virtual"),
         (_replace("m3", location="V1"), 3, "m3", None, "s1", "needs a table"),
         (_replace("m3", slot="s0", location="T1"), 3, "m3", None, "s0", "holds 2 meetings"),
-        ([a for a in VALID if a.meeting != "m3"] + [Assignment("m3", "s1", "T2")], None, None, None, None, None),
+        (
+            [a for a in VALID if a.meeting != "m3"] + [Assignment("m3", "s1", "T2")],
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
         (_replace("m1", location="T2"), 3, "m1", "a", "s0", "home location T1"),
-        ([a for a in VALID if a.meeting not in ("m3",)] + [Assignment("m2", "s3", "T2")], 3, "m2", None, "s3",
-         "not open"),
+        (
+            [a for a in VALID if a.meeting not in ("m3",)] + [Assignment("m2", "s3", "T2")],
+            3,
+            "m2",
+            None,
+            "s3",
+            "not open",
+        ),
         # rule 4
         (_replace("m3", slot="s3", location="T1"), 4, "m3", None, "s3", "allowed slots"),
         (_replace("m4", slot="s3"), 4, "m4", None, "s3", "fixed to slot s2"),
@@ -121,8 +134,13 @@ def test_breaks_are_maximal_idle_runs_inside_a_group() -> None:
 def test_fairness_spread_is_checked() -> None:
     inst = _line_instance(["g"] * 6, spread=0)
     slot_of = {"m0": "s0", "m1": "s2"}
-    res = Result(inst.name, "feasible", tuple(Assignment(m, s, f"T{i}") for i, (m, s) in enumerate(slot_of.items())),
-                 ("m2", "m3", "n1"), ResultObjective(2, 1))
+    res = Result(
+        inst.name,
+        "feasible",
+        tuple(Assignment(m, s, f"T{i}") for i, (m, s) in enumerate(slot_of.items())),
+        ("m2", "m3", "n1"),
+        ResultObjective(2, 1),
+    )
     found = validate(inst, res)
     assert [v.rule for v in found] == [6]
     assert "max_break_spread" in found[0].message

@@ -34,7 +34,9 @@ class _Parser:
                     break
                 m = _TOKEN.match(line, pos)
                 if not m or m.end() == pos:
-                    raise InstanceError(f"{source} line {lineno}", f"unexpected text {line[pos:].strip()[:20]!r}")
+                    raise InstanceError(
+                        f"{source} line {lineno}", f"unexpected text {line[pos:].strip()[:20]!r}"
+                    )
                 self.tokens.append((m.group(0).strip(), lineno))
                 pos = m.end()
         self.i = 0
@@ -170,8 +172,10 @@ def dzn_to_instance(text: str, name: str = "b2bsp", max_break_spread: int | None
     def iso(t: datetime) -> str:
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    slots = tuple(Slot(f"s{i}", iso(t0 + timedelta(minutes=30 * (i - 1))),
-                       iso(t0 + timedelta(minutes=30 * i)), "all") for i in range(1, n_s + 1))
+    slots = tuple(
+        Slot(f"s{i}", iso(t0 + timedelta(minutes=30 * (i - 1))), iso(t0 + timedelta(minutes=30 * i)), "all")
+        for i in range(1, n_s + 1)
+    )
     locations = tuple(Location(f"T{i}", "table") for i in range(1, n_t + 1))
 
     def slot_set(v: Value, el: str) -> frozenset[str]:
@@ -184,8 +188,10 @@ def dzn_to_instance(text: str, name: str = "b2bsp", max_break_spread: int | None
             raise InstanceError(el, f"slot {bad[0]} outside 1..{n_s}")
         return frozenset(f"s{s}" for s in v if s != 0)
 
-    participants = tuple(Participant(f"b{p}", "in_person", slot_set(forbidden[p - 1], f"{name}: forbidden[{p}]"))
-                         for p in range(1, n_p + 1))
+    participants = tuple(
+        Participant(f"b{p}", "in_person", slot_set(forbidden[p - 1], f"{name}: forbidden[{p}]"))
+        for p in range(1, n_p + 1)
+    )
     am = tuple(f"s{i}" for i in range(1, n_am + 1))
     pm = tuple(f"s{i}" for i in range(n_am + 1, n_s + 1))
     meetings = []
@@ -193,7 +199,9 @@ def dzn_to_instance(text: str, name: str = "b2bsp", max_break_spread: int | None
         row = requested[k - 1]
         el = f"{name}: requested row {k}"
         if not isinstance(row, list) or len(row) != 3 or not all(isinstance(x, int) for x in row):
-            raise InstanceError(el, f"expected three integers (participant, participant, session), got {row!r}")
+            raise InstanceError(
+                el, f"expected three integers (participant, participant, session), got {row!r}"
+            )
         a, b, sess = row  # type: ignore[misc]
         for x in (a, b):
             assert isinstance(x, int)
@@ -212,10 +220,20 @@ def dzn_to_instance(text: str, name: str = "b2bsp", max_break_spread: int | None
             prec = frozenset() if prec == 0 else frozenset({prec})
         if not isinstance(prec, frozenset) or any(not 1 <= q <= n_m or q == k for q in prec):
             raise InstanceError(f"{name}: precedences[{k}]", f"expected a set of other meetings in 1..{n_m}")
-        meetings.append(Meeting(f"m{k}", (f"b{a}", f"b{b}"), 1, True, allowed,
-                                f"s{f}" if f else None, tuple(f"m{q}" for q in sorted(prec))))
-    return Instance(name, slots, locations, participants, tuple(meetings),
-                    Objective(1, max_break_spread), "UTC")
+        meetings.append(
+            Meeting(
+                f"m{k}",
+                (f"b{a}", f"b{b}"),
+                1,
+                True,
+                allowed,
+                f"s{f}" if f else None,
+                tuple(f"m{q}" for q in sorted(prec)),
+            )
+        )
+    return Instance(
+        name, slots, locations, participants, tuple(meetings), Objective(1, max_break_spread), "UTC"
+    )
 
 
 def read_dzn(path: str | os.PathLike[str], max_break_spread: int | None = 2) -> Instance:

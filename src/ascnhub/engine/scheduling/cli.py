@@ -37,12 +37,20 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     except InstanceError as exc:
         print(f"error: invalid instance: {exc}", file=sys.stderr)
         return 2
-    result = solve(instance, time_limit_s=args.time_limit, seed=args.seed, workers=args.workers,
-                   on_progress=_progress_printer())  # type: ignore[arg-type]
+    result = solve(
+        instance,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        on_progress=_progress_printer(),
+    )  # type: ignore[arg-type]
     o = result.objective
-    print(f"{result.status}: held weight {o.held_weight:g} (bound {o.bound_held_weight}), breaks {o.breaks} "
-          f"(bound {o.bound_breaks}), {result.stats.get('wall_time_s')} s"
-          + (f"; {result.stats['reason']}" if "reason" in result.stats else ""), file=sys.stderr)
+    print(
+        f"{result.status}: held weight {o.held_weight:g} (bound {o.bound_held_weight}), breaks {o.breaks} "
+        f"(bound {o.bound_breaks}), {result.stats.get('wall_time_s')} s"
+        + (f"; {result.stats['reason']}" if "reason" in result.stats else ""),
+        file=sys.stderr,
+    )
     if args.out:
         write_result(result, args.out)
     else:
@@ -80,17 +88,27 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.participants < 2:
         print("error: --participants must be at least 2", file=sys.stderr)
         return 2
-    instance = generate(args.participants, args.seed, requests_per_participant=args.requests_per_participant,
-                        days=args.days, slots_per_day=args.slots_per_day)
+    instance = generate(
+        args.participants,
+        args.seed,
+        requests_per_participant=args.requests_per_participant,
+        days=args.days,
+        slots_per_day=args.slots_per_day,
+    )
     write_instance(instance, args.out)
-    print(f"wrote {args.out}: {len(instance.participants)} participants, {len(instance.meetings)} meetings, "
-          f"{len(instance.slots)} slots, {len(instance.locations)} locations", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(instance.participants)} participants, {len(instance.meetings)} meetings, "
+        f"{len(instance.slots)} slots, {len(instance.locations)} locations",
+        file=sys.stderr,
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ascnhub schedule``."""
-    parser = argparse.ArgumentParser(prog="ascnhub schedule", description="Meeting scheduler (ascnhub-schedule/1).")
+    parser = argparse.ArgumentParser(
+        prog="ascnhub schedule", description="Meeting scheduler (ascnhub-schedule/1)."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("solve", help="solve an instance (.json or B2BSP .dzn)")
     s.add_argument("instance", type=Path)

@@ -140,12 +140,14 @@ def build_slot_model(
             if kb in fixed:
                 dom = {s for s in dom if s > fixed[kb]}
         sm_dom = dom
-        for later in _later_of(inst).get(k, ()):
+        for later in inst.later_of.get(k, ()):
             if later in fixed:
                 sm_dom = {s for s in sm_dom if s < fixed[later]}
         if m.required and not sm_dom:
-            sm.infeasible_reason = (f"required meeting {m.id} has no slot where all its participants are free "
-                                    "and a location is open")
+            sm.infeasible_reason = (
+                f"required meeting {m.id} has no slot where all its participants are free "
+                "and a location is open"
+            )
             model.AddBoolOr([])  # unsatisfiable
         lits = []
         for s in sorted(sm_dom):
@@ -172,7 +174,7 @@ def build_slot_model(
             by_ps.setdefault((p, s), []).append(v)
     for k in free:
         touched.update(meetings[k].participants)
-    for (p, s), lits in by_ps.items():
+    for lits in by_ps.values():
         if len(lits) > 1:
             model.AddAtMostOne(lits)
     for p in sorted(touched):
@@ -241,7 +243,7 @@ def build_slot_model(
                         b = model.NewBoolVar(f"b{p}_{s}")
                         model.Add(sum(lits) == b)
                         busy.append(b)
-            for s_, b in zip(group, busy):
+            for s_, b in zip(group, busy, strict=False):
                 if not isinstance(b, int):
                     busy_at.setdefault(s_, []).append(b)
             if sum(1 for b in busy if not isinstance(b, int)) == 0:
@@ -279,7 +281,9 @@ def build_slot_model(
             model.Add(expr == sum(starts) - active)
             pb.append(expr)
             if implied and span:
-                known = len(mine) if (all_required and not fixed_busy.get(p) and len(inst.groups) == 1) else None
+                known = (
+                    len(mine) if (all_required and not fixed_busy.get(p) and len(inst.groups) == 1) else None
+                )
                 _add_span(model, busy, expr, f"{p}_{group[0]}", known)
             if implied and all_required and not fixed_busy.get(p) and len(inst.groups) == 1:
                 # exact number of busy slots and a lower bound on breaks from availability
@@ -309,12 +313,15 @@ def build_slot_model(
 
     spread = inst.objective.max_break_spread
     if fairness and spread is not None and sm.breaks_of:
-        others = [_fixed_breaks(inst, fixed_busy.get(p.id, set())) for p in inst.participants
-                  if p.id not in sm.breaks_of]
+        others = [
+            _fixed_breaks(inst, fixed_busy.get(p.id, set()))
+            for p in inst.participants
+            if p.id not in sm.breaks_of
+        ]
         lo_max = min(others) if others else n_slots
         hi_min = max(others) if others else 0
         lo = model.NewIntVar(max(0, hi_min - spread), max(0, lo_max), "lo")
-        for p, e in sm.breaks_of.items():
+        for e in sm.breaks_of.values():
             model.Add(e >= lo)
             model.Add(e <= lo + spread)
     return sm
@@ -327,30 +334,35 @@ def _x_at(sm: SlotModel, s: int) -> list[tuple[int, cp_model.IntVar]]:
     return sm.xs.get(s, [])
 
 
-def _add_span(model: cp_model.CpModel, busy: list[cp_model.IntVar | int], breaks: cp_model.IntVar,
-              tag: str, count: int | None = None) -> None:
+def _add_span(
+    model: cp_model.CpModel,
+    busy: list[cp_model.IntVar | int],
+    breaks: cp_model.IntVar,
+    tag: str,
+    count: int | None = None,
+) -> None:
     """Implied span structure: idle slots between the first and last meeting exist iff breaks > 0.
 
-    ``f[i]``: a meeting at or before i; ``l[i]``: a meeting at or after i; inside = f and l. The idle
+    ``f[i]``: a meeting at or before i; ``la[i]``: a meeting at or after i; inside = f and l. The idle
     slots inside the span number at least ``breaks`` and at most (len - 1) x ``breaks``.
     """
     n = len(busy)
     f = [model.NewBoolVar(f"f{tag}_{i}") for i in range(n)]
-    l = [model.NewBoolVar(f"l{tag}_{i}") for i in range(n)]
+    la = [model.NewBoolVar(f"l{tag}_{i}") for i in range(n)]
     inside = [model.NewBoolVar(f"in{tag}_{i}") for i in range(n)]
     for i in range(n):
         b = busy[i]
         fp = f[i - 1] if i else 0
-        ln = l[i + 1] if i + 1 < n else 0
+        ln = la[i + 1] if i + 1 < n else 0
         model.Add(f[i] >= b)
         model.Add(f[i] >= fp)
         model.Add(f[i] <= fp + b)
-        model.Add(l[i] >= b)
-        model.Add(l[i] >= ln)
-        model.Add(l[i] <= ln + b)
+        model.Add(la[i] >= b)
+        model.Add(la[i] >= ln)
+        model.Add(la[i] <= ln + b)
         model.Add(inside[i] <= f[i])
-        model.Add(inside[i] <= l[i])
-        model.Add(inside[i] >= f[i] + l[i] - 1)
+        model.Add(inside[i] <= la[i])
+        model.Add(inside[i] >= f[i] + la[i] - 1)
     idle = sum(inside) - sum(busy)
     model.Add(idle >= breaks)
     model.Add(idle <= max(1, n - 1) * breaks)
@@ -361,8 +373,8 @@ def _add_span(model: cp_model.CpModel, busy: list[cp_model.IntVar | int], breaks
         for i in range(n):
             model.Add(first <= i).OnlyEnforceIf(f[i])
             model.Add(first >= i + 1).OnlyEnforceIf(f[i].Not())
-            model.Add(last >= i).OnlyEnforceIf(l[i])
-            model.Add(last <= i - 1).OnlyEnforceIf(l[i].Not())
+            model.Add(last >= i).OnlyEnforceIf(la[i])
+            model.Add(last <= i - 1).OnlyEnforceIf(la[i].Not())
         model.Add(last - first + 1 == count + idle)
 
 
@@ -374,22 +386,3 @@ def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
         if len(idx) >= 2:
             n += sum(1 for i in range(idx[0] + 1, idx[-1] + 1) if used[i] and not used[i - 1])
     return n
-
-
-_LATER_CACHE: dict[int, dict[int, list[int]]] = {}
-
-
-def _later_of(inst: Instance) -> dict[int, list[int]]:
-    """Meeting index -> indexes of meetings that must come after it."""
-    key = id(inst)
-    cached = _LATER_CACHE.get(key)
-    if cached is not None and cached.get(-1) == [len(inst.meetings)]:
-        return cached
-    id_to_k = {m.id: k for k, m in enumerate(inst.meetings)}
-    out: dict[int, list[int]] = {-1: [len(inst.meetings)]}
-    for k, m in enumerate(inst.meetings):
-        for b in m.after:
-            out.setdefault(id_to_k[b], []).append(k)
-    _LATER_CACHE.clear()
-    _LATER_CACHE[key] = out
-    return out

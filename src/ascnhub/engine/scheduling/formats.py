@@ -100,8 +100,11 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
         if end <= start:
             raise InstanceError(el, "end is not after start")
         if prev_end is not None and start < prev_end:
-            raise InstanceError(el, f"starts before the previous slot {prev_id} ends (slots must be in "
-                                    "time order and must not overlap)")
+            raise InstanceError(
+                el,
+                f"starts before the previous slot {prev_id} ends (slots must be in "
+                "time order and must not overlap)",
+            )
         group = raw.get("group") or "all"
         if not isinstance(group, str):
             raise InstanceError(el, "group must be a string")
@@ -165,8 +168,11 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
             if loc_kind[home] != "table":
                 raise InstanceError(el, f"home_location {home!r} is not a table")
             if home in home_owner:
-                raise InstanceError(el, f"conflicting home tables: {home!r} is already the home of "
-                                        f"participant {home_owner[home]}")
+                raise InstanceError(
+                    el,
+                    f"conflicting home tables: {home!r} is already the home of "
+                    f"participant {home_owner[home]}",
+                )
             home_owner[home] = pid
         participants.append(Participant(pid, mode, frozenset(unavailable), mm, home))
     pids = {p.id for p in participants}
@@ -182,7 +188,7 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
         if mid in mids:
             raise InstanceError(f"meeting {mid}", "duplicate meeting id")
         mids.add(mid)
-    for i, raw in enumerate(raw_meetings):
+    for raw in raw_meetings:
         mid = raw["id"]
         el = f"meeting {mid}"
         who = _list(raw, "participants", el) or []
@@ -209,8 +215,9 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
                 raise InstanceError(el, f"unknown meeting {a!r} in after")
             if a == mid:
                 raise InstanceError(el, "a meeting cannot come after itself")
-        meetings.append(Meeting(mid, tuple(who), w, req, None if ms is None else check_slots(ms, el),
-                                fixed, tuple(after)))
+        meetings.append(
+            Meeting(mid, tuple(who), w, req, None if ms is None else check_slots(ms, el), fixed, tuple(after))
+        )
 
     obj_raw = _obj(data.get("objective") or {}, "objective")
     bw = obj_raw.get("break_weight", 1)
@@ -220,8 +227,15 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
     if spread is not None and (isinstance(spread, bool) or not isinstance(spread, int) or spread < 0):
         raise InstanceError("objective.max_break_spread", f"must be a non-negative integer, got {spread!r}")
     tz = data.get("timezone") or "UTC"
-    return Instance(name, tuple(slots), tuple(locations), tuple(participants), tuple(meetings),
-                    Objective(bw, spread), str(tz))
+    return Instance(
+        name,
+        tuple(slots),
+        tuple(locations),
+        tuple(participants),
+        tuple(meetings),
+        Objective(bw, spread),
+        str(tz),
+    )
 
 
 def instance_to_dict(instance: Instance) -> dict[str, Any]:
@@ -231,17 +245,36 @@ def instance_to_dict(instance: Instance) -> dict[str, Any]:
         "name": instance.name,
         "timezone": instance.timezone,
         "slots": [{"id": s.id, "start": s.start, "end": s.end, "group": s.group} for s in instance.slots],
-        "locations": [{"id": loc.id, "kind": loc.kind, "slots": None if loc.slots is None else list(loc.slots)}
-                      for loc in instance.locations],
-        "participants": [{"id": p.id, "mode": p.mode,
-                          "unavailable": [s.id for s in instance.slots if s.id in p.unavailable],
-                          "max_meetings": p.max_meetings, "home_location": p.home_location}
-                         for p in instance.participants],
-        "meetings": [{"id": m.id, "participants": list(m.participants), "weight": m.weight,
-                      "required": m.required, "slots": None if m.slots is None else list(m.slots),
-                      "fixed_slot": m.fixed_slot, "after": list(m.after)} for m in instance.meetings],
-        "objective": {"break_weight": instance.objective.break_weight,
-                      "max_break_spread": instance.objective.max_break_spread},
+        "locations": [
+            {"id": loc.id, "kind": loc.kind, "slots": None if loc.slots is None else list(loc.slots)}
+            for loc in instance.locations
+        ],
+        "participants": [
+            {
+                "id": p.id,
+                "mode": p.mode,
+                "unavailable": [s.id for s in instance.slots if s.id in p.unavailable],
+                "max_meetings": p.max_meetings,
+                "home_location": p.home_location,
+            }
+            for p in instance.participants
+        ],
+        "meetings": [
+            {
+                "id": m.id,
+                "participants": list(m.participants),
+                "weight": m.weight,
+                "required": m.required,
+                "slots": None if m.slots is None else list(m.slots),
+                "fixed_slot": m.fixed_slot,
+                "after": list(m.after),
+            }
+            for m in instance.meetings
+        ],
+        "objective": {
+            "break_weight": instance.objective.break_weight,
+            "max_break_spread": instance.objective.max_break_spread,
+        },
     }
 
 
@@ -252,11 +285,16 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "format": RESULT_FORMAT,
         "instance": result.instance,
         "status": result.status,
-        "assignments": [{"meeting": a.meeting, "slot": a.slot, "location": a.location}
-                        for a in result.assignments],
+        "assignments": [
+            {"meeting": a.meeting, "slot": a.slot, "location": a.location} for a in result.assignments
+        ],
         "unscheduled": list(result.unscheduled),
-        "objective": {"held_weight": o.held_weight, "breaks": o.breaks,
-                      "bound_held_weight": o.bound_held_weight, "bound_breaks": o.bound_breaks},
+        "objective": {
+            "held_weight": o.held_weight,
+            "breaks": o.breaks,
+            "bound_held_weight": o.bound_held_weight,
+            "bound_breaks": o.bound_breaks,
+        },
         "stats": dict(result.stats),
     }
 
@@ -272,7 +310,9 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         raise ResultError(f"status: expected one of {_STATUSES}, got {status!r}")
     assignments = []
     for i, a in enumerate(data.get("assignments") or []):
-        if not isinstance(a, dict) or not all(isinstance(a.get(k), str) for k in ("meeting", "slot", "location")):
+        if not isinstance(a, dict) or not all(
+            isinstance(a.get(k), str) for k in ("meeting", "slot", "location")
+        ):
             raise ResultError(f"assignments[{i}]: needs string fields meeting, slot, location")
         assignments.append(Assignment(a["meeting"], a["slot"], a["location"]))
     o = data.get("objective") or {}
@@ -281,8 +321,9 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         status=status,
         assignments=tuple(assignments),
         unscheduled=tuple(str(u) for u in data.get("unscheduled") or []),
-        objective=ResultObjective(o.get("held_weight", 0), o.get("breaks", 0),
-                                  o.get("bound_held_weight"), o.get("bound_breaks")),
+        objective=ResultObjective(
+            o.get("held_weight", 0), o.get("breaks", 0), o.get("bound_held_weight"), o.get("bound_breaks")
+        ),
         stats=dict(data.get("stats") or {}),
     )
 

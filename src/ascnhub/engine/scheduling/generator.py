@@ -15,10 +15,39 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from .model import Instance, Location, Meeting, Objective, Participant, Slot
 
-_CITIES = ["makassar", "banyuwangi", "jakarta", "danang", "hanoi", "hcmc", "bangkok", "chonburi", "phuket",
-           "kualalumpur", "johorbahru", "kotakinabalu", "manila", "cebu", "davao", "singapore", "yangon",
-           "mandalay", "naypyitaw", "vientiane", "luangprabang", "phnompenh", "siemreap", "battambang",
-           "bandarseribegawan", "kuching", "surabaya", "medan", "nakhonratchasima", "iloilo", "haiphong"]
+_CITIES = [
+    "makassar",
+    "banyuwangi",
+    "jakarta",
+    "danang",
+    "hanoi",
+    "hcmc",
+    "bangkok",
+    "chonburi",
+    "phuket",
+    "kualalumpur",
+    "johorbahru",
+    "kotakinabalu",
+    "manila",
+    "cebu",
+    "davao",
+    "singapore",
+    "yangon",
+    "mandalay",
+    "naypyitaw",
+    "vientiane",
+    "luangprabang",
+    "phnompenh",
+    "siemreap",
+    "battambang",
+    "bandarseribegawan",
+    "kuching",
+    "surabaya",
+    "medan",
+    "nakhonratchasima",
+    "iloilo",
+    "haiphong",
+]
 _OFFSETS_MIN = [390, 420, 480, 540]  # UTC+6:30 Yangon, +7 Jakarta/Bangkok, +8 Manila/KL, +9 Tokyo
 _EVENT_OFFSET_MIN = 420
 
@@ -59,8 +88,14 @@ def generate(
         for block, times in (("am", am), ("pm", pm)):
             for t in times:
                 u = t.astimezone(UTC)
-                slots.append(Slot(f"d{d + 1}-{t.strftime('%H%M')}", u.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                  (u + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ"), f"d{d + 1}-{block}"))
+                slots.append(
+                    Slot(
+                        f"d{d + 1}-{t.strftime('%H%M')}",
+                        u.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        (u + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        f"d{d + 1}-{block}",
+                    )
+                )
     n_slots = len(slots)
 
     # participants: a third cities, the rest companies; a few exhibitors with a home table
@@ -70,11 +105,17 @@ def generate(
         base = rng.choice(_CITIES) if k == "city" else f"co{rng.randrange(10**6):06d}"
         ids.append(f"{k[:2]}{i:05d}-{base}")
     online = [rng.random() < online_share for _ in range(n)]
-    n_tables = tables if tables is not None else max(4, int(n * requests_per_participant / n_slots * 1.25) + 2)
+    n_tables = (
+        tables if tables is not None else max(4, int(n * requests_per_participant / n_slots * 1.25) + 2)
+    )
     n_rooms = max(2, int(sum(online) * requests_per_participant / n_slots * 2) + 2)
     locations = [Location(f"T{i + 1:03d}", "table") for i in range(n_tables)]
     locations += [Location(f"V{i + 1:03d}", "virtual") for i in range(n_rooms)]
-    exhibitors = [i for i in range(n) if kinds[i] == "company" and not online[i] and rng.random() < exhibitor_share * 1.6]
+    exhibitors = [
+        i
+        for i in range(n)
+        if kinds[i] == "company" and not online[i] and rng.random() < exhibitor_share * 1.6
+    ]
     exhibitors = exhibitors[: n_tables // 2]
     home = {i: f"T{j + 1:03d}" for j, i in enumerate(exhibitors)}
 
@@ -84,7 +125,7 @@ def generate(
     for i in range(n):
         if not online[i] and rng.random() < forum_share:
             f = rng.choice(forum_starts)
-            unavailable[i].update(s.id for s in slots[f:f + 5])
+            unavailable[i].update(s.id for s in slots[f : f + 5])
         if online[i]:
             off = rng.choice(_OFFSETS_MIN)
             for s in slots:
@@ -106,8 +147,11 @@ def generate(
         r = max(1, round(rng.gauss(requests_per_participant, requests_per_participant / 4)))
         for _ in range(r):
             cross = rng.random() < 0.8
-            pool, weights = ((companies, wco) if kinds[i] == "city" else (cities, wc)) if cross else \
-                ((cities, wc) if kinds[i] == "city" else (companies, wco))
+            pool, weights = (
+                ((companies, wco) if kinds[i] == "city" else (cities, wc))
+                if cross
+                else ((cities, wc) if kinds[i] == "city" else (companies, wco))
+            )
             if not pool:
                 pool, weights = list(range(n)), pop
             j = rng.choices(pool, weights)[0]
@@ -129,7 +173,17 @@ def generate(
         cap = None
         if load[i] > 14 and rng.random() < 0.5:
             cap = rng.choice((12, 16, 20))
-        parts.append(Participant(ids[i], "online" if online[i] else "in_person",
-                                 frozenset(unavailable[i]), cap, home.get(i)))
-    return Instance(f"generated-n{n}-r{requests_per_participant:g}-d{days}-s{seed}", tuple(slots), tuple(locations),
-                    tuple(parts), tuple(meetings), Objective(1, None), "Asia/Jakarta")
+        parts.append(
+            Participant(
+                ids[i], "online" if online[i] else "in_person", frozenset(unavailable[i]), cap, home.get(i)
+            )
+        )
+    return Instance(
+        f"generated-n{n}-r{requests_per_participant:g}-d{days}-s{seed}",
+        tuple(slots),
+        tuple(locations),
+        tuple(parts),
+        tuple(meetings),
+        Objective(1, None),
+        "Asia/Jakarta",
+    )

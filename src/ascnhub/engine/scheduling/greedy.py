@@ -80,8 +80,10 @@ def greedy_slots(
     for k, s in (fixed or {}).items():
         place(k, s)
     if order is None:
-        order = sorted(range(len(inst.meetings)),
-                       key=lambda k: (not inst.meetings[k].required, -inst.meetings[k].weight, k))
+        order = sorted(
+            range(len(inst.meetings)),
+            key=lambda k: (not inst.meetings[k].required, -inst.meetings[k].weight, k),
+        )
     for k in order:
         if k in out:
             continue

@@ -31,7 +31,11 @@ def lp_weight_bound(instance: Instance) -> tuple[float, list[int]]:
     inst = instance
     allowed = inst.allowed_slots
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    y = {k: lp.NumVar(1.0 if m.required else 0.0, 1.0, f"y{k}") for k, m in enumerate(inst.meetings) if allowed[k]}
+    y = {
+        k: lp.NumVar(1.0 if m.required else 0.0, 1.0, f"y{k}")
+        for k, m in enumerate(inst.meetings)
+        if allowed[k]
+    }
     for p in inst.participants:
         mine = [k for k in inst.meetings_of[p.id] if k in y]
         usable: set[int] = set()
@@ -52,7 +56,9 @@ def lp_weight_bound(instance: Instance) -> tuple[float, list[int]]:
     return lp.Objective().Value() + 1e-6, [k for k, v in y.items() if v.solution_value() > 0.5]
 
 
-def weight_bound(instance: Instance, time_limit_s: float, seed: int = 0, workers: int = 2) -> tuple[float, list[int]]:
+def weight_bound(
+    instance: Instance, time_limit_s: float, seed: int = 0, workers: int = 2
+) -> tuple[float, list[int]]:
     """An upper bound on the held weight and the meetings the relaxation holds (see module doc).
 
     Large relaxations are solved as an LP (GLOP); smaller ones exactly by CP-SAT (tighter).
@@ -97,12 +103,15 @@ def weight_bound(instance: Instance, time_limit_s: float, seed: int = 0, workers
     code = solver.Solve(model)
     scale = weight_scale(inst)
     bound = solver.BestObjectiveBound() / scale
-    chosen = [k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.BooleanValue(v)]
+    chosen = [
+        k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.BooleanValue(v)
+    ]
     return bound, chosen
 
 
-def _breaks_by_participant(inst: Instance, slot_of: Mapping[int, int],
-                           only: list[str] | None = None) -> dict[str, int]:
+def _breaks_by_participant(
+    inst: Instance, slot_of: Mapping[int, int], only: list[str] | None = None
+) -> dict[str, int]:
     busy: dict[str, set[int]] = {}
     if only is None:
         for k, s in slot_of.items():
@@ -189,8 +198,12 @@ def improve(
                     nxt.append(q)
             frontier = nxt
         chosen_set = set(chosen)
-        free = {k for p in chosen for k in inst.meetings_of[p]
-                if inst.allowed_slots[k] and (movable is None or k in movable)}
+        free = {
+            k
+            for p in chosen
+            for k in inst.meetings_of[p]
+            if inst.allowed_slots[k] and (movable is None or k in movable)
+        }
         # held meetings move when all their participants are in the neighbourhood; unheld ones are
         # candidates (the heaviest few) only while the held weight is below the bound
         inside = {k for k in free if all(q in chosen_set for q in inst.meetings[k].participants)}
@@ -234,8 +247,11 @@ def improve(
             improvements += 1
             stale = 0
             if on_progress is not None:
-                on_progress(Progress("lns", sum(inst.meetings[k].weight for k in cur), bound,
-                                     time.monotonic() - started))
+                on_progress(
+                    Progress(
+                        "lns", sum(inst.meetings[k].weight for k in cur), bound, time.monotonic() - started
+                    )
+                )
         else:
             stale += 1
     return cur, {"lns_iterations": iterations, "lns_improvements": improvements}
@@ -263,14 +279,26 @@ def solve_lns(
         cur = dict(hint)
     else:
         chosen_set = set(chosen)
-        order = sorted(range(len(inst.meetings)),
-                       key=lambda k: (k not in chosen_set, not inst.meetings[k].required, -inst.meetings[k].weight, k))
+        order = sorted(
+            range(len(inst.meetings)),
+            key=lambda k: (k not in chosen_set, not inst.meetings[k].required, -inst.meetings[k].weight, k),
+        )
         cur = greedy_slots(inst, break_aware=True, order=order)
     t_greedy = time.monotonic() - started - t_bound
     if on_progress is not None:
-        on_progress(Progress("start", sum(inst.meetings[k].weight for k in cur), bound, time.monotonic() - started))
-    cur, figures = improve(inst, cur, deadline=deadline, seed=seed, workers=workers, on_progress=on_progress,
-                           started=started, bound=bound)
+        on_progress(
+            Progress("start", sum(inst.meetings[k].weight for k in cur), bound, time.monotonic() - started)
+        )
+    cur, figures = improve(
+        inst,
+        cur,
+        deadline=deadline,
+        seed=seed,
+        workers=workers,
+        on_progress=on_progress,
+        started=started,
+        bound=bound,
+    )
     missing_required = [m.id for k, m in enumerate(inst.meetings) if m.required and k not in cur]
     weight = sum(inst.meetings[k].weight for k in cur)
     brk = sum(_breaks_by_participant(inst, cur).values())
@@ -279,11 +307,18 @@ def solve_lns(
         status = "unknown"
     elif weight >= bound - 1e-9 and brk == 0:
         status = "optimal"
-    stats: dict[str, object] = {"solver": "bound + greedy + lns", "workers": workers, "seed": seed,
-                                "bound_time_s": round(t_bound, 3), "greedy_time_s": round(t_greedy, 3), **figures,
-                                "wall_time_s": round(time.monotonic() - started, 3)}
+    stats: dict[str, object] = {
+        "solver": "bound + greedy + lns",
+        "workers": workers,
+        "seed": seed,
+        "bound_time_s": round(t_bound, 3),
+        "greedy_time_s": round(t_greedy, 3),
+        **figures,
+        "wall_time_s": round(time.monotonic() - started, 3),
+    }
     if missing_required:
         stats["reason"] = f"required meetings not placed: {', '.join(missing_required[:5])}"
         return make_result(inst, None, "unknown", bound_weight=bound, bound_breaks=None, stats=stats)
-    return make_result(inst, cur, status, bound_weight=bound, bound_breaks=0 if status != "optimal" else brk,
-                       stats=stats)
+    return make_result(
+        inst, cur, status, bound_weight=bound, bound_breaks=0 if status != "optimal" else brk, stats=stats
+    )

@@ -36,7 +36,9 @@ def assign_locations(
         # someone's home table is lent to others only when no other table is free
         open_tables = [loc.id for loc in inst.locations if loc.kind == "table" and inst.location_open(loc, s)]
         open_tables.sort(key=lambda t: t in homes)
-        open_rooms = [loc.id for loc in inst.locations if loc.kind == "virtual" and inst.location_open(loc, s)]
+        open_rooms = [
+            loc.id for loc in inst.locations if loc.kind == "virtual" and inst.location_open(loc, s)
+        ]
         table_set, room_set = set(open_tables), set(open_rooms)
         taken: set[str] = set()
         pending: list[int] = []

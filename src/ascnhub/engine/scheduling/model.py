@@ -113,6 +113,16 @@ class Instance:
         return out
 
     @cached_property
+    def later_of(self) -> dict[int, list[int]]:
+        """Meeting index -> indexes of the meetings that must come after it (``after``)."""
+        k_of = {m.id: k for k, m in enumerate(self.meetings)}
+        out: dict[int, list[int]] = {}
+        for k, m in enumerate(self.meetings):
+            for b in m.after:
+                out.setdefault(k_of[b], []).append(k)
+        return out
+
+    @cached_property
     def groups(self) -> list[list[int]]:
         """Slot indexes of each group, in time order (a group is consecutive slots sharing ``group``)."""
         out: list[list[int]] = []
@@ -156,14 +166,18 @@ class Instance:
     @cached_property
     def tables_open(self) -> list[int]:
         """Number of open tables per slot index."""
-        return [sum(1 for loc in self.locations if loc.kind == "table" and self.location_open(loc, s))
-                for s in range(len(self.slots))]
+        return [
+            sum(1 for loc in self.locations if loc.kind == "table" and self.location_open(loc, s))
+            for s in range(len(self.slots))
+        ]
 
     @cached_property
     def rooms_open(self) -> list[int]:
         """Number of open virtual rooms per slot index."""
-        return [sum(1 for loc in self.locations if loc.kind == "virtual" and self.location_open(loc, s))
-                for s in range(len(self.slots))]
+        return [
+            sum(1 for loc in self.locations if loc.kind == "virtual" and self.location_open(loc, s))
+            for s in range(len(self.slots))
+        ]
 
     @cached_property
     def allowed_slots(self) -> list[list[int]]:
@@ -245,8 +259,9 @@ class Violation:
 
     def __str__(self) -> str:
         where = ", ".join(
-            f"{k} {v}" for k, v in (("meeting", self.meeting), ("participant", self.participant),
-                                    ("slot", self.slot)) if v is not None
+            f"{k} {v}"
+            for k, v in (("meeting", self.meeting), ("participant", self.participant), ("slot", self.slot))
+            if v is not None
         )
         return f"rule {self.rule}: {self.message}" + (f" ({where})" if where else "")
 

@@ -50,9 +50,11 @@ def kept_assignments(instance: Instance, previous: Result) -> tuple[dict[int, in
             continue
         if any((p, s) in busy for p in m.participants):
             continue
-        if any(inst.participant_by_id[p].max_meetings is not None
-               and count.get(p, 0) >= inst.participant_by_id[p].max_meetings  # type: ignore[operator]
-               for p in m.participants):
+        if any(
+            inst.participant_by_id[p].max_meetings is not None
+            and count.get(p, 0) >= inst.participant_by_id[p].max_meetings  # type: ignore[operator]
+            for p in m.participants
+        ):
             continue
         slot_of[k] = s
         loc_of[k] = a.location
@@ -98,30 +100,48 @@ def reschedule(
             blocked.setdefault(who, set()).add(inst.slots[kept[k]].id)
     work = inst
     if blocked:
-        parts = tuple(dataclasses.replace(p, unavailable=p.unavailable | blocked[p.id]) if p.id in blocked else p
-                      for p in inst.participants)
+        parts = tuple(
+            dataclasses.replace(p, unavailable=p.unavailable | blocked[p.id]) if p.id in blocked else p
+            for p in inst.participants
+        )
         work = dataclasses.replace(inst, participants=parts)
     cur = greedy_slots(work, break_aware=True, fixed=kept)
     movable = {k for k in range(len(inst.meetings)) if k not in kept}
-    cur, figures = improve(work, cur, deadline=started + 0.8 * time_limit_s, seed=seed, workers=workers,
-                           movable=movable, on_progress=on_progress, started=started, sub_time_s=1.0)
+    cur, figures = improve(
+        work,
+        cur,
+        deadline=started + 0.8 * time_limit_s,
+        seed=seed,
+        workers=workers,
+        movable=movable,
+        on_progress=on_progress,
+        started=started,
+        sub_time_s=1.0,
+    )
     required_missing = [m.id for k, m in enumerate(inst.meetings) if m.required and k not in cur]
     prev = {a.meeting: (a.slot, a.location) for a in previous.assignments}
-    stats: dict[str, object] = {"solver": "reschedule: keep + greedy + lns", "workers": workers, "seed": seed,
-                                **figures}
+    stats: dict[str, object] = {
+        "solver": "reschedule: keep + greedy + lns",
+        "workers": workers,
+        "seed": seed,
+        **figures,
+    }
     if required_missing:
         stats["reason"] = f"required meetings not placed: {', '.join(required_missing[:5])}"
         stats["wall_time_s"] = round(time.monotonic() - started, 3)
         return make_result(inst, None, "unknown", bound_weight=None, bound_breaks=None, stats=stats)
-    result = make_result(inst, cur, "feasible", bound_weight=None, bound_breaks=None, stats=stats,
-                         prefer_locations=kept_loc)
+    result = make_result(
+        inst, cur, "feasible", bound_weight=None, bound_breaks=None, stats=stats, prefer_locations=kept_loc
+    )
     now = {a.meeting: (a.slot, a.location) for a in result.assignments}
     moved = sum(1 for m, where in now.items() if m in prev and prev[m] != where)
-    result.stats.update({
-        "moved": moved,
-        "kept": sum(1 for m, where in now.items() if prev.get(m) == where),
-        "added": sum(1 for m in now if m not in prev),
-        "dropped": sum(1 for m in prev if m not in now),
-        "wall_time_s": round(time.monotonic() - started, 3),
-    })
+    result.stats.update(
+        {
+            "moved": moved,
+            "kept": sum(1 for m, where in now.items() if prev.get(m) == where),
+            "added": sum(1 for m in now if m not in prev),
+            "dropped": sum(1 for m in prev if m not in now),
+            "wall_time_s": round(time.monotonic() - started, 3),
+        }
+    )
     return result

@@ -25,23 +25,44 @@ ProgressFn = Callable[[Progress], None]
 Method = Literal["auto", "exact", "lns", "plain"]
 
 #: CP-SAT subsolvers of the break minimisation, in the order workers are given to them.
-BREAK_SUBSOLVERS = ("no_lp", "objective_lb_search_no_lp", "default_lp", "quick_restart_no_lp", "core",
-                    "objective_shaving_no_lp", "fixed", "max_lp")
+BREAK_SUBSOLVERS = (
+    "no_lp",
+    "objective_lb_search_no_lp",
+    "default_lp",
+    "quick_restart_no_lp",
+    "core",
+    "objective_shaving_no_lp",
+    "fixed",
+    "max_lp",
+)
 
 #: Above this many (meeting, slot) pairs the exact two-phase solve gives way to LNS.
 EXACT_MAX_PAIRS = 20_000
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, started: float, on_progress: ProgressFn | None, sign: int, scale: int) -> None:
+    def __init__(
+        self, phase: str, started: float, on_progress: ProgressFn | None, sign: int, scale: int
+    ) -> None:
         super().__init__()
-        self.phase, self.started, self.on_progress, self.sign, self.scale = phase, started, on_progress, sign, scale
+        self.phase, self.started, self.on_progress, self.sign, self.scale = (
+            phase,
+            started,
+            on_progress,
+            sign,
+            scale,
+        )
 
     def on_solution_callback(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(self.phase, self.sign * self.ObjectiveValue() / self.scale,
-                                      self.sign * self.BestObjectiveBound() / self.scale,
-                                      time.monotonic() - self.started))
+            self.on_progress(
+                Progress(
+                    self.phase,
+                    self.sign * self.ObjectiveValue() / self.scale,
+                    self.sign * self.BestObjectiveBound() / self.scale,
+                    time.monotonic() - self.started,
+                )
+            )
 
 
 def cp_parameters(time_limit_s: float, seed: int, workers: int, *, tuned: bool = True) -> cp_model.CpSolver:
@@ -63,8 +84,10 @@ def precheck(instance: Instance) -> str | None:
         if m.required and not allowed[k]:
             if instance.home_conflict(m):
                 return f"required meeting {m.id} is in person between participants with different home tables"
-            return (f"required meeting {m.id}: its participants share no free slot where a location is open"
-                    + (f" (fixed slot {m.fixed_slot})" if m.fixed_slot else ""))
+            return (
+                f"required meeting {m.id}: its participants share no free slot where a location is open"
+                + (f" (fixed slot {m.fixed_slot})" if m.fixed_slot else "")
+            )
     for p in instance.participants:
         req = [k for k in instance.meetings_of[p.id] if instance.meetings[k].required]
         if p.max_meetings is not None and len(req) > p.max_meetings:
@@ -88,8 +111,14 @@ def make_result(
     """Turn a slot solution into a :class:`Result` (locations assigned, objective recomputed)."""
     inst = instance
     if slot_of is None:
-        return Result(inst.name, status, (), tuple(m.id for m in inst.meetings),
-                      ResultObjective(0, 0, bound_weight, bound_breaks), stats)
+        return Result(
+            inst.name,
+            status,
+            (),
+            tuple(m.id for m in inst.meetings),
+            ResultObjective(0, 0, bound_weight, bound_breaks),
+            stats,
+        )
     assignments = assign_locations(inst, slot_of, prefer_locations)
     ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
     brk = participant_breaks(inst, ids)
@@ -101,9 +130,14 @@ def make_result(
         bound_weight, bound_breaks = weight, total
     stats = dict(stats)
     stats["max_participant_breaks"] = max(brk.values(), default=0)
-    return Result(inst.name, status, tuple(assignments),
-                  tuple(m.id for k, m in enumerate(inst.meetings) if k not in slot_of),
-                  ResultObjective(weight, total, bound_weight, bound_breaks), stats)
+    return Result(
+        inst.name,
+        status,
+        tuple(assignments),
+        tuple(m.id for k, m in enumerate(inst.meetings) if k not in slot_of),
+        ResultObjective(weight, total, bound_weight, bound_breaks),
+        stats,
+    )
 
 
 def solve(
@@ -126,25 +160,44 @@ def solve(
     started = time.monotonic()
     reason = precheck(instance)
     if reason is not None:
-        return make_result(instance, None, "infeasible", bound_weight=None, bound_breaks=None,
-                           stats={"wall_time_s": round(time.monotonic() - started, 3), "solver": "precheck",
-                                  "reason": reason})
+        return make_result(
+            instance,
+            None,
+            "infeasible",
+            bound_weight=None,
+            bound_breaks=None,
+            stats={
+                "wall_time_s": round(time.monotonic() - started, 3),
+                "solver": "precheck",
+                "reason": reason,
+            },
+        )
     pairs = sum(len(a) for a in instance.allowed_slots)
     if method == "auto":
         method = "exact" if pairs <= EXACT_MAX_PAIRS else "lns"
     if method == "lns":
         from .lns import solve_lns
 
-        return solve_lns(instance, time_limit_s=time_limit_s, seed=seed, workers=workers,
-                         on_progress=on_progress, hint=hint)
+        return solve_lns(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            workers=workers,
+            on_progress=on_progress,
+            hint=hint,
+        )
     if method == "plain":
         return _solve_plain(instance, time_limit_s, seed, workers, on_progress, started)
     return _solve_exact(instance, time_limit_s, seed, workers, on_progress, hint, started)
 
 
 def _status(code: int) -> str:
-    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
-            cp_model.MODEL_INVALID: "invalid"}.get(code, "unknown")
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+    }.get(code, "unknown")
 
 
 def _solve_exact(
@@ -176,21 +229,31 @@ def _solve_exact(
         sm = build_slot_model(inst, everything, with_breaks=spread, weights=w)
         sm.model.Maximize(sm.weight_expr)
         _add_hint(sm, best)
-        solver = cp_parameters((deadline - time.monotonic()) * (0.5 if inst.objective.break_weight else 1.0),
-                               seed, workers)
+        solver = cp_parameters(
+            (deadline - time.monotonic()) * (0.5 if inst.objective.break_weight else 1.0), seed, workers
+        )
         code = solver.Solve(sm.model, _Reporter("weight", started, on_progress, 1, scale))
         st = _status(code)
-        stats["phase1"] = {"status": st, "wall_time_s": round(solver.WallTime(), 3),
-                           "objective": solver.ObjectiveValue() / scale if st in ("optimal", "feasible") else None,
-                           "bound": solver.BestObjectiveBound() / scale}
+        stats["phase1"] = {
+            "status": st,
+            "wall_time_s": round(solver.WallTime(), 3),
+            "objective": solver.ObjectiveValue() / scale if st in ("optimal", "feasible") else None,
+            "bound": solver.BestObjectiveBound() / scale,
+        }
         if st == "infeasible":
             stats["wall_time_s"] = round(time.monotonic() - started, 3)
             return make_result(inst, None, "infeasible", bound_weight=None, bound_breaks=None, stats=stats)
         if st not in ("optimal", "feasible"):
             if best is None:
                 stats["wall_time_s"] = round(time.monotonic() - started, 3)
-                return make_result(inst, None, "unknown", bound_weight=solver.BestObjectiveBound() / scale,
-                                   bound_breaks=None, stats=stats)
+                return make_result(
+                    inst,
+                    None,
+                    "unknown",
+                    bound_weight=solver.BestObjectiveBound() / scale,
+                    bound_breaks=None,
+                    stats=stats,
+                )
             w_star = sum(w[k] for k in best)
             weight_proven = False
             bound_w = solver.BestObjectiveBound() / scale
@@ -201,8 +264,14 @@ def _solve_exact(
             bound_w = solver.BestObjectiveBound() / scale
     if not inst.objective.break_weight:
         stats["wall_time_s"] = round(time.monotonic() - started, 3)
-        return make_result(inst, best, "optimal" if weight_proven else "feasible",
-                           bound_weight=bound_w, bound_breaks=None, stats=stats)
+        return make_result(
+            inst,
+            best,
+            "optimal" if weight_proven else "feasible",
+            bound_weight=bound_w,
+            bound_breaks=None,
+            stats=stats,
+        )
 
     # phase 2: breaks, with the held weight fixed
     sm = build_slot_model(inst, everything, weights=w, min_weight=None if all_required else w_star)
@@ -211,8 +280,14 @@ def _solve_exact(
     st, best2, lower = _minimise_breaks(sm, best, deadline, seed, workers, started, on_progress, stats)
     stats["wall_time_s"] = round(time.monotonic() - started, 3)
     if st == "infeasible":
-        return make_result(inst, None, "infeasible" if (all_required or weight_proven) else "unknown",
-                           bound_weight=None, bound_breaks=None, stats=stats)
+        return make_result(
+            inst,
+            None,
+            "infeasible" if (all_required or weight_proven) else "unknown",
+            bound_weight=None,
+            bound_breaks=None,
+            stats=stats,
+        )
     if best2 is not None:
         status: Status = "optimal" if (st == "optimal" and weight_proven) else "feasible"
         return make_result(inst, best2, status, bound_weight=bound_w, bound_breaks=lower, stats=stats)
@@ -253,10 +328,13 @@ def _minimise_breaks(
             prm.subsolvers.append(name)
     code = solver.Solve(m, _Reporter("breaks", started, on_progress, 1, 1))
     st = _status(code)
-    stats["phase2"] = {"status": st, "wall_time_s": round(solver.wall_time, 3),
-                       "deterministic_time": round(solver.deterministic_time, 3),
-                       "objective": solver.ObjectiveValue() if st in ("optimal", "feasible") else None,
-                       "bound": solver.BestObjectiveBound()}
+    stats["phase2"] = {
+        "status": st,
+        "wall_time_s": round(solver.wall_time, 3),
+        "deterministic_time": round(solver.deterministic_time, 3),
+        "objective": solver.ObjectiveValue() if st in ("optimal", "feasible") else None,
+        "bound": solver.BestObjectiveBound(),
+    }
     if st in ("optimal", "feasible"):
         return st, sm.slots_of(solver), round(solver.BestObjectiveBound())
     return st, None, round(solver.BestObjectiveBound()) if st == "unknown" else None
@@ -280,7 +358,12 @@ def _add_hint(sm: object, slot_of: Mapping[int, int] | None) -> None:
 
 
 def _solve_plain(
-    inst: Instance, time_limit_s: float, seed: int, workers: int, on_progress: ProgressFn | None, started: float
+    inst: Instance,
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+    on_progress: ProgressFn | None,
+    started: float,
 ) -> Result:
     """Baseline: one straightforward model (weight x big-M minus breaks), default parameters."""
     w = int_weights(inst)
@@ -293,11 +376,28 @@ def _solve_plain(
     solver = cp_parameters(time_limit_s, seed, workers, tuned=False)
     code = solver.Solve(sm.model)
     st = _status(code)
-    stats: dict[str, object] = {"solver": "cp-sat plain", "wall_time_s": round(time.monotonic() - started, 3),
-                                "workers": workers, "seed": seed}
+    stats: dict[str, object] = {
+        "solver": "cp-sat plain",
+        "wall_time_s": round(time.monotonic() - started, 3),
+        "workers": workers,
+        "seed": seed,
+    }
     if st in ("optimal", "feasible"):
-        return make_result(inst, sm.slots_of(solver), st, bound_weight=None,  # type: ignore[arg-type]
-                           bound_breaks=round(solver.BestObjectiveBound()) if all(m.required for m in inst.meetings)
-                           else None, stats=stats)
-    return make_result(inst, None, "infeasible" if st == "infeasible" else "unknown", bound_weight=None,
-                       bound_breaks=None, stats=stats)
+        return make_result(
+            inst,
+            sm.slots_of(solver),
+            st,
+            bound_weight=None,  # type: ignore[arg-type]
+            bound_breaks=round(solver.BestObjectiveBound())
+            if all(m.required for m in inst.meetings)
+            else None,
+            stats=stats,
+        )
+    return make_result(
+        inst,
+        None,
+        "infeasible" if st == "infeasible" else "unknown",
+        bound_weight=None,
+        bound_breaks=None,
+        stats=stats,
+    )

@@ -68,8 +68,11 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
             v.append(Violation(1, "assignment to an unknown slot", meeting=a.meeting, slot=a.slot))
             continue
         if a.location not in lby:
-            v.append(Violation(3, f"assignment to an unknown location {a.location}", meeting=a.meeting,
-                               slot=a.slot))
+            v.append(
+                Violation(
+                    3, f"assignment to an unknown location {a.location}", meeting=a.meeting, slot=a.slot
+                )
+            )
             continue
         if a.meeting in slot_of:
             v.append(Violation(1, "meeting held more than once", meeting=a.meeting, slot=a.slot))
@@ -92,16 +95,31 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
             at[(p, sid)].append(mid)
             count[p] += 1
             if sid in pby[p].unavailable:
-                v.append(Violation(2, "participant is unavailable in this slot", meeting=mid, participant=p,
-                                   slot=sid))
+                v.append(
+                    Violation(
+                        2, "participant is unavailable in this slot", meeting=mid, participant=p, slot=sid
+                    )
+                )
     for (p, sid), ms in sorted(at.items()):
         if len(ms) > 1:
-            v.append(Violation(2, f"participant holds {len(ms)} meetings in one slot ({', '.join(ms)})",
-                               meeting=ms[1], participant=p, slot=sid))
+            v.append(
+                Violation(
+                    2,
+                    f"participant holds {len(ms)} meetings in one slot ({', '.join(ms)})",
+                    meeting=ms[1],
+                    participant=p,
+                    slot=sid,
+                )
+            )
     for p in instance.participants:
         if p.max_meetings is not None and count[p.id] > p.max_meetings:
-            v.append(Violation(2, f"participant holds {count[p.id]} meetings, more than max_meetings "
-                                  f"{p.max_meetings}", participant=p.id))
+            v.append(
+                Violation(
+                    2,
+                    f"participant holds {count[p.id]} meetings, more than max_meetings {p.max_meetings}",
+                    participant=p.id,
+                )
+            )
 
     # rule 3: locations
     used: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -110,20 +128,36 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
         used[(lid, sid)].append(mid)
         need = "table" if instance.is_in_person(m) else "virtual"
         if loc.kind != need:
-            v.append(Violation(3, f"meeting needs a {need} location but is at {loc.kind} {lid}", meeting=mid,
-                               slot=sid))
+            v.append(
+                Violation(
+                    3, f"meeting needs a {need} location but is at {loc.kind} {lid}", meeting=mid, slot=sid
+                )
+            )
         if loc.slots is not None and sid not in loc.slots:
             v.append(Violation(3, f"location {lid} is not open in this slot", meeting=mid, slot=sid))
         if need == "table":
             for p in m.participants:
                 home = pby[p].home_location
                 if home is not None and home != lid:
-                    v.append(Violation(3, f"in-person meeting not at the participant's home location {home}",
-                                       meeting=mid, participant=p, slot=sid))
+                    v.append(
+                        Violation(
+                            3,
+                            f"in-person meeting not at the participant's home location {home}",
+                            meeting=mid,
+                            participant=p,
+                            slot=sid,
+                        )
+                    )
     for (lid, sid), ms in sorted(used.items()):
         if len(ms) > 1:
-            v.append(Violation(3, f"location {lid} holds {len(ms)} meetings in one slot ({', '.join(ms)})",
-                               meeting=ms[1], slot=sid))
+            v.append(
+                Violation(
+                    3,
+                    f"location {lid} holds {len(ms)} meetings in one slot ({', '.join(ms)})",
+                    meeting=ms[1],
+                    slot=sid,
+                )
+            )
 
     # rule 4: slots, fixed_slot, after
     for mid, sid in slot_of.items():
@@ -134,8 +168,9 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
             v.append(Violation(4, f"meeting is fixed to slot {m.fixed_slot}", meeting=mid, slot=sid))
         for before in m.after:
             if before in slot_of and si[slot_of[before]] >= si[sid]:
-                v.append(Violation(4, f"meeting {before} must be held in an earlier slot", meeting=mid,
-                                   slot=sid))
+                v.append(
+                    Violation(4, f"meeting {before} must be held in an earlier slot", meeting=mid, slot=sid)
+                )
 
     # objective section: fairness and reported values
     breaks = participant_breaks(instance, slot_of)
@@ -144,14 +179,23 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
         hi = max(breaks, key=lambda p: breaks[p])
         lo = min(breaks, key=lambda p: breaks[p])
         if breaks[hi] - breaks[lo] > spread:
-            v.append(Violation(6, f"break counts differ by {breaks[hi] - breaks[lo]} > max_break_spread "
-                                  f"{spread} (participant {lo} has {breaks[lo]})", participant=hi))
+            v.append(
+                Violation(
+                    6,
+                    f"break counts differ by {breaks[hi] - breaks[lo]} > max_break_spread "
+                    f"{spread} (participant {lo} has {breaks[lo]})",
+                    participant=hi,
+                )
+            )
     if check_objective:
         total = sum(breaks.values())
         if result.objective.breaks != total:
             v.append(Violation(5, f"reported breaks {result.objective.breaks} but the schedule has {total}"))
         w = held_weight(instance, slot_of)
         if abs(float(result.objective.held_weight) - w) > 1e-6 * max(1.0, abs(w)):
-            v.append(Violation(6, f"reported held_weight {result.objective.held_weight} but the schedule "
-                                  f"holds {w}"))
+            v.append(
+                Violation(
+                    6, f"reported held_weight {result.objective.held_weight} but the schedule holds {w}"
+                )
+            )
     return v
