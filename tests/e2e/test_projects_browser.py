@@ -91,8 +91,13 @@ def test_officer_reports_nr_approves_public_sees_it(page, live_server, monkeypat
     package = json.loads(page.goto("/open-data/projects.oc4ids.json").text())
     assert package_errors(package) == []
     entry = next(p for p in package["projects"] if p["id"] == f"oc4ids-ascnhub-{project.public_id}")
-    observed = [o["measure"] for m in entry["metrics"] if m["id"] == "physicalProgress"
-                for o in m["observations"] if o["id"] == f"{report.public_id}-actual"]
+    observed = [
+        o["measure"]
+        for m in entry["metrics"]
+        if m["id"] == "physicalProgress"
+        for o in m["observations"]
+        if o["id"] == f"{report.public_id}-actual"
+    ]
     assert observed == [84.5]
     rows = page.request.get(f"{live_server.url}/open-data/progress-reports.csv").text()
     assert narrative in rows

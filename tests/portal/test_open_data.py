@@ -38,8 +38,11 @@ def test_oc4ids_package_is_valid_and_complete(world, client):
     project = next(p for p in package["projects"] if p["title"] == "Makassar home-care visits")
     assert project["id"] == f"oc4ids-ascnhub-{world.public.public_id}"
     assert project["status"] == "implementation"
-    assert {"scheme": "ASCF-focusArea", "id": "health_wellbeing", "description": "Health & well-being"} in \
-        project["additionalClassifications"]
+    assert {
+        "scheme": "ASCF-focusArea",
+        "id": "health_wellbeing",
+        "description": "Health & well-being",
+    } in project["additionalClassifications"]
     assert project["budget"]["amount"] == {"amount": 250000.0, "currency": "USD"}
     assert project["locations"][0]["geometry"]["type"] == "Point"
     roles = {r for party in project["parties"] for r in party["roles"]}
@@ -59,15 +62,31 @@ def test_private_things_never_appear_in_open_data(world, client):
     for name in ["projects", "needs", "offers", "partnerships", "progress-reports"]:
         for fmt in ["csv", "json"]:
             body = client.get(f"/open-data/{name}.{fmt}").content.decode()
-            for secret in ["Secret flood pumps", "Secret pump need", "Secret pump partnership", "Submitted narrative",
-                           "Draft narrative", str(world.draft.public_id), str(world.submitted.public_id)]:
+            for secret in [
+                "Secret flood pumps",
+                "Secret pump need",
+                "Secret pump partnership",
+                "Submitted narrative",
+                "Draft narrative",
+                str(world.draft.public_id),
+                str(world.submitted.public_id),
+            ]:
                 assert secret not in body, (name, fmt, secret)
 
 
 def test_a_draft_never_appears_even_after_edits(world, client, client_for):
-    client_for(world.net.makassar_officer.user).post(f"/projects/{world.draft.slug}/edit/", {
-        "city": world.net.makassar.pk, "title": "Secret flood pumps v2", "language": "en", "description": "x",
-        "focus_areas": ["safety_security"], "status": "preparation", "budget_currency": ""})
+    client_for(world.net.makassar_officer.user).post(
+        f"/projects/{world.draft.slug}/edit/",
+        {
+            "city": world.net.makassar.pk,
+            "title": "Secret flood pumps v2",
+            "language": "en",
+            "description": "x",
+            "focus_areas": ["safety_security"],
+            "status": "preparation",
+            "budget_currency": "",
+        },
+    )
     world.draft.refresh_from_db()
     assert world.draft.title == "Secret flood pumps v2" and not world.draft.published
     package = _package(client)
@@ -86,7 +105,9 @@ def test_lists_as_csv_and_json_follow_the_page_filters(world, client):
     assert data["items"][0]["physical_progress"] == 25.0
     offers = json.loads(client.get("/open-data/offers.json").content)
     assert {o["title"] for o in offers["items"]} == {"Watch-over sensors", "Someone else's offer"}
-    reports = list(csv.DictReader(io.StringIO(client.get("/open-data/progress-reports.csv").content.decode("utf-8-sig"))))
+    reports = list(
+        csv.DictReader(io.StringIO(client.get("/open-data/progress-reports.csv").content.decode("utf-8-sig")))
+    )
     assert [r["narrative"] for r in reports] == ["Approved narrative"]
     assert client.get("/open-data/people.csv").status_code == 404
 
@@ -101,5 +122,9 @@ def test_open_data_page_explains_licence_and_fields(world, client):
 def test_package_schema_requires_the_package_fields():
     errors = list(Draft4Validator(PACKAGE_SCHEMA).iter_errors({"projects": []}))
     missing = {e.message for e in errors}
-    assert {"'uri' is a required property", "'publisher' is a required property",
-            "'publishedDate' is a required property", "'version' is a required property"} <= missing
+    assert {
+        "'uri' is a required property",
+        "'publisher' is a required property",
+        "'publishedDate' is a required property",
+        "'version' is a required property",
+    } <= missing

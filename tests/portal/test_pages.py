@@ -10,14 +10,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_finds_every_kind_in_any_language_and_script(world, client):
-    ProjectFactory(city=world.net.danang, title="Bản đồ số thành phố Đà Nẵng", language="vi",
-                   description="Bản đồ số dùng chung", translations={"en": {"title": "Da Nang digital map",
-                                                                           "description": "A shared map"}})
+    ProjectFactory(
+        city=world.net.danang,
+        title="Bản đồ số thành phố Đà Nẵng",
+        language="vi",
+        description="Bản đồ số dùng chung",
+        translations={"en": {"title": "Da Nang digital map", "description": "A shared map"}},
+    )
     OfferFactory(title="河川水位センサー", language="ja", description="洪水早期警報")
     NeedFactory(city=world.net.banyuwangi, title="เซนเซอร์ฝุ่น PM2.5", language="th", description="โรงเรียน")
-    for q, expected in [("BẢN ĐỒ", "Bản đồ số thành phố Đà Nẵng"), ("shared map", "Bản đồ số thành phố Đà Nẵng"),
-                        ("洪水", "河川水位センサー"), ("ฝุ่น", "เซนเซอร์ฝุ่น PM2.5"),
-                        ("TELEMEDICINE kits", "Telemedicine kits"), ("watch-over", "Watch-over sensors")]:
+    for q, expected in [
+        ("BẢN ĐỒ", "Bản đồ số thành phố Đà Nẵng"),
+        ("shared map", "Bản đồ số thành phố Đà Nẵng"),
+        ("洪水", "河川水位センサー"),
+        ("ฝุ่น", "เซนเซอร์ฝุ่น PM2.5"),
+        ("TELEMEDICINE kits", "Telemedicine kits"),
+        ("watch-over", "Watch-over sensors"),
+    ]:
         body = client.get("/search/", {"q": q}).content.decode()
         assert expected in body, q
     body = client.get("/search/", {"q": "secret"}).content.decode()

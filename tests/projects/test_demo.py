@@ -30,11 +30,18 @@ def test_demo_loads_twice_with_the_same_result_and_valid_open_data():
         assert project.reports.filter(state="approved").exists(), project
     assert ProgressReport.objects.filter(state="submitted").exists()
     titles = set(public.values_list("title", flat=True))
-    for expected in ["Kampong Ayer revitalisation", "Traffic CCTV monitoring centre",
-                     "Luang Prabang smart city master plan", "Cebu mobility data platform"]:
+    for expected in [
+        "Kampong Ayer revitalisation",
+        "Traffic CCTV monitoring centre",
+        "Luang Prabang smart city master plan",
+        "Cebu mobility data platform",
+    ]:
         assert expected in titles
     assert any("JAKI" in t for t in titles) and any("Smart Kampung" in t for t in titles)
     assert any("Dottorota" in t for t in titles) and any("Bản đồ số" in t for t in titles)
-    assert Project.objects.get(title="Urban mobility and tourism data-collection study").parties.filter(
-        organisation__slug="mlit-japan", role="funder").exists()
+    assert (
+        Project.objects.get(title="Urban mobility and tourism data-collection study")
+        .parties.filter(organisation__slug="mlit-japan", role="funder")
+        .exists()
+    )
     assert package_errors(oc4ids_package()) == []

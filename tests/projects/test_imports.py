@@ -15,8 +15,19 @@ from ascnhub.projects.models import Offer, Project
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["city", "title", "language", "description", "focus_areas", "status", "start_date", "end_date",
-          "budget_amount", "budget_currency", "published"]
+HEADER = [
+    "city",
+    "title",
+    "language",
+    "description",
+    "focus_areas",
+    "status",
+    "start_date",
+    "end_date",
+    "budget_amount",
+    "budget_currency",
+    "published",
+]
 
 
 def _csv(rows: list[list[str]], header=HEADER) -> SimpleUploadedFile:
@@ -27,17 +38,63 @@ def _csv(rows: list[list[str]], header=HEADER) -> SimpleUploadedFile:
     return SimpleUploadedFile("projects.csv", out.getvalue().encode("utf-8"), content_type="text/csv")
 
 
-GOOD = ["makassar", "Flood sensors", "en", "Sensors on the canals.", "safety_security", "preparation",
-        "2025-01-01", "2026-12-31", "450000", "USD", "yes"]
+GOOD = [
+    "makassar",
+    "Flood sensors",
+    "en",
+    "Sensors on the canals.",
+    "safety_security",
+    "preparation",
+    "2025-01-01",
+    "2026-12-31",
+    "450000",
+    "USD",
+    "yes",
+]
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(network):
     rows = [
         GOOD,
-        ["makassar", "Bad currency", "en", "x", "civic_social", "preparation", "2025-01-01", "", "100", "XYZ", "yes"],
-        ["makassar", "Bad dates", "en", "x", "civic_social", "preparation", "2025-13-01", "2024-01-01", "", "", "no"],
-        ["makassar", "Bad focus", "en", "x", "civic_social,smart_stuff", "started", "2025-01-01", "2024-01-01",
-         "", "", "no"],
+        [
+            "makassar",
+            "Bad currency",
+            "en",
+            "x",
+            "civic_social",
+            "preparation",
+            "2025-01-01",
+            "",
+            "100",
+            "XYZ",
+            "yes",
+        ],
+        [
+            "makassar",
+            "Bad dates",
+            "en",
+            "x",
+            "civic_social",
+            "preparation",
+            "2025-13-01",
+            "2024-01-01",
+            "",
+            "",
+            "no",
+        ],
+        [
+            "makassar",
+            "Bad focus",
+            "en",
+            "x",
+            "civic_social,smart_stuff",
+            "started",
+            "2025-01-01",
+            "2024-01-01",
+            "",
+            "",
+            "no",
+        ],
         ["atlantis", "Unknown city", "en", "x", "civic_social", "preparation", "", "", "", "", "no"],
     ]
     outcome = importers.import_file(network.secretariat, "projects", _csv(rows))
@@ -54,13 +111,27 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(network):
 
 
 def test_valid_file_imports_every_row_and_logs_it(network):
-    second = ["banyuwangi", "Smart Kampung", "id", "Layanan desa.", "civic_social,industry_innovation",
-              "completion", "2016-01-01", "2022-12-31", "30000000000", "IDR", "yes"]
+    second = [
+        "banyuwangi",
+        "Smart Kampung",
+        "id",
+        "Layanan desa.",
+        "civic_social,industry_innovation",
+        "completion",
+        "2016-01-01",
+        "2022-12-31",
+        "30000000000",
+        "IDR",
+        "yes",
+    ]
     outcome = importers.import_file(network.secretariat, "projects", _csv([GOOD, second]))
     assert outcome.ok and outcome.count == 2, outcome.errors
     project = Project.objects.get(title="Smart Kampung")
     assert project.city == network.banyuwangi and project.budget_currency == "IDR" and project.published
-    assert sorted(project.focus_areas.values_list("code", flat=True)) == ["civic_social", "industry_innovation"]
+    assert sorted(project.focus_areas.values_list("code", flat=True)) == [
+        "civic_social",
+        "industry_innovation",
+    ]
     assert project.slug.startswith("banyuwangi-")
     assert ActivityLog.objects.filter(action="import").count() == 2
     # Re-importing with the slug updates instead of duplicating.
@@ -81,8 +152,22 @@ def test_xlsx_is_read_too(network):
 
 
 def test_officer_imports_only_for_own_city(network):
-    rows = [GOOD, ["da-nang", "Digital map", "vi", "Bản đồ số", "civic_social", "implementation", "2020-01-01",
-                   "2025-12-31", "60000000000", "VND", "yes"]]
+    rows = [
+        GOOD,
+        [
+            "da-nang",
+            "Digital map",
+            "vi",
+            "Bản đồ số",
+            "civic_social",
+            "implementation",
+            "2020-01-01",
+            "2025-12-31",
+            "60000000000",
+            "VND",
+            "yes",
+        ],
+    ]
     outcome = importers.import_file(network.makassar_officer.user, "projects", _csv(rows))
     assert not outcome.ok
     assert [e.line for e in outcome.errors] == [3]
@@ -99,12 +184,19 @@ def test_missing_columns_and_unreadable_files_are_explained(network):
 
 
 def test_import_page_shows_every_bad_row(network, client_for):
-    rows = [GOOD, ["makassar", "Bad currency", "en", "x", "civic_social", "preparation", "", "", "1", "ABC", "yes"],
-            ["makassar", "", "en", "x", "civic_social", "preparation", "", "", "", "", "yes"]]
+    rows = [
+        GOOD,
+        ["makassar", "Bad currency", "en", "x", "civic_social", "preparation", "", "", "1", "ABC", "yes"],
+        ["makassar", "", "en", "x", "civic_social", "preparation", "", "", "", "", "yes"],
+    ]
     response = client_for(network.secretariat).post("/projects/import/", {"file": _csv(rows)})
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'id="import-errors"' in body and "ABC" in body and "Nothing was imported: 2 rows have problems." in body
+    assert (
+        'id="import-errors"' in body
+        and "ABC" in body
+        and "Nothing was imported: 2 rows have problems." in body
+    )
     assert not Project.objects.exists()
 
 
@@ -113,9 +205,14 @@ OFFER_HEADER = ["organisation", "title", "language", "description", "focus_areas
 
 def test_company_imports_offers_of_its_own_company_only(network):
     own = network.company_person.organisation.slug
-    other = _csv([[own, "Watch-over", "ja", "見守り", "health_wellbeing", "JP,TH", "yes"],
-                  ["organisation-x", "Not ours", "en", "x", "civic_social", "", "yes"],
-                  [own, "Bad country", "en", "x", "civic_social", "JP,ZZ", "yes"]], OFFER_HEADER)
+    other = _csv(
+        [
+            [own, "Watch-over", "ja", "見守り", "health_wellbeing", "JP,TH", "yes"],
+            ["organisation-x", "Not ours", "en", "x", "civic_social", "", "yes"],
+            [own, "Bad country", "en", "x", "civic_social", "JP,ZZ", "yes"],
+        ],
+        OFFER_HEADER,
+    )
     from tests.factories import OrganisationFactory
 
     OrganisationFactory(slug="organisation-x", kind="company")

@@ -10,9 +10,16 @@ from ascnhub.projects.models import Offer, ProgressReport, Project
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_POST = {"city": "", "title": "Changed title", "language": "en", "description": "Changed.",
-                "focus_areas": ["civic_social"], "status": "preparation", "budget_currency": "",
-                "published": "on"}
+PROJECT_POST = {
+    "city": "",
+    "title": "Changed title",
+    "language": "en",
+    "description": "Changed.",
+    "focus_areas": ["civic_social"],
+    "status": "preparation",
+    "budget_currency": "",
+    "published": "on",
+}
 
 
 def _project_post(city) -> dict:
@@ -38,8 +45,15 @@ def test_anonymous_reads_public_things_only(world, client_for):
 
 def test_anonymous_is_sent_to_sign_in_and_changes_nothing(world, client_for):
     anon = client_for(None)
-    for url in ["/projects/new/", f"/projects/{world.public.slug}/edit/", f"/projects/{world.public.slug}/reports/new/",
-                "/needs/new/", "/offers/new/", "/projects/import/", "/reviews/"]:
+    for url in [
+        "/projects/new/",
+        f"/projects/{world.public.slug}/edit/",
+        f"/projects/{world.public.slug}/reports/new/",
+        "/needs/new/",
+        "/offers/new/",
+        "/projects/import/",
+        "/reviews/",
+    ]:
         response = anon.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     response = anon.post(f"/projects/{world.public.slug}/edit/", _project_post(world.net.makassar))
@@ -66,10 +80,18 @@ def test_officer_edits_own_city_project(world, client_for):
 def test_another_citys_officer_cannot_touch_the_project(world, client_for):
     other = client_for(world.net.banyuwangi_officer.user)  # same country, other city
     assert other.get(f"/projects/{world.public.slug}/edit/").status_code == 403
-    assert other.post(f"/projects/{world.public.slug}/edit/", _project_post(world.net.banyuwangi)).status_code == 403
+    assert (
+        other.post(f"/projects/{world.public.slug}/edit/", _project_post(world.net.banyuwangi)).status_code
+        == 403
+    )
     assert other.get(f"/projects/{world.public.slug}/reports/new/").status_code == 403
-    assert other.post(f"/projects/{world.public.slug}/parties/", {"party-organisation": world.net.company_person.organisation.pk,
-                                                                  "party-role": "funder"}).status_code == 403
+    assert (
+        other.post(
+            f"/projects/{world.public.slug}/parties/",
+            {"party-organisation": world.net.company_person.organisation.pk, "party-role": "funder"},
+        ).status_code
+        == 403
+    )
     assert other.get(world.draft.get_absolute_url()).status_code == 404
     assert other.get(world.draft_report.get_absolute_url()).status_code == 404
     # Creating a project in a city that is not theirs: the city is not a valid choice.
@@ -93,7 +115,9 @@ def test_officer_cannot_approve_own_report(world, client_for):
 def test_another_countrys_nr_cannot_see_or_approve(world, client_for):
     vn = client_for(world.net.vietnam_nr.user)
     assert vn.get(world.submitted.get_absolute_url()).status_code == 404
-    assert vn.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"}).status_code == 404
+    assert (
+        vn.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"}).status_code == 404
+    )
     assert vn.get(world.draft.get_absolute_url()).status_code == 404
     world.submitted.refresh_from_db()
     assert world.submitted.state == ProgressReport.State.SUBMITTED
@@ -101,7 +125,10 @@ def test_another_countrys_nr_cannot_see_or_approve(world, client_for):
 
 def test_own_countrys_nr_approves_and_the_report_becomes_public(world, client_for):
     nr = client_for(world.net.indonesia_nr.user)
-    assert "Submitted narrative" in nr.get("/reviews/").content.decode() or nr.get("/reviews/").status_code == 200
+    assert (
+        "Submitted narrative" in nr.get("/reviews/").content.decode()
+        or nr.get("/reviews/").status_code == 200
+    )
     assert nr.get(world.draft.get_absolute_url()).status_code == 200  # an NR sees its country's drafts
     assert nr.get(f"/projects/{world.public.slug}/edit/").status_code == 403  # but does not edit them
     response = nr.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"})
@@ -118,7 +145,9 @@ def test_nr_returns_a_report_only_with_a_comment(world, client_for):
     assert response.status_code == 400
     world.submitted.refresh_from_db()
     assert world.submitted.state == ProgressReport.State.SUBMITTED
-    nr.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "return", "comment": "Add the costs."})
+    nr.post(
+        f"/reports/{world.submitted.public_id}/review/", {"decision": "return", "comment": "Add the costs."}
+    )
     world.submitted.refresh_from_db()
     assert world.submitted.state == ProgressReport.State.RETURNED
     assert world.submitted.review_comment == "Add the costs."
@@ -126,14 +155,23 @@ def test_nr_returns_a_report_only_with_a_comment(world, client_for):
 
 def test_company_edits_only_its_own_offers(world, client_for):
     company = client_for(world.net.company_person.user)
-    data = {"organisation": world.net.company_person.organisation.pk, "title": "Better sensors", "language": "ja",
-            "description": "センサー", "focus_areas": ["health_wellbeing"], "deployed_in": "JP, TH",
-            "published": "on"}
+    data = {
+        "organisation": world.net.company_person.organisation.pk,
+        "title": "Better sensors",
+        "language": "ja",
+        "description": "センサー",
+        "focus_areas": ["health_wellbeing"],
+        "deployed_in": "JP, TH",
+        "published": "on",
+    }
     assert company.post(f"/offers/{world.offer.slug}/edit/", data).status_code == 302
     world.offer.refresh_from_db()
     assert world.offer.title == "Better sensors" and world.offer.deployed_in == "JP,TH"
     assert company.get(f"/offers/{world.other_offer.slug}/edit/").status_code == 403
-    assert company.post(f"/offers/{world.other_offer.slug}/edit/", {**data, "title": "Hijacked"}).status_code == 403
+    assert (
+        company.post(f"/offers/{world.other_offer.slug}/edit/", {**data, "title": "Hijacked"}).status_code
+        == 403
+    )
     # A new offer cannot be filed in another company's name.
     before = Offer.objects.count()
     response = company.post("/offers/new/", {**data, "organisation": world.other_offer.organisation.pk})
@@ -146,7 +184,10 @@ def test_company_edits_only_its_own_offers(world, client_for):
 
 
 def test_officer_cannot_edit_offers_and_outsider_cannot_add_any(world, client_for):
-    assert client_for(world.net.makassar_officer.user).get(f"/offers/{world.offer.slug}/edit/").status_code == 403
+    assert (
+        client_for(world.net.makassar_officer.user).get(f"/offers/{world.offer.slug}/edit/").status_code
+        == 403
+    )
     assert client_for(world.net.outsider).get("/offers/new/").status_code == 403
     assert client_for(world.net.outsider).get("/reviews/").status_code == 403
 
@@ -154,22 +195,38 @@ def test_officer_cannot_edit_offers_and_outsider_cannot_add_any(world, client_fo
 def test_secretariat_edits_everything(world, client_for):
     sec = client_for(world.net.secretariat)
     assert sec.get(world.draft.get_absolute_url()).status_code == 200
-    assert sec.post(f"/projects/{world.danang.slug}/edit/", _project_post(world.net.danang)).status_code == 302
+    assert (
+        sec.post(f"/projects/{world.danang.slug}/edit/", _project_post(world.net.danang)).status_code == 302
+    )
     assert sec.get(f"/offers/{world.other_offer.slug}/edit/").status_code == 200
-    assert sec.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"}).status_code == 302
+    assert (
+        sec.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"}).status_code == 302
+    )
     world.danang.refresh_from_db()
     assert world.danang.title == "Changed title"
 
 
 def test_officer_files_and_submits_a_report(world, client_for):
     officer = client_for(world.net.makassar_officer.user)
-    data = {"period_start": "2025-07-01", "period_end": "2025-12-31", "status": "implementation",
-            "physical_planned": "60", "physical_actual": "55", "financial_planned": "65", "financial_actual": "50",
-            "milestones_met": "Second district live", "narrative": "Going well.", "submit": "1"}
+    data = {
+        "period_start": "2025-07-01",
+        "period_end": "2025-12-31",
+        "status": "implementation",
+        "physical_planned": "60",
+        "physical_actual": "55",
+        "financial_planned": "65",
+        "financial_actual": "50",
+        "milestones_met": "Second district live",
+        "narrative": "Going well.",
+        "submit": "1",
+    }
     response = officer.post(f"/projects/{world.public.slug}/reports/new/", data)
     assert response.status_code == 302
     report = ProgressReport.objects.get(narrative="Going well.")
-    assert report.state == ProgressReport.State.SUBMITTED and report.created_by == world.net.makassar_officer.user
+    assert (
+        report.state == ProgressReport.State.SUBMITTED
+        and report.created_by == world.net.makassar_officer.user
+    )
     # Submitted: no longer editable by the officer; private until approved.
     assert officer.get(f"/reports/{report.public_id}/edit/").status_code == 403
     assert client_for(None).get(report.get_absolute_url()).status_code == 404
@@ -177,9 +234,16 @@ def test_officer_files_and_submits_a_report(world, client_for):
 
 def test_bad_report_input_names_the_field_and_stores_nothing(world, client_for):
     officer = client_for(world.net.makassar_officer.user)
-    data = {"period_start": "2025-07-01", "period_end": "2025-01-31", "status": "implementation",
-            "physical_planned": "160", "physical_actual": "55", "financial_planned": "65", "financial_actual": "50",
-            "narrative": "Bad."}
+    data = {
+        "period_start": "2025-07-01",
+        "period_end": "2025-01-31",
+        "status": "implementation",
+        "physical_planned": "160",
+        "physical_actual": "55",
+        "financial_planned": "65",
+        "financial_actual": "50",
+        "narrative": "Bad.",
+    }
     before = ProgressReport.objects.count()
     response = officer.post(f"/projects/{world.public.slug}/reports/new/", data)
     assert response.status_code == 400
@@ -190,8 +254,13 @@ def test_bad_report_input_names_the_field_and_stores_nothing(world, client_for):
 
 def test_bad_currency_and_dates_on_a_project_are_refused(world, client_for):
     officer = client_for(world.net.makassar_officer.user)
-    data = {**_project_post(world.net.makassar), "budget_amount": "1000", "budget_currency": "XYZ",
-            "start_date": "2025-06-01", "end_date": "2025-01-01"}
+    data = {
+        **_project_post(world.net.makassar),
+        "budget_amount": "1000",
+        "budget_currency": "XYZ",
+        "start_date": "2025-06-01",
+        "end_date": "2025-01-01",
+    }
     response = officer.post(f"/projects/{world.public.slug}/edit/", data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -208,7 +277,9 @@ def test_uploads_are_limited_in_type_and_size(world, client_for, settings, tmp_p
     url = f"/projects/{world.public.slug}/documents/"
     exe = SimpleUploadedFile("tool.exe", b"MZ...", content_type="application/octet-stream")
     officer.post(url, {"doc-title": "Tool", "doc-kind": "other", "doc-language": "en", "doc-file": exe})
-    big = SimpleUploadedFile("plan.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "plan.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf"
+    )
     officer.post(url, {"doc-title": "Plan", "doc-kind": "projectPlan", "doc-language": "en", "doc-file": big})
     assert world.public.documents.count() == 0
     ok = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 small", content_type="application/pdf")

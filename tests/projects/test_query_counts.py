@@ -18,12 +18,29 @@ from tests.projects.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/projects/", "/projects/?focus=civic_social&country=ID", "/needs/", "/offers/", "/partnerships/",
-         "/search/?q=smart", "/dashboard/", "/open-data/", "/cities/makassar/",
-         "/open-data/projects.csv", "/open-data/projects.json", "/open-data/needs.csv", "/open-data/needs.json",
-         "/open-data/offers.csv", "/open-data/offers.json", "/open-data/partnerships.csv",
-         "/open-data/partnerships.json", "/open-data/progress-reports.csv", "/open-data/progress-reports.json",
-         "/open-data/projects.oc4ids.json", "/companies/acme/"]
+PAGES = [
+    "/projects/",
+    "/projects/?focus=civic_social&country=ID",
+    "/needs/",
+    "/offers/",
+    "/partnerships/",
+    "/search/?q=smart",
+    "/dashboard/",
+    "/open-data/",
+    "/cities/makassar/",
+    "/open-data/projects.csv",
+    "/open-data/projects.json",
+    "/open-data/needs.csv",
+    "/open-data/needs.json",
+    "/open-data/offers.csv",
+    "/open-data/offers.json",
+    "/open-data/partnerships.csv",
+    "/open-data/partnerships.json",
+    "/open-data/progress-reports.csv",
+    "/open-data/progress-reports.json",
+    "/open-data/projects.oc4ids.json",
+    "/companies/acme/",
+]
 
 
 def _add_rows(network, n: int, start: int) -> None:
@@ -33,14 +50,22 @@ def _add_rows(network, n: int, start: int) -> None:
     company = company or Organisation.objects.get(slug="acme")
     for i in range(start, start + n):
         city = network.makassar if i % 2 else CityFactory(country=network.indonesia)
-        project = ProjectFactory(city=city, title=f"Smart thing {i}", focus=["civic_social", "health_wellbeing"])
+        project = ProjectFactory(
+            city=city, title=f"Smart thing {i}", focus=["civic_social", "health_wellbeing"]
+        )
         PartyFactory(project=project)
         PartyFactory(project=project, organisation=company, role="partner")
         ReportFactory(project=project)
         ReportFactory(project=project, period_start="2024-07-01", period_end="2024-12-31")
-        NeedFactory(city=city, project=project, title=f"Smart need {i}", focus=["civic_social", "safety_security"])
-        OfferFactory(organisation=company, title=f"Smart offer {i}", focus=["civic_social", "industry_innovation"])
-        PartnershipFactory(city=city, organisation=company, project=project, start_date=f"{2019 + i % 6}-05-01")
+        NeedFactory(
+            city=city, project=project, title=f"Smart need {i}", focus=["civic_social", "safety_security"]
+        )
+        OfferFactory(
+            organisation=company, title=f"Smart offer {i}", focus=["civic_social", "industry_innovation"]
+        )
+        PartnershipFactory(
+            city=city, organisation=company, project=project, start_date=f"{2019 + i % 6}-05-01"
+        )
 
 
 def _counts(client) -> dict[str, int]:

@@ -53,7 +53,11 @@ class LexicalBackend:
             for w in words:
                 cond &= Q(search_text__contains=w)
             for obj in qs.filter(cond)[:limit]:
-                title = fold(obj.title) + " " + " ".join(fold(t.get("title", "")) for t in (obj.translations or {}).values())
+                title = (
+                    fold(obj.title)
+                    + " "
+                    + " ".join(fold(t.get("title", "")) for t in (obj.translations or {}).values())
+                )
                 score = sum(1.0 for w in words if w in title) / len(words) + 1.0
                 hits.append(Hit(kind, obj, score))
         hits.sort(key=lambda h: -h.score)
@@ -85,8 +89,14 @@ class SemanticBackend:
         if not objs or not q.strip():
             return []
         texts = [f"{o.title}. {o.description}" for _, o in objs]
-        ranked = similar_texts([q], texts, embedder=self.embedder(), top_k=min(len(texts), limit * len(sets)),
-                               asymmetric=True, exclude_identical=False)[0]
+        ranked = similar_texts(
+            [q],
+            texts,
+            embedder=self.embedder(),
+            top_k=min(len(texts), limit * len(sets)),
+            asymmetric=True,
+            exclude_identical=False,
+        )[0]
         hits = [Hit(objs[j][0], objs[j][1], s) for j, s in ranked if s >= self.min_score]
         lexical = LexicalBackend().search(q, sets, limit)
         seen = {(h.kind, h.obj.pk) for h in hits}

@@ -49,59 +49,103 @@ def _url(path: str) -> str:
 
 # --- flat datasets --------------------------------------------------------------------------------
 
+
 def project_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
     for p in qs:
         parties = getattr(p, "party_list", None)
         if parties is None:
             parties = list(p.parties.select_related("organisation"))
         yield {
-            "id": str(p.public_id), "slug": p.slug, "url": _url(p.get_absolute_url()), "title": p.title,
-            "description": p.description, "language": p.language, "translations": p.translations or {},
-            "city": p.city.name, "city_slug": p.city.slug, "country": p.city.country.code,
-            "focus_areas": [f.code for f in p.focus_areas.all()], "strategic_outcomes": [o.code for o in p.outcomes.all()],
-            "status": p.status, "start_date": _date(p.start_date), "end_date": _date(p.end_date),
-            "budget_amount": _num(p.budget_amount), "budget_currency": p.budget_currency or None,
+            "id": str(p.public_id),
+            "slug": p.slug,
+            "url": _url(p.get_absolute_url()),
+            "title": p.title,
+            "description": p.description,
+            "language": p.language,
+            "translations": p.translations or {},
+            "city": p.city.name,
+            "city_slug": p.city.slug,
+            "country": p.city.country.code,
+            "focus_areas": [f.code for f in p.focus_areas.all()],
+            "strategic_outcomes": [o.code for o in p.outcomes.all()],
+            "status": p.status,
+            "start_date": _date(p.start_date),
+            "end_date": _date(p.end_date),
+            "budget_amount": _num(p.budget_amount),
+            "budget_currency": p.budget_currency or None,
             "funders": [x.organisation.name for x in parties if x.role == ProjectParty.Role.FUNDER],
             "partners": [x.organisation.name for x in parties if x.role != ProjectParty.Role.FUNDER],
-            "latitude": p.point[0] if p.point else None, "longitude": p.point[1] if p.point else None,
+            "latitude": p.point[0] if p.point else None,
+            "longitude": p.point[1] if p.point else None,
             "physical_progress": _num(getattr(p, "progress_physical", None)),
             "financial_progress": _num(getattr(p, "progress_financial", None)),
             "progress_date": _date(getattr(p, "progress_date", None)),
-            "is_demo": p.is_demo, "updated": _datetime(p.updated_at),
+            "is_demo": p.is_demo,
+            "updated": _datetime(p.updated_at),
         }
 
 
 def need_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
     for n in qs:
         yield {
-            "id": str(n.public_id), "url": _url(n.get_absolute_url()), "title": n.title, "description": n.description,
-            "language": n.language, "translations": n.translations or {}, "city": n.city.name,
-            "country": n.city.country.code, "project": n.project.slug if n.project_id else None,
-            "kind": n.kind, "focus_areas": [f.code for f in n.focus_areas.all()], "stage": n.stage,
-            "budget_amount": _num(n.budget_amount), "budget_currency": n.budget_currency or None,
-            "budget_usd": n.budget_usd, "open": n.is_open, "is_demo": n.is_demo, "updated": _datetime(n.updated_at),
+            "id": str(n.public_id),
+            "url": _url(n.get_absolute_url()),
+            "title": n.title,
+            "description": n.description,
+            "language": n.language,
+            "translations": n.translations or {},
+            "city": n.city.name,
+            "country": n.city.country.code,
+            "project": n.project.slug if n.project_id else None,
+            "kind": n.kind,
+            "focus_areas": [f.code for f in n.focus_areas.all()],
+            "stage": n.stage,
+            "budget_amount": _num(n.budget_amount),
+            "budget_currency": n.budget_currency or None,
+            "budget_usd": n.budget_usd,
+            "open": n.is_open,
+            "is_demo": n.is_demo,
+            "updated": _datetime(n.updated_at),
         }
 
 
 def offer_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
     for o in qs:
         yield {
-            "id": o.slug, "url": _url(o.get_absolute_url()), "title": o.title, "description": o.description,
-            "language": o.language, "translations": o.translations or {}, "organisation": o.organisation.name,
-            "organisation_slug": o.organisation.slug, "country": o.organisation.country,
-            "focus_areas": [f.code for f in o.focus_areas.all()], "deployed_in": o.deployed_in_codes,
-            "references": o.reference_list, "contact_name": o.contact_name, "contact_email": o.contact_email,
-            "contact_url": o.contact_url, "is_demo": o.is_demo, "updated": _datetime(o.updated_at),
+            "id": o.slug,
+            "url": _url(o.get_absolute_url()),
+            "title": o.title,
+            "description": o.description,
+            "language": o.language,
+            "translations": o.translations or {},
+            "organisation": o.organisation.name,
+            "organisation_slug": o.organisation.slug,
+            "country": o.organisation.country,
+            "focus_areas": [f.code for f in o.focus_areas.all()],
+            "deployed_in": o.deployed_in_codes,
+            "references": o.reference_list,
+            "contact_name": o.contact_name,
+            "contact_email": o.contact_email,
+            "contact_url": o.contact_url,
+            "is_demo": o.is_demo,
+            "updated": _datetime(o.updated_at),
         }
 
 
 def partnership_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
     for p in qs:
         yield {
-            "id": str(p.public_id), "title": p.title, "kind": p.kind, "city": p.city.name,
-            "country": p.city.country.code, "organisation": p.organisation.name,
-            "organisation_country": p.organisation.country, "project": p.project.slug if p.project_id else None,
-            "start_date": _date(p.start_date), "end_date": _date(p.end_date), "origin": p.origin,
+            "id": str(p.public_id),
+            "title": p.title,
+            "kind": p.kind,
+            "city": p.city.name,
+            "country": p.city.country.code,
+            "organisation": p.organisation.name,
+            "organisation_country": p.organisation.country,
+            "project": p.project.slug if p.project_id else None,
+            "start_date": _date(p.start_date),
+            "end_date": _date(p.end_date),
+            "origin": p.origin,
             "is_demo": p.is_demo,
         }
 
@@ -109,27 +153,48 @@ def partnership_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
 def report_records(qs: QuerySet) -> Iterable[dict[str, Any]]:
     for r in qs:
         yield {
-            "id": str(r.public_id), "url": _url(r.get_absolute_url()), "project": r.project.slug,
-            "project_title": r.project.title, "city": r.project.city.name, "country": r.project.city.country.code,
-            "period_start": _date(r.period_start), "period_end": _date(r.period_end), "status": r.status,
-            "physical_planned": _num(r.physical_planned), "physical_actual": _num(r.physical_actual),
-            "financial_planned": _num(r.financial_planned), "financial_actual": _num(r.financial_actual),
-            "milestones_met": r.milestones, "narrative": r.narrative, "approved": _datetime(r.reviewed_at),
-            "attachments": [_url(a.file.url) for a in r.attachments.all()], "is_demo": r.is_demo,
+            "id": str(r.public_id),
+            "url": _url(r.get_absolute_url()),
+            "project": r.project.slug,
+            "project_title": r.project.title,
+            "city": r.project.city.name,
+            "country": r.project.city.country.code,
+            "period_start": _date(r.period_start),
+            "period_end": _date(r.period_end),
+            "status": r.status,
+            "physical_planned": _num(r.physical_planned),
+            "physical_actual": _num(r.physical_actual),
+            "financial_planned": _num(r.financial_planned),
+            "financial_actual": _num(r.financial_actual),
+            "milestones_met": r.milestones,
+            "narrative": r.narrative,
+            "approved": _datetime(r.reviewed_at),
+            "attachments": [_url(a.file.url) for a in r.attachments.all()],
+            "is_demo": r.is_demo,
         }
 
 
 DATASETS = {
     # name: (title, public rows with filters, record maker)
-    "projects": (lambda params: queries.filter_projects(queries.project_rows(), params)[0]
-                 .order_by("city__name", "title"), project_records),
+    "projects": (
+        lambda params: queries.filter_projects(queries.project_rows(), params)[0].order_by(
+            "city__name", "title"
+        ),
+        project_records,
+    ),
     "needs": (lambda params: queries.filter_needs(queries.need_rows(), params)[0], need_records),
-    "offers": (lambda params: queries.filter_offers(queries.offer_rows(), params)[0].order_by("title"),
-               offer_records),
-    "partnerships": (lambda params: queries.filter_partnerships(queries.partnership_rows(), params)[0],
-                     partnership_records),
-    "progress-reports": (lambda params: queries.report_rows().order_by("project__slug", "period_end"),
-                         report_records),
+    "offers": (
+        lambda params: queries.filter_offers(queries.offer_rows(), params)[0].order_by("title"),
+        offer_records,
+    ),
+    "partnerships": (
+        lambda params: queries.filter_partnerships(queries.partnership_rows(), params)[0],
+        partnership_records,
+    ),
+    "progress-reports": (
+        lambda params: queries.report_rows().order_by("project__slug", "period_end"),
+        report_records,
+    ),
 }
 
 
@@ -157,14 +222,30 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
 
 # --- OC4IDS ---------------------------------------------------------------------------------------
 
+
 def oc4ids_projects_queryset() -> QuerySet:
-    return Project.objects.public().select_related("city__country").prefetch_related(
-        "focus_areas", "outcomes",
-        Prefetch("parties", queryset=ProjectParty.objects.select_related("organisation"), to_attr="party_list"),
-        Prefetch("documents", queryset=ProjectDocument.objects.order_by("added_at"), to_attr="document_list"),
-        Prefetch("reports", queryset=ProgressReport.objects.filter(state=ProgressReport.State.APPROVED)
-                 .order_by("period_end", "id"), to_attr="approved_reports"),
-    ).order_by("city__country__code", "city__name", "slug")
+    return (
+        Project.objects.public()
+        .select_related("city__country")
+        .prefetch_related(
+            "focus_areas",
+            "outcomes",
+            Prefetch(
+                "parties", queryset=ProjectParty.objects.select_related("organisation"), to_attr="party_list"
+            ),
+            Prefetch(
+                "documents", queryset=ProjectDocument.objects.order_by("added_at"), to_attr="document_list"
+            ),
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.filter(state=ProgressReport.State.APPROVED).order_by(
+                    "period_end", "id"
+                ),
+                to_attr="approved_reports",
+            ),
+        )
+        .order_by("city__country__code", "city__name", "slug")
+    )
 
 
 def _schema_currencies() -> set[str]:
@@ -186,13 +267,19 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
         "status": p.status,
         "publicAuthority": {"id": authority_id, "name": f"{city.name} ({country.name})"},
     }
-    classifications = [{"scheme": FOCUS_SCHEME, "id": f.code, "description": str(FocusArea(f.code).label)}
-                       for f in p.focus_areas.all()]
-    classifications += [{"scheme": OUTCOME_SCHEME, "id": o.code, "description": str(Outcome(o.code).label)}
-                        for o in p.outcomes.all()]
+    classifications = [
+        {"scheme": FOCUS_SCHEME, "id": f.code, "description": str(FocusArea(f.code).label)}
+        for f in p.focus_areas.all()
+    ]
+    classifications += [
+        {"scheme": OUTCOME_SCHEME, "id": o.code, "description": str(Outcome(o.code).label)}
+        for o in p.outcomes.all()
+    ]
     if classifications:
         project["additionalClassifications"] = classifications
-    period = {k: v for k, v in {"startDate": _datetime(p.start_date), "endDate": _datetime(p.end_date)}.items() if v}
+    period = {
+        k: v for k, v in {"startDate": _datetime(p.start_date), "endDate": _datetime(p.end_date)}.items() if v
+    }
     if p.start_date and p.end_date:
         period["durationInDays"] = (p.end_date - p.start_date).days
     if period:
@@ -203,21 +290,34 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
             project["budget"]["description"] = p.budget_description
     point = p.point
     if point:
-        location: dict[str, Any] = {"id": "1", "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
-                                    "address": {"locality": city.name, "countryName": country.name}}
+        location: dict[str, Any] = {
+            "id": "1",
+            "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+            "address": {"locality": city.name, "countryName": country.name},
+        }
         if p.location_description:
             location["description"] = p.location_description
         project["locations"] = [location]
-    parties = [{"id": authority_id, "name": f"{city.name} ({country.name})", "roles": ["publicAuthority"],
-                "address": {"locality": city.name, "countryName": country.name},
-                "identifier": {"scheme": "ASCN-city", "id": city.slug}}]
+    parties = [
+        {
+            "id": authority_id,
+            "name": f"{city.name} ({country.name})",
+            "roles": ["publicAuthority"],
+            "address": {"locality": city.name, "countryName": country.name},
+            "identifier": {"scheme": "ASCN-city", "id": city.slug},
+        }
+    ]
     by_org: dict[int, dict] = {}
     for party in getattr(p, "party_list", []):
         org = party.organisation
         entry = by_org.get(org.pk)
         if entry is None:
-            entry = {"id": f"org-{org.slug}", "name": org.name, "roles": [],
-                     "identifier": {"scheme": "ASCN-organisation", "id": org.slug}}
+            entry = {
+                "id": f"org-{org.slug}",
+                "name": org.name,
+                "roles": [],
+                "identifier": {"scheme": "ASCN-organisation", "id": org.slug},
+            }
             if org.website:
                 entry["contactPoint"] = {"url": org.website}
             by_org[org.pk] = entry
@@ -225,24 +325,52 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
         if party.role not in entry["roles"]:
             entry["roles"].append(party.role)
     project["parties"] = parties
-    documents = [{"id": str(d.public_id), "documentType": d.kind, "title": d.title, "url": _url(d.href) if d.file else d.url,
-                  "language": d.language, "datePublished": _datetime(d.added_at)}
-                 for d in getattr(p, "document_list", [])]
+    documents = [
+        {
+            "id": str(d.public_id),
+            "documentType": d.kind,
+            "title": d.title,
+            "url": _url(d.href) if d.file else d.url,
+            "language": d.language,
+            "datePublished": _datetime(d.added_at),
+        }
+        for d in getattr(p, "document_list", [])
+    ]
     project_url = _url(p.get_absolute_url())
-    documents.append({"id": "project-page", "documentType": "webpage", "title": p.title, "url": project_url,
-                      "language": p.language})
+    documents.append(
+        {
+            "id": "project-page",
+            "documentType": "webpage",
+            "title": p.title,
+            "url": project_url,
+            "language": p.language,
+        }
+    )
     reports = getattr(p, "approved_reports", [])
     for r in reports:
-        documents.append({"id": f"report-{r.public_id}", "documentType": "physicalProgressReport",
-                          "title": f"Progress report {r.period_start.isoformat()} – {r.period_end.isoformat()}",
-                          "description": r.narrative[:2000] or "—", "url": _url(r.get_absolute_url()),
-                          "language": p.language, "datePublished": _datetime(r.reviewed_at or r.updated_at)})
+        documents.append(
+            {
+                "id": f"report-{r.public_id}",
+                "documentType": "physicalProgressReport",
+                "title": f"Progress report {r.period_start.isoformat()} – {r.period_end.isoformat()}",
+                "description": r.narrative[:2000] or "—",
+                "url": _url(r.get_absolute_url()),
+                "language": p.language,
+                "datePublished": _datetime(r.reviewed_at or r.updated_at),
+            }
+        )
     project["documents"] = documents
     milestones = []
     for r in reports:
         for i, title in enumerate(r.milestones, start=1):
-            milestones.append({"id": f"{r.public_id}-{i}", "title": title, "status": "met",
-                               "dateMet": _datetime(r.period_end)})
+            milestones.append(
+                {
+                    "id": f"{r.public_id}-{i}",
+                    "title": title,
+                    "status": "met",
+                    "dateMet": _datetime(r.period_end),
+                }
+            )
     if milestones:
         project["milestones"] = milestones
     if reports:
@@ -255,9 +383,15 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
             for r in reports:
                 period = {"startDate": _datetime(r.period_start), "endDate": _datetime(r.period_end)}
                 for kind, field in (("planned", planned), ("actual", actual)):
-                    observations.append({"id": f"{r.public_id}-{kind}", "period": period,
-                                         "measure": float(getattr(r, field)), "unit": {"name": "percent"},
-                                         "dimensions": {"type": kind}})
+                    observations.append(
+                        {
+                            "id": f"{r.public_id}-{kind}",
+                            "period": period,
+                            "measure": float(getattr(r, field)),
+                            "unit": {"name": "percent"},
+                            "dimensions": {"type": kind},
+                        }
+                    )
             metrics.append({"id": key, "title": title, "observations": observations})
         project["metrics"] = metrics
     return project

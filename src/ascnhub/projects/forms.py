@@ -30,6 +30,7 @@ def https_urls(field, **kwargs):
         return field.formfield(assume_scheme="https", **kwargs)
     return field.formfield(**kwargs)
 
+
 CURRENCY_FIELD_CHOICES = [("", "—")] + CURRENCY_CHOICES
 ACCEPT = ",".join(f".{e}" for e in UPLOAD_EXTENSIONS)
 
@@ -37,11 +38,13 @@ ACCEPT = ",".join(f".{e}" for e in UPLOAD_EXTENSIONS)
 class TranslationMixin(forms.Form):
     """One optional translation of the title and description, added or replaced on save."""
 
-    translation_language = forms.ChoiceField(label=_("translation: language"), required=False,
-                                             choices=[("", "—")] + CONTENT_LANGUAGES)
+    translation_language = forms.ChoiceField(
+        label=_("translation: language"), required=False, choices=[("", "—")] + CONTENT_LANGUAGES
+    )
     translation_title = forms.CharField(label=_("translation: title"), required=False, max_length=250)
-    translation_description = forms.CharField(label=_("translation: description"), required=False,
-                                              widget=forms.Textarea(attrs={"rows": 3}))
+    translation_description = forms.CharField(
+        label=_("translation: description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()
@@ -49,14 +52,19 @@ class TranslationMixin(forms.Form):
         if (data.get("translation_title") or data.get("translation_description")) and not lang:
             self.add_error("translation_language", _("Say which language the translation is in."))
         if lang and lang == data.get("language"):
-            self.add_error("translation_language", _("A translation must be in another language than the original."))
+            self.add_error(
+                "translation_language", _("A translation must be in another language than the original.")
+            )
         return data
 
     def translations(self, existing: dict) -> dict:
         result = dict(existing or {})
         lang = self.cleaned_data.get("translation_language")
         if lang:
-            title, desc = self.cleaned_data.get("translation_title"), self.cleaned_data.get("translation_description")
+            title, desc = (
+                self.cleaned_data.get("translation_title"),
+                self.cleaned_data.get("translation_description"),
+            )
             if title or desc:
                 result[lang] = {"title": title, "description": desc}
             else:
@@ -64,7 +72,13 @@ class TranslationMixin(forms.Form):
         return result
 
     def model_data(self) -> dict:
-        skip = {"translation_language", "translation_title", "translation_description", "focus_areas", "outcomes"}
+        skip = {
+            "translation_language",
+            "translation_title",
+            "translation_description",
+            "focus_areas",
+            "outcomes",
+        }
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
@@ -74,11 +88,32 @@ class ProjectForm(TranslationMixin, forms.ModelForm):
     class Meta:
         formfield_callback = https_urls
         model = Project
-        fields = ["city", "title", "language", "description", "focus_areas", "outcomes", "status", "start_date",
-                  "end_date", "budget_amount", "budget_currency", "budget_description", "location_description",
-                  "latitude", "longitude", "website", "published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6}), "start_date": DATE, "end_date": DATE,
-                   "focus_areas": forms.CheckboxSelectMultiple, "outcomes": forms.CheckboxSelectMultiple}
+        fields = [
+            "city",
+            "title",
+            "language",
+            "description",
+            "focus_areas",
+            "outcomes",
+            "status",
+            "start_date",
+            "end_date",
+            "budget_amount",
+            "budget_currency",
+            "budget_description",
+            "location_description",
+            "latitude",
+            "longitude",
+            "website",
+            "published",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "start_date": DATE,
+            "end_date": DATE,
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "outcomes": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, cities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,9 +132,13 @@ class PartyForm(forms.ModelForm):
 
 
 class DocumentForm(forms.ModelForm):
-    file = forms.FileField(label=_("file"), required=False, validators=upload_validators,
-                           widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("PDF, images, office documents or CSV; at most 10 MB."))
+    file = forms.FileField(
+        label=_("file"),
+        required=False,
+        validators=upload_validators,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, images, office documents or CSV; at most 10 MB."),
+    )
 
     class Meta:
         formfield_callback = https_urls
@@ -118,9 +157,25 @@ class NeedForm(TranslationMixin, forms.ModelForm):
 
     class Meta:
         model = Need
-        fields = ["city", "project", "kind", "title", "language", "description", "focus_areas", "stage",
-                  "budget_amount", "budget_currency", "budget_usd", "is_open", "published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "focus_areas": forms.CheckboxSelectMultiple}
+        fields = [
+            "city",
+            "project",
+            "kind",
+            "title",
+            "language",
+            "description",
+            "focus_areas",
+            "stage",
+            "budget_amount",
+            "budget_currency",
+            "budget_usd",
+            "is_open",
+            "published",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, cities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,15 +188,32 @@ class NeedForm(TranslationMixin, forms.ModelForm):
 class ReportForm(forms.ModelForm):
     class Meta:
         model = ProgressReport
-        fields = ["period_start", "period_end", "status", "physical_planned", "physical_actual",
-                  "financial_planned", "financial_actual", "milestones_met", "narrative"]
-        widgets = {"period_start": DATE, "period_end": DATE, "narrative": forms.Textarea(attrs={"rows": 6}),
-                   "milestones_met": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "period_start",
+            "period_end",
+            "status",
+            "physical_planned",
+            "physical_actual",
+            "financial_planned",
+            "financial_actual",
+            "milestones_met",
+            "narrative",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+            "milestones_met": forms.Textarea(attrs={"rows": 4}),
+        }
 
     attachment_title = forms.CharField(label=_("attachment: title"), required=False, max_length=250)
-    attachment = forms.FileField(label=_("attachment: file"), required=False, validators=upload_validators,
-                                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                                 help_text=_("PDF, images, office documents or CSV; at most 10 MB."))
+    attachment = forms.FileField(
+        label=_("attachment: file"),
+        required=False,
+        validators=upload_validators,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, images, office documents or CSV; at most 10 MB."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,10 +229,17 @@ class ReportForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("decision"), widget=forms.RadioSelect,
-                                 choices=[("approve", _("Approve and publish")), ("return", _("Return for changes"))])
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Required when returning the report."))
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve and publish")), ("return", _("Return for changes"))],
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning the report."),
+    )
 
     def clean(self):
         data = super().clean()
@@ -172,7 +251,17 @@ class ReviewForm(forms.Form):
 class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["city", "organisation", "project", "kind", "title", "start_date", "end_date", "origin", "published"]
+        fields = [
+            "city",
+            "organisation",
+            "project",
+            "kind",
+            "title",
+            "start_date",
+            "end_date",
+            "origin",
+            "published",
+        ]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args, cities=None, **kwargs):
@@ -186,21 +275,39 @@ class OfferForm(TranslationMixin, forms.ModelForm):
     class Meta:
         formfield_callback = https_urls
         model = Offer
-        fields = ["organisation", "title", "language", "description", "focus_areas", "deployed_in", "references",
-                  "contact_name", "contact_email", "contact_url", "published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6}), "references": forms.Textarea(attrs={"rows": 3}),
-                   "focus_areas": forms.CheckboxSelectMultiple}
+        fields = [
+            "organisation",
+            "title",
+            "language",
+            "description",
+            "focus_areas",
+            "deployed_in",
+            "references",
+            "contact_name",
+            "contact_email",
+            "contact_url",
+            "published",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "references": forms.Textarea(attrs={"rows": 3}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (organisations if organisations is not None else
-                                                Organisation.objects.filter(kind=Organisation.Kind.COMPANY))
+        self.fields["organisation"].queryset = (
+            organisations
+            if organisations is not None
+            else Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+        )
         self.fields["focus_areas"].required = True
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("file (CSV or XLSX)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    file = forms.FileField(
+        label=_("file (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -29,21 +29,77 @@ from .rules import user_organisation
 from .services import unique_slug
 
 COLUMNS = {
-    "projects": ["slug", "city", "title", "language", "description", "focus_areas", "outcomes", "status",
-                 "start_date", "end_date", "budget_amount", "budget_currency", "budget_description", "latitude",
-                 "longitude", "location_description", "website", "published"],
-    "offers": ["slug", "organisation", "title", "language", "description", "focus_areas", "deployed_in",
-               "references", "contact_name", "contact_email", "contact_url", "published"],
+    "projects": [
+        "slug",
+        "city",
+        "title",
+        "language",
+        "description",
+        "focus_areas",
+        "outcomes",
+        "status",
+        "start_date",
+        "end_date",
+        "budget_amount",
+        "budget_currency",
+        "budget_description",
+        "latitude",
+        "longitude",
+        "location_description",
+        "website",
+        "published",
+    ],
+    "offers": [
+        "slug",
+        "organisation",
+        "title",
+        "language",
+        "description",
+        "focus_areas",
+        "deployed_in",
+        "references",
+        "contact_name",
+        "contact_email",
+        "contact_url",
+        "published",
+    ],
 }
 
 EXAMPLES = {
-    "projects": ["", "makassar", "Early flood warning for the Jeneberang river", "en",
-                 "Sensors and SMS alerts for riverside districts.", "safety_security,quality_environment",
-                 "sustainable_environment", "preparation", "2025-01-01", "2026-12-31", "450000", "USD",
-                 "City budget", "", "", "Jeneberang river", "", "yes"],
-    "offers": ["", "your-company-slug", "River level sensors with SMS alerts", "en",
-               "Low-cost radar gauges, a dashboard and alerts in local languages.", "safety_security",
-               "JP,VN", "Da Nang (2023)", "Sales team", "sales@example.com", "", "yes"],
+    "projects": [
+        "",
+        "makassar",
+        "Early flood warning for the Jeneberang river",
+        "en",
+        "Sensors and SMS alerts for riverside districts.",
+        "safety_security,quality_environment",
+        "sustainable_environment",
+        "preparation",
+        "2025-01-01",
+        "2026-12-31",
+        "450000",
+        "USD",
+        "City budget",
+        "",
+        "",
+        "Jeneberang river",
+        "",
+        "yes",
+    ],
+    "offers": [
+        "",
+        "your-company-slug",
+        "River level sensors with SMS alerts",
+        "en",
+        "Low-cost radar gauges, a dashboard and alerts in local languages.",
+        "safety_security",
+        "JP,VN",
+        "Da Nang (2023)",
+        "Sales team",
+        "sales@example.com",
+        "",
+        "yes",
+    ],
 }
 
 
@@ -58,8 +114,10 @@ class CodesWidget(widgets.ManyToManyWidget):
         codes = [c.strip() for c in str(value or "").replace(";", ",").split(",") if c.strip()]
         bad = [c for c in codes if c not in self.allowed]
         if bad:
-            raise ValueError(_("unknown codes %(bad)s (use: %(allowed)s)") % {
-                "bad": ", ".join(bad), "allowed": ", ".join(self.allowed)})
+            raise ValueError(
+                _("unknown codes %(bad)s (use: %(allowed)s)")
+                % {"bad": ", ".join(bad), "allowed": ", ".join(self.allowed)}
+            )
         return self.model.objects.filter(code__in=codes)
 
 
@@ -75,8 +133,10 @@ class SlugWidget(widgets.ForeignKeyWidget):
             return None
         found = self.model.objects.filter(slug=text).first()
         if found is None:
-            raise ValueError(_("no %(what)s with the slug “%(slug)s”") % {
-                "what": self.model._meta.verbose_name, "slug": text})
+            raise ValueError(
+                _("no %(what)s with the slug “%(slug)s”")
+                % {"what": self.model._meta.verbose_name, "slug": text}
+            )
         return found
 
 
@@ -120,7 +180,9 @@ class BaseResource(resources.ModelResource):
         focus = self.fields["focus_areas"]
         try:
             if not focus.clean(row):
-                errors.setdefault("focus_areas", []).append(ValidationError(_("give at least one focus area")))
+                errors.setdefault("focus_areas", []).append(
+                    ValidationError(_("give at least one focus area"))
+                )
         except ValueError as exc:
             errors.setdefault("focus_areas", []).append(ValidationError(str(exc)))
         for key, msgs in self.row_errors(instance, row).items():
@@ -147,10 +209,14 @@ class BaseResource(resources.ModelResource):
 
 class ProjectResource(BaseResource):
     city = fields.Field(attribute="city", column_name="city", widget=SlugWidget(City))
-    focus_areas = fields.Field(attribute="focus_areas", column_name="focus_areas",
-                               widget=CodesWidget(FocusAreaTag, list(FocusArea.values)))
-    outcomes = fields.Field(attribute="outcomes", column_name="outcomes",
-                            widget=CodesWidget(OutcomeTag, list(Outcome.values)))
+    focus_areas = fields.Field(
+        attribute="focus_areas",
+        column_name="focus_areas",
+        widget=CodesWidget(FocusAreaTag, list(FocusArea.values)),
+    )
+    outcomes = fields.Field(
+        attribute="outcomes", column_name="outcomes", widget=CodesWidget(OutcomeTag, list(Outcome.values))
+    )
     start_date = fields.Field(attribute="start_date", column_name="start_date", widget=StrictDateWidget())
     end_date = fields.Field(attribute="end_date", column_name="end_date", widget=StrictDateWidget())
     published = fields.Field(attribute="published", column_name="published", widget=YesNoWidget())
@@ -171,7 +237,11 @@ class ProjectResource(BaseResource):
         city_slug = (row.get("city") or "").strip()
         if city_slug and not City.objects.filter(slug=city_slug).exists():
             return errors  # already reported by the city column
-        if instance.city_id and not is_secretariat(self.user) and instance.city_id not in officer_city_ids(self.user):
+        if (
+            instance.city_id
+            and not is_secretariat(self.user)
+            and instance.city_id not in officer_city_ids(self.user)
+        ):
             errors["city"] = [_("you may not add or change projects of %(city)s") % {"city": city_slug}]
         if (row.get("slug") or "").strip() and instance.pk is None:
             errors["slug"] = [_("no project with this slug; leave it empty to create a new project")]
@@ -185,12 +255,15 @@ class ProjectResource(BaseResource):
         instance.is_demo = False
 
 
-
 class OfferResource(BaseResource):
-    organisation = fields.Field(attribute="organisation", column_name="organisation",
-                                widget=SlugWidget(Organisation))
-    focus_areas = fields.Field(attribute="focus_areas", column_name="focus_areas",
-                               widget=CodesWidget(FocusAreaTag, list(FocusArea.values)))
+    organisation = fields.Field(
+        attribute="organisation", column_name="organisation", widget=SlugWidget(Organisation)
+    )
+    focus_areas = fields.Field(
+        attribute="focus_areas",
+        column_name="focus_areas",
+        widget=CodesWidget(FocusAreaTag, list(FocusArea.values)),
+    )
     published = fields.Field(attribute="published", column_name="published", widget=YesNoWidget())
 
     class Meta:
@@ -224,7 +297,6 @@ class OfferResource(BaseResource):
         if instance.pk is None:
             instance.created_by = self.user if getattr(self.user, "is_authenticated", False) else None
         instance.is_demo = False
-
 
 
 RESOURCES = {"projects": ProjectResource, "offers": OfferResource}
@@ -273,15 +345,21 @@ def import_file(user: Any, kind: str, upload) -> ImportOutcome:
 
 
 def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutcome:
-    required = {"city", "title", "description", "focus_areas"} if kind == "projects" else {
-        "organisation", "title", "description", "focus_areas"}
+    required = (
+        {"city", "title", "description", "focus_areas"}
+        if kind == "projects"
+        else {"organisation", "title", "description", "focus_areas"}
+    )
     missing = sorted(required - set(dataset.headers or []))
     if missing:
         return ImportOutcome(ok=False, problem=_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
     unknown = sorted(set(dataset.headers) - set(COLUMNS[kind]))
     if unknown:
-        return ImportOutcome(ok=False, problem=_("Unknown columns: %(cols)s (expected: %(exp)s).") % {
-            "cols": ", ".join(unknown), "exp": ", ".join(COLUMNS[kind])})
+        return ImportOutcome(
+            ok=False,
+            problem=_("Unknown columns: %(cols)s (expected: %(exp)s).")
+            % {"cols": ", ".join(unknown), "exp": ", ".join(COLUMNS[kind])},
+        )
     if len(dataset) == 0:
         return ImportOutcome(ok=False, problem=_("The file has no rows."))
     if "slug" not in dataset.headers:  # optional: without it every row is a new record
@@ -296,10 +374,15 @@ def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutco
                 for key, values in invalid.error_dict.items():
                     prefix = "" if key == NON_FIELD_ERRORS else f"{key}: "
                     msgs += [f"{prefix}{m}" for m in values]
-                outcome.errors.append(RowError(invalid.number + 1, _row_label(dataset[invalid.number - 1], dataset), msgs))
+                outcome.errors.append(
+                    RowError(invalid.number + 1, _row_label(dataset[invalid.number - 1], dataset), msgs)
+                )
             for number, errors in result.row_errors():
-                outcome.errors.append(RowError(number + 1, _row_label(dataset[number - 1], dataset),
-                                               [str(e.error) for e in errors]))
+                outcome.errors.append(
+                    RowError(
+                        number + 1, _row_label(dataset[number - 1], dataset), [str(e.error) for e in errors]
+                    )
+                )
             outcome.errors.sort(key=lambda e: e.line)
             if result.base_errors:
                 outcome.problem = "; ".join(str(e.error) for e in result.base_errors)
@@ -315,7 +398,7 @@ def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutco
 
 def _row_label(values, dataset: tablib.Dataset) -> str:
     try:
-        row = dict(zip(dataset.headers, values)) if not isinstance(values, dict) else values
+        row = dict(zip(dataset.headers, values, strict=False)) if not isinstance(values, dict) else values
         return str(row.get("title") or "")[:80]
     except Exception:
         return ""

@@ -37,9 +37,11 @@ UPLOAD_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp", "csv", "xlsx", "docx",
 
 def validate_upload_size(file) -> None:
     if file and file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is %(size)s MB; at most %(max)s MB is allowed."),
-                              params={"size": round(file.size / 1024 / 1024, 1),
-                                      "max": MAX_UPLOAD_BYTES // 1024 // 1024}, code="file_size")
+        raise ValidationError(
+            _("The file is %(size)s MB; at most %(max)s MB is allowed."),
+            params={"size": round(file.size / 1024 / 1024, 1), "max": MAX_UPLOAD_BYTES // 1024 // 1024},
+            code="file_size",
+        )
 
 
 upload_validators = [FileExtensionValidator(UPLOAD_EXTENSIONS), validate_upload_size]
@@ -57,8 +59,10 @@ def validate_translations(value) -> None:
     codes = {c for c, _ in CONTENT_LANGUAGES}
     for lang, text in value.items():
         if lang not in codes or not isinstance(text, dict) or not set(text) <= {"title", "description"}:
-            raise ValidationError(_("Translation “%(lang)s” must be a known language code with a title and a "
-                                    "description."), params={"lang": lang})
+            raise ValidationError(
+                _("Translation “%(lang)s” must be a known language code with a title and a description."),
+                params={"lang": lang},
+            )
 
 
 def fold(text: str) -> str:
@@ -107,8 +111,12 @@ class MultilingualText(models.Model):
 
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"))
-    language = models.CharField(_("language written in"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
-    translations = models.JSONField(_("translations"), default=dict, blank=True, validators=[validate_translations])
+    language = models.CharField(
+        _("language written in"), max_length=8, choices=CONTENT_LANGUAGES, default="en"
+    )
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, validators=[validate_translations]
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
@@ -126,10 +134,18 @@ class MultilingualText(models.Model):
         lang = (lang or get_language() or "en").split("-")[0]
         if lang != self.language and lang in (self.translations or {}):
             t = self.translations[lang]
-            return {"title": t.get("title") or self.title, "description": t.get("description") or self.description,
-                    "language": lang, "translated": True}
-        return {"title": self.title, "description": self.description, "language": self.language,
-                "translated": False}
+            return {
+                "title": t.get("title") or self.title,
+                "description": t.get("description") or self.description,
+                "language": lang,
+                "translated": True,
+            }
+        return {
+            "title": self.title,
+            "description": self.description,
+            "language": self.language,
+            "translated": False,
+        }
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -143,8 +159,11 @@ class ProjectQuerySet(models.QuerySet):
 
         if is_secretariat(user):
             return self
-        return self.filter(Q(published=True) | Q(city_id__in=officer_city_ids(user))
-                           | Q(city__country_id__in=represented_country_ids(user)))
+        return self.filter(
+            Q(published=True)
+            | Q(city_id__in=officer_city_ids(user))
+            | Q(city__country_id__in=represented_country_ids(user))
+        )
 
 
 class Project(MultilingualText):
@@ -162,26 +181,53 @@ class Project(MultilingualText):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="projects", verbose_name=_("city"))
     focus_areas = models.ManyToManyField(FocusAreaTag, related_name="projects", verbose_name=_("focus areas"))
-    outcomes = models.ManyToManyField(OutcomeTag, blank=True, related_name="projects",
-                                      verbose_name=_("strategic outcomes"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFICATION)
+    outcomes = models.ManyToManyField(
+        OutcomeTag, blank=True, related_name="projects", verbose_name=_("strategic outcomes")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFICATION
+    )
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end (planned)"), null=True, blank=True)
-    budget_amount = models.DecimalField(_("budget"), max_digits=18, decimal_places=2, null=True, blank=True,
-                                        validators=[MinValueValidator(Decimal(0))])
-    budget_currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[validate_currency])
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
     budget_description = models.CharField(_("budget source"), max_length=250, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
-                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
-                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     location_description = models.CharField(_("location"), max_length=250, blank=True)
     website = models.URLField(_("website"), blank=True)
-    published = models.BooleanField(_("published"), default=False,
-                                    help_text=_("Drafts are seen only by the city, its country and the secretariat."))
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Drafts are seen only by the city, its country and the secretariat."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,11 +238,16 @@ class Project(MultilingualText):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
-            models.CheckConstraint(name="project_period_order",
-                                   condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
-                                   | Q(end_date__gte=models.F("start_date"))),
-            models.CheckConstraint(name="project_budget_has_currency",
-                                   condition=Q(budget_amount__isnull=True) | ~Q(budget_currency="")),
+            models.CheckConstraint(
+                name="project_period_order",
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+            ),
+            models.CheckConstraint(
+                name="project_budget_has_currency",
+                condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
+            ),
         ]
         indexes = [models.Index(fields=["published", "status"])]
 
@@ -237,17 +288,21 @@ class ProjectParty(models.Model):
         PUBLIC_AUTHORITY = "publicAuthority", _("Public authority")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="parties")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_roles",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="project_roles", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    note = models.CharField(_("note"), max_length=250, blank=True,
-                            help_text=_("e.g. “Smart JAMP feasibility study”"))
+    note = models.CharField(
+        _("note"), max_length=250, blank=True, help_text=_("e.g. “Smart JAMP feasibility study”")
+    )
 
     class Meta:
         ordering = ["role", "organisation__name"]
         verbose_name = _("funder or partner")
         verbose_name_plural = _("funders and partners")
-        constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"], name="party_once_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="party_once_per_role")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
@@ -272,7 +327,9 @@ class ProjectDocument(models.Model):
     title = models.CharField(_("title"), max_length=250)
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="projects/documents/%Y/", blank=True, validators=upload_validators)
+    file = models.FileField(
+        _("file"), upload_to="projects/documents/%Y/", blank=True, validators=upload_validators
+    )
     language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -280,7 +337,9 @@ class ProjectDocument(models.Model):
         ordering = ["-added_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        constraints = [models.CheckConstraint(name="document_has_file_or_url", condition=~Q(url="") | ~Q(file=""))]
+        constraints = [
+            models.CheckConstraint(name="document_has_file_or_url", condition=~Q(url="") | ~Q(file=""))
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -316,20 +375,35 @@ class Need(MultilingualText):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="needs", verbose_name=_("city"))
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs",
-                                verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+        verbose_name=_("project"),
+    )
     kind = models.CharField(_("looking for"), max_length=20, choices=Kind.choices, default=Kind.TECHNOLOGY)
     focus_areas = models.ManyToManyField(FocusAreaTag, related_name="needs", verbose_name=_("focus areas"))
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PLANNING)
-    budget_amount = models.DecimalField(_("budget"), max_digits=18, decimal_places=2, null=True, blank=True,
-                                        validators=[MinValueValidator(Decimal(0))])
-    budget_currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[validate_currency])
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
     budget_usd = models.PositiveBigIntegerField(_("budget in US dollars (approx.)"), null=True, blank=True)
     is_open = models.BooleanField(_("open"), default=True)
     published = models.BooleanField(_("published"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -354,10 +428,17 @@ class Need(MultilingualText):
 
     def as_match_input(self) -> dict:
         """This need in the matching engine's input format (`ascnhub-match/1`)."""
-        return {"id": str(self.public_id), "city": self.city.name, "country": self.city.country.code,
-                "language": self.language, "title": self.title, "description": self.description,
-                "focus_areas": [f.code for f in self.focus_areas.all()], "stage": self.stage,
-                "budget_usd": self.budget_usd}
+        return {
+            "id": str(self.public_id),
+            "city": self.city.name,
+            "country": self.city.country.code,
+            "language": self.language,
+            "title": self.title,
+            "description": self.description,
+            "focus_areas": [f.code for f in self.focus_areas.all()],
+            "stage": self.stage,
+            "budget_usd": self.budget_usd,
+        }
 
 
 class ReportQuerySet(models.QuerySet):
@@ -379,22 +460,28 @@ class ProgressReport(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
     status = models.CharField(_("project status"), max_length=20, choices=Project.Status.choices)
-    physical_planned = models.DecimalField(_("physical progress planned (%)"), max_digits=5, decimal_places=1,
-                                           validators=[validate_percent])
-    physical_actual = models.DecimalField(_("physical progress actual (%)"), max_digits=5, decimal_places=1,
-                                          validators=[validate_percent])
-    financial_planned = models.DecimalField(_("financial progress planned (%)"), max_digits=5, decimal_places=1,
-                                            validators=[validate_percent])
-    financial_actual = models.DecimalField(_("financial progress actual (%)"), max_digits=5, decimal_places=1,
-                                           validators=[validate_percent])
+    physical_planned = models.DecimalField(
+        _("physical progress planned (%)"), max_digits=5, decimal_places=1, validators=[validate_percent]
+    )
+    physical_actual = models.DecimalField(
+        _("physical progress actual (%)"), max_digits=5, decimal_places=1, validators=[validate_percent]
+    )
+    financial_planned = models.DecimalField(
+        _("financial progress planned (%)"), max_digits=5, decimal_places=1, validators=[validate_percent]
+    )
+    financial_actual = models.DecimalField(
+        _("financial progress actual (%)"), max_digits=5, decimal_places=1, validators=[validate_percent]
+    )
     milestones_met = models.TextField(_("milestones met"), blank=True, help_text=_("One milestone a line."))
     narrative = models.TextField(_("narrative"))
     state = models.CharField(_("review state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -408,7 +495,9 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
-            models.CheckConstraint(name="report_period_order", condition=Q(period_end__gte=models.F("period_start"))),
+            models.CheckConstraint(
+                name="report_period_order", condition=Q(period_end__gte=models.F("period_start"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -461,17 +550,30 @@ class Partnership(models.Model):
         CONTRACT = "contract", _("Contract")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("city"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships",
-                                     verbose_name=_("organisation"))
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="partnerships", verbose_name=_("project"))
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("city")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("organisation")
+    )
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partnerships",
+        verbose_name=_("project"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=250)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    origin = models.CharField(_("where it came from"), max_length=300, blank=True,
-                              help_text=_("e.g. “met at the 3rd ASEAN–Japan HLM business matchmaking”"))
+    origin = models.CharField(
+        _("where it came from"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “met at the 3rd ASEAN–Japan HLM business matchmaking”"),
+    )
     published = models.BooleanField(_("published"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -483,8 +585,10 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         constraints = [
-            models.CheckConstraint(name="partnership_period_order",
-                                   condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))),
+            models.CheckConstraint(
+                name="partnership_period_order",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -504,20 +608,28 @@ class Offer(MultilingualText):
     """A company's solution, offered to cities."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offers",
-                                     verbose_name=_("company"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="offers", verbose_name=_("company")
+    )
     focus_areas = models.ManyToManyField(FocusAreaTag, related_name="offers", verbose_name=_("focus areas"))
-    deployed_in = models.CharField(_("countries deployed in"), max_length=200, blank=True,
-                                   validators=[validate_country_list],
-                                   help_text=_("ISO country codes separated by commas, e.g. JP, VN, TH"))
-    references = models.TextField(_("references"), blank=True, help_text=_("Where it runs today; one a line."))
+    deployed_in = models.CharField(
+        _("countries deployed in"),
+        max_length=200,
+        blank=True,
+        validators=[validate_country_list],
+        help_text=_("ISO country codes separated by commas, e.g. JP, VN, TH"),
+    )
+    references = models.TextField(
+        _("references"), blank=True, help_text=_("Where it runs today; one a line.")
+    )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_url = models.URLField(_("contact web page"), blank=True)
     published = models.BooleanField(_("published"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -552,6 +664,13 @@ class Offer(MultilingualText):
 
     def as_match_input(self) -> dict:
         """This offer in the matching engine's input format (`ascnhub-match/1`)."""
-        return {"id": self.slug, "organisation": self.organisation.name, "country": self.organisation.country,
-                "language": self.language, "title": self.title, "description": self.description,
-                "focus_areas": [f.code for f in self.focus_areas.all()], "deployed_in": self.deployed_in_codes}
+        return {
+            "id": self.slug,
+            "organisation": self.organisation.name,
+            "country": self.organisation.country,
+            "language": self.language,
+            "title": self.title,
+            "description": self.description,
+            "focus_areas": [f.code for f in self.focus_areas.all()],
+            "deployed_in": self.deployed_in_codes,
+        }

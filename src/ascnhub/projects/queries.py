@@ -17,23 +17,37 @@ PROJECT_FILTERS = ["country", "city", "focus", "status", "funder", "q"]
 
 
 def _latest_report(field: str) -> Subquery:
-    return Subquery(ProgressReport.objects.filter(project=OuterRef("pk"), state=ProgressReport.State.APPROVED)
-                    .order_by("-period_end", "-id").values(field)[:1])
+    return Subquery(
+        ProgressReport.objects.filter(project=OuterRef("pk"), state=ProgressReport.State.APPROVED)
+        .order_by("-period_end", "-id")
+        .values(field)[:1]
+    )
 
 
 def project_rows(base: QuerySet | None = None) -> QuerySet:
     """Projects with what a list shows: city, country, focus areas, funders, latest approved progress."""
     qs = Project.objects.public() if base is None else base
-    return qs.select_related("city__country").prefetch_related(
-        "focus_areas", "outcomes",
-        Prefetch("parties", queryset=ProjectParty.objects.select_related("organisation"), to_attr="party_list"),
-    ).annotate(progress_physical=_latest_report("physical_actual"),
-               progress_financial=_latest_report("financial_actual"),
-               progress_date=_latest_report("period_end"))
+    return (
+        qs.select_related("city__country")
+        .prefetch_related(
+            "focus_areas",
+            "outcomes",
+            Prefetch(
+                "parties", queryset=ProjectParty.objects.select_related("organisation"), to_attr="party_list"
+            ),
+        )
+        .annotate(
+            progress_physical=_latest_report("physical_actual"),
+            progress_financial=_latest_report("financial_actual"),
+            progress_date=_latest_report("period_end"),
+        )
+    )
 
 
 def filter_projects(qs: QuerySet, params) -> tuple[QuerySet, dict[str, str]]:
-    """Apply the list filters in `params` (a QueryDict or dict); return the query set and the active filters."""
+    """Apply the list filters in `params` (a QueryDict or dict).
+
+    Returns the filtered query set and the active filters."""
     active = {k: (params.get(k) or "").strip() for k in PROJECT_FILTERS}
     if active["country"]:
         active["country"] = active["country"].upper()
@@ -60,8 +74,11 @@ def project_filter_options() -> dict:
         "cities": City.objects.filter(projects__in=public).distinct().order_by("name"),
         "focus_areas": FocusArea.choices,
         "statuses": Project.Status.choices,
-        "funders": Organisation.objects.filter(project_roles__role=ProjectParty.Role.FUNDER,
-                                               project_roles__project__in=public).distinct().order_by("name"),
+        "funders": Organisation.objects.filter(
+            project_roles__role=ProjectParty.Role.FUNDER, project_roles__project__in=public
+        )
+        .distinct()
+        .order_by("name"),
     }
 
 
@@ -71,7 +88,9 @@ def need_rows(base: QuerySet | None = None) -> QuerySet:
 
 
 def filter_needs(qs: QuerySet, params) -> tuple[QuerySet, dict[str, str]]:
-    active = {k: (params.get(k) or "").strip() for k in ["country", "city", "focus", "kind", "stage", "open", "q"]}
+    active = {
+        k: (params.get(k) or "").strip() for k in ["country", "city", "focus", "kind", "stage", "open", "q"]
+    }
     if active["country"]:
         active["country"] = active["country"].upper()
         qs = qs.filter(city__country__code=active["country"])

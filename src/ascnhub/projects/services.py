@@ -75,8 +75,14 @@ def _save(actor: Any, obj, data: dict[str, Any], m2m: dict[str, list[str]] | Non
 
 
 @transaction.atomic
-def save_project(actor: Any, project: Project, data: dict[str, Any], *, focus_areas: list[str],
-                 outcomes: list[str] | None = None) -> Project:
+def save_project(
+    actor: Any,
+    project: Project,
+    data: dict[str, Any],
+    *,
+    focus_areas: list[str],
+    outcomes: list[str] | None = None,
+) -> Project:
     """Create or update a project (a new one gets a slug from its city and title)."""
     if project.pk is None:
         project.created_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -143,14 +149,18 @@ def save_partnership(actor: Any, partnership: Partnership, data: dict[str, Any])
 
 # --- progress reports -----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def save_report(actor: Any, report: ProgressReport, data: dict[str, Any],
-                attachments: list[tuple[str, Any]] | None = None) -> ProgressReport:
+def save_report(
+    actor: Any, report: ProgressReport, data: dict[str, Any], attachments: list[tuple[str, Any]] | None = None
+) -> ProgressReport:
     """Create or edit a report while it is a draft or returned; attachments are (title, file) pairs."""
     if report.pk is not None:
         locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
         if not locked.is_editable:
-            raise ReviewError("not_editable", _("This report has been submitted and can no longer be changed."))
+            raise ReviewError(
+                "not_editable", _("This report has been submitted and can no longer be changed.")
+            )
     else:
         report.created_by = actor if getattr(actor, "is_authenticated", False) else None
     _save(actor, report, data)
@@ -190,11 +200,17 @@ def review_report(actor: Any, report: ProgressReport, *, approve: bool, comment:
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
     report.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
-    activity.record(actor, "approve" if approve else "return", report,
-                    {"state": [before, report.state], "review_comment": ["", report.review_comment]})
+    activity.record(
+        actor,
+        "approve" if approve else "return",
+        report,
+        {"state": [before, report.state], "review_comment": ["", report.review_comment]},
+    )
     if approve:
         project = report.project
-        latest = project.reports.filter(state=ProgressReport.State.APPROVED).order_by("-period_end", "-id").first()
+        latest = (
+            project.reports.filter(state=ProgressReport.State.APPROVED).order_by("-period_end", "-id").first()
+        )
         if latest and latest.pk == report.pk and project.status != report.status:
             old = project.status
             project.status = report.status

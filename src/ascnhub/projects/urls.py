@@ -12,7 +12,11 @@ urlpatterns = [
     path("projects/<slug:slug>/parties/", views.party_add, name="party_add"),
     path("projects/<slug:slug>/parties/<int:pk>/remove/", views.party_remove, name="party_remove"),
     path("projects/<slug:slug>/documents/", views.document_add, name="document_add"),
-    path("projects/<slug:slug>/documents/<uuid:public_id>/remove/", views.document_remove, name="document_remove"),
+    path(
+        "projects/<slug:slug>/documents/<uuid:public_id>/remove/",
+        views.document_remove,
+        name="document_remove",
+    ),
     path("projects/<slug:slug>/reports/new/", views.report_new, name="report_new"),
     path("reports/<uuid:public_id>/", views.report_detail, name="report"),
     path("reports/<uuid:public_id>/edit/", views.report_edit, name="report_edit"),

@@ -65,45 +65,78 @@ def _form_errors_to(form, exc: ValidationError) -> None:
 
 # --- projects -------------------------------------------------------------------------------------
 
+
 def project_list(request: HttpRequest) -> HttpResponse:
     qs, active = queries.filter_projects(queries.project_rows(), request.GET)
     page = _page(request, qs.order_by("city__name", "title"))
-    return render(request, "projects/project_list.html", {
-        "page": page, "active": active, "options": queries.project_filter_options(),
-        "download_query": request.GET.urlencode(),
-        "can_add": request.user.has_perm("projects.add_project"),
-        "can_import": request.user.has_perm("projects.import_projects"),
-        "can_review": bool(represented_country_ids(request.user) or officer_city_ids(request.user)
-                           or is_secretariat(request.user)),
-    })
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "active": active,
+            "options": queries.project_filter_options(),
+            "download_query": request.GET.urlencode(),
+            "can_add": request.user.has_perm("projects.add_project"),
+            "can_import": request.user.has_perm("projects.import_projects"),
+            "can_review": bool(
+                represented_country_ids(request.user)
+                or officer_city_ids(request.user)
+                or is_secretariat(request.user)
+            ),
+        },
+    )
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("city__country", "created_by"), slug=slug)
     _visible_or_404(request, "projects.view_project", project)
-    reports = list(project.reports.select_related("reviewed_by").prefetch_related("attachments")
-                   .order_by("period_end", "id"))
+    reports = list(
+        project.reports.select_related("reviewed_by")
+        .prefetch_related("attachments")
+        .order_by("period_end", "id")
+    )
     can_see_private = request.user.has_perm("projects.change_project", project) or request.user.has_perm(
-        "projects.view_progressreport", ProgressReport(project=project, state="draft"))
+        "projects.view_progressreport", ProgressReport(project=project, state="draft")
+    )
     approved = [r for r in reports if r.state == ProgressReport.State.APPROVED]
     visible_reports = reports if can_see_private else approved
     text = project.translated()
-    return render(request, "projects/project_detail.html", {
-        "project": project, "text": text,
-        "focus_areas": list(project.focus_areas.all()), "outcomes": list(project.outcomes.all()),
-        "parties": list(project.parties.select_related("organisation")),
-        "documents": list(project.documents.all()),
-        "needs": list(project.needs.public().prefetch_related("focus_areas")) if not can_see_private
-        else list(project.needs.prefetch_related("focus_areas")),
-        "partnerships": list(project.partnerships.public().select_related("organisation")),
-        "reports": visible_reports, "approved": approved, "chart": progress_chart(approved),
-        "latest": approved[-1] if approved else None,
-        "can_edit": request.user.has_perm("projects.change_project", project),
-        "can_report": request.user.has_perm("projects.add_progressreport", project),
-        "map_points": [{"name": project.title, "country": project.city.name, "lat": project.point[0],
-                        "lng": project.point[1], "url": ""}] if project.point else [],
-        "tile_url": _tile()[0], "tile_attribution": _tile()[1],
-    })
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "text": text,
+            "focus_areas": list(project.focus_areas.all()),
+            "outcomes": list(project.outcomes.all()),
+            "parties": list(project.parties.select_related("organisation")),
+            "documents": list(project.documents.all()),
+            "needs": list(project.needs.public().prefetch_related("focus_areas"))
+            if not can_see_private
+            else list(project.needs.prefetch_related("focus_areas")),
+            "partnerships": list(project.partnerships.public().select_related("organisation")),
+            "reports": visible_reports,
+            "approved": approved,
+            "chart": progress_chart(approved),
+            "latest": approved[-1] if approved else None,
+            "can_edit": request.user.has_perm("projects.change_project", project),
+            "can_report": request.user.has_perm("projects.add_progressreport", project),
+            "map_points": [
+                {
+                    "name": project.title,
+                    "country": project.city.name,
+                    "lat": project.point[0],
+                    "lng": project.point[1],
+                    "url": "",
+                }
+            ]
+            if project.point
+            else [],
+            "tile_url": _tile()[0],
+            "tile_attribution": _tile()[1],
+        },
+    )
 
 
 def _tile():
@@ -122,18 +155,32 @@ def project_new(request: HttpRequest) -> HttpResponse:
         data = form.model_data()
         data["translations"] = form.translations({})
         try:
-            project = services.save_project(request.user, Project(), data,
-                                            focus_areas=list(form.cleaned_data["focus_areas"]),
-                                            outcomes=list(form.cleaned_data["outcomes"]))
+            project = services.save_project(
+                request.user,
+                Project(),
+                data,
+                focus_areas=list(form.cleaned_data["focus_areas"]),
+                outcomes=list(form.cleaned_data["outcomes"]),
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
-            messages.success(request, _("Project created.") if project.published else
-                             _("Project saved as a draft: only your city, your National Representative and the "
-                               "secretariat see it."))
+            messages.success(
+                request,
+                _("Project created.")
+                if project.published
+                else _(
+                    "Project saved as a draft: only your city, your National Representative and the "
+                    "secretariat see it."
+                ),
+            )
             return redirect(project)
-    return render(request, "projects/project_form.html", {"form": form, "project": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -144,10 +191,14 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {}
     if project.translations:
         lang, text = next(iter(project.translations.items()))
-        initial = {"translation_language": lang, "translation_title": text.get("title"),
-                   "translation_description": text.get("description")}
-    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk), cities=cities,
-                       initial=initial)
+        initial = {
+            "translation_language": lang,
+            "translation_title": text.get("title"),
+            "translation_description": text.get("description"),
+        }
+    form = ProjectForm(
+        request.POST or None, instance=Project.objects.get(pk=project.pk), cities=cities, initial=initial
+    )
     party_form = PartyForm(prefix="party")
     document_form = DocumentForm(prefix="doc")
     if request.method == "POST" and form.is_valid():
@@ -155,17 +206,31 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.model_data()
         data["translations"] = form.translations(project.translations)
         try:
-            services.save_project(request.user, project, data, focus_areas=list(form.cleaned_data["focus_areas"]),
-                                  outcomes=list(form.cleaned_data["outcomes"]))
+            services.save_project(
+                request.user,
+                project,
+                data,
+                focus_areas=list(form.cleaned_data["focus_areas"]),
+                outcomes=list(form.cleaned_data["outcomes"]),
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(project)
-    return render(request, "projects/project_form.html", {
-        "form": form, "project": project, "party_form": party_form, "document_form": document_form,
-        "parties": project.parties.select_related("organisation"), "documents": project.documents.all(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/project_form.html",
+        {
+            "form": form,
+            "project": project,
+            "party_form": party_form,
+            "document_form": document_form,
+            "parties": project.parties.select_related("organisation"),
+            "documents": project.documents.all(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -181,8 +246,11 @@ def party_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Not added: %(errors)s") % {"errors": "; ".join(
-            f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
+        messages.error(
+            request,
+            _("Not added: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
     return redirect("projects:project_edit", slug=project.slug)
 
 
@@ -209,8 +277,10 @@ def document_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Not added: %(errors)s") % {"errors": "; ".join(
-            " ".join(v) for v in form.errors.values())})
+        messages.error(
+            request,
+            _("Not added: %(errors)s") % {"errors": "; ".join(" ".join(v) for v in form.errors.values())},
+        )
     return redirect("projects:project_edit", slug=project.slug)
 
 
@@ -226,6 +296,7 @@ def document_remove(request: HttpRequest, slug: str, public_id) -> HttpResponse:
 
 # --- progress reports ------------------------------------------------------------------------------
 
+
 def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("city__country"), slug=slug)
     _visible_or_404(request, "projects.view_project", project)
@@ -233,28 +304,44 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     last = project.reports.order_by("-period_end").first()
     initial = {"status": project.status}
     if last:
-        initial.update({"period_start": last.period_end, "physical_planned": last.physical_planned,
-                        "financial_planned": last.financial_planned})
+        initial.update(
+            {
+                "period_start": last.period_end,
+                "physical_planned": last.physical_planned,
+                "financial_planned": last.financial_planned,
+            }
+        )
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.save_report(request.user, ProgressReport(project=project), form.model_data(),
-                                          form.attachments())
+            report = services.save_report(
+                request.user, ProgressReport(project=project), form.model_data(), form.attachments()
+            )
             if "submit" in request.POST:
                 services.submit_report(request.user, report)
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
-            messages.success(request, _("Report submitted for review.") if "submit" in request.POST
-                             else _("Report saved as a draft."))
+            messages.success(
+                request,
+                _("Report submitted for review.")
+                if "submit" in request.POST
+                else _("Report saved as a draft."),
+            )
             return redirect(report)
-    return render(request, "projects/report_form.html", {"form": form, "project": project, "report": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/report_form.html",
+        {"form": form, "project": project, "report": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def _report(request: HttpRequest, public_id) -> ProgressReport:
-    report = get_object_or_404(ProgressReport.objects.select_related("project__city__country", "reviewed_by",
-                                                                     "created_by"), public_id=public_id)
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("project__city__country", "reviewed_by", "created_by"),
+        public_id=public_id,
+    )
     _visible_or_404(request, "projects.view_progressreport", report)
     return report
 
@@ -262,18 +349,26 @@ def _report(request: HttpRequest, public_id) -> ProgressReport:
 def report_detail(request: HttpRequest, public_id) -> HttpResponse:
     report = _report(request, public_id)
     can_review = request.user.has_perm("projects.review_progressreport", report)
-    return render(request, "projects/report_detail.html", {
-        "report": report, "project": report.project, "attachments": list(report.attachments.all()),
-        "can_edit": request.user.has_perm("projects.change_progressreport", report),
-        "can_review": can_review, "review_form": ReviewForm() if can_review else None,
-    })
+    return render(
+        request,
+        "projects/report_detail.html",
+        {
+            "report": report,
+            "project": report.project,
+            "attachments": list(report.attachments.all()),
+            "can_edit": request.user.has_perm("projects.change_progressreport", report),
+            "can_review": can_review,
+            "review_form": ReviewForm() if can_review else None,
+        },
+    )
 
 
 def report_edit(request: HttpRequest, public_id) -> HttpResponse:
     report = _report(request, public_id)
     require_perm(request, "projects.change_progressreport", report)
-    form = ReportForm(request.POST or None, request.FILES or None,
-                      instance=ProgressReport.objects.get(pk=report.pk))
+    form = ReportForm(
+        request.POST or None, request.FILES or None, instance=ProgressReport.objects.get(pk=report.pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_report(request.user, report, form.model_data(), form.attachments())
@@ -285,11 +380,16 @@ def report_edit(request: HttpRequest, public_id) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect(report)
         else:
-            messages.success(request, _("Report submitted for review.") if "submit" in request.POST
-                             else _("Saved."))
+            messages.success(
+                request, _("Report submitted for review.") if "submit" in request.POST else _("Saved.")
+            )
             return redirect(report)
-    return render(request, "projects/report_form.html", {"form": form, "project": report.project,
-                                                         "report": report}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/report_form.html",
+        {"form": form, "project": report.project, "report": report},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -310,21 +410,32 @@ def report_review(request: HttpRequest, public_id) -> HttpResponse:
     require_perm(request, "projects.review_progressreport", report)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return render(request, "projects/report_detail.html", {
-            "report": report, "project": report.project, "attachments": list(report.attachments.all()),
-            "can_review": True, "review_form": form}, status=400)
+        return render(
+            request,
+            "projects/report_detail.html",
+            {
+                "report": report,
+                "project": report.project,
+                "attachments": list(report.attachments.all()),
+                "can_review": True,
+                "review_form": form,
+            },
+            status=400,
+        )
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.review_report(request.user, report, approve=approve, comment=form.cleaned_data["comment"])
     except services.ReviewError as exc:
         messages.error(request, str(exc))
         return redirect(report)
-    messages.success(request, _("Report approved and published.") if approve else _("Report returned to the city."))
+    messages.success(
+        request, _("Report approved and published.") if approve else _("Report returned to the city.")
+    )
     return redirect("projects:reviews")
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Reports waiting for the signed-in National Representative (or the secretariat), and the officer's own."""
+    """Reports waiting for the signed-in NR (or the secretariat), and the officer's own reports."""
     if not request.user.is_authenticated:
         raise LoginRequired()
     countries, cities = represented_country_ids(request.user), officer_city_ids(request.user)
@@ -341,24 +452,40 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 # --- needs ----------------------------------------------------------------------------------------
 
+
 def need_list(request: HttpRequest) -> HttpResponse:
     qs, active = queries.filter_needs(queries.need_rows(), request.GET)
     from .codes import FocusArea
-    return render(request, "projects/need_list.html", {
-        "page": _page(request, qs), "active": active, "download_query": request.GET.urlencode(),
-        "focus_areas": FocusArea.choices, "kinds": Need.Kind.choices, "stages": Need.Stage.choices,
-        "countries": queries.project_filter_options()["countries"],
-        "can_add": request.user.has_perm("projects.add_need"),
-    })
+
+    return render(
+        request,
+        "projects/need_list.html",
+        {
+            "page": _page(request, qs),
+            "active": active,
+            "download_query": request.GET.urlencode(),
+            "focus_areas": FocusArea.choices,
+            "kinds": Need.Kind.choices,
+            "stages": Need.Stage.choices,
+            "countries": queries.project_filter_options()["countries"],
+            "can_add": request.user.has_perm("projects.add_need"),
+        },
+    )
 
 
 def need_detail(request: HttpRequest, public_id) -> HttpResponse:
     need = get_object_or_404(Need.objects.select_related("city__country", "project"), public_id=public_id)
     _visible_or_404(request, "projects.view_need", need)
-    return render(request, "projects/need_detail.html", {
-        "need": need, "text": need.translated(), "focus_areas": list(need.focus_areas.all()),
-        "can_edit": request.user.has_perm("projects.change_need", need),
-    })
+    return render(
+        request,
+        "projects/need_detail.html",
+        {
+            "need": need,
+            "text": need.translated(),
+            "focus_areas": list(need.focus_areas.all()),
+            "can_edit": request.user.has_perm("projects.change_need", need),
+        },
+    )
 
 
 def _need_form(request: HttpRequest, need: Need | None) -> HttpResponse:
@@ -378,15 +505,17 @@ def _need_form(request: HttpRequest, need: Need | None) -> HttpResponse:
         data = form.model_data()
         data["translations"] = form.translations(need.translations if need else {})
         try:
-            saved = services.save_need(request.user, need or Need(), data,
-                                       focus_areas=list(form.cleaned_data["focus_areas"]))
+            saved = services.save_need(
+                request.user, need or Need(), data, focus_areas=list(form.cleaned_data["focus_areas"])
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(saved)
-    return render(request, "projects/need_form.html", {"form": form, "need": need},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "projects/need_form.html", {"form": form, "need": need}, status=400 if form.errors else 200
+    )
 
 
 def need_new(request: HttpRequest) -> HttpResponse:
@@ -403,14 +532,21 @@ def need_edit(request: HttpRequest, public_id) -> HttpResponse:
 
 # --- partnerships ---------------------------------------------------------------------------------
 
+
 def partnership_list(request: HttpRequest) -> HttpResponse:
     qs, active = queries.filter_partnerships(queries.partnership_rows(), request.GET)
-    return render(request, "projects/partnership_list.html", {
-        "page": _page(request, qs), "active": active, "kinds": Partnership.Kind.choices,
-        "download_query": request.GET.urlencode(),
-        "countries": queries.project_filter_options()["countries"],
-        "can_add": request.user.has_perm("projects.add_partnership"),
-    })
+    return render(
+        request,
+        "projects/partnership_list.html",
+        {
+            "page": _page(request, qs),
+            "active": active,
+            "kinds": Partnership.Kind.choices,
+            "download_query": request.GET.urlencode(),
+            "countries": queries.project_filter_options()["countries"],
+            "can_add": request.user.has_perm("projects.add_partnership"),
+        },
+    )
 
 
 def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> HttpResponse:
@@ -426,8 +562,12 @@ def _partnership_form(request: HttpRequest, partnership: Partnership | None) -> 
         else:
             messages.success(request, _("Saved."))
             return redirect("projects:partnerships")
-    return render(request, "projects/partnership_form.html", {"form": form, "partnership": partnership},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/partnership_form.html",
+        {"form": form, "partnership": partnership},
+        status=400 if form.errors else 200,
+    )
 
 
 def partnership_new(request: HttpRequest) -> HttpResponse:
@@ -443,26 +583,41 @@ def partnership_edit(request: HttpRequest, public_id) -> HttpResponse:
 
 # --- offers and companies -------------------------------------------------------------------------
 
+
 def offer_list(request: HttpRequest) -> HttpResponse:
     qs, active = queries.filter_offers(queries.offer_rows(), request.GET)
     from ascnhub.registry.countries import COUNTRY_CHOICES
 
     from .codes import FocusArea
-    return render(request, "projects/offer_list.html", {
-        "page": _page(request, qs.order_by("title")), "active": active, "focus_areas": FocusArea.choices,
-        "countries": COUNTRY_CHOICES, "download_query": request.GET.urlencode(),
-        "can_add": request.user.has_perm("projects.add_offer"),
-        "can_import": request.user.has_perm("projects.import_offers"),
-    })
+
+    return render(
+        request,
+        "projects/offer_list.html",
+        {
+            "page": _page(request, qs.order_by("title")),
+            "active": active,
+            "focus_areas": FocusArea.choices,
+            "countries": COUNTRY_CHOICES,
+            "download_query": request.GET.urlencode(),
+            "can_add": request.user.has_perm("projects.add_offer"),
+            "can_import": request.user.has_perm("projects.import_offers"),
+        },
+    )
 
 
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.select_related("organisation"), slug=slug)
     _visible_or_404(request, "projects.view_offer", offer)
-    return render(request, "projects/offer_detail.html", {
-        "offer": offer, "text": offer.translated(), "focus_areas": list(offer.focus_areas.all()),
-        "can_edit": request.user.has_perm("projects.change_offer", offer),
-    })
+    return render(
+        request,
+        "projects/offer_detail.html",
+        {
+            "offer": offer,
+            "text": offer.translated(),
+            "focus_areas": list(offer.focus_areas.all()),
+            "can_edit": request.user.has_perm("projects.change_offer", offer),
+        },
+    )
 
 
 def _offer_orgs(user):
@@ -481,15 +636,20 @@ def _offer_form(request: HttpRequest, offer: Offer | None) -> HttpResponse:
         data = form.model_data()
         data["translations"] = form.translations(offer.translations if offer else {})
         try:
-            saved = services.save_offer(request.user, offer or Offer(), data,
-                                        focus_areas=list(form.cleaned_data["focus_areas"]))
+            saved = services.save_offer(
+                request.user, offer or Offer(), data, focus_areas=list(form.cleaned_data["focus_areas"])
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(saved)
-    return render(request, "projects/offer_form.html", {"form": form, "offer": offer},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/offer_form.html",
+        {"form": form, "offer": offer},
+        status=400 if form.errors else 200,
+    )
 
 
 def offer_new(request: HttpRequest) -> HttpResponse:
@@ -507,19 +667,39 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("city__country"), slug=slug)
     is_member = request.user.has_perm("projects.change_company", org)
-    offers = Offer.objects.filter(organisation=org) if is_member else Offer.objects.public().filter(organisation=org)
-    return render(request, "projects/company_detail.html", {
-        "org": org, "offers": list(offers.prefetch_related("focus_areas")),
-        "partnerships": list(Partnership.objects.public().filter(organisation=org).select_related("city", "project")),
-        "projects": list(Project.objects.public().filter(parties__organisation=org).distinct()
-                         .select_related("city").prefetch_related(
-                             Prefetch("parties", queryset=ProjectParty.objects.filter(organisation=org),
-                                      to_attr="org_roles"))),
-        "can_edit": is_member, "can_add_offer": is_member and request.user.has_perm("projects.add_offer"),
-    })
+    offers = (
+        Offer.objects.filter(organisation=org)
+        if is_member
+        else Offer.objects.public().filter(organisation=org)
+    )
+    return render(
+        request,
+        "projects/company_detail.html",
+        {
+            "org": org,
+            "offers": list(offers.prefetch_related("focus_areas")),
+            "partnerships": list(
+                Partnership.objects.public().filter(organisation=org).select_related("city", "project")
+            ),
+            "projects": list(
+                Project.objects.public()
+                .filter(parties__organisation=org)
+                .distinct()
+                .select_related("city")
+                .prefetch_related(
+                    Prefetch(
+                        "parties", queryset=ProjectParty.objects.filter(organisation=org), to_attr="org_roles"
+                    )
+                )
+            ),
+            "can_edit": is_member,
+            "can_add_offer": is_member and request.user.has_perm("projects.add_offer"),
+        },
+    )
 
 
 # --- imports --------------------------------------------------------------------------------------
+
 
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
     perm = "projects.import_projects" if kind == "projects" else "projects.import_offers"
@@ -531,9 +711,17 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
         if result.ok:
             messages.success(request, _("Imported %(n)s rows.") % {"n": result.count})
             return redirect("projects:projects" if kind == "projects" else "projects:offers")
-    return render(request, "projects/import.html", {
-        "form": form, "kind": kind, "result": result, "columns": importers.COLUMNS[kind],
-    }, status=400 if (form.errors or (result and not result.ok)) else 200)
+    return render(
+        request,
+        "projects/import.html",
+        {
+            "form": form,
+            "kind": kind,
+            "result": result,
+            "columns": importers.COLUMNS[kind],
+        },
+        status=400 if (form.errors or (result and not result.ok)) else 200,
+    )
 
 
 def project_import(request: HttpRequest) -> HttpResponse:

@@ -17,9 +17,16 @@ PACKAGE_SCHEMA: dict[str, Any] = {
     "required": ["uri", "publisher", "publishedDate", "version", "projects"],
     "properties": {
         "uri": {"type": "string", "format": "uri", "minLength": 1},
-        "publisher": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string", "minLength": 1}, "scheme": {"type": "string"}, "uid": {"type": "string"},
-            "uri": {"type": "string", "format": "uri"}}},
+        "publisher": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "scheme": {"type": "string"},
+                "uid": {"type": "string"},
+                "uri": {"type": "string", "format": "uri"},
+            },
+        },
         "publishedDate": {"type": "string", "format": "date-time"},
         "version": {"type": "string", "enum": ["0.9"]},
         "license": {"type": "string", "format": "uri"},
@@ -40,10 +47,14 @@ def package_errors(package: dict[str, Any]) -> list[str]:
     from jsonschema import Draft4Validator, FormatChecker
 
     checker = FormatChecker()
-    errors = [f"package: {'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in Draft4Validator(PACKAGE_SCHEMA, format_checker=checker).iter_errors(package)]
+    errors = [
+        f"package: {'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in Draft4Validator(PACKAGE_SCHEMA, format_checker=checker).iter_errors(package)
+    ]
     validator = Draft4Validator(project_schema(), format_checker=checker)
     for i, project in enumerate(package.get("projects") or []):
         for e in validator.iter_errors(project):
-            errors.append(f"projects/{i} ({project.get('id')}): {'/'.join(map(str, e.absolute_path))}: {e.message}")
+            errors.append(
+                f"projects/{i} ({project.get('id')}): {'/'.join(map(str, e.absolute_path))}: {e.message}"
+            )
     return errors

@@ -13,263 +13,950 @@ import ascnhub.projects.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FocusAreaTag',
+            name="FocusAreaTag",
             fields=[
-                ('code', models.CharField(choices=[('civic_social', 'Civic & social'), ('health_wellbeing', 'Health & well-being'), ('safety_security', 'Safety & security'), ('quality_environment', 'Quality environment'), ('built_infrastructure', 'Built infrastructure'), ('industry_innovation', 'Industry & innovation')], max_length=40, primary_key=True, serialize=False, verbose_name='code')),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("civic_social", "Civic & social"),
+                            ("health_wellbeing", "Health & well-being"),
+                            ("safety_security", "Safety & security"),
+                            ("quality_environment", "Quality environment"),
+                            ("built_infrastructure", "Built infrastructure"),
+                            ("industry_innovation", "Industry & innovation"),
+                        ],
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'focus area',
-                'verbose_name_plural': 'focus areas',
-                'ordering': ['code'],
+                "verbose_name": "focus area",
+                "verbose_name_plural": "focus areas",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeTag',
+            name="OutcomeTag",
             fields=[
-                ('code', models.CharField(choices=[('competitive_economy', 'Competitive economy'), ('sustainable_environment', 'Sustainable environment'), ('quality_of_life', 'High quality of life')], max_length=40, primary_key=True, serialize=False, verbose_name='code')),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("competitive_economy", "Competitive economy"),
+                            ("sustainable_environment", "Sustainable environment"),
+                            ("quality_of_life", "High quality of life"),
+                        ],
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'strategic outcome',
-                'verbose_name_plural': 'strategic outcomes',
-                'ordering': ['code'],
+                "verbose_name": "strategic outcome",
+                "verbose_name_plural": "strategic outcomes",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語'), ('ms', 'Bahasa Melayu'), ('th', 'ไทย'), ('vi', 'Tiếng Việt'), ('km', 'ខ្មែរ'), ('lo', 'ລາວ'), ('my', 'မြန်မာ'), ('tl', 'Filipino'), ('ko', '한국어'), ('zh', '中文'), ('tet', 'Tetun'), ('pt', 'Português')], default='en', max_length=8, verbose_name='language written in')),
-                ('translations', models.JSONField(blank=True, default=dict, validators=[ascnhub.projects.models.validate_translations], verbose_name='translations')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('deployed_in', models.CharField(blank=True, help_text='ISO country codes separated by commas, e.g. JP, VN, TH', max_length=200, validators=[ascnhub.projects.codes.validate_country_list], verbose_name='countries deployed in')),
-                ('references', models.TextField(blank=True, help_text='Where it runs today; one a line.', verbose_name='references')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact name')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_url', models.URLField(blank=True, verbose_name='contact web page')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('focus_areas', models.ManyToManyField(related_name='offers', to='projects.focusareatag', verbose_name='focus areas')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='registry.organisation', verbose_name='company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Bahasa Indonesia"),
+                            ("ja", "日本語"),
+                            ("ms", "Bahasa Melayu"),
+                            ("th", "ไทย"),
+                            ("vi", "Tiếng Việt"),
+                            ("km", "ខ្មែរ"),
+                            ("lo", "ລາວ"),
+                            ("my", "မြန်မာ"),
+                            ("tl", "Filipino"),
+                            ("ko", "한국어"),
+                            ("zh", "中文"),
+                            ("tet", "Tetun"),
+                            ("pt", "Português"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language written in",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        validators=[ascnhub.projects.models.validate_translations],
+                        verbose_name="translations",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                (
+                    "deployed_in",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO country codes separated by commas, e.g. JP, VN, TH",
+                        max_length=200,
+                        validators=[ascnhub.projects.codes.validate_country_list],
+                        verbose_name="countries deployed in",
+                    ),
+                ),
+                (
+                    "references",
+                    models.TextField(
+                        blank=True, help_text="Where it runs today; one a line.", verbose_name="references"
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=200, verbose_name="contact name")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                ("contact_url", models.URLField(blank=True, verbose_name="contact web page")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "focus_areas",
+                    models.ManyToManyField(
+                        related_name="offers", to="projects.focusareatag", verbose_name="focus areas"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="registry.organisation",
+                        verbose_name="company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['title'],
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語'), ('ms', 'Bahasa Melayu'), ('th', 'ไทย'), ('vi', 'Tiếng Việt'), ('km', 'ខ្មែរ'), ('lo', 'ລາວ'), ('my', 'မြန်မာ'), ('tl', 'Filipino'), ('ko', '한국어'), ('zh', '中文'), ('tet', 'Tetun'), ('pt', 'Português')], default='en', max_length=8, verbose_name='language written in')),
-                ('translations', models.JSONField(blank=True, default=dict, validators=[ascnhub.projects.models.validate_translations], verbose_name='translations')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('identification', 'Identification'), ('preparation', 'Preparation'), ('implementation', 'Implementation'), ('completion', 'Completed'), ('cancelled', 'Cancelled')], default='identification', max_length=20, verbose_name='status')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end (planned)')),
-                ('budget_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal(0))], verbose_name='budget')),
-                ('budget_currency', models.CharField(blank=True, max_length=3, validators=[ascnhub.projects.codes.validate_currency], verbose_name='currency')),
-                ('budget_description', models.CharField(blank=True, max_length=250, verbose_name='budget source')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('location_description', models.CharField(blank=True, max_length=250, verbose_name='location')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('published', models.BooleanField(default=False, help_text='Drafts are seen only by the city, its country and the secretariat.', verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='registry.city', verbose_name='city')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('focus_areas', models.ManyToManyField(related_name='projects', to='projects.focusareatag', verbose_name='focus areas')),
-                ('outcomes', models.ManyToManyField(blank=True, related_name='projects', to='projects.outcometag', verbose_name='strategic outcomes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Bahasa Indonesia"),
+                            ("ja", "日本語"),
+                            ("ms", "Bahasa Melayu"),
+                            ("th", "ไทย"),
+                            ("vi", "Tiếng Việt"),
+                            ("km", "ខ្មែរ"),
+                            ("lo", "ລາວ"),
+                            ("my", "မြန်မာ"),
+                            ("tl", "Filipino"),
+                            ("ko", "한국어"),
+                            ("zh", "中文"),
+                            ("tet", "Tetun"),
+                            ("pt", "Português"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language written in",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        validators=[ascnhub.projects.models.validate_translations],
+                        verbose_name="translations",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identification", "Identification"),
+                            ("preparation", "Preparation"),
+                            ("implementation", "Implementation"),
+                            ("completion", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="identification",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end (planned)")),
+                (
+                    "budget_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal(0))],
+                        verbose_name="budget",
+                    ),
+                ),
+                (
+                    "budget_currency",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[ascnhub.projects.codes.validate_currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "budget_description",
+                    models.CharField(blank=True, max_length=250, verbose_name="budget source"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "location_description",
+                    models.CharField(blank=True, max_length=250, verbose_name="location"),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Drafts are seen only by the city, its country and the secretariat.",
+                        verbose_name="published",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "focus_areas",
+                    models.ManyToManyField(
+                        related_name="projects", to="projects.focusareatag", verbose_name="focus areas"
+                    ),
+                ),
+                (
+                    "outcomes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="projects.outcometag",
+                        verbose_name="strategic outcomes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['city__name', 'title'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["city__name", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('period_start', models.DateField(verbose_name='period from')),
-                ('period_end', models.DateField(verbose_name='period until')),
-                ('status', models.CharField(choices=[('identification', 'Identification'), ('preparation', 'Preparation'), ('implementation', 'Implementation'), ('completion', 'Completed'), ('cancelled', 'Cancelled')], max_length=20, verbose_name='project status')),
-                ('physical_planned', models.DecimalField(decimal_places=1, max_digits=5, validators=[ascnhub.projects.models.validate_percent], verbose_name='physical progress planned (%)')),
-                ('physical_actual', models.DecimalField(decimal_places=1, max_digits=5, validators=[ascnhub.projects.models.validate_percent], verbose_name='physical progress actual (%)')),
-                ('financial_planned', models.DecimalField(decimal_places=1, max_digits=5, validators=[ascnhub.projects.models.validate_percent], verbose_name='financial progress planned (%)')),
-                ('financial_actual', models.DecimalField(decimal_places=1, max_digits=5, validators=[ascnhub.projects.models.validate_percent], verbose_name='financial progress actual (%)')),
-                ('milestones_met', models.TextField(blank=True, help_text='One milestone a line.', verbose_name='milestones met')),
-                ('narrative', models.TextField(verbose_name='narrative')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('returned', 'Returned for changes'), ('approved', 'Approved')], default='draft', max_length=20, verbose_name='review state')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("period_start", models.DateField(verbose_name="period from")),
+                ("period_end", models.DateField(verbose_name="period until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identification", "Identification"),
+                            ("preparation", "Preparation"),
+                            ("implementation", "Implementation"),
+                            ("completion", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                        verbose_name="project status",
+                    ),
+                ),
+                (
+                    "physical_planned",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[ascnhub.projects.models.validate_percent],
+                        verbose_name="physical progress planned (%)",
+                    ),
+                ),
+                (
+                    "physical_actual",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[ascnhub.projects.models.validate_percent],
+                        verbose_name="physical progress actual (%)",
+                    ),
+                ),
+                (
+                    "financial_planned",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[ascnhub.projects.models.validate_percent],
+                        verbose_name="financial progress planned (%)",
+                    ),
+                ),
+                (
+                    "financial_actual",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[ascnhub.projects.models.validate_percent],
+                        verbose_name="financial progress actual (%)",
+                    ),
+                ),
+                (
+                    "milestones_met",
+                    models.TextField(
+                        blank=True, help_text="One milestone a line.", verbose_name="milestones met"
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="narrative")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("returned", "Returned for changes"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="review state",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_comment", models.TextField(blank=True, verbose_name="review comment")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['-period_end', '-id'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["-period_end", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('mou', 'Memorandum of understanding'), ('pilot', 'Pilot'), ('feasibility_study', 'Feasibility study'), ('contract', 'Contract')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('start_date', models.DateField(verbose_name='from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('origin', models.CharField(blank=True, help_text='e.g. “met at the 3rd ASEAN–Japan HLM business matchmaking”', max_length=300, verbose_name='where it came from')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='registry.city', verbose_name='city')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='registry.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='partnerships', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mou", "Memorandum of understanding"),
+                            ("pilot", "Pilot"),
+                            ("feasibility_study", "Feasibility study"),
+                            ("contract", "Contract"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("start_date", models.DateField(verbose_name="from")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "origin",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “met at the 3rd ASEAN–Japan HLM business matchmaking”",
+                        max_length=300,
+                        verbose_name="where it came from",
+                    ),
+                ),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="partnerships",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partnership',
-                'verbose_name_plural': 'partnerships',
-                'ordering': ['-start_date', 'title'],
+                "verbose_name": "partnership",
+                "verbose_name_plural": "partnerships",
+                "ordering": ["-start_date", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語'), ('ms', 'Bahasa Melayu'), ('th', 'ไทย'), ('vi', 'Tiếng Việt'), ('km', 'ខ្មែរ'), ('lo', 'ລາວ'), ('my', 'မြန်မာ'), ('tl', 'Filipino'), ('ko', '한국어'), ('zh', '中文'), ('tet', 'Tetun'), ('pt', 'Português')], default='en', max_length=8, verbose_name='language written in')),
-                ('translations', models.JSONField(blank=True, default=dict, validators=[ascnhub.projects.models.validate_translations], verbose_name='translations')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('technology', 'Technology'), ('finance', 'Finance'), ('expertise', 'Expertise')], default='technology', max_length=20, verbose_name='looking for')),
-                ('stage', models.CharField(choices=[('idea', 'Idea'), ('planning', 'Planning'), ('procurement', 'Procurement'), ('implementation', 'Implementation')], default='planning', max_length=20, verbose_name='stage')),
-                ('budget_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal(0))], verbose_name='budget')),
-                ('budget_currency', models.CharField(blank=True, max_length=3, validators=[ascnhub.projects.codes.validate_currency], verbose_name='currency')),
-                ('budget_usd', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='budget in US dollars (approx.)')),
-                ('is_open', models.BooleanField(default=True, verbose_name='open')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='registry.city', verbose_name='city')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('focus_areas', models.ManyToManyField(related_name='needs', to='projects.focusareatag', verbose_name='focus areas')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='needs', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Bahasa Indonesia"),
+                            ("ja", "日本語"),
+                            ("ms", "Bahasa Melayu"),
+                            ("th", "ไทย"),
+                            ("vi", "Tiếng Việt"),
+                            ("km", "ខ្មែរ"),
+                            ("lo", "ລາວ"),
+                            ("my", "မြန်မာ"),
+                            ("tl", "Filipino"),
+                            ("ko", "한국어"),
+                            ("zh", "中文"),
+                            ("tet", "Tetun"),
+                            ("pt", "Português"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language written in",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        validators=[ascnhub.projects.models.validate_translations],
+                        verbose_name="translations",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("technology", "Technology"),
+                            ("finance", "Finance"),
+                            ("expertise", "Expertise"),
+                        ],
+                        default="technology",
+                        max_length=20,
+                        verbose_name="looking for",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("planning", "Planning"),
+                            ("procurement", "Procurement"),
+                            ("implementation", "Implementation"),
+                        ],
+                        default="planning",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "budget_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal(0))],
+                        verbose_name="budget",
+                    ),
+                ),
+                (
+                    "budget_currency",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[ascnhub.projects.codes.validate_currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "budget_usd",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="budget in US dollars (approx.)"
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="open")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "focus_areas",
+                    models.ManyToManyField(
+                        related_name="needs", to="projects.focusareatag", verbose_name="focus areas"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="needs",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'need',
-                'verbose_name_plural': 'needs',
-                'ordering': ['-is_open', 'city__name', 'title'],
+                "verbose_name": "need",
+                "verbose_name_plural": "needs",
+                "ordering": ["-is_open", "city__name", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectDocument',
+            name="ProjectDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('kind', models.CharField(choices=[('projectScope', 'Project scope'), ('feasibilityStudy', 'Feasibility study'), ('projectPlan', 'Plan'), ('environmentalImpact', 'Environmental impact'), ('physicalProgressReport', 'Progress report'), ('completionReport', 'Completion report'), ('webpage', 'Web page'), ('other', 'Other')], default='other', max_length=30, verbose_name='type')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('file', models.FileField(blank=True, upload_to='projects/documents/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'png', 'jpg', 'jpeg', 'webp', 'csv', 'xlsx', 'docx', 'pptx', 'odt', 'ods', 'txt']), ascnhub.projects.models.validate_upload_size], verbose_name='file')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語'), ('ms', 'Bahasa Melayu'), ('th', 'ไทย'), ('vi', 'Tiếng Việt'), ('km', 'ខ្មែរ'), ('lo', 'ລາວ'), ('my', 'မြန်မာ'), ('tl', 'Filipino'), ('ko', '한국어'), ('zh', '中文'), ('tet', 'Tetun'), ('pt', 'Português')], default='en', max_length=8, verbose_name='language')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("projectScope", "Project scope"),
+                            ("feasibilityStudy", "Feasibility study"),
+                            ("projectPlan", "Plan"),
+                            ("environmentalImpact", "Environmental impact"),
+                            ("physicalProgressReport", "Progress report"),
+                            ("completionReport", "Completion report"),
+                            ("webpage", "Web page"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to="projects/documents/%Y/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                [
+                                    "pdf",
+                                    "png",
+                                    "jpg",
+                                    "jpeg",
+                                    "webp",
+                                    "csv",
+                                    "xlsx",
+                                    "docx",
+                                    "pptx",
+                                    "odt",
+                                    "ods",
+                                    "txt",
+                                ]
+                            ),
+                            ascnhub.projects.models.validate_upload_size,
+                        ],
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Bahasa Indonesia"),
+                            ("ja", "日本語"),
+                            ("ms", "Bahasa Melayu"),
+                            ("th", "ไทย"),
+                            ("vi", "Tiếng Việt"),
+                            ("km", "ខ្មែរ"),
+                            ("lo", "ລາວ"),
+                            ("my", "မြန်မာ"),
+                            ("tl", "Filipino"),
+                            ("ko", "한국어"),
+                            ("zh", "中文"),
+                            ("tet", "Tetun"),
+                            ("pt", "Português"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-added_at'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-added_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectParty',
+            name="ProjectParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('funder', 'Funder'), ('partner', 'Partner'), ('implementer', 'Implementer'), ('adviser', 'Technical adviser'), ('publicAuthority', 'Public authority')], max_length=20, verbose_name='role')),
-                ('note', models.CharField(blank=True, help_text='e.g. “Smart JAMP feasibility study”', max_length=250, verbose_name='note')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='project_roles', to='registry.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("funder", "Funder"),
+                            ("partner", "Partner"),
+                            ("implementer", "Implementer"),
+                            ("adviser", "Technical adviser"),
+                            ("publicAuthority", "Public authority"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “Smart JAMP feasibility study”",
+                        max_length=250,
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project_roles",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funder or partner',
-                'verbose_name_plural': 'funders and partners',
-                'ordering': ['role', 'organisation__name'],
+                "verbose_name": "funder or partner",
+                "verbose_name_plural": "funders and partners",
+                "ordering": ["role", "organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('file', models.FileField(upload_to='projects/reports/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'png', 'jpg', 'jpeg', 'webp', 'csv', 'xlsx', 'docx', 'pptx', 'odt', 'ods', 'txt']), ascnhub.projects.models.validate_upload_size], verbose_name='file')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='projects.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to="projects/reports/%Y/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                [
+                                    "pdf",
+                                    "png",
+                                    "jpg",
+                                    "jpeg",
+                                    "webp",
+                                    "csv",
+                                    "xlsx",
+                                    "docx",
+                                    "pptx",
+                                    "odt",
+                                    "ods",
+                                    "txt",
+                                ]
+                            ),
+                            ascnhub.projects.models.validate_upload_size,
+                        ],
+                        verbose_name="file",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="projects.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['added_at'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["added_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['published', 'status'], name='projects_pr_publish_0b9254_idx'),
+            model_name="project",
+            index=models.Index(fields=["published", "status"], name="projects_pr_publish_0b9254_idx"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='project_period_order'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="project_period_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('budget_amount__isnull', True), models.Q(('budget_currency', ''), _negated=True), _connector='OR'), name='project_budget_has_currency'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("budget_amount__isnull", True),
+                    models.Q(("budget_currency", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="project_budget_has_currency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='report_period_order'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))), name="report_period_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='partnership_period_order'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="partnership_period_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectdocument',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='document_has_file_or_url'),
+            model_name="projectdocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True),
+                    models.Q(("file", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="document_has_file_or_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectparty',
-            constraint=models.UniqueConstraint(fields=('project', 'organisation', 'role'), name='party_once_per_role'),
+            model_name="projectparty",
+            constraint=models.UniqueConstraint(
+                fields=("project", "organisation", "role"), name="party_once_per_role"
+            ),
         ),
     ]

@@ -2,8 +2,14 @@
 
 from django.db import migrations
 
-FOCUS_AREAS = ["civic_social", "health_wellbeing", "safety_security", "quality_environment",
-               "built_infrastructure", "industry_innovation"]
+FOCUS_AREAS = [
+    "civic_social",
+    "health_wellbeing",
+    "safety_security",
+    "quality_environment",
+    "built_infrastructure",
+    "industry_innovation",
+]
 OUTCOMES = ["competitive_economy", "sustainable_environment", "quality_of_life"]
 
 
