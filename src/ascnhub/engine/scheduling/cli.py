@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InstanceError, ResultError
@@ -14,7 +15,7 @@ from .formats import read_instance, read_result, result_to_dict, write_instance,
 from .model import Progress
 
 
-def _progress_printer() -> object:
+def _progress_printer() -> Callable[[Progress], None]:
     last = [0.0]
 
     def show(p: Progress) -> None:
@@ -43,7 +44,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         on_progress=_progress_printer(),
-    )  # type: ignore[arg-type]
+    )
     o = result.objective
     print(
         f"{result.status}: held weight {o.held_weight:g} (bound {o.bound_held_weight}), breaks {o.breaks} "

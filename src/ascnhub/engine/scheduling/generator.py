@@ -159,7 +159,7 @@ def generate(
                 continue
             key = (min(i, j), max(i, j))
             asked.setdefault(key, set()).add(i)
-    meetings = []
+    meetings: list[Meeting] = []
     for (a, b), who in sorted(asked.items()):
         mutual = len(who) == 2
         weight = 3 if mutual else rng.choice((1, 1, 2))

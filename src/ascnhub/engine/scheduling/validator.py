@@ -111,13 +111,14 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
                     slot=sid,
                 )
             )
-    for p in instance.participants:
-        if p.max_meetings is not None and count[p.id] > p.max_meetings:
+    for part in instance.participants:
+        if part.max_meetings is not None and count[part.id] > part.max_meetings:
             v.append(
                 Violation(
                     2,
-                    f"participant holds {count[p.id]} meetings, more than max_meetings {p.max_meetings}",
-                    participant=p.id,
+                    f"participant holds {count[part.id]} meetings, "
+                    f"more than max_meetings {part.max_meetings}",
+                    participant=part.id,
                 )
             )
 
