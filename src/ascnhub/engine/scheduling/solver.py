@@ -258,8 +258,12 @@ def _solve_exact(
             weight_proven = False
             bound_w = solver.BestObjectiveBound() / scale
         else:
-            best = sm.slots_of(solver)
-            w_star = round(solver.ObjectiveValue())
+            found = sm.slots_of(solver)
+            hinted = sum(w[k] for k in best) if best else -1
+            # CP-SAT may drop a warm start it cannot complete; never return less than the hint held.
+            if best is None or round(solver.ObjectiveValue()) >= hinted:
+                best = found
+            w_star = sum(w[k] for k in best)
             weight_proven = st == "optimal"
             bound_w = solver.BestObjectiveBound() / scale
     if not inst.objective.break_weight:
