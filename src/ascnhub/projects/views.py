@@ -116,6 +116,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if not can_see_private
             else list(project.needs.prefetch_related("focus_areas")),
             "partnerships": list(project.partnerships.public().select_related("organisation")),
+            "cases": list(project.cases.filter(published=True)),
             "reports": visible_reports,
             "approved": approved,
             "chart": progress_chart(approved),
