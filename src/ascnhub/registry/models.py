@@ -152,7 +152,7 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("organisation"),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
