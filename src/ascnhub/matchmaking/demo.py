@@ -106,7 +106,8 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         .select_related("person__organisation", "city__country")
     )
     needs_by_city: dict[int, list[Need]] = {}
-    for need in Need.objects.filter(is_open=True, published=True).prefetch_related("focus_areas"):
+    needs = Need.objects.filter(is_open=True, published=True).select_related("city__country")
+    for need in needs.prefetch_related("focus_areas"):
         needs_by_city.setdefault(need.city_id, []).append(need)
     for i, role in enumerate(officers):
         person, city = role.person, role.city
@@ -133,7 +134,8 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
 
     # Every demo company with offers, represented by its staff member or an invented registrant.
     offers_by_org: dict[int, list[Offer]] = {}
-    for offer in Offer.objects.filter(published=True).prefetch_related("focus_areas"):
+    offers = Offer.objects.filter(published=True).select_related("organisation")
+    for offer in offers.prefetch_related("focus_areas"):
         offers_by_org.setdefault(offer.organisation_id, []).append(offer)
     private = list(
         Registration.objects.filter(
@@ -175,12 +177,14 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     all_offers = [o for os_ in offers_by_org.values() for o in os_]
     for reg in city_regs[:EXTRA_CITY_PROFILES]:
         need = rng.choice(all_needs)
+        # An invented official of the city whose real demo need this delegation brings.
         p = Profile.objects.create(
             setup=setup,
             owner=reg,
-            name=f"{reg.name} ({reg.organisation_name})",
+            name=f"{need.city.name} — {reg.name}",
             kind="government" if reg.category.code == "government" else "city",
-            country=reg.country,
+            city=need.city,
+            country=need.city.country.code,
             mode=reg.mode,
             timezone=reg.timezone,
             language=need.language,
@@ -191,12 +195,14 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         profiles.append(p)
     for reg in private[:EXTRA_COMPANY_PROFILES]:
         offer = rng.choice(all_offers)
+        # Another member of the staff of the company whose real demo offer this profile presents.
         p = Profile.objects.create(
             setup=setup,
             owner=reg,
-            name=f"{reg.name} ({reg.organisation_name})",
+            name=f"{offer.organisation.name} — {reg.name}",
             kind="company",
-            country=reg.country,
+            organisation=offer.organisation,
+            country=offer.organisation.country,
             mode=reg.mode,
             timezone=reg.timezone,
             language=offer.language,
