@@ -25,6 +25,7 @@ def test_deploy_checks_are_clean_under_production_settings(tmp_path):
         "ASCNHUB_BEHIND_PROXY": "true",
     }
     env.pop("ASCNHUB_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests; never in production
     proc = subprocess.run(
         [sys.executable, "-m", "ascnhub.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -25,8 +25,8 @@ def test_visitor_switches_language_opens_a_city_then_its_officer_edits_it(page, 
     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=False)
     assert axe_violations(page) == []
 
-    page.select_option("#language-select", "id")  # submits by itself
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.select_option("#language-select", "id")  # submits by itself
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("h1").inner_text() == "Jaringan Kota Cerdas ASEAN"
 

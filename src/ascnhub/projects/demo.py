@@ -18,6 +18,7 @@ from ascnhub.registry.demo import DemoDataError, upsert
 from ascnhub.registry.models import City, Organisation, Role
 
 from . import demo_data as D
+from .codes import FocusArea, Outcome
 from .models import (
     FocusAreaTag,
     Need,
@@ -228,6 +229,10 @@ def _project(row: tuple, published: bool, cities: dict[str, City], orgs: dict[st
 
 def load(say: Callable[[str], None] = print) -> dict[str, int]:
     """Load or refresh the demo projects and offers; returns the number of records of each kind."""
+    # The vocabularies come with a data migration, but a flushed database (a test flush, a loaddata
+    # into an emptied site) has lost them: make sure they are there before anything refers to them.
+    FocusAreaTag.objects.bulk_create([FocusAreaTag(code=c) for c in FocusArea.values], ignore_conflicts=True)
+    OutcomeTag.objects.bulk_create([OutcomeTag(code=c) for c in Outcome.values], ignore_conflicts=True)
     cities = {c.name: c for c in City.objects.select_related("country")}
     orgs: dict[str, Organisation] = {}
     for slug, name, country, description in D.COMPANIES:
