@@ -57,7 +57,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ASCNHUB_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("ASCNHUB_CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env("ASCNHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails, calendars and open data; on a laptop, the address `make run` serves.
+SITE_URL = env("ASCNHUB_SITE_URL", f"http://{env('HOST', '127.0.0.1')}:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -264,7 +264,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
 
     run = scheduling.start_run(None, setup, enqueue=False)
     run = scheduling.execute_run(run.pk, report_progress=False)
-    published = scheduling.publish_run(None, run) if run.status == "done" else {"meetings": 0}
+    published = scheduling.publish_run(None, run, notify=False) if run.status == "done" else {"meetings": 0}
     counts = {
         "profiles": len(profiles),
         "suggestions": n_suggestions,

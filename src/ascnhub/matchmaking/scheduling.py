@@ -269,7 +269,7 @@ def _reschedule(instance: Any, previous_doc: dict, time_limit: int, on_progress:
 
 
 @transaction.atomic
-def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
+def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[str, int]:
     """Make a draft the meeting's schedule; notify only the people whose meetings changed.
 
     Refused when the draft is not finished, or when a newer run has been published since this one
@@ -351,7 +351,8 @@ def publish_run(actor: Any, run: ScheduleRun) -> dict[str, int]:
     activity.record(
         actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]}
     )
-    transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
+    if notify:
+        transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
     return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
 
 
