@@ -193,3 +193,20 @@ def test_reminders_go_out_once_before_each_meeting(mm, monkeypatch):
     assert all("Reminder" in m.body for m in mail.outbox)
     call_command("matchmaking", "send-reminders", stdout=__import__("io").StringIO())
     assert len(mail.outbox) == 2  # not sent twice
+
+
+def test_the_public_dashboard_counts_what_matchmaking_led_to(mm, client):
+    _accept(mm.makassar, mm.company)
+    run, _ = _run_and_publish(mm)
+    meeting = ScheduledMeeting.objects.get(run=run)
+    services.confirm_at_table(None, meeting, mm.makassar)
+    services.confirm_at_table(None, meeting, mm.company)
+    services.give_feedback(None, meeting, mm.makassar, rating=4, follow_up=True)
+    meeting.lead.status = "partnership"
+    meeting.lead.save()
+    html = client.get("/dashboard/").content.decode()
+    section = html[html.index('id="h-matchmaking"'):]
+    figures = [int(n) for n in __import__("re").findall(r'<span class="n">(\d+)</span>', section)[:4]]
+    assert figures == [1, 1, 1, 1]  # scheduled, held, follow-ups, partnerships
+    # No names of who met whom on the public dashboard.
+    assert mm.makassar.name not in html

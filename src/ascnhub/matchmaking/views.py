@@ -29,6 +29,7 @@ from .forms import (
     SetupForm,
 )
 from .models import Lead, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Suggestion
+from .outcomes import matchmaking_outcomes
 from .tasks import agenda_of, refresh_suggestions
 
 
@@ -59,23 +60,10 @@ def _require_profile(request: HttpRequest, setup: Setup) -> Profile:
     return profile
 
 
-def outcomes(setup: Setup) -> dict[str, int]:
-    """Aggregate results, public: meetings held, follow-ups, partnerships that came from matchmaking."""
-    run = setup.published_run_id
-    meetings = ScheduledMeeting.objects.filter(run_id=run) if run else ScheduledMeeting.objects.none()
-    return {
-        "participants": setup.profiles.count(),
-        "scheduled": meetings.exclude(status="cancelled").count(),
-        "held": meetings.filter(status="held").count(),
-        "follow_ups": Lead.objects.filter(meeting__run_id=run).count() if run else 0,
-        "partnerships": Lead.objects.filter(meeting__run_id=run, status="partnership").count() if run else 0,
-    }
-
-
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     setup = _setup(slug)
     profile = _my_profile(request, setup)
-    context = {**_base(request, setup), "profile": profile, "outcomes": outcomes(setup)}
+    context = {**_base(request, setup), "profile": profile, "outcomes": matchmaking_outcomes(setup)}
     if profile is not None:
         suggestions = (
             Suggestion.objects.filter(profile=profile)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ascnhub.matchmaking.outcomes import matchmaking_outcomes
 from ascnhub.projects import exporters
 from ascnhub.projects.charts import bar_chart, column_chart
 from ascnhub.projects.codes import FocusArea
@@ -201,6 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "progress_rows": progress_rows,
             "years_chart": column_chart(year_items) if year_items else None,
             "year_items": year_items,
+            "matchmaking": matchmaking_outcomes(),
         },
     )
 
