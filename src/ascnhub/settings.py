@@ -136,9 +136,13 @@ TEMPLATES = [
 # DATABASE_URL for many users and many machines.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))
-    }
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))
+    # A Unix-socket URL (postgres://user@/name?host=/run/postgresql&port=5432) puts host and port
+    # in OPTIONS; move them where Django and the tools reading these settings (pg_dump) look.
+    for _key in ("host", "port"):
+        if not _db.get(_key.upper()) and _key in _db["OPTIONS"]:
+            _db[_key.upper()] = str(_db["OPTIONS"].pop(_key))
+    DATABASES = {"default": _db}
 else:
     DATABASES = {
         "default": {
