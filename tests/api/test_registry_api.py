@@ -47,3 +47,10 @@ def test_openapi_document_is_served_and_matches_the_committed_copy(client, db):
     assert served["info"]["title"] == "ASCN Hub API" and "/api/v1/cities" in served["paths"]
     committed = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
     assert json.loads(committed.read_text()) == served, "run `make openapi` and commit docs/api/openapi.json"
+
+
+def test_nul_characters_are_refused_not_a_server_error(client, network):
+    response = client.get("/api/v1/cities?country=%00")
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    assert client.get("/api/v1/cities/mak%00assar").status_code == 404
+    assert client.get("/cities/?country=%00").status_code == 400

@@ -35,3 +35,22 @@ class LoginRequiredMiddleware:
         if isinstance(exception, LoginRequired):
             return redirect_to_login(request.get_full_path())
         return None
+
+
+class RejectNullCharactersMiddleware:
+    """No address or query may carry a NUL character: no page or record can have one, and
+    PostgreSQL refuses it in text (which would otherwise surface as a server error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
+
+        is_api = request.path.startswith("/api/")
+        if "\x00" in request.path:
+            return JsonResponse({"detail": "Not found."}, status=404) if is_api else HttpResponseNotFound()
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            message = "query: NUL characters are not allowed"
+            return JsonResponse({"detail": message}, status=422) if is_api else HttpResponseBadRequest(message)
+        return self.get_response(request)
