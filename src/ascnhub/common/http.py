@@ -49,7 +49,9 @@ class RejectNullCharactersMiddleware:
 
         is_api = request.path.startswith("/api/")
         if "\x00" in request.path:
-            return JsonResponse({"detail": "Not found."}, status=404) if is_api else HttpResponseNotFound()
+            if is_api:
+                return JsonResponse({"detail": "Not found."}, status=404)
+            return HttpResponseNotFound()
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
             message = "query: NUL characters are not allowed"
             return JsonResponse({"detail": message}, status=422) if is_api else HttpResponseBadRequest(message)
