@@ -54,5 +54,7 @@ class RejectNullCharactersMiddleware:
             return HttpResponseNotFound()
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
             message = "query: NUL characters are not allowed"
-            return JsonResponse({"detail": message}, status=422) if is_api else HttpResponseBadRequest(message)
+            if is_api:
+                return JsonResponse({"detail": message}, status=422)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
