@@ -93,6 +93,8 @@ def build_instance(setup: Setup) -> dict[str, Any]:
         .order_by("pk")
     )
     busy = _busy_in_sessions(profiles, slots)
+    slot_order = {slot.code: i for i, slot in enumerate(slots)}
+    public_id = {p.pk: str(p.public_id) for p in profiles}
     return {
         "format": "ascnhub-schedule/1",
         "name": f"{setup.meeting.slug}-matchmaking",
@@ -109,7 +111,7 @@ def build_instance(setup: Setup) -> dict[str, Any]:
                 "max_meetings": setup.max_meetings,
                 "unavailable": sorted(
                     {u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk],
-                    key=[s.code for s in slots].index,
+                    key=slot_order.__getitem__,
                 ),
                 "home_location": p.home_location.code if p.home_location_id else None,
             }
@@ -118,7 +120,7 @@ def build_instance(setup: Setup) -> dict[str, Any]:
         "meetings": [
             {
                 "id": str(r.public_id),
-                "participants": [str(_pid(profiles, r.requester_id)), str(_pid(profiles, r.recipient_id))],
+                "participants": [public_id[r.requester_id], public_id[r.recipient_id]],
                 "weight": r.weight,
                 "required": False,
                 "slots": None,
@@ -129,13 +131,6 @@ def build_instance(setup: Setup) -> dict[str, Any]:
         ],
         "objective": {"break_weight": 1, "max_break_spread": None},
     }
-
-
-def _pid(profiles: list[Profile], pk: int) -> Any:
-    for p in profiles:
-        if p.pk == pk:
-            return p.public_id
-    raise KeyError(pk)
 
 
 @transaction.atomic
@@ -322,7 +317,7 @@ def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[st
             ):
                 setattr(meeting, field, getattr(old, field))
         created.append(meeting)
-    # The superseded run's rows give up their public ids to the unchanged meetings (e-mailed links stay valid).
+    # Superseded rows give up their public ids to the unchanged meetings (e-mailed links stay valid).
     for old in previous.values():
         if old.public_id is None:
             ScheduledMeeting.objects.filter(pk=old.pk).update(public_id=uuid.uuid4())
@@ -380,9 +375,10 @@ def review(run: ScheduleRun) -> dict[str, Any]:
     slot_order = [s["id"] for s in instance["slots"]]
     group_of = {s["id"]: s["group"] for s in instance["slots"]}
     unavailable = {p["id"]: set(p["unavailable"]) for p in instance["participants"]}
+    meeting_by_id = {m["id"]: m for m in instance["meetings"]}
     per_participant: dict[str, list[str]] = defaultdict(list)
     for a in run.result["assignments"]:
-        for pid in next(m for m in instance["meetings"] if m["id"] == a["meeting"])["participants"]:
+        for pid in meeting_by_id[a["meeting"]]["participants"]:
             per_participant[pid].append(a["slot"])
     load = []
     for pid, used in per_participant.items():
@@ -397,7 +393,7 @@ def review(run: ScheduleRun) -> dict[str, Any]:
     load.sort(key=lambda row: (-row["meetings"], row["profile"].name if row["profile"] else ""))
     unheld = []
     for mid in run.result["unscheduled"]:
-        meeting = next(m for m in instance["meetings"] if m["id"] == mid)
+        meeting = meeting_by_id[mid]
         a, b = meeting["participants"]
         free = [
             s for s in slot_order if s not in unavailable.get(a, set()) and s not in unavailable.get(b, set())
