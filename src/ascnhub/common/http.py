@@ -38,23 +38,28 @@ class LoginRequiredMiddleware:
 
 
 class RejectNullCharactersMiddleware:
-    """No address or query may carry a NUL character: no page or record can have one, and
-    PostgreSQL refuses it in text (which would otherwise surface as a server error)."""
+    """No address or stored text can contain a NUL character, and PostgreSQL refuses one in a
+    query parameter (which would otherwise surface as a server error).
+
+    An address with NUL is not found. In query values NUL becomes U+FFFD, the Unicode
+    replacement character, so a filter or search holding it simply matches nothing — the same
+    answer on SQLite and PostgreSQL, and a valid request still gets a valid (empty) answer.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
+        from django.http import HttpResponseNotFound, JsonResponse, QueryDict
 
-        is_api = request.path.startswith("/api/")
         if "\x00" in request.path:
-            if is_api:
+            if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Not found."}, status=404)
             return HttpResponseNotFound()
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
-            message = "query: NUL characters are not allowed"
-            if is_api:
-                return JsonResponse({"detail": message}, status=422)
-            return HttpResponseBadRequest(message)
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", "\ufffd"), [v.replace("\x00", "\ufffd") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)
