@@ -194,7 +194,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT = env_bool("ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT", True)
 
 # --- e-mail -------------------------------------------------------------------------------------
-EMAIL_BACKEND = env("ASCNHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every message goes to the outbox (common.mail) in the transaction that caused it; the task
+# worker delivers it through the real transport below and retries until the server takes it.
+EMAIL_BACKEND = env("ASCNHUB_EMAIL_QUEUE", "ascnhub.common.mail.OutboxBackend")
+ASCNHUB_EMAIL_TRANSPORT = env("ASCNHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+ASCNHUB_EMAIL_MAX_ATTEMPTS = int(env("ASCNHUB_EMAIL_MAX_ATTEMPTS", "8"))
 EMAIL_HOST = env("ASCNHUB_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("ASCNHUB_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("ASCNHUB_EMAIL_HOST_USER")

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import activity
-from .models import ActivityLog, User
+from .models import ActivityLog, OutgoingEmail, User
 
 
 class ActivityLoggedAdmin(admin.ModelAdmin):
@@ -46,3 +46,28 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed and why."""
+
+    list_display = ["subject", "recipient_list", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "recipients"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["send_again"]
+
+    @admin.display(description="recipients")
+    def recipient_list(self, obj):
+        return ", ".join(obj.recipients)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed messages again")
+    def send_again(self, request, queryset):
+        from . import mail
+
+        count = mail.retry(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} message(s) queued again")

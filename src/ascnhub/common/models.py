@@ -56,3 +56,33 @@ class ActivityLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the outbox. It is stored in the same transaction as the change that caused
+    it, so a notification exists exactly when its cause does; it is marked sent only after the
+    mail server accepted it, so a failure or a crash leaves it to be sent again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("gave up")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    subject = models.CharField(max_length=998)
+    recipients = models.JSONField(default=list)  # every envelope recipient: to + cc + bcc
+    message = models.JSONField()  # the EmailMessage's parts, see common.mail.serialise
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"

@@ -1,0 +1,221 @@
+"""The e-mail outbox: every message the platform sends goes through here.
+
+`OutboxBackend` is Django's EMAIL_BACKEND. It does not talk to a mail server: it stores each
+message as an `OutgoingEmail` row inside the caller's transaction and, once that transaction
+commits, asks the task worker to deliver it. Delivery uses the real transport
+(`ASCNHUB_EMAIL_BACKEND`: SMTP, console, ...). A refused or failed delivery is retried with
+growing pauses; a worker that dies mid-delivery leaves the row claimed, and the sweep
+(`ascnhub mail send-pending`, also run by the worker after every failure) takes it again after
+CLAIM_TIMEOUT. Delivery is at least once: a message is never lost, and in the rare crash between
+the server accepting it and the row being marked sent it may arrive twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from collections.abc import Iterable
+from email.mime.base import MIMEBase
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutgoingEmail
+
+# Pauses before the 2nd, 3rd, ... attempt; the last one repeats until MAX_ATTEMPTS.
+BACKOFF = [datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 360)]
+# A claim older than this belongs to a worker that died: the message is taken again.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "ASCNHUB_EMAIL_MAX_ATTEMPTS", 8))
+
+
+def serialise(message: Any) -> dict[str, Any]:
+    """The parts of a Django EmailMessage as JSON (attachments base64-encoded)."""
+    attachments = []
+    for attachment in message.attachments:
+        if isinstance(attachment, MIMEBase):
+            # Already a MIME part: keep its bytes, re-attached as they are.
+            attachments.append({"mime": base64.b64encode(attachment.as_bytes()).decode()})
+            continue
+        filename, content, mimetype = attachment
+        raw = content.encode() if isinstance(content, str) else bytes(content)
+        attachments.append(
+            {
+                "filename": filename,
+                "content": base64.b64encode(raw).decode(),
+                "mimetype": mimetype,
+                "text": isinstance(content, str),
+            }
+        )
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "content_subtype": message.content_subtype,
+        "alternatives": [[str(a[0]), a[1]] for a in getattr(message, "alternatives", [])],
+        "attachments": attachments,
+    }
+
+
+def deserialise(data: dict[str, Any]) -> EmailMultiAlternatives:
+    """Rebuild the EmailMessage that `serialise` stored."""
+    from email import message_from_bytes
+
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    message.content_subtype = data.get("content_subtype", "plain")
+    for content, mimetype in data.get("alternatives", []):
+        message.attach_alternative(content, mimetype)
+    for item in data["attachments"]:
+        if "mime" in item:
+            message.attach(message_from_bytes(base64.b64decode(item["mime"])))
+            continue
+        raw = base64.b64decode(item["content"])
+        message.attach(item["filename"], raw.decode() if item.get("text") else raw, item["mimetype"])
+    return message
+
+
+def queue(messages: Iterable[Any]) -> list[OutgoingEmail]:
+    """Store messages in the outbox (inside the caller's transaction) and have each delivered by
+    the task worker once that transaction commits."""
+    now = timezone.now()
+    stored = []
+    for message in messages:
+        if not message.recipients():
+            continue
+        stored.append(
+            OutgoingEmail.objects.create(
+                subject=message.subject[:998],
+                recipients=list(message.recipients()),
+                message=serialise(message),
+                next_attempt_at=now,
+            )
+        )
+    if stored:
+        ids = [email.pk for email in stored]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return stored
+
+
+def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
+    from .tasks import deliver_emails
+
+    task = deliver_emails
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the sweep will find it when it is due
+        task = task.using(run_after=run_after)
+    task.enqueue(ids)
+
+
+def _claim(email_id: int, now: datetime.datetime) -> bool:
+    """Take one message for delivery; False when it is not due or another worker holds it."""
+    due = Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    return bool(
+        OutgoingEmail.objects.filter(due, pk=email_id).update(
+            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def deliver(email_id: int, connection: Any = None) -> str:
+    """Try to deliver one outbox message now, if it is due. Returns its status afterwards.
+
+    The claim is a single UPDATE, so two workers never send the same message at once, and no
+    database lock is held while talking to the mail server.
+    """
+    now = timezone.now()
+    if not _claim(email_id, now):
+        return OutgoingEmail.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        sent = transport(connection).send_messages([deserialise(email.message)])
+        if not sent:
+            raise RuntimeError("the mail server accepted none of the recipients")
+    except Exception as error:  # noqa: BLE001 - any transport failure is retried, never lost
+        return _failed(email, f"{type(error).__name__}: {error}")
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return OutgoingEmail.Status.SENT
+
+
+def _failed(email: OutgoingEmail, error: str) -> str:
+    if email.attempts >= max_attempts():
+        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED, last_error=error)
+        return OutgoingEmail.Status.FAILED
+    pause = BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)]
+    next_at = timezone.now() + pause
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.PENDING, next_attempt_at=next_at, claimed_at=None, last_error=error
+    )
+    transaction.on_commit(lambda: _enqueue([email.pk], run_after=next_at))
+    return OutgoingEmail.Status.PENDING
+
+
+def transport(connection: Any = None) -> Any:
+    """The connection to the real mail transport (never the outbox itself)."""
+    if connection is not None:
+        return connection
+    return get_connection(settings.ASCNHUB_EMAIL_TRANSPORT)
+
+
+def send_pending(limit: int = 500) -> dict[str, int]:
+    """Deliver every message that is due (first attempts, retries, and claims of dead workers);
+    the safety net that cron (or an operator) runs. Returns how many ended in each status."""
+    now = timezone.now()
+    due = (
+        OutgoingEmail.objects.filter(
+            Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts: dict[str, int] = {}
+    connection = transport()
+    with connection:
+        for email_id in list(due):
+            status = deliver(email_id, connection)
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def retry(email_ids: Iterable[int]) -> int:
+    """Give failed messages a fresh set of attempts (the secretariat's "send again")."""
+    ids = list(email_ids)
+    count = OutgoingEmail.objects.filter(pk__in=ids, status=OutgoingEmail.Status.FAILED).update(
+        status=OutgoingEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return count
+
+
+class OutboxBackend(BaseEmailBackend):
+    """EMAIL_BACKEND that puts messages in the outbox instead of sending them in the request."""
+
+    def send_messages(self, email_messages):
+        return len(queue(email_messages))
