@@ -6,7 +6,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from . import matchmaking, public, registry
+from . import matchmaking, public, registrations, registry, reports, webhook_endpoints
+from .errors import InvalidFields
 
 api = NinjaAPI(
     title="ASCN Hub API",
@@ -21,6 +22,9 @@ api = NinjaAPI(
 api.add_router("/", registry.router)
 api.add_router("/", public.router)
 api.add_router("/", matchmaking.router)
+api.add_router("/", registrations.router)
+api.add_router("/", reports.router)
+api.add_router("/", webhook_endpoints.router)
 
 
 @api.exception_handler(Http404)
@@ -31,6 +35,11 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(InvalidFields)
+def invalid_fields(request, exc: InvalidFields):
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
 
 
 @api.exception_handler(ValidationError)

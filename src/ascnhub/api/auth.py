@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from ninja.throttling import AuthRateThrottle
 
 from . import services
 
@@ -27,5 +28,15 @@ def require_scope(request: HttpRequest, scope: str) -> None:
     if token is None or scope not in token.scopes:
         raise HttpError(403, f"this token lacks the scope {scope!r}")
 
+
+def require_any_scope(request: HttpRequest, *scopes: str) -> None:
+    """403 unless the token carries one of `scopes` (reading what one wrote, or `read:private`)."""
+    token = getattr(request, "api_token", None)
+    if token is None or not set(scopes) & set(token.scopes):
+        raise HttpError(403, f"this token lacks one of the scopes {', '.join(map(repr, scopes))}")
+
+
+# Writes are rate-limited per token user (per web process; use a shared cache on many machines).
+WRITE_THROTTLE = [AuthRateThrottle("60/min")]
 
 optional_token = [TokenAuth(), lambda request: True]  # public endpoints: a token is optional

@@ -6,7 +6,6 @@ import uuid
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.throttling import AuthRateThrottle
 
 from ascnhub.events.models import Meeting
 from ascnhub.matchmaking import services
@@ -14,13 +13,11 @@ from ascnhub.matchmaking.errors import MatchmakingError
 from ascnhub.matchmaking.models import MeetingRequest, Profile
 from ascnhub.matchmaking.setup import setup_for
 
-from .auth import TokenAuth, require_scope
+from .auth import WRITE_THROTTLE, TokenAuth, require_scope
 from .schemas import ErrorOut
 
 router = Router(tags=["matchmaking"], auth=TokenAuth())
 SCOPE = "write:meeting_requests"
-# Writes are rate-limited per token user (per web process; use a shared cache on many machines).
-WRITE_THROTTLE = [AuthRateThrottle("60/min")]
 
 
 class RequestIn(Schema):

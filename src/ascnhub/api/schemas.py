@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class MemberStateOut(Schema):
@@ -52,3 +52,8 @@ class OrganisationOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(description="Each wrong field with its messages.")

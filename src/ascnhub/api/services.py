@@ -1,8 +1,9 @@
-"""Issuing and revoking API tokens."""
+"""Issuing and revoking API tokens; registering people on behalf of a token's user."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from ascnhub.common import activity
 
-from .models import ApiToken, Scope, hash_token
+from .models import ApiToken, Scope, SubmittedRegistration, hash_token
 
 TOKEN_PREFIX = "ascn_"
 
@@ -52,3 +53,35 @@ def authenticate(secret: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # cheap, and not on every call
     return token
+
+
+def submission_key(user: Any, idempotency_key: str) -> str:
+    """The registration's submission key for a client's idempotency key: scoped to the user, so one
+    integrator's key never finds another's registration."""
+    return hashlib.sha256(f"api:{user.pk}:{idempotency_key}".encode()).hexdigest()[:40]
+
+
+@transaction.atomic
+def register_on_behalf(
+    user: Any, token: ApiToken | None, meeting: Any, category: Any, data: dict[str, Any], key: str
+) -> tuple[Any, bool]:
+    """Register someone through the API (`events.services.register` does the checks: capacity and
+    waiting list, approval rule, one registration per e-mail); returns (registration, created).
+
+    The registration belongs to the token's user only when it is for their own e-mail address;
+    otherwise the user is recorded as its submitter, who may then read its status.
+    """
+    from ascnhub.events import services as events
+
+    from . import webhooks
+
+    own = data["email"].strip().lower() == (user.email or "").strip().lower()
+    registration, created = events.register(
+        meeting, category, data, user=user if own else None, submission_key=key
+    )
+    if created:
+        SubmittedRegistration.objects.create(registration=registration, user=user, token=token)
+        if not own:
+            activity.record(user, "register_via_api", registration, {"status": [None, registration.status]})
+        webhooks.registration_changed(registration)  # the submitter's endpoints, now that it is recorded
+    return registration, created

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascnhub.api import webhooks
 from ascnhub.common import activity
 from ascnhub.common.timezones import known_timezones
 
@@ -57,6 +58,7 @@ def _notify(registration: Registration, event: str) -> None:
 
     reg_id = registration.pk
     transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
+    webhooks.registration_changed(registration)  # `registration.approved` to integrators, same transaction
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ascnhub.api import webhooks
 from ascnhub.common import activity
 from ascnhub.engine import scheduling as engine
 
@@ -348,6 +349,7 @@ def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[st
     )
     if notify:
         transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
+    webhooks.schedule_published(run, meetings=len(after), changed=len(changed), moved=moved)
     return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
 
 

@@ -1,0 +1,411 @@
+"""Webhooks: integrators' endpoints, the events they receive, signing, and delivery with retries.
+
+How a delivery is never lost:
+- `emit()` runs inside the transaction that makes the event happen (a registration approved, a
+  schedule published) and writes one `WebhookDelivery` per subscribed endpoint there: the event
+  and its deliveries are committed together or not at all;
+- after the commit a background task (django-tasks) sends each one; sending first *claims* the
+  delivery (attempts + 1, next attempt pushed out by the back-off) in its own transaction, so two
+  workers never send the same attempt, and a worker that dies mid-send leaves the delivery pending
+  with a due time;
+- `deliver_due()` (`ascnhub webhooks deliver`, from cron every minute) sends whatever is pending and
+  due: deliveries whose task was never run, crashed, or is waiting for its next retry.
+A failed attempt (no answer, or an answer other than 2xx) is retried with exponential back-off
+(30 s, 1 min, 2 min … at most 6 h apart) until `ASCNHUB_WEBHOOK_MAX_ATTEMPTS`; then it is marked
+failed. Every attempt's status code or error is recorded on the delivery.
+
+Signature (like Stripe's): header `X-ASCNHub-Signature: t=<unix seconds>,v1=<hex>` where `<hex>` is
+HMAC-SHA256 with the endpoint's secret over `"<t>." + raw body`. See docs/api.md for verification.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from ascnhub.common import activity
+
+from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+SIGNATURE_HEADER = "X-ASCNHub-Signature"
+EVENT_HEADER = "X-ASCNHub-Event"
+DELIVERY_HEADER = "X-ASCNHub-Delivery"
+TIMEOUT_S = 10
+BASE_DELAY_S = 30
+MAX_DELAY_S = 6 * 3600
+SUBSCRIBABLE = [e for e in WebhookEvent.values if e != WebhookEvent.PING]
+MAX_ENDPOINTS_PER_OWNER = 20
+
+
+class WebhookError(Exception):
+    """A refused change; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "ASCNHUB_WEBHOOK_MAX_ATTEMPTS", 8))
+
+
+def _allow_private() -> bool:
+    return bool(getattr(settings, "ASCNHUB_WEBHOOK_ALLOW_PRIVATE", False))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Wait before the next attempt after `attempts` attempts: 30 s, 1 min, 2 min, … at most 6 h."""
+    return datetime.timedelta(seconds=min(BASE_DELAY_S * 2 ** max(attempts - 1, 0), MAX_DELAY_S))
+
+
+# --- signing -----------------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """Hex HMAC-SHA256 of `"<timestamp>." + body` with the endpoint's secret."""
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, body: bytes, timestamp: int | None = None) -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return f"t={timestamp},v1={sign(secret, timestamp, body)}"
+
+
+def verify(
+    secret: str, header: str, body: bytes, *, tolerance_s: int = 300, now: float | None = None
+) -> bool:
+    """What a receiver does: check the signature, and refuse a timestamp older than `tolerance_s`."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > tolerance_s:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), parts.get("v1", ""))
+
+
+# --- endpoints ---------------------------------------------------------------------------------------
+
+
+def _is_public_address(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def check_url(url: str) -> str:
+    """A webhook URL must be https to a public host (unless ASCNHUB_WEBHOOK_ALLOW_PRIVATE is on)."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise WebhookError("url", "Enter a full http(s) URL, e.g. https://example.org/hooks/ascn.") from None
+    if len(url) > 500:
+        raise WebhookError("url", "The URL is longer than 500 characters.")
+    if _allow_private():
+        return url
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise WebhookError("url", "Webhook URLs must use https.")
+    host = parts.hostname or ""
+    try:
+        public = _is_public_address(host)
+    except ValueError:  # a name, not an address
+        public = "." in host and not host.endswith((".localhost", ".local", ".internal"))
+    if not public:
+        raise WebhookError("url", "Webhook URLs must point to a public host, not a private or local one.")
+    return url
+
+
+def _check_events(events: Iterable[str]) -> list[str]:
+    events = sorted(set(events))
+    if not events:
+        raise WebhookError("events", f"Subscribe to at least one event: {', '.join(SUBSCRIBABLE)}.")
+    unknown = [e for e in events if e not in SUBSCRIBABLE]
+    if unknown:
+        raise WebhookError(
+            "events", f"Unknown event(s): {', '.join(unknown)}; known: {', '.join(SUBSCRIBABLE)}."
+        )
+    return events
+
+
+@transaction.atomic
+def create_endpoint(owner: Any, url: str, events: Iterable[str], description: str = "") -> WebhookEndpoint:
+    """Register an endpoint for `owner`; its signing secret is generated (shown to the owner once)."""
+    url = check_url(url)
+    events = _check_events(events)
+    description = " ".join((description or "").split())
+    if "\x00" in description or len(description) > 200:
+        raise WebhookError("description", "At most 200 printable characters.")
+    if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_OWNER:
+        raise WebhookError("url", f"At most {MAX_ENDPOINTS_PER_OWNER} webhook endpoints per user.")
+    endpoint = WebhookEndpoint.objects.create(owner=owner, url=url, events=events, description=description)
+    activity.record(owner, "create_webhook", endpoint, {"url": [None, url], "events": [None, events]})
+    return endpoint
+
+
+@transaction.atomic
+def delete_endpoint(actor: Any, endpoint: WebhookEndpoint) -> None:
+    """Remove an endpoint and its delivery history; nothing more is sent to it."""
+    activity.record(actor, "delete_webhook", endpoint, {"url": [endpoint.url, None]})
+    endpoint.delete()
+
+
+# --- emitting ----------------------------------------------------------------------------------------
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from . import tasks
+
+    for pk in delivery_ids:
+        tasks.deliver_webhook.enqueue(pk)
+
+
+def emit(
+    event: str,
+    data: dict[str, Any],
+    audience: Callable[[Any], bool] | None = None,
+    *,
+    already: Callable[[], set[int]] | None = None,
+) -> list[WebhookDelivery]:
+    """Record a delivery of `event` for every active endpoint subscribed to it whose owner is in the
+    `audience` (a predicate on the owner: who may see this data) and that is not in `already()`
+    (ids of endpoints that had this event before); they are sent after the commit.
+
+    Call it inside the transaction that makes the event happen.
+    """
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(active=True).select_related("owner")
+        if event in e.events and e.owner.is_active
+    ]
+    if endpoints and already is not None:
+        done = already()
+        endpoints = [e for e in endpoints if e.pk not in done]
+    if audience is not None:
+        endpoints = [e for e in endpoints if audience(e.owner)]
+    return _record(event, data, endpoints)
+
+
+def _record(event: str, data: dict[str, Any], endpoints: list[WebhookEndpoint]) -> list[WebhookDelivery]:
+    if not endpoints:
+        return []
+    now = timezone.now()
+    deliveries = []
+    for endpoint in endpoints:
+        delivery = WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now, payload={})
+        delivery.payload = {
+            "id": str(delivery.public_id),
+            "event": event,
+            "created_at": now.isoformat().replace("+00:00", "Z"),
+            "api_version": "1",
+            "data": data,
+        }
+        deliveries.append(delivery)
+    WebhookDelivery.objects.bulk_create(deliveries)
+    ids = list(
+        WebhookDelivery.objects.filter(public_id__in=[d.public_id for d in deliveries]).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return deliveries
+
+
+def ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """A test delivery to one endpoint (whatever it subscribed to), so its owner can check the receiver."""
+    with transaction.atomic():
+        return _record(WebhookEvent.PING, {"endpoint": str(endpoint.public_id)}, [endpoint])[0]
+
+
+def _api_url(path: str) -> str:
+    return f"{settings.SITE_URL}/api/v1{path}"
+
+
+def registration_changed(registration: Any) -> None:
+    """Hook in events.services: a registration became approved → `registration.approved`.
+
+    Sent to the endpoints of those who may see the registration: who registered it through the
+    API, the registrant, the meeting's organisers, the approving National Representative, the
+    secretariat. Sent once per endpoint: called again (as the API does once it has recorded the
+    submitter), it adds only the endpoints that did not have this registration's approval yet.
+    """
+    if registration.status != "approved":
+        return
+    from .models import SubmittedRegistration
+
+    def may_see(owner: Any) -> bool:
+        submitter = SubmittedRegistration.objects.filter(registration=registration, user=owner).exists()
+        return (
+            submitter
+            or owner.pk == registration.user_id
+            or owner.has_perm("events.view_registration", registration)
+        )
+
+    def already() -> set[int]:
+        return set(
+            WebhookDelivery.objects.filter(
+                event=WebhookEvent.REGISTRATION_APPROVED,
+                payload__data__registration__id=str(registration.public_id),
+            ).values_list("endpoint_id", flat=True)
+        )
+
+    meeting = registration.meeting
+    emit(
+        WebhookEvent.REGISTRATION_APPROVED,
+        {
+            "registration": {
+                "id": str(registration.public_id),
+                "meeting": meeting.slug,
+                "category": registration.category.code,
+                "name": registration.name,
+                "email": registration.email,
+                "organisation": registration.organisation_name,
+                "country": registration.country,
+                "mode": registration.mode,
+                "status": registration.status,
+                "url": _api_url(f"/meetings/{meeting.slug}/registrations/{registration.public_id}"),
+            }
+        },
+        may_see,
+        already=already,
+    )
+
+
+def schedule_published(run: Any, *, meetings: int, changed: int, moved: int) -> None:
+    """Hook in matchmaking.scheduling.publish_run → `matchmaking.meeting_scheduled`.
+
+    Carries no personal data (counts only); participants read their own meetings through the API.
+    """
+    meeting = run.setup.meeting
+    emit(
+        WebhookEvent.MEETING_SCHEDULED,
+        {
+            "meeting": meeting.slug,
+            "run": run.number,
+            "published_at": run.published_at.isoformat().replace("+00:00", "Z") if run.published_at else None,
+            "meetings": meetings,
+            "changed": changed,
+            "moved": moved,
+            "url": _api_url(f"/meetings/{meeting.slug}"),
+        },
+        lambda owner: owner.has_perm("events.view_meeting", meeting),
+    )
+
+
+# --- delivering --------------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913 - urllib's signature
+        return None  # a 3xx is an answer like any other non-2xx: the receiver must answer at the URL given
+
+
+def _check_resolves_public(url: str) -> None:
+    if _allow_private():
+        return
+    parts = urlsplit(url)
+    for *_ignored, sockaddr in socket.getaddrinfo(
+        parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP
+    ):
+        if not _is_public_address(sockaddr[0]):
+            raise OSError(f"{parts.hostname} resolves to a non-public address")
+
+
+def body_of(delivery: WebhookDelivery) -> bytes:
+    return json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """Send once; (HTTP status or None, error text or "")."""
+    endpoint = delivery.endpoint
+    body = body_of(delivery)
+    request = urllib.request.Request(
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "ASCNHub-Webhooks/1",
+            EVENT_HEADER: delivery.event,
+            DELIVERY_HEADER: str(delivery.public_id),
+            SIGNATURE_HEADER: signature_header(endpoint.secret, body),
+        },
+    )
+    try:
+        _check_resolves_public(endpoint.url)
+        with urllib.request.build_opener(_NoRedirects).open(request, timeout=TIMEOUT_S) as response:
+            response.read(1024)
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code} {exc.reason}"[:500]
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return None, f"{type(exc).__name__}: {reason}"[:500]
+
+
+def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
+    """Take a due pending delivery for one attempt (or None: done, failed, not yet due, or taken)."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("endpoint")
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        # The lease: should this attempt never report back (a crash), the delivery is due again then.
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
+        return delivery
+
+
+def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> WebhookDelivery | None:
+    """Make one attempt at a due pending delivery and record what happened; None when not due."""
+    now = now or timezone.now()
+    delivery = _claim(delivery_id, now)
+    if delivery is None:
+        return None
+    active = delivery.endpoint.active
+    code, error = _post(delivery) if active else (None, "the endpoint is deactivated")
+    delivery.last_status_code = code
+    delivery.last_error = error
+    fields = ["last_status_code", "last_error", "status"]
+    if code is not None and 200 <= code < 300:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.delivered_at = timezone.now()
+        fields.append("delivered_at")
+    elif not active or delivery.attempts >= max_attempts():
+        delivery.status = WebhookDelivery.Status.FAILED
+    delivery.save(update_fields=fields)
+    return delivery
+
+
+def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Attempt every pending delivery that is due (the periodic safety net); returns how many."""
+    now = now or timezone.now()
+    due = list(
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in due if deliver(pk, now=now) is not None)

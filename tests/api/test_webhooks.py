@@ -1,0 +1,358 @@
+"""Webhooks: signed deliveries to a real HTTP server, retries with back-off, nothing lost, and who
+receives what."""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import json
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from ascnhub.api import webhooks
+from ascnhub.api.models import WebhookDelivery, WebhookEndpoint
+from ascnhub.api.services import issue_token
+from ascnhub.events import services as events
+from tests.events.factories import RegistrationFactory, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """A local HTTP server that records each POST and answers with the next planned status (then 200)."""
+
+    def __init__(self, statuses=()):
+        self.statuses = list(statuses)
+        self.received: list[dict] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(statuses=()):
+        made.append(Receiver(statuses))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ASCNHUB_WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
+    settings.ASCNHUB_WEBHOOK_MAX_ATTEMPTS = 4
+
+
+@pytest.fixture
+def hlm(network):
+    return make_meeting(network)
+
+
+def _endpoint(user, url, events_=("registration.approved",)):
+    return webhooks.create_endpoint(user, url, list(events_))
+
+
+def _verify(endpoint, request):
+    header = request["headers"]["X-Ascnhub-Signature"]
+    return webhooks.verify(endpoint.secret, header, request["body"])
+
+
+def test_an_approval_reaches_the_receiver_signed(hlm, network, receiver, django_capture_on_commit_callbacks):
+    server = receiver()
+    endpoint = _endpoint(network.indonesia_nr.user, server.url)  # approves Indonesia's delegates
+    registration = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending", country="ID")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.decide(network.indonesia_nr.user, registration, approve=True)
+    assert len(server.received) == 1
+    request = server.received[0]
+    assert _verify(endpoint, request)
+    assert not webhooks.verify(
+        endpoint.secret, request["headers"]["X-Ascnhub-Signature"], request["body"] + b" "
+    )
+    assert not webhooks.verify("whsec_wrong", request["headers"]["X-Ascnhub-Signature"], request["body"])
+    body = json.loads(request["body"])
+    assert body["event"] == "registration.approved"
+    assert body["data"]["registration"]["id"] == str(registration.public_id)
+    assert request["headers"]["X-Ascnhub-Event"] == "registration.approved"
+    delivery = WebhookDelivery.objects.get()
+    assert request["headers"]["X-Ascnhub-Delivery"] == str(delivery.public_id) == body["id"]
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+
+
+def test_an_old_signature_is_refused():
+    body = b'{"event":"ping"}'
+    header = webhooks.signature_header("whsec_x", body, timestamp=1_700_000_000)
+    assert webhooks.verify("whsec_x", header, body, now=1_700_000_100)
+    assert not webhooks.verify("whsec_x", header, body, now=1_700_000_000 + 301)
+    assert not webhooks.verify("whsec_x", "garbage", body)
+
+
+def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
+    hlm, network, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver([500, 503])
+    endpoint = _endpoint(network.indonesia_nr.user, server.url)
+    registration = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending", country="ID")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.decide(network.indonesia_nr.user, registration, approve=True)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    first_due = delivery.next_attempt_at
+    assert first_due - delivery.last_attempt_at == datetime.timedelta(seconds=30)
+    assert webhooks.deliver_due(now=first_due - datetime.timedelta(seconds=1)) == 0  # not yet
+    assert webhooks.deliver_due(now=first_due) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 2, 503)
+    assert delivery.next_attempt_at - delivery.last_attempt_at == datetime.timedelta(seconds=60)
+    assert webhooks.deliver_due(now=delivery.next_attempt_at) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 200)
+    assert len(server.received) == 3
+    assert len({r["headers"]["X-Ascnhub-Delivery"] for r in server.received}) == 1  # the same delivery
+    assert all(_verify(endpoint, r) for r in server.received)
+
+
+def test_a_receiver_that_never_answers_fails_after_the_last_attempt(network, receiver):
+    server = receiver([500] * 10)
+    _endpoint(network.secretariat, server.url, ["registration.approved"])
+    unreachable = _endpoint(network.secretariat, "http://127.0.0.1:9/nobody-listens")
+    with transaction.atomic():
+        webhooks.emit("registration.approved", {"registration": {"id": "x"}})
+    now = timezone.now()
+    for _ in range(6):
+        webhooks.deliver_due(now=now)
+        now += datetime.timedelta(hours=7)
+    statuses = {d.endpoint_id: d for d in WebhookDelivery.objects.all()}
+    assert {d.status for d in statuses.values()} == {"failed"}
+    assert {d.attempts for d in statuses.values()} == {4}
+    assert statuses[unreachable.pk].last_status_code is None and statuses[unreachable.pk].last_error
+    assert len(server.received) == 4
+    assert [webhooks.backoff(n).total_seconds() for n in (1, 2, 3, 10, 20)] == [30, 60, 120, 15360, 21600]
+
+
+def test_a_delivery_is_never_lost(hlm, network, receiver):
+    server = receiver()
+    _endpoint(network.indonesia_nr.user, server.url)
+    registration = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending", country="ID")
+    # The event rolls back: no delivery either.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.decide(network.indonesia_nr.user, registration, approve=True)
+        raise RuntimeError("crash before the commit")
+    assert not WebhookDelivery.objects.exists()
+    # The event commits but the process dies before its task runs (on-commit callbacks never run
+    # here): the delivery waits, pending, for the periodic command.
+    events.decide(network.indonesia_nr.user, registration, approve=True)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and not server.received
+    call_command("webhooks", "deliver")
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and len(server.received) == 1
+
+
+def test_a_worker_dying_mid_send_leaves_it_due_again(network, receiver):
+    server = receiver()
+    _endpoint(network.secretariat, server.url, ["matchmaking.meeting_scheduled"])
+    with transaction.atomic():
+        [delivery] = webhooks.emit("matchmaking.meeting_scheduled", {"meeting": "x"})
+    now = timezone.now()
+    claimed = webhooks._claim(delivery.pk, now)  # claimed, then the worker dies before sending
+    assert claimed is not None
+    assert webhooks._claim(delivery.pk, now) is None  # nobody else sends it meanwhile
+    assert webhooks.deliver_due(now=now) == 0
+    assert webhooks.deliver_due(now=now + datetime.timedelta(seconds=30)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 2 and len(server.received) == 1
+
+
+def test_a_failed_attempt_is_enqueued_again_for_its_due_time(network, receiver, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    from ascnhub.api import tasks
+
+    server = receiver([502])
+    _endpoint(network.secretariat, server.url)
+    with transaction.atomic():
+        [delivery] = webhooks.emit("registration.approved", {"registration": {"id": "y"}})
+    default_task_backend.clear()
+    assert tasks.deliver_webhook.call(delivery.pk) == "pending"
+    [queued] = default_task_backend.results
+    delivery.refresh_from_db()
+    assert queued.task.run_after == delivery.next_attempt_at and queued.args == [delivery.pk]
+
+
+def test_only_those_who_may_see_a_registration_receive_it(
+    hlm, network, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver()
+    nr_id = _endpoint(network.indonesia_nr.user, server.url)
+    nr_vn = _endpoint(network.vietnam_nr.user, server.url)  # another country's NR
+    outsider = _endpoint(network.outsider, server.url)
+    secretariat = _endpoint(network.secretariat, server.url)
+    schedule_only = _endpoint(network.secretariat, server.url, ["matchmaking.meeting_scheduled"])
+    registration = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending", country="ID")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.decide(network.secretariat, registration, approve=True)
+    reached = set(WebhookDelivery.objects.values_list("endpoint_id", flat=True))
+    assert reached == {nr_id.pk, secretariat.pk}
+    assert not {nr_vn.pk, outsider.pk, schedule_only.pk} & reached
+    assert len(server.received) == 2
+
+
+def test_the_integrator_hears_of_an_auto_approved_registration_once(
+    client, hlm, network, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver()
+    user = network.company_person.user
+    endpoint = _endpoint(user, server.url)
+    _, secret = issue_token(user, "crm", ["write:registrations"])
+    payload = {
+        "category": "city",
+        "name": "Sari Wulandari",
+        "email": "sari@makassar.test",
+        "organisation_name": "Kota Makassar",
+        "country": "ID",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/meetings/{hlm.meeting.slug}/registrations",
+            payload,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+    assert response.status_code == 201 and response.json()["status"] == "approved"
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 1
+    assert json.loads(server.received[0]["body"])["data"]["registration"]["id"] == response.json()["id"]
+
+
+def test_publishing_a_schedule_is_announced(network, receiver, django_capture_on_commit_callbacks):
+    from ascnhub.matchmaking import scheduling, services
+    from tests.matchmaking.factories import make_world
+
+    mm = make_world(network)
+    server = receiver()
+    endpoint = _endpoint(network.company_person.user, server.url, ["matchmaking.meeting_scheduled"])
+    _endpoint(network.company_person.user, server.url, ["registration.approved"])  # not subscribed
+    request = services.send_request(None, mm.makassar, mm.company)
+    services.answer_request(None, request, accept=True)
+    run = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.publish_run(None, run, notify=False)
+    [received] = server.received
+    assert _verify(endpoint, received)
+    body = json.loads(received["body"])
+    assert body["event"] == "matchmaking.meeting_scheduled"
+    assert body["data"]["meeting"] == mm.meeting.slug and body["data"]["meetings"] == 1
+    assert body["data"]["run"] == run.number
+
+
+# --- managing endpoints through the API -------------------------------------------------------------
+
+
+def test_an_owner_manages_endpoints_through_the_api(
+    client, network, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver()
+    _, secret = issue_token(network.makassar_officer.user, "hooks", ["manage:webhooks"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    response = client.post(
+        "/api/v1/webhooks",
+        {"url": server.url, "events": ["registration.approved"], "description": "city CRM"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["secret"].startswith("whsec_")
+    listed = client.get("/api/v1/webhooks", **auth).json()
+    assert [e["id"] for e in listed["items"]] == [created["id"]] and "secret" not in listed["items"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/webhooks/{created['id']}/ping", **auth)
+    assert response.status_code == 202
+    assert webhooks.verify(
+        created["secret"], server.received[0]["headers"]["X-Ascnhub-Signature"], server.received[0]["body"]
+    )
+    deliveries = client.get(f"/api/v1/webhooks/{created['id']}/deliveries", **auth).json()["items"]
+    assert [(d["event"], d["status"], d["attempts"]) for d in deliveries] == [("ping", "delivered", 1)]
+    # Someone else's token neither sees nor deletes it.
+    _, other = issue_token(network.danang_officer.user, "x", ["manage:webhooks"])
+    other_auth = {"HTTP_AUTHORIZATION": f"Bearer {other}"}
+    assert client.get(f"/api/v1/webhooks/{created['id']}", **other_auth).status_code == 404
+    assert client.delete(f"/api/v1/webhooks/{created['id']}", **other_auth).status_code == 404
+    assert client.delete(f"/api/v1/webhooks/{created['id']}", **auth).status_code == 204
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_endpoint_input_is_checked_and_named(client, network, settings):
+    settings.ASCNHUB_WEBHOOK_ALLOW_PRIVATE = False
+    _, secret = issue_token(network.makassar_officer.user, "hooks", ["manage:webhooks"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def create(url, events_=("registration.approved",)):
+        return client.post(
+            "/api/v1/webhooks", {"url": url, "events": list(events_)}, content_type="application/json", **auth
+        )
+
+    for url in [
+        "http://hooks.example.org/x",
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/x",
+        "https://localhost/x",
+        "ftp://hooks.example.org",
+        "not a url",
+    ]:
+        response = create(url)
+        assert response.status_code == 400 and "url" in response.json()["errors"], url
+    response = create("https://hooks.example.org/x", ["everything"])
+    assert response.status_code == 400 and "registration.approved" in response.json()["errors"]["events"][0]
+    assert create("https://hooks.example.org/x", []).status_code == 400
+    assert create("https://hooks.example.org/x").status_code == 201
+    _, wrong_scope = issue_token(network.makassar_officer.user, "x", ["write:registrations"])
+    response = client.get("/api/v1/webhooks", HTTP_AUTHORIZATION=f"Bearer {wrong_scope}")
+    assert response.status_code == 403 and "manage:webhooks" in response.json()["detail"]
+
+
+def test_a_host_resolving_to_a_private_address_is_not_called(network, settings, receiver):
+    server = receiver()
+    endpoint = _endpoint(network.secretariat, server.url.replace("127.0.0.1", "localhost"))
+    settings.ASCNHUB_WEBHOOK_ALLOW_PRIVATE = False
+    with transaction.atomic():
+        [delivery] = webhooks.emit("registration.approved", {"registration": {"id": "z"}})
+    delivery = webhooks.deliver(delivery.pk)
+    assert delivery.status == "pending" and "non-public" in delivery.last_error and not server.received
+    assert endpoint.deliveries.count() == 1
