@@ -168,6 +168,10 @@ TASKS = {
     }
 }
 
+# Webhooks (docs/api.md): attempts per delivery; http and private addresses only for development.
+ASCNHUB_WEBHOOK_MAX_ATTEMPTS = int(env("ASCNHUB_WEBHOOK_MAX_ATTEMPTS", "8"))
+ASCNHUB_WEBHOOK_ALLOW_PRIVATE = env_bool("ASCNHUB_WEBHOOK_ALLOW_PRIVATE", False)
+
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "common.User"
 AUTHENTICATION_BACKENDS = [
