@@ -364,7 +364,7 @@ def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
     """Take a due pending delivery for one attempt (or None: done, failed, not yet due, or taken)."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("endpoint")
             .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
             .first()
