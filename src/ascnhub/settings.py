@@ -136,8 +136,11 @@ TEMPLATES = [
 # so concurrent writers queue instead of failing with "database is locked"); PostgreSQL via
 # DATABASE_URL for many users and many machines.
 DATABASE_URL = env("DATABASE_URL")
+# Connections are kept between requests on both: opening one costs ~5 ms of CPU on SQLite (its
+# functions and PRAGMAs are set up each time), more on PostgreSQL (benchmarks/bench_registration.py).
+_CONN_MAX_AGE = int(env("ASCNHUB_DB_CONN_MAX_AGE", "60"))
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("ASCNHUB_DB_CONN_MAX_AGE", "60")))
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=_CONN_MAX_AGE)
     # A Unix-socket URL (postgres://user@/name?host=/run/postgresql&port=5432) puts host and port
     # in OPTIONS; move them where Django and the tools reading these settings (pg_dump) look.
     for _key in ("host", "port"):
@@ -156,6 +159,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            "CONN_MAX_AGE": _CONN_MAX_AGE,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -242,6 +246,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("ASCNHUB_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("ASCNHUB_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Every upload is checked by common.uploads: extension, this size, and content of that kind.
+ASCNHUB_MAX_UPLOAD_BYTES = int(float(env("ASCNHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "ascnhub.common.storage.StaticStorage"},

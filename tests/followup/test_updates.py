@@ -28,7 +28,9 @@ def _post(client, c, **data):
     ({"status": "finished"}, "Select a valid choice", "status"),
     ({"evidence_url": "javascript:alert(1)"}, "Enter a valid URL", "evidence_url"),
     ({"evidence_file": SimpleUploadedFile("run.exe", b"MZ...", "application/octet-stream")},
-     "File extension", "evidence_file"),
+     "are not accepted", "evidence_file"),
+    ({"evidence_file": SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", "application/pdf")},
+     "is not a real PDF file", "evidence_file"),
     ({"status": "completed"}, "A completed commitment needs evidence", None),
 ])
 def test_bad_input_is_named_and_changes_nothing(network, client_for, commitment, settings, tmp_path, data,
@@ -44,9 +46,9 @@ def test_bad_input_is_named_and_changes_nothing(network, client_for, commitment,
     assert Commitment.objects.get(pk=commitment.pk).status == "planned"
 
 
-def test_too_large_evidence_is_refused(network, client_for, commitment, settings, tmp_path, monkeypatch):
+def test_too_large_evidence_is_refused(network, client_for, commitment, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("ascnhub.followup.models.MAX_EVIDENCE_BYTES", 1000)
+    settings.ASCNHUB_MAX_UPLOAD_BYTES = 1000
     big = SimpleUploadedFile("report.pdf", b"%PDF-1.4 " + b"x" * 2000, "application/pdf")
     response = _post(client_for(network.indonesia_nr.user), commitment, evidence_file=big)
     assert response.status_code == 400 and "at most" in response.content.decode()

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common import uploads
 from ascnhub.registry.models import City, MemberState, Organisation
 
-from .models import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_BYTES, Status
+from .models import Status
 
 
 class StatusUpdateForm(forms.Form):
@@ -17,8 +18,7 @@ class StatusUpdateForm(forms.Form):
                                   help_text=_("A public web page, report or news item."))
     evidence_file = forms.FileField(
         label=capfirst(_("evidence file")), required=False,
-        help_text=_("At most %(mb)s MB: %(types)s.") % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024,
-                                                      "types": ", ".join(EVIDENCE_EXTENSIONS)})
+        validators=uploads.upload_validators, help_text=uploads.help_text())
 
     def clean(self):
         data = super().clean()

@@ -12,25 +12,19 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
+from ascnhub.common import uploads
 
-
-def validate_evidence_size(file) -> None:
-    if file and file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("The file is %(size)s MB; at most %(max)s MB is allowed."),
-                              params={"size": round(file.size / 1024 / 1024, 1),
-                                      "max": MAX_EVIDENCE_BYTES // 1024 // 1024}, code="file_size")
-
-
-evidence_validators = [FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size]
+EVIDENCE_EXTENSIONS = uploads.EXTENSIONS
+# The name migration 0001 refers to; every upload check lives in common.uploads.
+validate_evidence_size = uploads.validate_upload
+evidence_validators = uploads.upload_validators
 
 
 class Status(models.TextChoices):

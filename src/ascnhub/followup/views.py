@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common import uploads
 from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.permissions import is_secretariat
 from ascnhub.registry.models import City, MemberState, Organisation
@@ -20,7 +20,7 @@ from ascnhub.registry.rules import officer_city_ids, represented_country_ids
 
 from . import services
 from .forms import ActionItemForm, CommitmentForm, StatusUpdateForm
-from .models import ActionItem, Commitment, OutcomeDocument, Recommendation, Status, StatusUpdate
+from .models import ActionItem, Commitment, OutcomeDocument, Recommendation, StatusUpdate
 from .rules import person_organisation_id
 from .services import Rollup
 
@@ -250,8 +250,7 @@ def evidence(request: HttpRequest, public_id) -> FileResponse:
     if not update.commitment.recommendation.document.published:
         require_perm(request, "followup.manage_outcomes")
     name = update.evidence_filename
-    return FileResponse(update.evidence_file.open("rb"), as_attachment=True, filename=name,
-                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    return uploads.file_response(update.evidence_file, name)
 
 
 def commitments_csv(request: HttpRequest) -> HttpResponse:

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common import uploads
 from ascnhub.projects.models import Partnership, Project
 from ascnhub.registry.models import City, Organisation
 
-from .models import ATTACHMENT_EXTENSIONS, Case, Chapter
+from .models import Case, Chapter
 
 
 class CaseForm(forms.ModelForm):
@@ -38,8 +39,8 @@ class CaseForm(forms.ModelForm):
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=capfirst(_("title")), max_length=200)
-    file = forms.FileField(label=capfirst(_("file")),
-                           help_text=_("At most 10 MB: %(types)s.") % {"types": ", ".join(ATTACHMENT_EXTENSIONS)})
+    file = forms.FileField(label=capfirst(_("file")), validators=uploads.upload_validators,
+                           help_text=uploads.help_text())
 
 
 class ChapterEditForm(forms.Form):

@@ -10,27 +10,20 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common import uploads
 from ascnhub.projects.codes import CONTENT_LANGUAGES, FocusArea
 from ascnhub.registry.countries import COUNTRY_CHOICES, country_name
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp", "docx", "pptx", "xlsx", "odt", "txt"]
-
-
-def validate_attachment_size(file) -> None:
-    if file and file.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("The file is %(size)s MB; at most %(max)s MB is allowed."),
-                              params={"size": round(file.size / 1024 / 1024, 1),
-                                      "max": MAX_ATTACHMENT_BYTES // 1024 // 1024}, code="file_size")
-
-
-attachment_validators = [FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size]
+ATTACHMENT_EXTENSIONS = uploads.EXTENSIONS
+# The name migration 0001 refers to; every upload check lives in common.uploads.
+validate_attachment_size = uploads.validate_upload
+attachment_validators = uploads.upload_validators
 
 
 class CaseQuerySet(models.QuerySet):

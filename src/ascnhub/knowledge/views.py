@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common import uploads
 from ascnhub.common.http import require_perm
 from ascnhub.common.permissions import is_secretariat
 from ascnhub.projects.codes import CONTENT_LANGUAGES, FocusArea
@@ -142,8 +142,7 @@ def attachment_download(request: HttpRequest, public_id) -> FileResponse:
     if not att.case.published and not request.user.has_perm("knowledge.change_case", att.case):
         raise Http404
     name = att.file.name.rsplit("/", 1)[-1]
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=name,
-                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    return uploads.file_response(att.file, name)
 
 
 # --- the guidebook -------------------------------------------------------------------------------

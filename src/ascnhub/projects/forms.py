@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common import uploads
 from ascnhub.registry.models import City, Organisation
 
 from .codes import CONTENT_LANGUAGES, CURRENCY_CHOICES
@@ -137,7 +138,7 @@ class DocumentForm(forms.ModelForm):
         required=False,
         validators=upload_validators,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text=_("PDF, images, office documents or CSV; at most 10 MB."),
+        help_text=uploads.help_text(),
     )
 
     class Meta:
@@ -212,7 +213,7 @@ class ReportForm(forms.ModelForm):
         required=False,
         validators=upload_validators,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text=_("PDF, images, office documents or CSV; at most 10 MB."),
+        help_text=uploads.help_text(),
     )
 
     def __init__(self, *args, **kwargs):

@@ -12,13 +12,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common import uploads
 from ascnhub.registry.countries import country_name
 from ascnhub.registry.models import City, Organisation
 
@@ -31,20 +32,10 @@ from .codes import (
     validate_currency,
 )
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp", "csv", "xlsx", "docx", "pptx", "odt", "ods", "txt"]
-
-
-def validate_upload_size(file) -> None:
-    if file and file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; at most %(max)s MB is allowed."),
-            params={"size": round(file.size / 1024 / 1024, 1), "max": MAX_UPLOAD_BYTES // 1024 // 1024},
-            code="file_size",
-        )
-
-
-upload_validators = [FileExtensionValidator(UPLOAD_EXTENSIONS), validate_upload_size]
+UPLOAD_EXTENSIONS = uploads.EXTENSIONS
+# The name migration 0001 refers to; every upload check lives in common.uploads.
+validate_upload_size = uploads.validate_upload
+upload_validators = uploads.upload_validators
 
 
 def validate_percent(value) -> None:
