@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ascnhub.engine.matching.model import FOCUS_AREAS, FOCUS_LABELS
 from ascnhub.registry.forms import TIMEZONE_CHOICES
 
-from .models import MeetingRequest, Profile, Setup
+from .models import Lead, MeetingRequest, Profile, Setup
 
 FOCUS_CHOICES = [(code, FOCUS_LABELS[code]) for code in FOCUS_AREAS]
 
@@ -107,3 +107,71 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+
+
+class AddMemberForm(forms.Form):
+    """Choose a registered participant to join a delegation (from those who may)."""
+
+    registration = forms.ModelChoiceField(
+        label=_("Registered participant"),
+        queryset=None,
+        to_field_name="public_id",
+        empty_label=_("Choose a person"),
+        error_messages={"invalid_choice": _("Choose one of the participants listed.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = candidates
+        self.fields["registration"].label_from_instance = lambda reg: (
+            f"{reg.name} · {reg.job_title}" if reg.job_title else reg.name
+        )
+
+
+class LeadForm(forms.Form):
+    """The city's officer (or an organiser) tracks a lead."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Lead.Status.choices)
+    need = forms.ModelChoiceField(
+        label=_("Linked need"), queryset=None, required=False, empty_label=_("No need linked")
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, lead: Lead, **kwargs):
+        from ascnhub.projects.models import Need
+
+        kwargs.setdefault("initial", {"status": lead.status, "need": lead.need_id, "note": lead.note})
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = (
+            Need.objects.filter(city_id=lead.city_id).order_by("title")
+            if lead.city_id
+            else Need.objects.none()
+        )
+
+
+class LeadPartnershipForm(forms.Form):
+    """What the partnership that came of a lead is: published in `projects` as the city's."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    title = forms.CharField(label=_("Title"), max_length=250)
+    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=None,
+        required=False,
+        empty_label=_("The linked need's project, if any"),
+    )
+    published = forms.BooleanField(label=_("Publish it"), required=False, initial=True)
+
+    def __init__(self, *args, lead: Lead, **kwargs):
+        from ascnhub.projects.models import Partnership, Project
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Partnership.Kind.choices
+        self.fields["project"].queryset = (
+            Project.objects.filter(city_id=lead.city_id).order_by("title")
+            if lead.city_id
+            else Project.objects.none()
+        )

@@ -382,6 +382,15 @@ class Lead(models.Model):
     organisation = models.ForeignKey(
         "registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    need = models.ForeignKey(
+        "projects.Need",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("linked need"),
+        help_text=_("The city's need this lead may answer (and through it, the project)."),
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     note = models.TextField(blank=True)
     partnership = models.ForeignKey(
@@ -389,3 +398,18 @@ class Lead(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lead · {self.city or '-'} · {self.organisation or '-'}"
+
+    def sides(self) -> tuple[Profile, Profile]:
+        """(the city's side, the counterpart) of the meeting the lead came from.
+
+        Needs `meeting__request__requester` and `__recipient` loaded to avoid queries."""
+        a, b = self.meeting.request.requester, self.meeting.request.recipient
+        if self.city_id and b.city_id == self.city_id and a.city_id != self.city_id:
+            return b, a
+        return a, b

@@ -2,7 +2,10 @@
 
 - organisers of the meeting (and the secretariat) run the scheduler and see everything;
 - a participant acts for its own profile (owner or delegation member);
-- other participants see visible profiles; anonymous visitors see nothing but aggregates.
+- other participants see visible profiles; anonymous visitors see nothing but aggregates;
+- a delegation's owner (and the organisers) choose its members;
+- a lead is tracked by the city's officer and the organisers; the country's National
+  Representative and the secretariat see it too.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import rules
 
 from ascnhub.common.permissions import is_secretariat
 from ascnhub.events.rules import is_meeting_organiser
+from ascnhub.registry.rules import officer_city_ids, represented_country_ids
 
-from .models import Profile
+from .models import Lead, Profile
 
 
 def _meeting(obj):
@@ -36,6 +40,38 @@ def acts_for(user, profile: Profile | None) -> bool:
 
 
 @rules.predicate
+def owns_profile(user, profile: Profile | None) -> bool:
+    """The registration that manages the profile is the user's (a member is not enough)."""
+    return (
+        profile is not None
+        and getattr(user, "is_authenticated", False)
+        and profile.owner.user_id is not None
+        and profile.owner.user_id == user.pk
+    )
+
+
+@rules.predicate
+def organises_lead(user, lead: Lead | None) -> bool:
+    return lead is not None and (
+        is_secretariat(user) or is_meeting_organiser(user, lead.meeting.run.setup.meeting)
+    )
+
+
+@rules.predicate
+def is_lead_city_officer(user, lead: Lead | None) -> bool:
+    return lead is not None and lead.city_id is not None and lead.city_id in officer_city_ids(user)
+
+
+@rules.predicate
+def is_lead_country_nr(user, lead: Lead | None) -> bool:
+    return (
+        lead is not None
+        and lead.city_id is not None
+        and lead.city.country_id in represented_country_ids(user)
+    )
+
+
+@rules.predicate
 def is_participant(user, obj) -> bool:
     """A signed-in user with an approved registration in the meeting."""
     meeting = _meeting(obj)
@@ -52,3 +88,6 @@ def profile_visible(user, profile: Profile | None) -> bool:
 rules.add_perm("matchmaking.organise", organises)
 rules.add_perm("matchmaking.act_for", acts_for | organises)
 rules.add_perm("matchmaking.view_profile", organises | acts_for | (is_participant & profile_visible))
+rules.add_perm("matchmaking.manage_delegation", owns_profile | organises)
+rules.add_perm("matchmaking.view_lead", is_lead_city_officer | is_lead_country_nr | organises_lead)
+rules.add_perm("matchmaking.change_lead", is_lead_city_officer | organises_lead)

@@ -6,11 +6,14 @@ writes, logs to the activity log and queues notifications. Scheduling runs live 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
@@ -274,7 +277,13 @@ def give_feedback(
         org = next(
             (s.organisation for s in sides if s.kind in ("company", "partner") and s.organisation_id), None
         )
-        Lead.objects.get_or_create(meeting=meeting, defaults={"city": city, "organisation": org})
+        # When the city's profile names exactly one need, the lead answers that need.
+        city_side = next((s for s in sides if s.city_id), None)
+        needs = list(city_side.needs.values_list("pk", flat=True)[:2]) if city_side else []
+        Lead.objects.get_or_create(
+            meeting=meeting,
+            defaults={"city": city, "organisation": org, "need_id": needs[0] if len(needs) == 1 else None},
+        )
     return feedback
 
 
@@ -300,13 +309,198 @@ def save_setup(actor: Any, form: Any) -> Setup:
     return setup
 
 
+_KEEP: Any = object()
+
+
 @transaction.atomic
-def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "") -> Lead:
-    """Track a lead: open, became a partnership, or dropped."""
+def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "", need: Any = _KEEP) -> Lead:
+    """Track a lead: open, became a partnership, or dropped; optionally link it to one of the
+    city's needs (`need=None` unlinks it; leaving `need` out keeps the link)."""
     if status not in Lead.Status.values:
         raise MatchmakingError("status", f"Unknown lead status {status!r}.")
-    before = activity.snapshot(lead, ["status", "note"])
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    fields = ["status", "note", "need"]
+    before = activity.snapshot(lead, fields)
+    if need is not _KEEP:
+        if need is not None and need.city_id != lead.city_id:
+            raise MatchmakingError(
+                "need_city", _("The need “%(need)s” belongs to another city than this lead.") % {"need": need}
+            )
+        lead.need = need
     lead.status, lead.note = status, note.strip() or lead.note
-    lead.save(update_fields=["status", "note", "updated_at"])
-    activity.record(actor, "update", lead, activity.diff(before, activity.snapshot(lead, ["status", "note"])))
+    lead.save(update_fields=["status", "note", "need", "updated_at"])
+    activity.record(actor, "update", lead, activity.diff(before, activity.snapshot(lead, fields)))
     return lead
+
+
+@transaction.atomic
+def lead_to_partnership(
+    actor: Any,
+    lead: Lead,
+    *,
+    kind: str,
+    title: str,
+    start_date: datetime.date,
+    project: Any = None,
+    published: bool = True,
+) -> Any:
+    """Turn a lead into a partnership between its city and its organisation (in `projects`).
+
+    The partnership's origin names the meeting the lead came from; without a project given, the
+    linked need's project is used. The lead then reads "became a partnership" and links to it.
+    """
+    from ascnhub.projects import services as project_services
+    from ascnhub.projects.models import Partnership
+
+    lead = (
+        Lead.objects.select_for_update()
+        .select_related("city", "organisation", "need__project", "meeting__run__setup__meeting")
+        .get(pk=lead.pk)
+    )
+    if lead.partnership_id:
+        raise MatchmakingError("already_partnership", _("This lead is already a partnership."))
+    if lead.city_id is None or lead.organisation_id is None:
+        raise MatchmakingError(
+            "no_parties",
+            _("A partnership needs a city and an organisation; this lead has no city.")
+            if lead.city_id is None
+            else _("A partnership needs a city and an organisation; this lead has no organisation."),
+        )
+    if project is None and lead.need_id:
+        project = lead.need.project
+    if project is not None and project.city_id != lead.city_id:
+        raise MatchmakingError(
+            "project_city", _("The project “%(project)s” belongs to another city.") % {"project": project}
+        )
+    meeting = lead.meeting.run.setup.meeting
+    data = {
+        "city": lead.city,
+        "organisation": lead.organisation,
+        "project": project,
+        "kind": kind,
+        "title": title.strip(),
+        "start_date": start_date,
+        "origin": f"met at the {meeting.title} business matchmaking"[:300],
+        "published": published,
+    }
+    try:
+        partnership = project_services.save_partnership(actor, Partnership(), data)
+    except ValidationError as exc:
+        raise MatchmakingError("invalid", " ".join(exc.messages)) from exc
+    before = activity.snapshot(lead, ["status", "partnership"])
+    lead.status, lead.partnership = Lead.Status.PARTNERSHIP, partnership
+    lead.save(update_fields=["status", "partnership", "updated_at"])
+    activity.record(
+        actor,
+        "to_partnership",
+        lead,
+        activity.diff(before, activity.snapshot(lead, ["status", "partnership"])),
+    )
+    return partnership
+
+
+# --- delegations ----------------------------------------------------------------------------------
+
+
+def _works_for(**lookups: Any) -> Q:
+    """Registrations whose person (or, without one, whose account's person) works for an
+    organisation matching `lookups`."""
+    direct = Q(**{f"person__organisation__{k}": v for k, v in lookups.items()})
+    via_account = Q(
+        person__isnull=True, **{f"user__person__organisation__{k}": v for k, v in lookups.items()}
+    )
+    return direct | via_account
+
+
+def _same_side(profile: Profile) -> Q | None:
+    """Who may join: the profile's organisation; for a city, any city-government body of that city."""
+    same = Q()
+    if profile.organisation_id:
+        same |= _works_for(id=profile.organisation_id)
+    if profile.kind == Profile.Kind.CITY and profile.city_id:
+        same |= _works_for(city_id=profile.city_id, kind="city_government")
+    return same or None
+
+
+def delegation_candidates(profile: Profile) -> QuerySet:
+    """Approved participants of the meeting who may join the profile's delegation: of the same
+    organisation (for a city: working for that city's government), not yet in any profile or
+    delegation of this meeting's matchmaking."""
+    from ascnhub.events.models import Registration
+
+    same = _same_side(profile)
+    if same is None:
+        return Registration.objects.none()
+    setup_id = profile.setup_id
+    return (
+        Registration.objects.filter(meeting_id=profile.setup.meeting_id, status="approved")
+        .filter(same)
+        .exclude(matchmaking_profiles__setup_id=setup_id)
+        .exclude(delegations__setup_id=setup_id)
+        .order_by("name", "pk")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def add_member(actor: Any, profile: Profile, registration: Any) -> Profile:
+    """Add a registered participant to a delegation; they then see its requests and meetings and get
+    its e-mails. Refused (with the reason) for someone not approved for this meeting, of another
+    organisation or city, or already in a delegation (or with a profile) of this meeting."""
+    from ascnhub.events.models import Registration
+
+    # One lock per meeting's matchmaking: two owners never add the same person at once.
+    setup = Setup.objects.select_for_update().get(pk=profile.setup_id)
+    profile = Profile.objects.select_related("owner", "organisation", "city").get(pk=profile.pk)
+    registration = Registration.objects.select_related("person__organisation").get(pk=registration.pk)
+    name = {"name": registration.name}
+    if registration.meeting_id != setup.meeting_id:
+        raise MatchmakingError("other_meeting", _("%(name)s is not registered for this meeting.") % name)
+    if registration.status != Registration.Status.APPROVED:
+        raise MatchmakingError(
+            "not_registered", _("%(name)s is not a confirmed participant of this meeting.") % name
+        )
+    if registration.pk == profile.owner_id:
+        raise MatchmakingError("owner", _("%(name)s already manages this profile.") % name)
+    if profile.members.filter(pk=registration.pk).exists():
+        raise MatchmakingError("already_member", _("%(name)s is already in this delegation.") % name)
+    other = (
+        Profile.objects.filter(setup=setup)
+        .filter(Q(owner=registration) | Q(members=registration))
+        .exclude(pk=profile.pk)
+        .first()
+    )
+    if other is not None:
+        raise MatchmakingError(
+            "other_delegation",
+            _("%(name)s already meets as part of %(other)s.") % {**name, "other": other.name},
+        )
+    same = _same_side(profile)
+    if same is None:
+        raise MatchmakingError(
+            "no_organisation",
+            _("This profile has no organisation or city in the registry, so it cannot have a delegation."),
+        )
+    if not Registration.objects.filter(pk=registration.pk).filter(same).exists():
+        side = profile.city if profile.kind == Profile.Kind.CITY and profile.city_id else profile.organisation
+        raise MatchmakingError(
+            "other_organisation", _("%(name)s does not work for %(side)s.") % {**name, "side": side}
+        )
+    profile.members.add(registration)
+    activity.record(actor, "add_member", profile, {"members": [None, registration.name]})
+    bump_version(setup)  # members' forum sign-ups make slots busy for the scheduler
+    return profile
+
+
+@transaction.atomic
+def remove_member(actor: Any, profile: Profile, registration: Any) -> Profile:
+    """Take a participant out of a delegation (the owner stays; meetings stay the delegation's)."""
+    setup = Setup.objects.select_for_update().get(pk=profile.setup_id)
+    if not profile.members.filter(pk=registration.pk).exists():
+        raise MatchmakingError(
+            "not_member", _("%(name)s is not in this delegation.") % {"name": registration.name}
+        )
+    profile.members.remove(registration)
+    activity.record(actor, "remove_member", profile, {"members": [registration.name, None]})
+    bump_version(setup)
+    return profile

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile_edit, name="profile_edit"),
     path("p/<uuid:public_id>/", views.profile_detail, name="profile"),
+    path("p/<uuid:public_id>/members/", views.delegation, name="delegation"),
     path("p/<uuid:public_id>/request/", views.request_create, name="request_create"),
     path("requests/", views.requests_page, name="requests"),
     path("requests/<uuid:public_id>/<str:action>/", views.request_action, name="request_action"),

@@ -21,6 +21,7 @@ from . import setup as setup_services
 from .errors import MatchmakingError
 from .forms import (
     FOCUS_CHOICES,
+    AddMemberForm,
     FeedbackForm,
     LocationsForm,
     ProfileForm,
@@ -156,12 +157,72 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
         refresh_suggestions.enqueue(setup.pk)
         messages.success(request, _("Profile saved. Your suggestions are being refreshed."))
         return redirect("matchmaking:home", slug)
-    return render(
-        request,
-        "matchmaking/profile_form.html",
-        {**_base(request, setup), "form": form},
-        status=400 if form.errors else 200,
+    context = {**_base(request, setup), "form": form}
+    if profile is not None:
+        context.update(_delegation_context(request, profile))
+    return render(request, "matchmaking/profile_form.html", context, status=400 if form.errors else 200)
+
+
+def _delegation_context(request: HttpRequest, profile: Profile, form: AddMemberForm | None = None) -> dict:
+    can_manage = request.user.has_perm("matchmaking.manage_delegation", profile)
+    candidates = services.delegation_candidates(profile) if can_manage else None
+    return {
+        "profile": profile,
+        "members": list(profile.members.order_by("name", "pk")),
+        "can_manage": can_manage,
+        "member_form": form or (AddMemberForm(candidates=candidates) if can_manage else None),
+    }
+
+
+def delegation(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    """Who meets as part of a profile's delegation; its owner (or an organiser) adds and removes
+    members. With htmx, the section is answered alone; without, the page."""
+    setup = _setup(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired()
+    profile = get_object_or_404(
+        Profile.objects.select_related("owner", "organisation", "city", "setup__meeting"),
+        setup=setup,
+        public_id=public_id,
     )
+    if not (
+        request.user.has_perm("matchmaking.manage_delegation", profile)
+        or request.user.has_perm("matchmaking.act_for", profile)
+    ):
+        raise PermissionDenied("not this delegation's")
+    form = None
+    status = 200
+    if request.method == "POST":
+        require_perm(request, "matchmaking.manage_delegation", profile)
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                form = AddMemberForm(request.POST, candidates=services.delegation_candidates(profile))
+                if form.is_valid():
+                    registration = form.cleaned_data["registration"]
+                    services.add_member(request.user, profile, registration)
+                    messages.success(
+                        request, _("%(name)s joined the delegation.") % {"name": registration.name}
+                    )
+                    form = None
+                else:
+                    status = 400
+            elif action == "remove":
+                registration = get_object_or_404(
+                    profile.members.all(), public_id=request.POST.get("registration") or None
+                )
+                services.remove_member(request.user, profile, registration)
+                messages.success(request, _("%(name)s left the delegation.") % {"name": registration.name})
+            else:
+                return HttpResponseBadRequest("unknown action")
+        except MatchmakingError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        if not request.htmx:
+            return redirect("matchmaking:delegation", slug, public_id)
+    context = {**_base(request, setup), **_delegation_context(request, profile, form)}
+    template = "matchmaking/_members.html" if request.htmx else "matchmaking/delegation.html"
+    return render(request, template, context, status=status)
 
 
 def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
@@ -268,12 +329,18 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         feedback = set(
             Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
         )
+    viewer_tz = mine.timezone
+    if mine.owner.user_id != request.user.pk:  # a delegation member sees its own time zone
+        viewer_tz = (
+            mine.members.filter(user=request.user).values_list("timezone", flat=True).first() or viewer_tz
+        )
     return render(
         request,
         "matchmaking/agenda.html",
         {
             **_base(request, setup),
             "mine": mine,
+            "viewer_tz": viewer_tz,
             "meetings": meetings,
             "run": run,
             "feedback_given": feedback,

@@ -17,6 +17,11 @@ from django.views.decorators.http import require_POST
 
 from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.permissions import is_secretariat
+from ascnhub.matchmaking import leads as mm_leads
+from ascnhub.matchmaking import services as mm_services
+from ascnhub.matchmaking.errors import MatchmakingError
+from ascnhub.matchmaking.forms import LeadForm, LeadPartnershipForm
+from ascnhub.matchmaking.models import Lead
 from ascnhub.registry.models import City, Organisation
 from ascnhub.registry.rules import officer_city_ids, represented_country_ids
 
@@ -116,6 +121,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if not can_see_private
             else list(project.needs.prefetch_related("focus_areas")),
             "partnerships": list(project.partnerships.public().select_related("organisation")),
+            "leads": _project_leads(request, project),
             "cases": list(project.cases.filter(published=True)),
             "reports": visible_reports,
             "approved": approved,
@@ -138,6 +144,13 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tile_attribution": _tile()[1],
         },
     )
+
+
+def _project_leads(request: HttpRequest, project: Project) -> list:
+    """Matchmaking leads linked to the project's needs, for those who look after its city."""
+    if not mm_leads.may_track_leads(request.user):
+        return []
+    return mm_leads.with_sides(mm_leads.leads_for_cities(request.user).filter(need__project=project))
 
 
 def _tile():
@@ -470,6 +483,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "stages": Need.Stage.choices,
             "countries": queries.project_filter_options()["countries"],
             "can_add": request.user.has_perm("projects.add_need"),
+            "can_see_leads": mm_leads.may_track_leads(request.user),
         },
     )
 
@@ -739,3 +753,73 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse(importers.template_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
     return response
+
+
+# --- leads from business matchmaking --------------------------------------------------------------
+
+
+def lead_list(request: HttpRequest) -> HttpResponse:
+    """The follow-ups from matchmaking of the cities the user looks after (officer, NR, secretariat)."""
+    if not request.user.is_authenticated:
+        raise LoginRequired()
+    if not mm_leads.may_track_leads(request.user):
+        raise PermissionDenied()
+    rows = mm_leads.leads_for_cities(request.user)
+    cities = list(City.objects.filter(pk__in=rows.values("city_id")).order_by("name"))
+    active = {"status": request.GET.get("status", ""), "city": request.GET.get("city", "")}
+    if active["status"] in Lead.Status.values:
+        rows = rows.filter(status=active["status"])
+    if active["city"]:
+        rows = rows.filter(city__slug=active["city"])
+    page = _page(request, rows)
+    page.object_list = mm_leads.with_sides(page.object_list)
+    return render(
+        request,
+        "projects/lead_list.html",
+        {"page": page, "active": active, "statuses": Lead.Status.choices, "cities": cities},
+    )
+
+
+def lead_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """One lead: where it came from and its status; the city's officer tracks it or turns it into
+    a partnership. Private: others are told it does not exist."""
+    lead = get_object_or_404(Lead.objects.select_related(*mm_leads.ROW_RELATED), public_id=public_id)
+    _visible_or_404(request, "matchmaking.view_lead", lead)
+    can_change = request.user.has_perm("matchmaking.change_lead", lead)
+    form = LeadForm(lead=lead)
+    partnership_form = LeadPartnershipForm(lead=lead, prefix="p")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied()
+        action = request.POST.get("action")
+        try:
+            if action == "update":
+                form = LeadForm(request.POST, lead=lead)
+                if form.is_valid():
+                    mm_services.update_lead(request.user, lead, **form.cleaned_data)
+                    messages.success(request, _("Lead saved."))
+                    return redirect("projects:lead", lead.public_id)
+            elif action == "partnership":
+                partnership_form = LeadPartnershipForm(request.POST, lead=lead, prefix="p")
+                if partnership_form.is_valid():
+                    mm_services.lead_to_partnership(request.user, lead, **partnership_form.cleaned_data)
+                    messages.success(request, _("The partnership is recorded."))
+                    return redirect("projects:lead", lead.public_id)
+            else:
+                raise Http404(action)
+        except MatchmakingError as exc:
+            messages.error(request, exc.message)
+            return redirect("projects:lead", lead.public_id)
+    lead.city_side, lead.counterpart = lead.sides()
+    return render(
+        request,
+        "projects/lead_detail.html",
+        {
+            "lead": lead,
+            "meeting": lead.meeting.run.setup.meeting,
+            "can_change": can_change,
+            "form": form,
+            "partnership_form": partnership_form,
+        },
+        status=400 if form.errors or partnership_form.errors else 200,
+    )

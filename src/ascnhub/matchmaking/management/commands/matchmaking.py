@@ -1,4 +1,5 @@
-"""`ascnhub matchmaking export-instance|export-result <meeting-slug> --out F`, `send-reminders`, demo tools."""
+"""`ascnhub matchmaking export-instance|export-result <meeting-slug> --out F`, `send-reminders`,
+demo tools."""
 
 from __future__ import annotations
 
