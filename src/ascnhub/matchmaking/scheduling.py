@@ -2,6 +2,7 @@
 
     build_instance(setup)   -> an `ascnhub-schedule/1` document (dict) of the accepted requests
     start_run(actor, setup) -> a queued ScheduleRun; the task worker calls execute_run(run id)
+    fail_abandoned_runs(setup) -> runs whose worker died are marked failed (start_run calls it)
     execute_run(run_id)     -> solves (reporting progress into the run row) and stores a draft
     publish_run(actor, run) -> the draft becomes the schedule; stale drafts are refused
 
@@ -20,6 +21,7 @@ import zoneinfo
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -144,6 +146,7 @@ def start_run(actor: Any, setup: Setup, *, reschedule: bool = False, enqueue: bo
         )
     if not setup.locations.exists():
         raise MatchmakingError("no_locations", "Add tables and video rooms first.")
+    fail_abandoned_runs(setup)
     busy = setup.runs.filter(status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]).first()
     if busy and not reschedule:
         raise MatchmakingError(
@@ -173,6 +176,33 @@ def request_reschedule(setup: Setup, *, reason: str) -> ScheduleRun | None:
         return None  # the queued run will see this change too: it reads the data when it starts
     log.info("re-scheduling %s: %s", setup.meeting.slug, reason)
     return start_run(None, setup, reschedule=True)
+
+
+def abandon_grace() -> datetime.timedelta:
+    """How long past its time limit a run may still be "running" (building the instance, storing
+    the result, publishing a re-schedule) before its worker is taken for dead."""
+    return datetime.timedelta(seconds=int(getattr(settings, "ASCNHUB_SCHEDULE_RUN_GRACE", 300)))
+
+
+def fail_abandoned_runs(setup: Setup, *, now: datetime.datetime | None = None) -> int:
+    """Mark as failed the runs whose task worker died mid-run (killed, out of memory, machine
+    lost): still "running" well past their time limit. A run writes nothing published until it
+    is published, so there is nothing to undo; marking it frees the organiser to start again
+    and says why. Returns how many runs were marked."""
+    now = now or timezone.now()
+    marked = 0
+    running = setup.runs.filter(status=ScheduleRun.Status.RUNNING, started_at__isnull=False)
+    for run in running.only("pk", "started_at", "time_limit"):
+        if run.started_at + datetime.timedelta(seconds=run.time_limit) + abandon_grace() < now:
+            marked += ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRun.Status.RUNNING).update(
+                status=ScheduleRun.Status.FAILED,
+                finished_at=now,
+                error="The task worker stopped during this run (it was still running long after its "
+                "time limit). Nothing was published or changed; start a new run.",
+            )
+    if marked:
+        log.warning("marked %s abandoned scheduling run(s) of %s as failed", marked, setup.meeting_id)
+    return marked
 
 
 class _ProgressWriter:
@@ -211,9 +241,13 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
     (the demo loader): progress writes from the solver's thread would wait for that transaction.
     """
     run = ScheduleRun.objects.select_related("setup__meeting", "based_on").get(pk=run_id)
-    if run.status != ScheduleRun.Status.QUEUED:
-        return run  # already taken (a retried task must not solve twice)
-    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.RUNNING)
+    # Taking the run is one conditional UPDATE: a retried or duplicated task never solves twice.
+    taken = ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRun.Status.QUEUED).update(
+        status=ScheduleRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not taken:
+        run.refresh_from_db()
+        return run
     steps: dict[str, float] = {}
     try:
         t0 = time.monotonic()

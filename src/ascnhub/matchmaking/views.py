@@ -62,6 +62,8 @@ def _require_profile(request: HttpRequest, setup: Setup) -> Profile:
 
 
 def home(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.has_perm("events.view_meeting", get_object_or_404(Meeting, slug=slug)):
+        raise Http404("no such meeting")  # a draft meeting is the organisers' until it is announced
     setup = _setup(slug)
     profile = _my_profile(request, setup)
     context = {**_base(request, setup), "profile": profile, "outcomes": matchmaking_outcomes(setup)}
@@ -468,6 +470,8 @@ def _run(setup: Setup, number: int) -> ScheduleRun:
 def run_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     setup = _setup(slug)
     require_perm(request, "matchmaking.organise", setup)
+    # A run whose worker died is shown as failed (with why) instead of polling forever.
+    scheduling.fail_abandoned_runs(setup)
     run = _run(setup, number)
     if request.method == "POST" and request.POST.get("action") == "publish":
         try:
