@@ -341,7 +341,8 @@ class ProjectDocument(models.Model):
 
     @property
     def href(self) -> str:
-        return self.file.url if self.file else self.url
+        # An uploaded file goes through a view that checks who may see the project.
+        return reverse("projects:document_file", args=[self.public_id]) if self.file else self.url
 
 
 class NeedQuerySet(models.QuerySet):
@@ -521,6 +522,9 @@ class ReportAttachment(models.Model):
         ordering = ["added_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:report_file", args=[self.public_id])
 
     def __str__(self) -> str:
         return self.title

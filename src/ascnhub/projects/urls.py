@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/reports/new/", views.report_new, name="report_new"),
     path("reports/<uuid:public_id>/", views.report_detail, name="report"),
+    path("reports/files/<uuid:public_id>/", views.report_file, name="report_file"),
+    path("projects/files/<uuid:public_id>/", views.document_file, name="document_file"),
     path("reports/<uuid:public_id>/edit/", views.report_edit, name="report_edit"),
     path("reports/<uuid:public_id>/submit/", views.report_submit, name="report_submit"),
     path("reports/<uuid:public_id>/review/", views.report_review, name="report_review"),

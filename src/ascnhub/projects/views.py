@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common import uploads
 from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.permissions import is_secretariat
 from ascnhub.matchmaking import leads as mm_leads
@@ -38,7 +39,16 @@ from .forms import (
     ReportForm,
     ReviewForm,
 )
-from .models import Need, Offer, Partnership, ProgressReport, Project, ProjectParty
+from .models import (
+    Need,
+    Offer,
+    Partnership,
+    ProgressReport,
+    Project,
+    ProjectDocument,
+    ProjectParty,
+    ReportAttachment,
+)
 from .rules import user_organisation
 
 PAGE_SIZE = 25
@@ -358,6 +368,22 @@ def _report(request: HttpRequest, public_id) -> ProgressReport:
     )
     _visible_or_404(request, "projects.view_progressreport", report)
     return report
+
+
+def report_file(request: HttpRequest, public_id) -> HttpResponse:
+    """A progress report's attachment, to those who may see the report (a draft's stays private)."""
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id)
+    _report(request, attachment.report.public_id)
+    return uploads.file_response(attachment.file, attachment.file.name.rsplit("/", 1)[-1])
+
+
+def document_file(request: HttpRequest, public_id) -> HttpResponse:
+    """A project's uploaded document, to those who may see the project."""
+    document = get_object_or_404(ProjectDocument.objects.select_related("project"), public_id=public_id)
+    _visible_or_404(request, "projects.view_project", document.project)
+    if not document.file:
+        raise Http404()
+    return uploads.file_response(document.file, document.file.name.rsplit("/", 1)[-1])
 
 
 def report_detail(request: HttpRequest, public_id) -> HttpResponse:
