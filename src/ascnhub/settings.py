@@ -248,6 +248,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("ASCNHUB_MEDIA_ROOT", str(DATA_DIR / "media")))
 # Every upload is checked by common.uploads: extension, this size, and content of that kind.
 ASCNHUB_MAX_UPLOAD_BYTES = int(float(env("ASCNHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+# A scheduling run still "running" this long after its time limit lost its worker.
+ASCNHUB_SCHEDULE_RUN_GRACE = int(env("ASCNHUB_SCHEDULE_RUN_GRACE", "300"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "ascnhub.common.storage.StaticStorage"},
