@@ -59,6 +59,66 @@ def min_break_bound(avail: list[bool], n: int) -> int:
     return 0  # cannot fit at all: infeasibility is found elsewhere
 
 
+def _matchable(masks: list[int], busy: int) -> bool:
+    """True when every meeting (bitmask of its allowed slots) gets its own slot of ``busy``."""
+    owner: dict[int, int] = {}
+
+    def augment(k: int, seen: list[int]) -> bool:
+        cand = masks[k] & busy & ~seen[0]
+        while cand:
+            bit = cand & -cand
+            cand ^= bit
+            seen[0] |= bit
+            s = bit.bit_length() - 1
+            if s not in owner or augment(owner[s], seen):
+                owner[s] = k
+                return True
+        return False
+
+    return all(augment(k, [0]) for k in range(len(masks)))
+
+
+def _patterns(n_slots: int, runs: int, start: int, left: int) -> Iterable[int]:
+    """Bitmasks of ``left`` busy slots in exactly ``runs`` runs, all at or after ``start``."""
+    if runs == 1:
+        for a in range(start, n_slots - left + 1):
+            yield ((1 << left) - 1) << a
+        return
+    for a in range(start, n_slots):
+        for length in range(1, left - runs + 2):
+            if a + length + 1 > n_slots:
+                break
+            block = ((1 << length) - 1) << a
+            for rest in _patterns(n_slots, runs - 1, a + length + 1, left - length):
+                yield block | rest
+
+
+def matching_break_bound(
+    masks: list[int], avail: int, n_slots: int, cap: int = 3, budget: int = 20_000
+) -> int:
+    """Fewest breaks of one participant whose meetings (bitmasks of allowed slots, within one group
+    of ``n_slots``) must all be held: the fewest runs of busy slots, inside ``avail``, that admit a
+    matching of every meeting to its own allowed slot, minus one. This refines
+    :func:`min_break_bound` with each meeting's own slots (sessions, partners' unavailability, fixed
+    slots). At most ``cap`` is returned, and less when the enumeration exceeds ``budget`` patterns
+    (a valid, weaker bound).
+    """
+    n = len(masks)
+    if n <= 1:
+        return 0
+    tried = 0
+    for runs in range(1, cap + 1):
+        for busy in _patterns(n_slots, runs, 0, n):
+            tried += 1
+            if tried > budget:
+                return runs - 1
+            if busy & ~avail:
+                continue
+            if _matchable(masks, busy):
+                return runs - 1
+    return cap
+
+
 @dataclass
 class SlotModel:
     """A built CP-SAT model and the handles needed to read a solution back."""
@@ -91,6 +151,9 @@ def build_slot_model(
     min_weight: int | None = None,
     weights: list[int] | None = None,
     span: bool = True,
+    window: bool = False,
+    hall: bool = False,
+    match_bound: bool = True,
 ) -> SlotModel:
     """Build the model for meetings ``free`` given ``fixed`` (meeting index -> slot index).
 
@@ -292,9 +355,18 @@ def build_slot_model(
                 model.Add(sum(vb) == n)
                 avail = [not (isinstance(b, int) and b == 0) for b in busy]
                 lb = min_break_bound(avail, n)
+                if match_bound:
+                    pos = {s_: i for i, s_ in enumerate(group)}
+                    masks = [sum(1 << pos[s_] for s_ in allowed[k]) for k in mine]
+                    amask = sum(1 << i for i, a in enumerate(avail) if a)
+                    lb = max(lb, matching_break_bound(masks, amask, len(group)))
                 if lb > 0:
                     model.Add(expr >= lb)
                     sm.lower_bound += lb
+                if hall:
+                    _add_hall(model, busy, [allowed[k] for k in mine], group)
+                if window and lb == 0 and 1 < n < len(group):
+                    _add_window(model, busy, expr, n, f"{p}_{group[0]}")
         sm.breaks_of[p] = sum(pb) if pb else 0
         total.append(sm.breaks_of[p])
         sm.max_breaks += max(0, len(inst.slots) // 2)
@@ -378,6 +450,107 @@ def _add_span(
         model.Add(last - first + 1 == count + idle)
 
 
+def _add_hall(
+    model: cp_model.CpModel,
+    busy: list[cp_model.IntVar | int],
+    allowed: list[list[int]],
+    group: list[int],
+) -> None:
+    """Implied per-session bounds: a participant is busy in a prefix (suffix) of the group at least
+    as often as it has meetings allowed only there (e.g. morning-only meetings in the morning)."""
+    pos = {s: i for i, s in enumerate(group)}
+    n = len(group)
+    need_pre = [0] * n  # meetings whose allowed slots all lie in group[: i + 1]
+    need_suf = [0] * n  # ... in group[i:]
+    for a in allowed:
+        idx = [pos[s] for s in a if s in pos]
+        if not idx or len(idx) != len(a):
+            continue
+        need_pre[max(idx)] += 1
+        need_suf[min(idx)] += 1
+    acc = 0
+    for i in range(n):
+        acc += need_pre[i]
+        need_pre[i] = acc
+    acc = 0
+    for i in range(n - 1, -1, -1):
+        acc += need_suf[i]
+        need_suf[i] = acc
+    total = len(allowed)
+    for i in range(n - 1):
+        if 0 < need_pre[i] < total and need_pre[i] > (need_pre[i - 1] if i else 0):
+            vb = [b for b in busy[: i + 1] if not isinstance(b, int)]
+            const = sum(b for b in busy[: i + 1] if isinstance(b, int))
+            if len(vb) + const > need_pre[i] - 0 and vb:
+                model.Add(sum(vb) >= need_pre[i] - const)
+    for i in range(n - 1, 0, -1):
+        if 0 < need_suf[i] < total and need_suf[i] > (need_suf[i + 1] if i + 1 < n else 0):
+            vb = [b for b in busy[i:] if not isinstance(b, int)]
+            const = sum(b for b in busy[i:] if isinstance(b, int))
+            if vb:
+                model.Add(sum(vb) >= need_suf[i] - const)
+
+
+def _add_window(
+    model: cp_model.CpModel,
+    busy: list[cp_model.IntVar | int],
+    breaks: cp_model.IntVar,
+    count: int,
+    tag: str,
+) -> None:
+    """Implied: without a break, the ``count`` busy slots are one window ``[st, st + count)``.
+
+    ``o[j]`` is the order literal ``st >= j``; under ``breaks == 0`` a slot is busy exactly when
+    it lies in the window. One start variable per participant gives clause-level propagation of
+    contiguity, which the span structure alone does not.
+    """
+    n = len(busy)
+    z = model.NewBoolVar(f"z{tag}")
+    model.Add(breaks == 0).OnlyEnforceIf(z)
+    model.Add(breaks >= 1).OnlyEnforceIf(z.Not())
+    top = n - count  # st in [0, top]
+    o = {j: model.NewBoolVar(f"o{tag}_{j}") for j in range(1, top + 1)}
+    for j in range(2, top + 1):
+        model.AddImplication(o[j], o[j - 1])
+
+    def ge(j: int) -> cp_model.IntVar | bool:
+        if j <= 0:
+            return True
+        if j > top:
+            return False
+        return o[j]
+
+    for i, b in enumerate(busy):
+        lo_lit, hi_lit = ge(i - count + 1), ge(i + 1)  # in window: lo_lit and not hi_lit
+        if isinstance(b, int):
+            if b == 0:
+                # not in window
+                clause = [z.Not()]
+                if lo_lit is not True:
+                    if lo_lit is False:
+                        continue
+                    clause.append(lo_lit.Not())  # type: ignore[union-attr]
+                if hi_lit is not False:
+                    if hi_lit is True:
+                        continue
+                    clause.append(hi_lit)  # type: ignore[arg-type]
+                model.AddBoolOr(clause)
+            continue
+        if lo_lit is False or hi_lit is True:
+            model.AddImplication(z, b.Not())
+            continue
+        if lo_lit is not True:
+            model.AddBoolOr([z.Not(), b.Not(), lo_lit])  # type: ignore[list-item]
+        if hi_lit is not False:
+            model.AddBoolOr([z.Not(), b.Not(), hi_lit.Not()])  # type: ignore[union-attr]
+        clause = [z.Not(), b]
+        if lo_lit is not True:
+            clause.append(lo_lit.Not())  # type: ignore[union-attr]
+        if hi_lit is not False:
+            clause.append(hi_lit)  # type: ignore[arg-type]
+        model.AddBoolOr(clause)
+
+
 def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
     n = 0
     for group in inst.groups:
@@ -386,3 +559,112 @@ def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
         if len(idx) >= 2:
             n += sum(1 for i in range(idx[0] + 1, idx[-1] + 1) if used[i] and not used[i - 1])
     return n
+
+
+def participant_break_bounds(instance: Instance) -> dict[str, int] | None:
+    """Per participant, a proven lower bound on its breaks, for instances where every meeting is
+    required and all slots form one group (B2BSP); None for other instances."""
+    inst = instance
+    if len(inst.groups) != 1 or not all(m.required for m in inst.meetings):
+        return None
+    n_slots = len(inst.slots)
+    allowed = inst.allowed_slots
+    out: dict[str, int] = {}
+    for p in inst.participants:
+        mine = inst.meetings_of[p.id]
+        masks = [sum(1 << s for s in allowed[k]) for k in mine]
+        amask = 0
+        for mk in masks:
+            amask |= mk
+        avail = [bool(amask >> s & 1) for s in range(n_slots)]
+        out[p.id] = max(min_break_bound(avail, len(mine)), matching_break_bound(masks, amask, n_slots))
+    return out
+
+
+def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int = 0) -> SlotModel:
+    """The decision model "total breaks <= sum of the participants' bounds + ``extra``" (all
+    meetings required, one group): participant p has ``bounds[p] + e_p`` breaks with
+    ``sum(e_p) <= extra``. A participant whose bound is 0 and that gets no extra break is busy in one
+    window ``[st, st + n)`` (an integer start, order-encoded): this strong contiguity model finds
+    zero-break timetables that the break-counting model misses, and proves quickly when none
+    exists. Probing ``extra`` = 0, 1, 2, ... is a linear search from below (as core-less MaxSAT
+    does): the first feasible level is optimal, each infeasible one raises the bound by one.
+    """
+    inst = instance
+    sm = build_slot_model(inst, range(len(inst.meetings)), with_breaks=False)
+    model = sm.model
+    n_slots = len(inst.slots)
+    by_ps: dict[tuple[str, int], list[cp_model.IntVar]] = {}
+    for (k, s), v in sm.x.items():
+        for p in inst.meetings[k].participants:
+            by_ps.setdefault((p, s), []).append(v)
+    extras: list[cp_model.IntVar] = []
+    breaks: list[cp_model.LinearExprT] = []
+    for p in inst.participants:
+        n = len(inst.meetings_of[p.id])
+        if n <= 1:
+            breaks.append(0)
+            continue
+        busy: list[cp_model.IntVar | int] = []
+        for s in range(n_slots):
+            lits = by_ps.get((p.id, s), [])
+            if not lits:
+                busy.append(0)
+            elif len(lits) == 1:
+                busy.append(lits[0])
+            else:
+                b = model.NewBoolVar(f"b{p.id}_{s}")
+                model.Add(sum(lits) == b)
+                busy.append(b)
+        lb = bounds.get(p.id, 0)
+        top = min(extra, max(0, (n_slots - n) - lb), n - 1 - lb)
+        e: cp_model.IntVar | int = model.NewIntVar(0, top, f"ex{p.id}") if top > 0 else 0
+        if not isinstance(e, int):
+            extras.append(e)
+        breaks.append(lb + e)
+        if lb == 0:
+            plain: cp_model.IntVar | None = None  # None: always one window
+            if not isinstance(e, int):
+                plain = model.NewBoolVar(f"z{p.id}")
+                model.Add(e == 0).OnlyEnforceIf(plain)
+                model.Add(e >= 1).OnlyEnforceIf(plain.Not())
+            guard = [plain.Not()] if plain is not None else []
+            st = model.NewIntVar(0, n_slots - n, f"st{p.id}")
+            for s, b in enumerate(busy):
+                early = model.NewBoolVar(f"e{p.id}_{s}")  # st <= s
+                late = model.NewBoolVar(f"l{p.id}_{s}")  # st >= s - n + 1
+                model.Add(st <= s).OnlyEnforceIf(early)
+                model.Add(st >= s + 1).OnlyEnforceIf(early.Not())
+                model.Add(st >= s - n + 1).OnlyEnforceIf(late)
+                model.Add(st <= s - n).OnlyEnforceIf(late.Not())
+                if isinstance(b, int):
+                    model.AddBoolOr([*guard, early.Not(), late.Not()])
+                else:
+                    model.AddBoolOr([*guard, b.Not(), early])
+                    model.AddBoolOr([*guard, b.Not(), late])
+                    model.AddBoolOr([*guard, early.Not(), late.Not(), b])
+            if plain is None:
+                continue
+        starts: list[cp_model.IntVar | int] = []
+        for s, b in enumerate(busy):
+            if isinstance(b, int):
+                continue
+            prev = busy[s - 1] if s else 0
+            if isinstance(prev, int):
+                starts.append(b)
+                continue
+            st_ = model.NewBoolVar(f"rs{p.id}_{s}")
+            model.AddImplication(st_, b)
+            model.AddImplication(st_, prev.Not())
+            model.AddBoolOr([st_, b.Not(), prev])
+            starts.append(st_)
+        model.Add(sum(starts) == lb + e + 1)
+    if extras:
+        model.Add(sum(extras) <= extra)
+    spread = inst.objective.max_break_spread
+    if spread is not None:
+        lo = model.NewIntVar(0, n_slots, "lo")
+        for br in breaks:
+            model.Add(br >= lo)
+            model.Add(br <= lo + spread)
+    return sm

@@ -9,13 +9,21 @@ are assigned afterwards (:mod:`.locations`).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from .cpmodel import SlotModel, build_slot_model, int_weights, weight_scale
+from .cpmodel import (
+    SlotModel,
+    build_probe_model,
+    build_slot_model,
+    int_weights,
+    participant_break_bounds,
+    weight_scale,
+)
 from .greedy import greedy_slots
 from .locations import assign_locations
 from .model import Instance, Progress, Result, ResultObjective, Status
@@ -281,7 +289,13 @@ def _solve_exact(
     sm = build_slot_model(inst, everything, weights=w, min_weight=None if all_required else w_star)
     if sm.infeasible_reason:
         stats["reason"] = sm.infeasible_reason
-    st, best2, lower = _minimise_breaks(sm, best, deadline, seed, workers, started, on_progress, stats)
+    bounds = participant_break_bounds(inst) if all_required and workers >= 2 and PROBE else None
+    if bounds is not None and not sm.infeasible_reason:
+        st, best2, lower = _minimise_with_probe(
+            inst, sm, bounds, best, deadline, seed, workers, started, on_progress, stats
+        )
+    else:
+        st, best2, lower = _minimise_breaks(sm, best, deadline, seed, workers, started, on_progress, stats)
     stats["wall_time_s"] = round(time.monotonic() - started, 3)
     if st == "infeasible":
         return make_result(
@@ -299,6 +313,144 @@ def _solve_exact(
     if best is not None and not spread and not all_required:
         return make_result(inst, best, "feasible", bound_weight=bound_w, bound_breaks=lower, stats=stats)
     return make_result(inst, None, "unknown", bound_weight=bound_w, bound_breaks=lower, stats=stats)
+
+
+#: The probe thread runs beside a minimisation on all workers (True) or on one worker fewer.
+PROBE_SHARES_CORES = False
+#: Run the probe at all (the benchmarks compare with it off).
+PROBE = True
+
+
+class _Race:
+    """State shared by the probe thread and the minimisation: the best proven lower bound, the
+    probe's optimal schedule, and the solvers to stop."""
+
+    def __init__(self, lower: int) -> None:
+        self.lock = threading.Lock()
+        self.lower = lower
+        self.found: dict[int, int] | None = None
+        self.done = False
+        self.solvers: list[cp_model.CpSolver] = []
+
+    def stop_all(self) -> None:
+        with self.lock:
+            self.done = True
+            for s in self.solvers:
+                s.StopSearch()
+
+
+def _probe_levels(
+    inst: Instance,
+    bounds: Mapping[str, int],
+    race: _Race,
+    deadline: float,
+    seed: int,
+    stats: dict[str, object],
+) -> None:
+    """Linear search from below on one worker: is there a timetable with sum(bounds) + j breaks,
+    j = 0, 1, ...? Each infeasible level raises ``race.lower``; the first feasible one is optimal."""
+    base = sum(bounds.values())
+    levels: list[dict[str, object]] = []
+    stats["probe"] = levels
+    extra = max(0, race.lower - base)
+    while not race.done and time.monotonic() < deadline - 0.05:
+        sm = build_probe_model(inst, bounds, extra)
+        solver = cp_parameters(deadline - time.monotonic(), seed, 1, tuned=False)
+        with race.lock:
+            if race.done:
+                return
+            race.solvers.append(solver)
+        code = solver.Solve(sm.model)
+        st = _status(code)
+        levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
+        if st in ("optimal", "feasible"):
+            with race.lock:
+                race.found = sm.slots_of(solver)
+                race.lower = max(race.lower, base + extra)
+            race.stop_all()
+            return
+        if st != "infeasible":
+            return
+        with race.lock:
+            race.lower = max(race.lower, base + extra + 1)
+        extra += 1
+
+
+class _StopAtBound(_Reporter):
+    def __init__(self, race: _Race, started: float, on_progress: ProgressFn | None) -> None:
+        super().__init__("breaks", started, on_progress, 1, 1)
+        self.race = race
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        if self.ObjectiveValue() <= self.race.lower:
+            self.StopSearch()
+
+
+def _minimise_with_probe(
+    inst: Instance,
+    sm: SlotModel,
+    bounds: Mapping[str, int],
+    hint: Mapping[int, int] | None,
+    deadline: float,
+    seed: int,
+    workers: int,
+    started: float,
+    on_progress: ProgressFn | None,
+    stats: dict[str, object],
+) -> tuple[str, dict[int, int] | None, int | None]:
+    """Every meeting required, one group: minimise breaks on ``workers - 1`` workers while one
+    worker probes from below (:func:`_probe_levels`); whichever proves the optimum first stops the
+    other. Returns (status, schedule, proven lower bound)."""
+    race = _Race(max(sm.lower_bound, sum(bounds.values())))
+    probe = threading.Thread(
+        target=_probe_levels, args=(inst, bounds, race, deadline, seed, stats), daemon=True
+    )
+    probe.start()
+    sm.lower_bound = race.lower
+    m = sm.model.Clone()
+    m.Add(sm.breaks_expr >= sm.lower_bound)
+    m.Minimize(sm.breaks_expr)
+    _add_hint_to(m, sm, hint)
+    main_workers = workers if PROBE_SHARES_CORES else workers - 1
+    solver = cp_parameters(max(0.1, deadline - time.monotonic()), seed, main_workers)
+    prm = solver.parameters
+    prm.linearization_level = 0
+    for name in BREAK_SUBSOLVERS[:main_workers]:
+        prm.subsolvers.append(name)
+    with race.lock:
+        race.solvers.append(solver)
+        stopped = race.done
+    code = solver.Solve(m, _StopAtBound(race, started, on_progress)) if not stopped else cp_model.UNKNOWN
+    st = _status(code)
+    has = st in ("optimal", "feasible")
+    value = round(solver.ObjectiveValue()) if has else None
+    stats["phase2"] = {
+        "status": st,
+        "wall_time_s": round(solver.wall_time, 3),
+        "deterministic_time": round(solver.deterministic_time, 3),
+        "objective": value,
+        "bound": solver.BestObjectiveBound() if has or st == "unknown" else None,
+    }
+    if st == "optimal" or (value is not None and value <= race.lower):
+        race.stop_all()
+    probe.join(max(0.0, deadline - time.monotonic()) + 1.0)
+    race.stop_all()
+    probe.join()
+    with race.lock:
+        lower = race.lower
+        found = race.found
+    if st == "infeasible":
+        return st, None, None
+    if st == "optimal" and value is not None:
+        lower = max(lower, value)
+    if found is not None:
+        return "optimal", found, lower
+    if value is not None:
+        return ("optimal" if value <= lower else "feasible"), sm.slots_of(solver), lower
+    if st == "unknown":
+        lower = max(lower, round(solver.BestObjectiveBound()))
+    return st, None, lower
 
 
 def _minimise_breaks(
