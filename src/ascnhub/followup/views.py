@@ -151,6 +151,8 @@ def commitment_update(request: HttpRequest, public_id) -> HttpResponse:
     commitment = get_object_or_404(
         Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document__meeting"),
         public_id=public_id)
+    if not commitment.recommendation.document.published:
+        require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.update_commitment", commitment)
     form = StatusUpdateForm(request.POST or None, request.FILES or None,
                             initial={"status": commitment.status, "progress": commitment.progress})
@@ -172,7 +174,10 @@ def commitment_update(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_POST
 def action_add(request: HttpRequest, public_id) -> HttpResponse:
-    commitment = get_object_or_404(Commitment.objects.select_related(*COMMITMENT_RELATED), public_id=public_id)
+    commitment = get_object_or_404(Commitment.objects.select_related(*COMMITMENT_RELATED,
+                                                                     "recommendation__document"), public_id=public_id)
+    if not commitment.recommendation.document.published:
+        require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.update_commitment", commitment)
     form = ActionItemForm(request.POST)
     if form.is_valid():
@@ -189,7 +194,11 @@ def action_add(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def action_toggle(request: HttpRequest, public_id) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.select_related("commitment__member_state", "commitment__city",
-                                                               "commitment__organisation"), public_id=public_id)
+                                                               "commitment__organisation",
+                                                               "commitment__recommendation__document"),
+                             public_id=public_id)
+    if not item.commitment.recommendation.document.published:
+        require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.update_commitment", item.commitment)
     services.set_action_done(request.user, item, request.POST.get("done") == "1")
     return redirect(item.commitment.get_absolute_url() + "#actions")
@@ -208,6 +217,8 @@ def _parties_for(user):
 
 def commitment_create(request: HttpRequest, public_id) -> HttpResponse:
     rec = get_object_or_404(Recommendation.objects.select_related("document__meeting"), public_id=public_id)
+    if not rec.document.published:
+        require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.add_commitment", rec)
     states, cities, orgs = _parties_for(request.user)
     form = CommitmentForm(request.POST or None, states=list(states), cities=list(cities), organisations=list(orgs))
@@ -234,6 +245,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not is_secretariat(user):
         countries, cities = represented_country_ids(user), officer_city_ids(user)
         org = person_organisation_id(user)
+        qs = qs.filter(recommendation__document__published=True)  # drafts are the secretariat's
         qs = qs.filter(Q(member_state_id__in=countries) | Q(city__country_id__in=countries) | Q(city_id__in=cities)
                        | Q(organisation_id=org if org else -1))
     today = timezone.localdate()
