@@ -152,7 +152,9 @@ def guidebook(request: HttpRequest) -> HttpResponse:
     contributor = request.user.has_perm("knowledge.view_guidebook_drafts")
     chapters = Chapter.objects.select_related("published_revision", "updated_by__person").order_by("position", "id")
     if not contributor:
-        chapters = chapters.filter(published_revision__isnull=False)
+        chapters = list(chapters.filter(published_revision__isnull=False))
+        for c in chapters:  # a draft's new title is not public yet
+            c.title = c.published_revision.title
     parts = []
     for value, label in Chapter.Part.choices:
         items = [c for c in chapters if c.part == value]
