@@ -174,8 +174,8 @@ def commitment_update(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_POST
 def action_add(request: HttpRequest, public_id) -> HttpResponse:
-    commitment = get_object_or_404(Commitment.objects.select_related(*COMMITMENT_RELATED,
-                                                                     "recommendation__document"), public_id=public_id)
+    commitment = get_object_or_404(
+        Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document"), public_id=public_id)
     if not commitment.recommendation.document.published:
         require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.update_commitment", commitment)
