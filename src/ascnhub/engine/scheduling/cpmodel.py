@@ -137,7 +137,7 @@ class SlotModel:
 
     def slots_of(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """Meeting index -> slot index of the held free meetings in the solver's solution."""
-        return {k: s for (k, s), v in self.x.items() if solver.BooleanValue(v)}
+        return {k: s for (k, s), v in self.x.items() if solver.boolean_value(v)}
 
 
 def build_slot_model(
@@ -198,8 +198,8 @@ def build_slot_model(
             dom -= fixed_busy.get(p, set())
         inperson = inst.is_in_person(m)
         dom = {s for s in dom if (cap_tables[s] if inperson else cap_rooms[s]) > 0}
-        for b in m.after:
-            kb = id_to_k[b]
+        for before in m.after:
+            kb = id_to_k[before]
             if kb in fixed:
                 dom = {s for s in dom if s > fixed[kb]}
         sm_dom = dom
@@ -211,20 +211,20 @@ def build_slot_model(
                 f"required meeting {m.id} has no slot where all its participants are free "
                 "and a location is open"
             )
-            model.AddBoolOr([])  # unsatisfiable
+            model.add_bool_or([])  # unsatisfiable
         lits = []
         for s in sorted(sm_dom):
-            v = model.NewBoolVar(f"x{k}_{s}")
+            v = model.new_bool_var(f"x{k}_{s}")
             sm.x[(k, s)] = v
             lits.append(v)
             sm.xk.setdefault(k, []).append((s, v))
         if m.required:
             if lits:
-                model.AddExactlyOne(lits)
+                model.add_exactly_one(lits)
             sm.held[k] = 1
         elif lits:
-            h = model.NewBoolVar(f"h{k}")
-            model.Add(sum(lits) == h)
+            h = model.new_bool_var(f"h{k}")
+            model.add(sum(lits) == h)
             sm.held[k] = h
         else:
             sm.held[k] = 0
@@ -239,13 +239,13 @@ def build_slot_model(
         touched.update(meetings[k].participants)
     for lits in by_ps.values():
         if len(lits) > 1:
-            model.AddAtMostOne(lits)
+            model.add_at_most_one(lits)
     for p in sorted(touched):
         part = inst.participant_by_id[p]
         mine = [k for k in inst.meetings_of[p] if k in free_set]
         if part.max_meetings is not None:
             room = part.max_meetings - fixed_count.get(p, 0)
-            model.Add(sum(sm.held[k] for k in mine) <= room)
+            model.add(sum(sm.held[k] for k in mine) <= room)
 
     # capacity per slot
     per_slot_t: dict[int, list[cp_model.IntVar]] = {}
@@ -254,15 +254,15 @@ def build_slot_model(
         (per_slot_t if inst.is_in_person(meetings[k]) else per_slot_r).setdefault(s, []).append(v)
     for s, lits in per_slot_t.items():
         if len(lits) > cap_tables[s]:
-            model.Add(sum(lits) <= cap_tables[s])
+            model.add(sum(lits) <= cap_tables[s])
     for s, lits in per_slot_r.items():
         if len(lits) > cap_rooms[s]:
-            model.Add(sum(lits) <= cap_rooms[s])
+            model.add(sum(lits) <= cap_rooms[s])
 
     # precedences among free meetings
     for k in free:
-        for b in meetings[k].after:
-            kb = id_to_k[b]
+        for before in meetings[k].after:
+            kb = id_to_k[before]
             if kb not in free_set:
                 continue
             pos_k = sum(s * v for s, v in sm.xk.get(k, []))
@@ -270,16 +270,16 @@ def build_slot_model(
             hk, hb = sm.held[k], sm.held[kb]
             if isinstance(hk, int) and isinstance(hb, int):
                 if hk and hb:
-                    model.Add(pos_b + 1 <= pos_k)
+                    model.add(pos_b + 1 <= pos_k)
             else:
                 lits = [h for h in (hk, hb) if not isinstance(h, int)]
                 if not any(isinstance(h, int) and h == 0 for h in (hk, hb)):
-                    model.Add(pos_b + 1 <= pos_k).OnlyEnforceIf(lits)
+                    model.add(pos_b + 1 <= pos_k).only_enforce_if(lits)
 
     # weight
     sm.weight_expr = sum(w[k] * sm.held[k] for k in free)
     if min_weight is not None:
-        model.Add(sm.weight_expr >= min_weight)
+        model.add(sm.weight_expr >= min_weight)
 
     if not with_breaks:
         return sm
@@ -303,9 +303,9 @@ def build_slot_model(
                     elif len(lits) == 1 and not implied:
                         busy.append(lits[0])
                     else:
-                        b = model.NewBoolVar(f"b{p}_{s}")
-                        model.Add(sum(lits) == b)
-                        busy.append(b)
+                        bv = model.new_bool_var(f"b{p}_{s}")
+                        model.add(sum(lits) == bv)
+                        busy.append(bv)
             for s_, b in zip(group, busy, strict=False):
                 if not isinstance(b, int):
                     busy_at.setdefault(s_, []).append(b)
@@ -321,14 +321,15 @@ def build_slot_model(
                 if isinstance(prev, int) and prev == 0:
                     starts.append(b)
                     continue
-                st = model.NewBoolVar(f"st{p}_{group[i]}")
+                assert not isinstance(prev, int)
+                st = model.new_bool_var(f"st{p}_{group[i]}")
                 # st <=> b and not prev
                 if isinstance(b, int):
-                    model.Add(st == 1 - prev)
+                    model.add(st == 1 - prev)
                 else:
-                    model.AddImplication(st, b)
-                    model.AddImplication(st, prev.Not())
-                    model.AddBoolOr([st, b.Not(), prev])
+                    model.add_implication(st, b)
+                    model.add_implication(st, prev.negated())
+                    model.add_bool_or([st, b.negated(), prev])
                 starts.append(st)
             # active = busy somewhere in the group
             const_busy = any(isinstance(b, int) and b == 1 for b in busy)
@@ -337,11 +338,11 @@ def build_slot_model(
             if const_busy or must:
                 active: cp_model.IntVar | int = 1
             else:
-                active = model.NewBoolVar(f"act{p}_{group[0]}")
+                active = model.new_bool_var(f"act{p}_{group[0]}")
                 var_busy = [b for b in busy if not isinstance(b, int)]
-                model.AddMaxEquality(active, var_busy)
-            expr = model.NewIntVar(0, max(0, (len(group) - 1) // 2), f"br{p}_{group[0]}")
-            model.Add(expr == sum(starts) - active)
+                model.add_max_equality(active, var_busy)
+            expr = model.new_int_var(0, max(0, (len(group) - 1) // 2), f"br{p}_{group[0]}")
+            model.add(expr == sum(starts) - active)
             pb.append(expr)
             if implied and span:
                 known = (
@@ -352,7 +353,7 @@ def build_slot_model(
                 # exact number of busy slots and a lower bound on breaks from availability
                 n = len(mine)
                 vb = [b for b in busy if not isinstance(b, int)]
-                model.Add(sum(vb) == n)
+                model.add(sum(vb) == n)
                 avail = [not (isinstance(b, int) and b == 0) for b in busy]
                 lb = min_break_bound(avail, n)
                 if match_bound:
@@ -361,7 +362,7 @@ def build_slot_model(
                     amask = sum(1 << i for i, a in enumerate(avail) if a)
                     lb = max(lb, matching_break_bound(masks, amask, len(group)))
                 if lb > 0:
-                    model.Add(expr >= lb)
+                    model.add(expr >= lb)
                     sm.lower_bound += lb
                 if hall:
                     _add_hall(model, busy, [allowed[k] for k in mine], group)
@@ -379,9 +380,9 @@ def build_slot_model(
             terms = [(len(meetings[k].participants), v) for k, v in _x_at(sm, s_)]
             if terms and all(c == 2 for c, _ in terms):
                 cap = cap_tables[s_] + cap_rooms[s_]
-                n_s = model.NewIntVar(0, min(cap, len(terms)), f"ns{s_}")
-                model.Add(sum(v for _, v in terms) == n_s)
-                model.Add(sum(bl) == 2 * n_s)
+                n_s = model.new_int_var(0, min(cap, len(terms)), f"ns{s_}")
+                model.add(sum(v for _, v in terms) == n_s)
+                model.add(sum(bl) == 2 * n_s)
 
     spread = inst.objective.max_break_spread
     if fairness and spread is not None and sm.breaks_of:
@@ -392,10 +393,10 @@ def build_slot_model(
         ]
         lo_max = min(others) if others else n_slots
         hi_min = max(others) if others else 0
-        lo = model.NewIntVar(max(0, hi_min - spread), max(0, lo_max), "lo")
+        lo = model.new_int_var(max(0, hi_min - spread), max(0, lo_max), "lo")
         for e in sm.breaks_of.values():
-            model.Add(e >= lo)
-            model.Add(e <= lo + spread)
+            model.add(e >= lo)
+            model.add(e <= lo + spread)
     return sm
 
 
@@ -419,35 +420,35 @@ def _add_span(
     slots inside the span number at least ``breaks`` and at most (len - 1) x ``breaks``.
     """
     n = len(busy)
-    f = [model.NewBoolVar(f"f{tag}_{i}") for i in range(n)]
-    la = [model.NewBoolVar(f"l{tag}_{i}") for i in range(n)]
-    inside = [model.NewBoolVar(f"in{tag}_{i}") for i in range(n)]
+    f = [model.new_bool_var(f"f{tag}_{i}") for i in range(n)]
+    la = [model.new_bool_var(f"l{tag}_{i}") for i in range(n)]
+    inside = [model.new_bool_var(f"in{tag}_{i}") for i in range(n)]
     for i in range(n):
         b = busy[i]
         fp = f[i - 1] if i else 0
         ln = la[i + 1] if i + 1 < n else 0
-        model.Add(f[i] >= b)
-        model.Add(f[i] >= fp)
-        model.Add(f[i] <= fp + b)
-        model.Add(la[i] >= b)
-        model.Add(la[i] >= ln)
-        model.Add(la[i] <= ln + b)
-        model.Add(inside[i] <= f[i])
-        model.Add(inside[i] <= la[i])
-        model.Add(inside[i] >= f[i] + la[i] - 1)
+        model.add(f[i] >= b)
+        model.add(f[i] >= fp)
+        model.add(f[i] <= fp + b)
+        model.add(la[i] >= b)
+        model.add(la[i] >= ln)
+        model.add(la[i] <= ln + b)
+        model.add(inside[i] <= f[i])
+        model.add(inside[i] <= la[i])
+        model.add(inside[i] >= f[i] + la[i] - 1)
     idle = sum(inside) - sum(busy)
-    model.Add(idle >= breaks)
-    model.Add(idle <= max(1, n - 1) * breaks)
+    model.add(idle >= breaks)
+    model.add(idle <= max(1, n - 1) * breaks)
     if count is not None and count > 0:
         # order encoding of the first and last busy slot: bounds reasoning on the span
-        first = model.NewIntVar(0, n - 1, f"first{tag}")
-        last = model.NewIntVar(0, n - 1, f"last{tag}")
+        first = model.new_int_var(0, n - 1, f"first{tag}")
+        last = model.new_int_var(0, n - 1, f"last{tag}")
         for i in range(n):
-            model.Add(first <= i).OnlyEnforceIf(f[i])
-            model.Add(first >= i + 1).OnlyEnforceIf(f[i].Not())
-            model.Add(last >= i).OnlyEnforceIf(la[i])
-            model.Add(last <= i - 1).OnlyEnforceIf(la[i].Not())
-        model.Add(last - first + 1 == count + idle)
+            model.add(first <= i).only_enforce_if(f[i])
+            model.add(first >= i + 1).only_enforce_if(f[i].negated())
+            model.add(last >= i).only_enforce_if(la[i])
+            model.add(last <= i - 1).only_enforce_if(la[i].negated())
+        model.add(last - first + 1 == count + idle)
 
 
 def _add_hall(
@@ -482,13 +483,13 @@ def _add_hall(
             vb = [b for b in busy[: i + 1] if not isinstance(b, int)]
             const = sum(b for b in busy[: i + 1] if isinstance(b, int))
             if len(vb) + const > need_pre[i] - 0 and vb:
-                model.Add(sum(vb) >= need_pre[i] - const)
+                model.add(sum(vb) >= need_pre[i] - const)
     for i in range(n - 1, 0, -1):
         if 0 < need_suf[i] < total and need_suf[i] > (need_suf[i + 1] if i + 1 < n else 0):
             vb = [b for b in busy[i:] if not isinstance(b, int)]
             const = sum(b for b in busy[i:] if isinstance(b, int))
             if vb:
-                model.Add(sum(vb) >= need_suf[i] - const)
+                model.add(sum(vb) >= need_suf[i] - const)
 
 
 def _add_window(
@@ -505,13 +506,13 @@ def _add_window(
     contiguity, which the span structure alone does not.
     """
     n = len(busy)
-    z = model.NewBoolVar(f"z{tag}")
-    model.Add(breaks == 0).OnlyEnforceIf(z)
-    model.Add(breaks >= 1).OnlyEnforceIf(z.Not())
+    z = model.new_bool_var(f"z{tag}")
+    model.add(breaks == 0).only_enforce_if(z)
+    model.add(breaks >= 1).only_enforce_if(z.negated())
     top = n - count  # st in [0, top]
-    o = {j: model.NewBoolVar(f"o{tag}_{j}") for j in range(1, top + 1)}
+    o = {j: model.new_bool_var(f"o{tag}_{j}") for j in range(1, top + 1)}
     for j in range(2, top + 1):
-        model.AddImplication(o[j], o[j - 1])
+        model.add_implication(o[j], o[j - 1])
 
     def ge(j: int) -> cp_model.IntVar | bool:
         if j <= 0:
@@ -525,30 +526,30 @@ def _add_window(
         if isinstance(b, int):
             if b == 0:
                 # not in window
-                clause = [z.Not()]
+                clause = [z.negated()]
                 if lo_lit is not True:
                     if lo_lit is False:
                         continue
-                    clause.append(lo_lit.Not())  # type: ignore[union-attr]
+                    clause.append(lo_lit.negated())  # type: ignore[union-attr]
                 if hi_lit is not False:
                     if hi_lit is True:
                         continue
                     clause.append(hi_lit)  # type: ignore[arg-type]
-                model.AddBoolOr(clause)
+                model.add_bool_or(clause)
             continue
         if lo_lit is False or hi_lit is True:
-            model.AddImplication(z, b.Not())
+            model.add_implication(z, b.negated())
             continue
         if lo_lit is not True:
-            model.AddBoolOr([z.Not(), b.Not(), lo_lit])  # type: ignore[list-item]
+            model.add_bool_or([z.negated(), b.negated(), lo_lit])  # type: ignore[list-item]
         if hi_lit is not False:
-            model.AddBoolOr([z.Not(), b.Not(), hi_lit.Not()])  # type: ignore[union-attr]
-        clause = [z.Not(), b]
+            model.add_bool_or([z.negated(), b.negated(), hi_lit.negated()])  # type: ignore[union-attr]
+        clause = [z.negated(), b]
         if lo_lit is not True:
-            clause.append(lo_lit.Not())  # type: ignore[union-attr]
+            clause.append(lo_lit.negated())  # type: ignore[union-attr]
         if hi_lit is not False:
             clause.append(hi_lit)  # type: ignore[arg-type]
-        model.AddBoolOr(clause)
+        model.add_bool_or(clause)
 
 
 def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
@@ -581,6 +582,43 @@ def participant_break_bounds(instance: Instance) -> dict[str, int] | None:
     return out
 
 
+#: Participants with a fixed number of runs in the probe get order-encoded run starts and ends.
+PROBE_RUNS = True
+
+
+def _add_runs(
+    model: cp_model.CpModel, busy: list[cp_model.IntVar | int], runs: int, count: int, tag: str
+) -> None:
+    """Busy slots = exactly ``runs`` non-empty runs ``[a_r, b_r]`` separated by idle slots,
+    ``count`` slots in all; each slot is busy iff it lies in a run (order literals on a_r, b_r)."""
+    n = len(busy)
+    a = [model.new_int_var(0, n - 1, f"ra{tag}_{r}") for r in range(runs)]
+    b = [model.new_int_var(0, n - 1, f"rb{tag}_{r}") for r in range(runs)]
+    for r in range(runs):
+        model.add(b[r] >= a[r])
+        if r + 1 < runs:
+            model.add(a[r + 1] >= b[r] + 2)
+    model.add(sum(b[r] - a[r] + 1 for r in range(runs)) == count)
+    for s, bs in enumerate(busy):
+        inside: list[cp_model.IntVar] = []
+        for r in range(runs):
+            early = model.new_bool_var(f"rae{tag}_{r}_{s}")  # a_r <= s
+            late = model.new_bool_var(f"rbl{tag}_{r}_{s}")  # b_r >= s
+            model.add(a[r] <= s).only_enforce_if(early)
+            model.add(a[r] >= s + 1).only_enforce_if(early.negated())
+            model.add(b[r] >= s).only_enforce_if(late)
+            model.add(b[r] <= s - 1).only_enforce_if(late.negated())
+            i = model.new_bool_var(f"rin{tag}_{r}_{s}")
+            model.add_bool_and([early, late]).only_enforce_if(i)
+            model.add_bool_or([early.negated(), late.negated(), i])
+            inside.append(i)
+        if isinstance(bs, int):
+            for i in inside:
+                model.add(i == bs)
+        else:
+            model.add(sum(inside) == bs)
+
+
 def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int = 0) -> SlotModel:
     """The decision model "total breaks <= sum of the participants' bounds + ``extra``" (all
     meetings required, one group): participant p has ``bounds[p] + e_p`` breaks with
@@ -596,8 +634,8 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
     n_slots = len(inst.slots)
     by_ps: dict[tuple[str, int], list[cp_model.IntVar]] = {}
     for (k, s), v in sm.x.items():
-        for p in inst.meetings[k].participants:
-            by_ps.setdefault((p, s), []).append(v)
+        for pid in inst.meetings[k].participants:
+            by_ps.setdefault((pid, s), []).append(v)
     extras: list[cp_model.IntVar] = []
     breaks: list[cp_model.LinearExprT] = []
     for p in inst.participants:
@@ -613,38 +651,41 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
             elif len(lits) == 1:
                 busy.append(lits[0])
             else:
-                b = model.NewBoolVar(f"b{p.id}_{s}")
-                model.Add(sum(lits) == b)
-                busy.append(b)
+                bv = model.new_bool_var(f"b{p.id}_{s}")
+                model.add(sum(lits) == bv)
+                busy.append(bv)
         lb = bounds.get(p.id, 0)
         top = min(extra, max(0, (n_slots - n) - lb), n - 1 - lb)
-        e: cp_model.IntVar | int = model.NewIntVar(0, top, f"ex{p.id}") if top > 0 else 0
+        e: cp_model.IntVar | int = model.new_int_var(0, top, f"ex{p.id}") if top > 0 else 0
         if not isinstance(e, int):
             extras.append(e)
         breaks.append(lb + e)
         if lb == 0:
             plain: cp_model.IntVar | None = None  # None: always one window
             if not isinstance(e, int):
-                plain = model.NewBoolVar(f"z{p.id}")
-                model.Add(e == 0).OnlyEnforceIf(plain)
-                model.Add(e >= 1).OnlyEnforceIf(plain.Not())
-            guard = [plain.Not()] if plain is not None else []
-            st = model.NewIntVar(0, n_slots - n, f"st{p.id}")
+                plain = model.new_bool_var(f"z{p.id}")
+                model.add(e == 0).only_enforce_if(plain)
+                model.add(e >= 1).only_enforce_if(plain.negated())
+            guard = [plain.negated()] if plain is not None else []
+            st = model.new_int_var(0, n_slots - n, f"st{p.id}")
             for s, b in enumerate(busy):
-                early = model.NewBoolVar(f"e{p.id}_{s}")  # st <= s
-                late = model.NewBoolVar(f"l{p.id}_{s}")  # st >= s - n + 1
-                model.Add(st <= s).OnlyEnforceIf(early)
-                model.Add(st >= s + 1).OnlyEnforceIf(early.Not())
-                model.Add(st >= s - n + 1).OnlyEnforceIf(late)
-                model.Add(st <= s - n).OnlyEnforceIf(late.Not())
+                early = model.new_bool_var(f"e{p.id}_{s}")  # st <= s
+                late = model.new_bool_var(f"l{p.id}_{s}")  # st >= s - n + 1
+                model.add(st <= s).only_enforce_if(early)
+                model.add(st >= s + 1).only_enforce_if(early.negated())
+                model.add(st >= s - n + 1).only_enforce_if(late)
+                model.add(st <= s - n).only_enforce_if(late.negated())
                 if isinstance(b, int):
-                    model.AddBoolOr([*guard, early.Not(), late.Not()])
+                    model.add_bool_or([*guard, early.negated(), late.negated()])
                 else:
-                    model.AddBoolOr([*guard, b.Not(), early])
-                    model.AddBoolOr([*guard, b.Not(), late])
-                    model.AddBoolOr([*guard, early.Not(), late.Not(), b])
+                    model.add_bool_or([*guard, b.negated(), early])
+                    model.add_bool_or([*guard, b.negated(), late])
+                    model.add_bool_or([*guard, early.negated(), late.negated(), b])
             if plain is None:
                 continue
+        if isinstance(e, int) and PROBE_RUNS:
+            _add_runs(model, busy, lb + 1, n, p.id)
+            continue
         starts: list[cp_model.IntVar | int] = []
         for s, b in enumerate(busy):
             if isinstance(b, int):
@@ -653,18 +694,18 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
             if isinstance(prev, int):
                 starts.append(b)
                 continue
-            st_ = model.NewBoolVar(f"rs{p.id}_{s}")
-            model.AddImplication(st_, b)
-            model.AddImplication(st_, prev.Not())
-            model.AddBoolOr([st_, b.Not(), prev])
+            st_ = model.new_bool_var(f"rs{p.id}_{s}")
+            model.add_implication(st_, b)
+            model.add_implication(st_, prev.negated())
+            model.add_bool_or([st_, b.negated(), prev])
             starts.append(st_)
-        model.Add(sum(starts) == lb + e + 1)
+        model.add(sum(starts) == lb + e + 1)
     if extras:
-        model.Add(sum(extras) <= extra)
+        model.add(sum(extras) <= extra)
     spread = inst.objective.max_break_spread
     if spread is not None:
-        lo = model.NewIntVar(0, n_slots, "lo")
+        lo = model.new_int_var(0, n_slots, "lo")
         for br in breaks:
-            model.Add(br >= lo)
-            model.Add(br <= lo + spread)
+            model.add(br >= lo)
+            model.add(br <= lo + spread)
     return sm

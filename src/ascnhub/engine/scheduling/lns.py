@@ -43,14 +43,14 @@ def lp_weight_bound(instance: Instance) -> tuple[float, list[int]]:
             usable.update(allowed[k])
         cap = len(usable) if p.max_meetings is None else min(len(usable), p.max_meetings)
         if len(mine) > cap:
-            lp.Add(sum(y[k] for k in mine) <= cap)
+            lp.add(sum(y[k] for k in mine) <= cap)
     tab = [y[k] for k in y if inst.is_in_person(inst.meetings[k])]
     vir = [y[k] for k in y if not inst.is_in_person(inst.meetings[k])]
     if len(tab) > sum(inst.tables_open):
-        lp.Add(sum(tab) <= sum(inst.tables_open))
+        lp.add(sum(tab) <= sum(inst.tables_open))
     if len(vir) > sum(inst.rooms_open):
-        lp.Add(sum(vir) <= sum(inst.rooms_open))
-    lp.Maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
+        lp.add(sum(vir) <= sum(inst.rooms_open))
+    lp.maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return float(sum(m.weight for m in inst.meetings)), []
     return lp.Objective().Value() + 1e-6, [k for k, v in y.items() if v.solution_value() > 0.5]
@@ -72,9 +72,9 @@ def weight_bound(
     y: dict[int, cp_model.IntVar] = {}
     for k, m in enumerate(inst.meetings):
         if allowed[k]:
-            y[k] = model.NewBoolVar(f"y{k}")
+            y[k] = model.new_bool_var(f"y{k}")
             if m.required:
-                model.Add(y[k] == 1)
+                model.add(y[k] == 1)
     for p in inst.participants:
         mine = [k for k in inst.meetings_of[p.id] if k in y]
         if not mine:
@@ -86,25 +86,25 @@ def weight_bound(
         if p.max_meetings is not None:
             cap = min(cap, p.max_meetings)
         if len(mine) > cap:
-            model.Add(sum(y[k] for k in mine) <= cap)
+            model.add(sum(y[k] for k in mine) <= cap)
     t_cap = sum(inst.tables_open)
     r_cap = sum(inst.rooms_open)
     tab = [y[k] for k in y if inst.is_in_person(inst.meetings[k])]
     vir = [y[k] for k in y if not inst.is_in_person(inst.meetings[k])]
     if len(tab) > t_cap:
-        model.Add(sum(tab) <= t_cap)
+        model.add(sum(tab) <= t_cap)
     if len(vir) > r_cap:
-        model.Add(sum(vir) <= r_cap)
-    model.Maximize(sum(w[k] * v for k, v in y.items()))
+        model.add(sum(vir) <= r_cap)
+    model.maximize(sum(w[k] * v for k, v in y.items()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
-    code = solver.Solve(model)
+    code = solver.solve(model)
     scale = weight_scale(inst)
-    bound = solver.BestObjectiveBound() / scale
+    bound = solver.best_objective_bound / scale
     chosen = [
-        k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.BooleanValue(v)
+        k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.boolean_value(v)
     ]
     return bound, chosen
 
@@ -220,15 +220,17 @@ def improve(
         if big is None:
             big = len(inst.slots) * 2 + 1
         touched_big = big * (len(sm.breaks_of) + 1)
-        sm.model.Maximize(touched_big * sm.weight_expr - sm.breaks_expr)
+        sm.model.maximize(
+            cp_model.LinearExpr.weighted_sum([sm.weight_expr, sm.breaks_expr], [touched_big, -1])
+        )
         for (k, s), v in sm.x.items():
-            sm.model.AddHint(v, cur.get(k) == s)
+            sm.model.add_hint(v, cur.get(k) == s)
         solver = cp_model.CpSolver()
         prm = solver.parameters
         prm.max_time_in_seconds = max(0.05, min(sub_time_s, deadline - time.monotonic()))
         prm.num_workers = max(1, workers)
         prm.random_seed = seed + iterations
-        code = solver.Solve(sm.model)
+        code = solver.solve(sm.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         new = sm.slots_of(solver)

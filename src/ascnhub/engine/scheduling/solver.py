@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Any, Literal, cast
 
 from ortools.sat.python import cp_model
 
@@ -66,8 +66,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.on_progress(
                 Progress(
                     self.phase,
-                    self.sign * self.ObjectiveValue() / self.scale,
-                    self.sign * self.BestObjectiveBound() / self.scale,
+                    self.sign * self.objective_value / self.scale,
+                    self.sign * self.best_objective_bound / self.scale,
                     time.monotonic() - self.started,
                 )
             )
@@ -199,13 +199,14 @@ def solve(
     return _solve_exact(instance, time_limit_s, seed, workers, on_progress, hint, started)
 
 
-def _status(code: int) -> str:
-    return {
+def _status(code: Any) -> str:
+    names: dict[Any, str] = {
         cp_model.OPTIMAL: "optimal",
         cp_model.FEASIBLE: "feasible",
         cp_model.INFEASIBLE: "infeasible",
         cp_model.MODEL_INVALID: "invalid",
-    }.get(code, "unknown")
+    }
+    return names.get(code, "unknown")
 
 
 def _solve_exact(
@@ -235,18 +236,18 @@ def _solve_exact(
         bound_w: float | None = sum(m.weight for m in inst.meetings)
     else:
         sm = build_slot_model(inst, everything, with_breaks=spread, weights=w)
-        sm.model.Maximize(sm.weight_expr)
+        sm.model.maximize(sm.weight_expr)
         _add_hint(sm, best)
         solver = cp_parameters(
             (deadline - time.monotonic()) * (0.5 if inst.objective.break_weight else 1.0), seed, workers
         )
-        code = solver.Solve(sm.model, _Reporter("weight", started, on_progress, 1, scale))
+        code = solver.solve(sm.model, _Reporter("weight", started, on_progress, 1, scale))
         st = _status(code)
         stats["phase1"] = {
             "status": st,
-            "wall_time_s": round(solver.WallTime(), 3),
-            "objective": solver.ObjectiveValue() / scale if st in ("optimal", "feasible") else None,
-            "bound": solver.BestObjectiveBound() / scale,
+            "wall_time_s": round(solver.wall_time, 3),
+            "objective": solver.objective_value / scale if st in ("optimal", "feasible") else None,
+            "bound": solver.best_objective_bound / scale,
         }
         if st == "infeasible":
             stats["wall_time_s"] = round(time.monotonic() - started, 3)
@@ -258,22 +259,22 @@ def _solve_exact(
                     inst,
                     None,
                     "unknown",
-                    bound_weight=solver.BestObjectiveBound() / scale,
+                    bound_weight=solver.best_objective_bound / scale,
                     bound_breaks=None,
                     stats=stats,
                 )
             w_star = sum(w[k] for k in best)
             weight_proven = False
-            bound_w = solver.BestObjectiveBound() / scale
+            bound_w = solver.best_objective_bound / scale
         else:
             found = sm.slots_of(solver)
             hinted = sum(w[k] for k in best) if best else -1
             # CP-SAT may drop a warm start it cannot complete; never return less than the hint held.
-            if best is None or round(solver.ObjectiveValue()) >= hinted:
+            if best is None or round(solver.objective_value) >= hinted:
                 best = found
             w_star = sum(w[k] for k in best)
             weight_proven = st == "optimal"
-            bound_w = solver.BestObjectiveBound() / scale
+            bound_w = solver.best_objective_bound / scale
     if not inst.objective.break_weight:
         stats["wall_time_s"] = round(time.monotonic() - started, 3)
         return make_result(
@@ -336,7 +337,7 @@ class _Race:
         with self.lock:
             self.done = True
             for s in self.solvers:
-                s.StopSearch()
+                s.stop_search()
 
 
 def _probe_levels(
@@ -360,7 +361,7 @@ def _probe_levels(
             if race.done:
                 return
             race.solvers.append(solver)
-        code = solver.Solve(sm.model)
+        code = solver.solve(sm.model)
         st = _status(code)
         levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
         if st in ("optimal", "feasible"):
@@ -383,8 +384,8 @@ class _StopAtBound(_Reporter):
 
     def on_solution_callback(self) -> None:
         super().on_solution_callback()
-        if self.ObjectiveValue() <= self.race.lower:
-            self.StopSearch()
+        if self.objective_value <= self.race.lower:
+            self.stop_search()
 
 
 def _minimise_with_probe(
@@ -408,9 +409,9 @@ def _minimise_with_probe(
     )
     probe.start()
     sm.lower_bound = race.lower
-    m = sm.model.Clone()
-    m.Add(sm.breaks_expr >= sm.lower_bound)
-    m.Minimize(sm.breaks_expr)
+    m = sm.model.clone()
+    m.add(sm.breaks_expr >= sm.lower_bound)
+    m.minimize(sm.breaks_expr)
     _add_hint_to(m, sm, hint)
     main_workers = workers if PROBE_SHARES_CORES else workers - 1
     solver = cp_parameters(max(0.1, deadline - time.monotonic()), seed, main_workers)
@@ -421,16 +422,16 @@ def _minimise_with_probe(
     with race.lock:
         race.solvers.append(solver)
         stopped = race.done
-    code = solver.Solve(m, _StopAtBound(race, started, on_progress)) if not stopped else cp_model.UNKNOWN
+    code = solver.solve(m, _StopAtBound(race, started, on_progress)) if not stopped else cp_model.UNKNOWN
     st = _status(code)
     has = st in ("optimal", "feasible")
-    value = round(solver.ObjectiveValue()) if has else None
+    value = round(solver.objective_value) if has else None
     stats["phase2"] = {
         "status": st,
         "wall_time_s": round(solver.wall_time, 3),
         "deterministic_time": round(solver.deterministic_time, 3),
         "objective": value,
-        "bound": solver.BestObjectiveBound() if has or st == "unknown" else None,
+        "bound": solver.best_objective_bound if has or st == "unknown" else None,
     }
     if st == "optimal" or (value is not None and value <= race.lower):
         race.stop_all()
@@ -449,7 +450,7 @@ def _minimise_with_probe(
     if value is not None:
         return ("optimal" if value <= lower else "feasible"), sm.slots_of(solver), lower
     if st == "unknown":
-        lower = max(lower, round(solver.BestObjectiveBound()))
+        lower = max(lower, round(solver.best_objective_bound))
     return st, None, lower
 
 
@@ -472,9 +473,9 @@ def _minimise_breaks(
     """
     lower = sm.lower_bound
     # minimise from the proven bound, SAT-style search
-    m = sm.model.Clone()
-    m.Add(sm.breaks_expr >= lower)
-    m.Minimize(sm.breaks_expr)
+    m = sm.model.clone()
+    m.add(sm.breaks_expr >= lower)
+    m.minimize(sm.breaks_expr)
     _add_hint_to(m, sm, hint)
     solver = cp_parameters(max(0.1, deadline - time.monotonic()), seed, workers)
     prm = solver.parameters
@@ -482,25 +483,25 @@ def _minimise_breaks(
     if workers >= 2:
         for name in BREAK_SUBSOLVERS[:workers]:
             prm.subsolvers.append(name)
-    code = solver.Solve(m, _Reporter("breaks", started, on_progress, 1, 1))
+    code = solver.solve(m, _Reporter("breaks", started, on_progress, 1, 1))
     st = _status(code)
     stats["phase2"] = {
         "status": st,
         "wall_time_s": round(solver.wall_time, 3),
         "deterministic_time": round(solver.deterministic_time, 3),
-        "objective": solver.ObjectiveValue() if st in ("optimal", "feasible") else None,
-        "bound": solver.BestObjectiveBound(),
+        "objective": solver.objective_value if st in ("optimal", "feasible") else None,
+        "bound": solver.best_objective_bound,
     }
     if st in ("optimal", "feasible"):
-        return st, sm.slots_of(solver), round(solver.BestObjectiveBound())
-    return st, None, round(solver.BestObjectiveBound()) if st == "unknown" else None
+        return st, sm.slots_of(solver), round(solver.best_objective_bound)
+    return st, None, round(solver.best_objective_bound) if st == "unknown" else None
 
 
 def _add_hint_to(model: cp_model.CpModel, sm: SlotModel, slot_of: Mapping[int, int] | None) -> None:
     if not slot_of:
         return
     for (k, s), v in sm.x.items():
-        model.AddHint(v, slot_of.get(k) == s)
+        model.add_hint(v, slot_of.get(k) == s)
 
 
 def _add_hint(sm: object, slot_of: Mapping[int, int] | None) -> None:
@@ -510,7 +511,7 @@ def _add_hint(sm: object, slot_of: Mapping[int, int] | None) -> None:
 
     assert isinstance(sm, SlotModel)
     for (k, s), v in sm.x.items():
-        sm.model.AddHint(v, slot_of.get(k) == s)
+        sm.model.add_hint(v, slot_of.get(k) == s)
 
 
 def _solve_plain(
@@ -526,11 +527,11 @@ def _solve_plain(
     sm = build_slot_model(inst, range(len(inst.meetings)), implied=False, weights=w)
     big = len(inst.participants) * len(inst.slots) + 1
     if all(m.required for m in inst.meetings):
-        sm.model.Minimize(sm.breaks_expr)
+        sm.model.minimize(sm.breaks_expr)
     else:
-        sm.model.Maximize(big * sm.weight_expr - sm.breaks_expr)
+        sm.model.maximize(cp_model.LinearExpr.weighted_sum([sm.weight_expr, sm.breaks_expr], [big, -1]))
     solver = cp_parameters(time_limit_s, seed, workers, tuned=False)
-    code = solver.Solve(sm.model)
+    code = solver.solve(sm.model)
     st = _status(code)
     stats: dict[str, object] = {
         "solver": "cp-sat plain",
@@ -542,9 +543,9 @@ def _solve_plain(
         return make_result(
             inst,
             sm.slots_of(solver),
-            st,
-            bound_weight=None,  # type: ignore[arg-type]
-            bound_breaks=round(solver.BestObjectiveBound())
+            cast(Status, st),
+            bound_weight=None,
+            bound_breaks=round(solver.best_objective_bound)
             if all(m.required for m in inst.meetings)
             else None,
             stats=stats,
