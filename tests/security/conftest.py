@@ -45,7 +45,7 @@ def build_world(media_root) -> SimpleNamespace:
     from ascnhub.matchmaking import scheduling
     from ascnhub.matchmaking import services as mm_services
     from ascnhub.matchmaking.models import ScheduledMeeting
-    from ascnhub.projects.models import ProgressReport, ProjectDocument
+    from ascnhub.projects.models import ProgressReport, ProjectDocument, ReportAttachment
     from tests.events.factories import MeetingFactory, RegistrationFactory
     from tests.factories import OrganisationFactory, PersonFactory, UserFactory, make_network
     from tests.followup.factories import CommitmentFactory, OutcomeDocumentFactory, RecommendationFactory
@@ -157,6 +157,13 @@ def build_world(media_root) -> SimpleNamespace:
         language="en",
         url="https://docs.test.example/feasibility",
     )
+    w.document_file = ProjectDocument.objects.create(
+        project=w.draft_project,
+        title="Draft plan (file)",
+        kind="other",
+        language="en",
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 draft plan", "application/pdf"),
+    )
     ReportFactory(project=w.public_project, narrative="Approved narrative")
     w.submitted_report = ReportFactory(
         project=w.public_project,
@@ -171,6 +178,11 @@ def build_world(media_root) -> SimpleNamespace:
         narrative="Draft narrative words",
         period_start="2025-01-01",
         period_end="2025-06-30",
+    )
+    w.report_file = ReportAttachment.objects.create(
+        report=w.draft_report,
+        title="Draft report photo",
+        file=SimpleUploadedFile("photo.pdf", b"%PDF-1.4 draft report file", "application/pdf"),
     )
     w.secret_need = NeedFactory(city=net.makassar, project=w.draft_project, title="Need of the draft project")
     w.hidden_need = NeedFactory(

@@ -131,6 +131,16 @@ UI_ROWS: list[Row] = [
         lambda w: f"/projects/mks-draft/documents/{w.document.public_id}/remove/",
         CITY_EDIT,
     ),
+    read(
+        "unpublished project: a document's file",
+        lambda w: f"/projects/files/{w.document_file.public_id}/",
+        CITY_VIEW,
+    ),
+    read(
+        "draft progress report: an attachment",
+        lambda w: f"/reports/files/{w.report_file.public_id}/",
+        CITY_VIEW,
+    ),
     read("progress report: new-report form", lambda w: "/projects/mks-public/reports/new/", CITY_EDIT),
     write(
         "progress report: file a new one",
