@@ -199,6 +199,16 @@ def solve(
     return _solve_exact(instance, time_limit_s, seed, workers, on_progress, hint, started)
 
 
+def _fair(inst: Instance, slot_of: Mapping[int, int]) -> bool:
+    """True when the schedule's break counts respect ``max_break_spread`` (or there is none)."""
+    spread = inst.objective.max_break_spread
+    if spread is None:
+        return True
+    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
+    brk = participant_breaks(inst, ids)
+    return max(brk.values(), default=0) - min(brk.values(), default=0) <= spread
+
+
 def _status(code: Any) -> str:
     names: dict[Any, str] = {
         cp_model.OPTIMAL: "optimal",
@@ -253,6 +263,8 @@ def _solve_exact(
             stats["wall_time_s"] = round(time.monotonic() - started, 3)
             return make_result(inst, None, "infeasible", bound_weight=None, bound_breaks=None, stats=stats)
         if st not in ("optimal", "feasible"):
+            if best is not None and not _fair(inst, best):
+                best = None
             if best is None:
                 stats["wall_time_s"] = round(time.monotonic() - started, 3)
                 return make_result(
@@ -268,7 +280,8 @@ def _solve_exact(
             bound_w = solver.best_objective_bound / scale
         else:
             found = sm.slots_of(solver)
-            hinted = sum(w[k] for k in best) if best else -1
+            # the warm start counts only when it respects the fairness bound (the greedy ignores it)
+            hinted = sum(w[k] for k in best) if best and _fair(inst, best) else -1
             # CP-SAT may drop a warm start it cannot complete; never return less than the hint held.
             if best is None or round(solver.objective_value) >= hinted:
                 best = found
