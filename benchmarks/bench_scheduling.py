@@ -1,8 +1,9 @@
 """Benchmark of the meeting scheduler (ascnhub.engine.scheduling); prints ONE JSON object.
 
 Cases (issue 3):
-  b2bsp       the 20 B2BSP originals (fairness d=2) against the published optima, our solver and
-              the plain CP-SAT model in the same run; the forb0003 and fixed020 variants (--full)
+  b2bsp       the 20 B2BSP originals (fairness d=2) against the published optima, our solver,
+              our solver without the probe from below, and the plain CP-SAT model in the same run;
+              the forb0003 and fixed020 variants (--full)
   generated   300 / 1,200 / 2,000 participants x 5 / 8 requests, two days of 20-minute slots:
               held weight / proven bound, breaks, time, beside the greedy baseline
   very_large  2,200 participants, ~50,000 requested meetings, 100 slots (--full)
@@ -41,7 +42,9 @@ def _b2bsp_dir() -> Path:
 # ----------------------------------------------------------------------------------------- cases
 def case_b2bsp(spec: dict) -> dict:
     from ascnhub.engine.scheduling import read_instance, solve, validate
+    from ascnhub.engine.scheduling import solver as solver_module
 
+    solver_module.PROBE = spec.get("probe", True)
     inst = read_instance(spec["file"])
     t = time.monotonic()
     res = solve(inst, time_limit_s=spec["time_limit"], seed=0, workers=spec["workers"], method=spec["method"])
@@ -53,6 +56,7 @@ def case_b2bsp(spec: dict) -> dict:
         "wall_time_s": round(wall, 2),
         "valid": not validate(inst, res) if res.assignments else None,
         "reason": res.stats.get("reason"),
+        "probe": res.stats.get("probe"),
     }
 
 
@@ -240,15 +244,20 @@ def main() -> None:
         rows = []
         for name in names:
             row: dict = {"instance": name, "published_opt": int(published[name]["opt_total_breaks_d2"])}
-            for method in ("exact", "plain"):
+            for column, method, probe in (
+                ("ours", "exact", True),
+                ("no_probe", "exact", False),
+                ("plain", "plain", False),
+            ):
                 spec = {
                     "kind": "b2bsp",
                     "file": str(folder / "jair2022" / f"{name}.original.dzn"),
                     "method": method,
+                    "probe": probe,
                     "time_limit": args.b2bsp_time,
                     "workers": args.workers,
                 }
-                row["ours" if method == "exact" else "plain"] = run_child(spec)
+                row[column] = run_child(spec)
             ours = row["ours"]
             row["ours_matches_published"] = (
                 ours.get("status") == "optimal" and ours.get("breaks") == row["published_opt"]
@@ -257,6 +266,7 @@ def main() -> None:
             log(
                 f"b2bsp {name}: ours {ours.get('status')} {ours.get('breaks')} "
                 f"in {ours.get('wall_time_s')}s; "
+                f"no probe {row['no_probe'].get('status')} {row['no_probe'].get('breaks')}; "
                 f"plain {row['plain'].get('status')} {row['plain'].get('breaks')}"
             )
         out["b2bsp_original"] = {
@@ -264,6 +274,10 @@ def main() -> None:
             "ours_optimal_matching_published": sum(r["ours_matches_published"] for r in rows),
             "ours_optimal_within_10s": sum(
                 r["ours_matches_published"] and r["ours"]["wall_time_s"] <= 10 for r in rows
+            ),
+            "no_probe_optimal_matching_published": sum(
+                r["no_probe"].get("status") == "optimal" and r["no_probe"].get("breaks") == r["published_opt"]
+                for r in rows
             ),
             "plain_optimal_matching_published": sum(
                 r["plain"].get("status") == "optimal" and r["plain"].get("breaks") == r["published_opt"]
