@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from ascnhub.common.timezones import known_timezones
 from ascnhub.registry.countries import COUNTRY_CHOICES
 
-from .models import Meeting, Mode, Registration, RegistrationCategory
+from .models import Meeting, Mode, RegistrationCategory
 from .services import CLONE_PARTS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+DUPLICATE_EMAIL = _("Someone is already registered for this meeting with this e-mail address. "
+                    "Check your e-mail for the link to your registration.")
 
 
 def _clean_text(value: str, label: str) -> str:
@@ -91,16 +94,9 @@ class RegistrationForm(forms.Form):
         return _clean_text(self.cleaned_data["job_title"], _("Position"))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if Registration.objects.filter(meeting=self.meeting, email=email).exclude(
-                status=Registration.Status.CANCELLED).exists():
-            # A double click re-submits the same key: the view sends that person to their registration.
-            key = self.data.get("submission_key", "")
-            if not Registration.objects.filter(submission_key=key, email=email).exists():
-                raise forms.ValidationError(_("Someone is already registered for this meeting with this "
-                                              "e-mail address. Check your e-mail for the link to your "
-                                              "registration."))
-        return email
+        # Whether the address is already registered is checked where it is decided, by the unique
+        # constraint inside services.register (the view shows DUPLICATE_EMAIL on this field).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"].strip()

@@ -47,17 +47,32 @@ Status = Registration.Status
 class EventsError(Exception):
     """A refused action; `code` is machine-readable, the message is for people."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, field: str | None = None):
         self.code = code
+        self.field = field  # the form field the message is about, if any
         super().__init__(message)
 
 
+def _tasks_in_this_database() -> bool:
+    """Whether background jobs are rows in the application's database (django-tasks-db)."""
+    from django_tasks_db import DatabaseBackend
+
+    from . import tasks
+
+    return isinstance(tasks.send_registration_email.get_backend(), DatabaseBackend)
+
+
 def _notify(registration: Registration, event: str) -> None:
-    """Send the registrant an e-mail after the transaction commits (a background task)."""
+    """Send the registrant an e-mail once the transaction commits (a background task builds it)."""
     from . import tasks
 
     reg_id = registration.pk
-    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
+    if _tasks_in_this_database():
+        # The job row is written in the caller's transaction: it commits (and becomes visible to
+        # the worker) with the change, or not at all; no second write after the commit.
+        tasks.send_registration_email.enqueue(reg_id, event)
+    else:
+        transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
     webhooks.registration_changed(registration)  # `registration.approved` to integrators, same transaction
 
 
@@ -83,6 +98,10 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
     checked under a row lock: a full category puts the registrant on its waiting list. The same
     `submission_key` (a hidden field of the form) returns the first registration again, so a
     double click never registers twice; another registration with the same e-mail is refused.
+
+    Both are caught by unique constraints (`submission_key`; e-mail per meeting unless cancelled)
+    rather than by queries before the insert, so the locked part is short: lock, count, insert,
+    log, queue the e-mail. Everything that needs no lock (validation) happens before it.
     """
     if category.meeting_id != meeting.pk:
         raise EventsError("category", _("This category does not belong to this meeting."))
@@ -99,32 +118,29 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
         mode = Mode.ONLINE
     elif meeting.format == "in_person":
         mode = Mode.IN_PERSON
+    signed_in = getattr(user, "is_authenticated", False)
+    reg = Registration(
+        meeting=meeting, category=category, **{**data, "email": email, "mode": mode},
+        status=Status.PENDING, submission_key=submission_key or None, user=user if signed_in else None,
+        person=getattr(user, "person", None) if signed_in else None)
+    if reg.timezone not in known_timezones():
+        raise EventsError("timezone", _("“%(value)s” is not a known time zone.") % {"value": reg.timezone})
+    # The zone is checked above against a cached list (the field's validator rereads the disk).
+    reg.full_clean(exclude=["meeting", "category", "user", "person", "timezone", "status"],
+                   validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             locked = RegistrationCategory.objects.select_for_update().get(pk=category.pk)
-            if submission_key:
-                earlier = Registration.objects.filter(submission_key=submission_key).first()
-                if earlier is not None:
-                    return earlier, False
-            if Registration.objects.filter(meeting=meeting, email=email).exclude(status=Status.CANCELLED).exists():
-                raise EventsError("duplicate_email", _("Someone is already registered for this meeting with "
-                                                       "this e-mail address."))
             taken = Registration.objects.filter(category=locked, status__in=Registration.HOLDS_PLACE).count()
-            person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-            reg = Registration(
-                meeting=meeting, category=locked, **{**data, "email": email, "mode": mode},
-                status=_initial_status(locked, taken), submission_key=submission_key or None,
-                user=user if getattr(user, "is_authenticated", False) else None, person=person)
-            if reg.timezone not in known_timezones():
-                raise EventsError("timezone", _("“%(value)s” is not a known time zone.") % {"value": reg.timezone})
-            # The zone is checked above against a cached list (the field's validator rereads the disk).
-            reg.full_clean(exclude=["meeting", "category", "user", "person", "timezone"], validate_unique=False,
-                           validate_constraints=False)
-            reg.save()
-            activity.record(user, "register", reg, {"status": [None, reg.status], "category": [None, locked.code]})
+            reg.category = locked
+            reg.status = _initial_status(locked, taken)
+            reg.save(force_insert=True)
+            activity.record(user, "register", reg,
+                            {"status": [None, reg.status], "category": [None, locked.code]})
             _notify(reg, "received")
     except IntegrityError:
-        earlier = Registration.objects.filter(submission_key=submission_key).first() if submission_key else None
+        earlier = (Registration.objects.filter(meeting=meeting, submission_key=submission_key).first()
+                   if submission_key else None)
         if earlier is not None:
             return earlier, False
         raise EventsError("duplicate_email", _("Someone is already registered for this meeting with "
@@ -391,8 +407,9 @@ CLONE_PARTS = ("rooms", "categories", "sessions", "organisers")
 
 
 @transaction.atomic
-def clone_meeting(actor: Any, meeting: Meeting, *, slug: str, title: str, start_date: datetime.date,
-                  parts: set[str]) -> Meeting:
+def clone_meeting(
+    actor: Any, meeting: Meeting, *, slug: str, title: str, start_date: datetime.date, parts: set[str]
+) -> Meeting:
     """Copy a meeting for next year with the chosen parts; session times keep their weekday offset.
 
     Registrations, check-ins and agenda versions are never copied; the copy starts as a draft.
@@ -404,24 +421,47 @@ def clone_meeting(actor: Any, meeting: Meeting, *, slug: str, title: str, start_
         raise EventsError("slug", _("A meeting with this address already exists."))
     shift = start_date - meeting.start_date
     copy = Meeting.objects.create(
-        slug=slug, title=title, kind=meeting.kind, host=meeting.host, venue=meeting.venue, place=meeting.place,
-        timezone=meeting.timezone, start_date=start_date, end_date=meeting.end_date + shift, format=meeting.format,
-        theme=meeting.theme, languages=meeting.languages, status=Meeting.Status.DRAFT, cloned_from=meeting,
-        badge_valid_days=meeting.badge_valid_days)
+        slug=slug,
+        title=title,
+        kind=meeting.kind,
+        host=meeting.host,
+        venue=meeting.venue,
+        place=meeting.place,
+        timezone=meeting.timezone,
+        start_date=start_date,
+        end_date=meeting.end_date + shift,
+        format=meeting.format,
+        theme=meeting.theme,
+        languages=meeting.languages,
+        status=Meeting.Status.DRAFT,
+        cloned_from=meeting,
+        badge_valid_days=meeting.badge_valid_days,
+    )
     copy.co_chairs.set(meeting.co_chairs.all())
     if "organisers" in parts:
         copy.organisers.set(meeting.organisers.all())
     rooms: dict[int, Room] = {}
     if "rooms" in parts or "sessions" in parts:
         for room in meeting.rooms.all():
-            rooms[room.pk] = Room.objects.create(meeting=copy, name=room.name, capacity=room.capacity,
-                                                 online_only=room.online_only)
+            rooms[room.pk] = Room.objects.create(
+                meeting=copy, name=room.name, capacity=room.capacity, online_only=room.online_only
+            )
     if "categories" in parts:
         for cat in meeting.categories.all():
             RegistrationCategory.objects.create(
-                meeting=copy, code=cat.code, name=cat.name, kind=cat.kind, colour=cat.colour, capacity=cat.capacity,
-                approval=cat.approval, default_mode=cat.default_mode, mode_choice=cat.mode_choice,
-                is_public=cat.is_public, questions=cat.questions, order=cat.order)
+                meeting=copy,
+                code=cat.code,
+                name=cat.name,
+                kind=cat.kind,
+                colour=cat.colour,
+                capacity=cat.capacity,
+                approval=cat.approval,
+                default_mode=cat.default_mode,
+                mode_choice=cat.mode_choice,
+                is_public=cat.is_public,
+                questions=cat.questions,
+                order=cat.order,
+            )
     if "sessions" in parts:
         tz = meeting.tz
         for s in meeting.sessions.prefetch_related("speaker_links"):
@@ -429,16 +469,34 @@ def clone_meeting(actor: Any, meeting: Meeting, *, slug: str, title: str, start_
             start = (s.starts_at.astimezone(tz).replace(tzinfo=None) + shift).replace(tzinfo=tz)
             end = (s.ends_at.astimezone(tz).replace(tzinfo=None) + shift).replace(tzinfo=tz)
             new = Session.objects.create(
-                meeting=copy, title=s.title, kind=s.kind, starts_at=start, ends_at=end,
-                room=rooms.get(s.room_id), track=s.track, theme=s.theme, description=s.description,
-                interpretation=s.interpretation, signup_required=s.signup_required, capacity=s.capacity)
-            SessionSpeaker.objects.bulk_create([
-                SessionSpeaker(session=new, person_id=link.person_id, role=link.role, order=link.order)
-                for link in s.speaker_links.all()])
-    activity.record(actor, "clone", copy, {"cloned_from": [None, meeting.slug], "parts": [None, sorted(parts)]})
+                meeting=copy,
+                title=s.title,
+                kind=s.kind,
+                starts_at=start,
+                ends_at=end,
+                room=rooms.get(s.room_id),
+                track=s.track,
+                theme=s.theme,
+                description=s.description,
+                interpretation=s.interpretation,
+                signup_required=s.signup_required,
+                capacity=s.capacity,
+            )
+            SessionSpeaker.objects.bulk_create(
+                [
+                    SessionSpeaker(session=new, person_id=link.person_id, role=link.role, order=link.order)
+                    for link in s.speaker_links.all()
+                ]
+            )
+    activity.record(
+        actor, "clone", copy, {"cloned_from": [None, meeting.slug], "parts": [None, sorted(parts)]}
+    )
     return copy
 
 
 def find_registration_by_key(meeting: Meeting, public_id: uuid.UUID | str) -> Registration | None:
-    return (Registration.objects.select_related("category", "meeting")
-            .filter(meeting=meeting, public_id=public_id).first())
+    return (
+        Registration.objects.select_related("category", "meeting")
+        .filter(meeting=meeting, public_id=public_id)
+        .first()
+    )

@@ -21,7 +21,7 @@ from ascnhub.common.http import LoginRequired, require_perm
 
 from . import agenda as agenda_mod
 from . import badges, exporters, services, tokens
-from .forms import CheckInForm, CloneForm, PublishForm, RegistrationForm
+from .forms import DUPLICATE_EMAIL, CheckInForm, CloneForm, PublishForm, RegistrationForm
 from .models import ForumSignup, Meeting, Mode, Registration, RegistrationCategory, Session
 from .rules import represented_country_codes
 from .tasks import join_url_for
@@ -158,8 +158,12 @@ def badge_key(request: HttpRequest, slug: str) -> JsonResponse:
 # --- registration --------------------------------------------------------------------------------
 
 def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    meeting = _meeting(request, slug)
-    category = get_object_or_404(RegistrationCategory, meeting=meeting, code=code, is_public=True)
+    # The category and its meeting in one query: this page takes the load when registration opens.
+    category = get_object_or_404(RegistrationCategory.objects.select_related("meeting"), meeting__slug=slug,
+                                 code=code, is_public=True)
+    meeting = category.meeting
+    if not request.user.has_perm("events.view_meeting", meeting):
+        raise Http404("no such meeting")
     if not meeting.is_open:
         messages.error(request, _("Registration for this meeting is closed."))
         return redirect(meeting)
@@ -174,20 +178,21 @@ def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             initial.update(organisation_name=person.organisation.name, country=person.organisation.country)
     form = RegistrationForm(request.POST or None, initial=initial, meeting=meeting, category=category)
     if request.method == "POST":
-        key = request.POST.get("submission_key", "")
-        earlier = Registration.objects.filter(submission_key=key, meeting=meeting).first() if key else None
-        if earlier is not None:  # a double click: the first submission already registered
-            return redirect(earlier.get_absolute_url())
         if form.is_valid():
             try:
                 reg, _created = services.register(meeting, category, form.registration_data(), user=request.user,
                                                   submission_key=form.cleaned_data["submission_key"])
             except services.EventsError as exc:
-                form.add_error("email" if exc.code == "duplicate_email" else None, str(exc))
+                form.add_error("email" if exc.code == "duplicate_email" else None,
+                               DUPLICATE_EMAIL if exc.code == "duplicate_email" else str(exc))
             else:
                 messages.success(request, _("Thank you: your registration is %(status)s. We have sent you an "
                                             "e-mail.") % {"status": reg.get_status_display()})
                 return redirect(reg.get_absolute_url())
+        key = request.POST.get("submission_key", "")
+        earlier = Registration.objects.filter(submission_key=key, meeting=meeting).first() if key else None
+        if earlier is not None:  # a double click: the first submission already registered
+            return redirect(earlier.get_absolute_url())
     return render(request, "events/register.html", {"meeting": meeting, "category": category, "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -463,4 +468,3 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in counts.items()})
     return render(request, "events/_attendance.html", {"meeting": meeting, "counts": counts})
-
