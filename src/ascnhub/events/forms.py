@@ -7,12 +7,14 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common.timezones import known_timezones
 from ascnhub.registry.countries import COUNTRY_CHOICES
+from ascnhub.registry.models import Person
 
-from .models import Meeting, Mode, RegistrationCategory
+from .models import Meeting, Mode, RegistrationCategory, Room, Session, SessionSpeaker
 from .services import CLONE_PARTS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -152,3 +154,184 @@ class CloneForm(forms.Form):
 
 class PublishForm(forms.Form):
     note = forms.CharField(label=_("Note for the change log"), max_length=250, required=False)
+
+
+# --- programme editing ------------------------------------------------------------------------------
+
+
+class VenueDateTimeField(forms.DateTimeField):
+    """A date and time typed (and shown) in the venue's zone, whatever the viewer's zone is."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args, tz=None, **kwargs):
+        self.tz = tz
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        with timezone.override(self.tz):
+            return super().prepare_value(value)
+
+    def to_python(self, value):
+        with timezone.override(self.tz):  # a time that does not exist or exists twice is refused here
+            return super().to_python(value)
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation.name})" if obj.organisation_id else obj.name
+
+
+class SessionForm(forms.Form):
+    """A session of the programme; times in the venue's zone, people from the registry."""
+
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    starts_at = VenueDateTimeField(label=_("Starts"))
+    ends_at = VenueDateTimeField(label=_("Ends"))
+    room = forms.ModelChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label=_("no room (e.g. online only)"),
+    )
+    track = forms.CharField(
+        label=_("Track"),
+        max_length=60,
+        required=False,
+        help_text=_("Sessions at the same time in different tracks run in parallel."),
+    )
+    theme = forms.CharField(label=_("Theme"), max_length=250, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    speakers = PersonChoiceField(
+        label=_("Speakers"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("From the registry; hold Ctrl (or ⌘) to choose several."),
+    )
+    moderators = PersonChoiceField(
+        label=_("Moderators"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    interpretation = forms.MultipleChoiceField(
+        label=_("Interpretation languages"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    online_url = forms.URLField(
+        label=_("Online link"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to approved online participants; never exported."),
+    )
+    signup_required = forms.BooleanField(
+        label=_("Sign-up required (forums with limited places)"), required=False
+    )
+    capacity = forms.IntegerField(
+        label=_("Sign-up capacity"), min_value=0, required=False, help_text=_("Empty: the room's capacity.")
+    )
+
+    def __init__(self, *args, meeting: Meeting, session: Session | None = None, **kwargs):
+        if session is not None and "initial" not in kwargs:
+            links = list(session.speaker_links.all())
+            kwargs["initial"] = {
+                **{
+                    name: getattr(session, name)
+                    for name in (
+                        "title",
+                        "kind",
+                        "starts_at",
+                        "ends_at",
+                        "track",
+                        "theme",
+                        "description",
+                        "online_url",
+                        "signup_required",
+                        "capacity",
+                    )
+                },
+                "room": session.room_id,
+                "interpretation": session.interpretation_list,
+                "speakers": [link.person_id for link in links if link.role == SessionSpeaker.Role.SPEAKER],
+                "moderators": [
+                    link.person_id for link in links if link.role == SessionSpeaker.Role.MODERATOR
+                ],
+            }
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.session = session
+        self.fields["starts_at"].tz = self.fields["ends_at"].tz = meeting.tz
+        self.fields["room"].queryset = meeting.rooms.all()
+        people = Person.objects.select_related("organisation").order_by("name")
+        self.fields["speakers"].queryset = self.fields["moderators"].queryset = people
+        zone = meeting.timezone
+        self.fields["starts_at"].help_text = _("In the venue's time zone (%(zone)s).") % {"zone": zone}
+        self.fields["ends_at"].help_text = _("In the venue's time zone (%(zone)s).") % {"zone": zone}
+
+    def clean_title(self):
+        value = _clean_text(self.cleaned_data["title"], _("Title"))
+        if not value:
+            raise forms.ValidationError(_("Please give the session a title."))
+        return value
+
+    def clean_track(self):
+        return _clean_text(self.cleaned_data["track"], _("Track"))
+
+    def clean_theme(self):
+        return _clean_text(self.cleaned_data["theme"], _("Theme"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        both = {p.pk for p in data.get("speakers") or []} & {p.pk for p in data.get("moderators") or []}
+        if both:
+            self.add_error("moderators", _("Each person can be listed once: as a speaker or as a moderator."))
+        return data
+
+    def session_values(self) -> dict:
+        data = self.cleaned_data
+        values = {
+            name: data[name]
+            for name in (
+                "title",
+                "kind",
+                "starts_at",
+                "ends_at",
+                "room",
+                "track",
+                "theme",
+                "description",
+                "online_url",
+                "signup_required",
+                "capacity",
+            )
+        }
+        values["interpretation"] = ",".join(data["interpretation"])
+        return values
+
+    def people(self) -> list[tuple[Person, str]]:
+        """Moderators first, then speakers, each in the registry's name order."""
+        return [(p, SessionSpeaker.Role.MODERATOR) for p in self.cleaned_data["moderators"]] + [
+            (p, SessionSpeaker.Role.SPEAKER) for p in self.cleaned_data["speakers"]
+        ]
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, help_text=_("Seats in the room."))
+    online_only = forms.BooleanField(label=_("Online only (a video room)"), required=False)
+
+    def clean_name(self):
+        value = _clean_text(self.cleaned_data["name"], _("Name"))
+        if not value:
+            raise forms.ValidationError(_("Please name the room."))
+        return value

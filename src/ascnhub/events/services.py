@@ -403,6 +403,214 @@ def publish_agenda(actor: Any, meeting: Meeting, note: str = "") -> AgendaVersio
     return version
 
 
+# --- programme editing (organisers, on the site) -------------------------------------------------
+# Changes are drafts until `publish_agenda` makes a version: the public agenda and calendars show
+# sessions once a first version exists, and every version lists what changed since the last.
+
+SESSION_FIELDS = [
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "room",
+    "track",
+    "theme",
+    "description",
+    "interpretation",
+    "online_url",
+    "signup_required",
+    "capacity",
+]
+ROOM_FIELDS = ["name", "capacity", "online_only"]
+
+
+def _speaker_list(session: Session) -> list[str]:
+    return [f"{link.person.name} ({link.role})" for link in session.speaker_links.select_related("person")]
+
+
+def _check_session(meeting: Meeting, session: Session, people: list[tuple[Any, str]]) -> list[str]:
+    """Refuse what cannot be (EventsError naming the field); return warnings for what may be a slip."""
+    if session.ends_at <= session.starts_at:
+        raise EventsError("order", _("The session must end after it starts."), "ends_at")
+    tz = meeting.tz
+    first, last = session.starts_at.astimezone(tz).date(), session.ends_at.astimezone(tz).date()
+    if first < meeting.start_date or last > meeting.end_date:
+        raise EventsError(
+            "dates",
+            _("Sessions take place within the meeting's dates, %(start)s to %(end)s (venue time).")
+            % {"start": meeting.start_date.isoformat(), "end": meeting.end_date.isoformat()},
+            "starts_at",
+        )
+    if session.room_id is not None and session.room.meeting_id != meeting.pk:
+        raise EventsError("room", _("This room belongs to another meeting."), "room")
+    overlapping = Session.objects.filter(
+        meeting=meeting, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+    ).exclude(pk=session.pk)
+    if session.room_id is not None:
+        clash = overlapping.filter(room_id=session.room_id).order_by("starts_at").first()
+        if clash is not None:
+            local = clash.starts_at.astimezone(tz)
+            message = _("%(room)s is already taken by “%(title)s” (%(start)s–%(end)s).") % {
+                "room": session.room.name,
+                "title": clash.title,
+                "start": local.strftime("%H:%M"),
+                "end": clash.ends_at.astimezone(tz).strftime("%H:%M"),
+            }
+            raise EventsError("room_busy", message, "room")
+    ids = [person.pk for person, _role in people]
+    if len(ids) != len(set(ids)):
+        raise EventsError(
+            "speaker_twice",
+            _("Each person can be listed once: as a speaker or as a moderator."),
+            "moderators",
+        )
+    warnings = []
+    busy = (
+        SessionSpeaker.objects.filter(session__in=overlapping, person_id__in=ids)
+        .select_related("person", "session")
+        .order_by("person__name")
+    )
+    for link in busy:
+        warnings.append(
+            _("%(name)s also speaks in “%(title)s” at the same time.")
+            % {"name": link.person.name, "title": link.session.title}
+        )
+    room = session.room if session.room_id is not None else None
+    if room is not None and session.capacity is not None and session.capacity > room.capacity:
+        warnings.append(
+            _("The sign-up capacity (%(n)s) is larger than the room (%(room)s places).")
+            % {"n": session.capacity, "room": room.capacity}
+        )
+    online_only = room is not None and room.online_only
+    if online_only and not session.online_url and session.kind != Session.Kind.BREAK:
+        warnings.append(_("The room is online only, but the session has no online link yet."))
+    return warnings
+
+
+@transaction.atomic
+def save_session(
+    actor: Any,
+    meeting: Meeting,
+    values: dict[str, Any],
+    people: list[tuple[Any, str]],
+    session: Session | None = None,
+) -> tuple[Session, list[str]]:
+    """Add a session to the programme (`session` None) or change one; returns (session, warnings).
+
+    `values` holds SESSION_FIELDS (times aware; `room` a Room of this meeting or None); `people`
+    the speakers and moderators in order, as (Person, "speaker" | "moderator"). Refused (EventsError
+    with the field it is about): an end before the start, a time outside the meeting's dates in the
+    venue's zone, a room already taken at that time, a person listed twice. Warned, but saved: a
+    speaker in two sessions at once, a sign-up capacity above the room's. The meeting row is locked,
+    so two organisers saving at once cannot both take the same room.
+    """
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    unknown = set(values) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not accepted here: {', '.join(sorted(unknown))}")
+    if session is None:
+        session, before, old_people = Session(meeting=meeting), {}, []
+    else:
+        session = Session.objects.select_for_update().get(pk=session.pk, meeting=meeting)
+        before, old_people = activity.snapshot(session, SESSION_FIELDS), _speaker_list(session)
+    for name, value in values.items():
+        setattr(session, name, value)
+    session.online_url = (session.online_url or "").strip()
+    session.full_clean(
+        exclude=["meeting", "room", "speakers"], validate_unique=False, validate_constraints=False
+    )
+    warnings = _check_session(meeting, session, people)
+    created = session.pk is None
+    session.save()
+    session.speaker_links.all().delete()
+    SessionSpeaker.objects.bulk_create(
+        [
+            SessionSpeaker(session=session, person=person, role=role, order=i)
+            for i, (person, role) in enumerate(people)
+        ]
+    )
+    changes = activity.diff(before, activity.snapshot(session, SESSION_FIELDS))
+    new_people = [f"{person.name} ({role})" for person, role in people]
+    if new_people != old_people:
+        changes["speakers"] = [old_people, new_people]
+    if "online_url" in changes:  # the link is for participants only: the log says that it changed
+        changes["online_url"] = [bool(changes["online_url"][0]), bool(changes["online_url"][1])]
+    activity.record(actor, "session_add" if created else "session_change", session, changes)
+    return session, warnings
+
+
+@transaction.atomic
+def delete_session(actor: Any, session: Session) -> None:
+    """Take a session out of the programme (its forum sign-ups go with it; the log keeps the count)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    before = activity.snapshot(session, SESSION_FIELDS)
+    before["online_url"] = bool(before["online_url"])
+    signups = session.signups.count()
+    activity.record(
+        actor,
+        "session_delete",
+        session,
+        {
+            **{k: [v, None] for k, v in before.items() if v not in (None, "", False)},
+            "speakers": [_speaker_list(session), None],
+            "signups": [signups, None],
+        },
+    )
+    session.delete()
+
+
+@transaction.atomic
+def save_room(actor: Any, meeting: Meeting, values: dict[str, Any], room: Room | None = None) -> Room:
+    """Add a room to the meeting (`room` None) or change one; names are unique within a meeting."""
+    unknown = set(values) - set(ROOM_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not accepted here: {', '.join(sorted(unknown))}")
+    if room is None:
+        room, before = Room(meeting=meeting), {}
+    else:
+        room = Room.objects.select_for_update().get(pk=room.pk, meeting=meeting)
+        before = activity.snapshot(room, ROOM_FIELDS)
+    for name, value in values.items():
+        setattr(room, name, value)
+    room.name = " ".join(str(room.name).split())
+    room.full_clean(exclude=["meeting"], validate_unique=False, validate_constraints=False)
+    if Room.objects.filter(meeting=meeting, name__iexact=room.name).exclude(pk=room.pk).exists():
+        raise EventsError(
+            "room_name", _("This meeting already has a room called “%(name)s”.") % {"name": room.name}, "name"
+        )
+    created = room.pk is None
+    try:
+        with transaction.atomic():
+            room.save()
+    except IntegrityError:  # the same name saved at the same moment by someone else
+        raise EventsError(
+            "room_name", _("This meeting already has a room called “%(name)s”.") % {"name": room.name}, "name"
+        ) from None
+    activity.record(
+        actor,
+        "room_add" if created else "room_change",
+        room,
+        activity.diff(before, activity.snapshot(room, ROOM_FIELDS)),
+    )
+    return room
+
+
+@transaction.atomic
+def delete_room(actor: Any, room: Room) -> None:
+    """Remove a room that no session uses (move or delete its sessions first)."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    n = room.sessions.count()
+    if n:
+        raise EventsError(
+            "room_in_use",
+            _("%(n)s session(s) take place in %(room)s: move or delete them first.")
+            % {"n": n, "room": room.name},
+        )
+    gone = {k: [v, None] for k, v in activity.snapshot(room, ROOM_FIELDS).items()}
+    activity.record(actor, "room_delete", room, gone)
+    room.delete()
+
+
 CLONE_PARTS = ("rooms", "categories", "sessions", "organisers")
 
 

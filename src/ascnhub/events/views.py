@@ -7,7 +7,7 @@ import hmac
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,8 +21,16 @@ from ascnhub.common.http import LoginRequired, require_perm
 
 from . import agenda as agenda_mod
 from . import badges, exporters, services, tokens
-from .forms import DUPLICATE_EMAIL, CheckInForm, CloneForm, PublishForm, RegistrationForm
-from .models import ForumSignup, Meeting, Mode, Registration, RegistrationCategory, Session
+from .forms import (
+    DUPLICATE_EMAIL,
+    CheckInForm,
+    CloneForm,
+    PublishForm,
+    RegistrationForm,
+    RoomForm,
+    SessionForm,
+)
+from .models import ForumSignup, Meeting, Mode, Registration, RegistrationCategory, Room, Session
 from .rules import represented_country_codes
 from .tasks import join_url_for
 from .templatetags.events_tags import zone_label
@@ -468,3 +476,154 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in counts.items()})
     return render(request, "events/_attendance.html", {"meeting": meeting, "counts": counts})
+
+
+
+# --- programme editing (organisers) -------------------------------------------------------------
+
+
+def _manage_meeting(request: HttpRequest, slug: str) -> Meeting:
+    meeting = _meeting(request, slug)
+    require_perm(request, "events.manage_meeting", meeting)
+    return meeting
+
+
+def _saved(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """After a change: back to the programme (htmx follows the HX-Redirect header)."""
+    target = reverse("events:programme", args=[meeting.slug])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _refused_status(request: HttpRequest) -> int:
+    # htmx (2.x) swaps only 2xx answers in: the form with its errors comes back as 200 to htmx,
+    # as 400 to a plain form post.
+    return 200 if request.htmx else 400
+
+
+def _refused(form, exc: services.EventsError | ValidationError) -> None:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme as organisers edit it: every session by day, the rooms, what is not published yet."""
+    meeting = _manage_meeting(request, slug)
+    sessions = list(agenda_mod.public_sessions(meeting))
+    rooms = list(meeting.rooms.annotate(n_sessions=Count("sessions")))
+    return render(
+        request,
+        "events/programme.html",
+        {
+            "meeting": meeting,
+            "days": agenda_mod.build_days(meeting, sessions),
+            "rooms": rooms,
+            "version": meeting.agenda_versions.order_by("-number").first(),
+            "pending_changes": services.pending_agenda_changes(meeting),
+            "publish_form": PublishForm(),
+        },
+    )
+
+
+def session_edit(request: HttpRequest, slug: str, session_id: uuid.UUID | None = None) -> HttpResponse:
+    meeting = _manage_meeting(request, slug)
+    session = None
+    if session_id is not None:
+        session = get_object_or_404(
+            Session.objects.prefetch_related("speaker_links"), meeting=meeting, public_id=session_id
+        )
+    form = SessionForm(request.POST or None, meeting=meeting, session=session)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved, warnings = services.save_session(
+                    request.user, meeting, form.session_values(), form.people(), session=session
+                )
+            except (services.EventsError, ValidationError) as exc:
+                _refused(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is saved. Publish the agenda when the programme is ready.")
+                    % {"title": saved.title},
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return _saved(request, meeting)
+        status = _refused_status(request)
+    template = "events/_session_form.html" if request.htmx else "events/session_form.html"
+    return render(request, template, {"meeting": meeting, "session": session, "form": form}, status=status)
+
+
+def session_delete(request: HttpRequest, slug: str, session_id: uuid.UUID) -> HttpResponse:
+    meeting = _manage_meeting(request, slug)
+    session = get_object_or_404(Session, meeting=meeting, public_id=session_id)
+    if request.method == "POST":
+        services.delete_session(request.user, session)
+        messages.success(request, _("“%(title)s” is removed from the programme.") % {"title": session.title})
+        return _saved(request, meeting)
+    return render(
+        request,
+        "events/confirm_delete.html",
+        {
+            "meeting": meeting,
+            "what": session.title,
+            "n_signups": session.signups.count(),
+            "cancel_url": reverse("events:programme", args=[meeting.slug]),
+        },
+    )
+
+
+def room_edit(request: HttpRequest, slug: str, room_id: int | None = None) -> HttpResponse:
+    meeting = _manage_meeting(request, slug)
+    room = get_object_or_404(Room, meeting=meeting, pk=room_id) if room_id is not None else None
+    initial = (
+        {"name": room.name, "capacity": room.capacity, "online_only": room.online_only} if room else None
+    )
+    form = RoomForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = services.save_room(request.user, meeting, form.cleaned_data, room=room)
+            except (services.EventsError, ValidationError) as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("Room “%(name)s” is saved.") % {"name": saved.name})
+                return _saved(request, meeting)
+        status = _refused_status(request)
+    template = "events/_room_form.html" if request.htmx else "events/room_form.html"
+    return render(request, template, {"meeting": meeting, "room": room, "form": form}, status=status)
+
+
+def room_delete(request: HttpRequest, slug: str, room_id: int) -> HttpResponse:
+    meeting = _manage_meeting(request, slug)
+    room = get_object_or_404(Room, meeting=meeting, pk=room_id)
+    if request.method == "POST":
+        try:
+            services.delete_room(request.user, room)
+        except services.EventsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Room “%(name)s” is removed.") % {"name": room.name})
+        return _saved(request, meeting)
+    return render(
+        request,
+        "events/confirm_delete.html",
+        {
+            "meeting": meeting,
+            "what": room.name,
+            "n_sessions": room.sessions.count(),
+            "cancel_url": reverse("events:programme", args=[meeting.slug]),
+        },
+    )
