@@ -46,7 +46,7 @@ def build_world(media_root) -> SimpleNamespace:
     from ascnhub.matchmaking import services as mm_services
     from ascnhub.matchmaking.models import ScheduledMeeting
     from ascnhub.projects.models import ProgressReport, ProjectDocument, ReportAttachment
-    from tests.events.factories import MeetingFactory, RegistrationFactory
+    from tests.events.factories import MeetingFactory, RegistrationFactory, RoomFactory
     from tests.factories import OrganisationFactory, PersonFactory, UserFactory, make_network
     from tests.followup.factories import CommitmentFactory, OutcomeDocumentFactory, RecommendationFactory
     from tests.matchmaking.factories import make_world, profile_for
@@ -99,6 +99,7 @@ def build_world(media_root) -> SimpleNamespace:
     w.meeting.check_in_staff.add(checkin)
     w.draft_meeting = MeetingFactory(slug="draft-meeting", title="Unannounced Draft Summit", status="draft")
     w.draft_meeting.organisers.add(organiser)
+    w.spare_room = RoomFactory(meeting=w.meeting, name="Spare room", capacity=20)  # no sessions
 
     w.csco_reg = mm.makassar.owner  # approved, in person, not listed publicly
     w.csco_reg.name = "Makassar Officer Unlisted"

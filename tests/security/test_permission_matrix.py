@@ -382,6 +382,56 @@ UI_ROWS: list[Row] = [
     read("participant export (CSV)", lambda w: f"{M}/manage/participants.csv", ORGANISERS),
     read("participant export (XLSX)", lambda w: f"{M}/manage/participants.xlsx", ORGANISERS),
     read("badges (PDF)", lambda w: f"{M}/manage/badges.pdf", ORGANISERS),
+    # --- the programme editor (organisers only; changes show after the agenda is published) ----------
+    read("programme editor", lambda w: f"{M}/manage/programme/", ORGANISERS),
+    read("programme: new session form", lambda w: f"{M}/manage/programme/sessions/new/", ORGANISERS),
+    write(
+        "programme: add a session",
+        lambda w: f"{M}/manage/programme/sessions/new/",
+        ORGANISERS,
+        lambda w: {
+            "title": "Matrix panel",
+            "kind": "panel",
+            "starts_at": "2021-10-18T16:00",
+            "ends_at": "2021-10-18T17:00",
+            "room": w.spare_room.pk,
+        },
+    ),
+    read(
+        "programme: session form",
+        lambda w: f"{M}/manage/programme/sessions/{w.hlm.forum.public_id}/",
+        ORGANISERS,
+    ),
+    write(
+        "programme: edit a session",
+        lambda w: f"{M}/manage/programme/sessions/{w.hlm.forum.public_id}/",
+        ORGANISERS,
+        lambda w: {"title": "Forum renamed by the matrix"},
+        form_from=lambda w: f"{M}/manage/programme/sessions/{w.hlm.forum.public_id}/",
+    ),
+    write(
+        "programme: delete a session",
+        lambda w: f"{M}/manage/programme/sessions/{w.hlm.forum2.public_id}/delete/",
+        ORGANISERS,
+    ),
+    read("programme: new room form", lambda w: f"{M}/manage/programme/rooms/new/", ORGANISERS),
+    write(
+        "programme: add a room",
+        lambda w: f"{M}/manage/programme/rooms/new/",
+        ORGANISERS,
+        lambda w: {"name": "Matrix room", "capacity": "12"},
+    ),
+    write(
+        "programme: edit a room",
+        lambda w: f"{M}/manage/programme/rooms/{w.spare_room.pk}/",
+        ORGANISERS,
+        lambda w: {"name": "Spare room (renamed)", "capacity": "25"},
+    ),
+    write(
+        "programme: delete a room",
+        lambda w: f"{M}/manage/programme/rooms/{w.spare_room.pk}/delete/",
+        ORGANISERS,
+    ),
     read("clone the meeting: form", lambda w: f"{M}/manage/clone/", SEC),
     write(
         "clone the meeting",
