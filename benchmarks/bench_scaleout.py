@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_registration import free_port, percentile, postgres_database  # noqa: E402
+from bench_registration import free_port, percentile, postgres_database, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -483,7 +483,7 @@ def topology(env: dict[str, str], webs: int, logs: Path) -> Iterator[int]:
                 )
             )
         for port, process in zip(ports, processes, strict=True):
-            wait_for(port, process)
+            wait_for(port, process, timeout=120)
         front = ports[0]
         if webs > 1:
             front = free_port()
@@ -499,7 +499,7 @@ def topology(env: dict[str, str], webs: int, logs: Path) -> Iterator[int]:
                     start_new_session=True,
                 )
             )
-            wait_for(front, processes[-1])
+            wait_for(front, processes[-1], timeout=120)
         yield front
     finally:
         for process in processes:
@@ -510,21 +510,6 @@ def topology(env: dict[str, str], webs: int, logs: Path) -> Iterator[int]:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_for(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process on port {port} exited early")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"nothing answered on port {port}")
 
 
 def bench(database_url: str, args) -> dict:
