@@ -352,8 +352,10 @@ def lead_to_partnership(
     from ascnhub.projects import services as project_services
     from ascnhub.projects.models import Partnership
 
+    # Lock the lead row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # joins that select_related adds for the optional city, organisation and need.
     lead = (
-        Lead.objects.select_for_update()
+        Lead.objects.select_for_update(of=("self",))
         .select_related("city", "organisation", "need__project", "meeting__run__setup__meeting")
         .get(pk=lead.pk)
     )
