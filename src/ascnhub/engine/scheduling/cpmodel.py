@@ -151,8 +151,6 @@ def build_slot_model(
     min_weight: int | None = None,
     weights: list[int] | None = None,
     span: bool = True,
-    window: bool = False,
-    hall: bool = False,
     match_bound: bool = True,
 ) -> SlotModel:
     """Build the model for meetings ``free`` given ``fixed`` (meeting index -> slot index).
@@ -364,10 +362,6 @@ def build_slot_model(
                 if lb > 0:
                     model.add(expr >= lb)
                     sm.lower_bound += lb
-                if hall:
-                    _add_hall(model, busy, [allowed[k] for k in mine], group)
-                if window and lb == 0 and 1 < n < len(group):
-                    _add_window(model, busy, expr, n, f"{p}_{group[0]}")
         sm.breaks_of[p] = sum(pb) if pb else 0
         total.append(sm.breaks_of[p])
         sm.max_breaks += max(0, len(inst.slots) // 2)
@@ -449,107 +443,6 @@ def _add_span(
             model.add(last >= i).only_enforce_if(la[i])
             model.add(last <= i - 1).only_enforce_if(la[i].negated())
         model.add(last - first + 1 == count + idle)
-
-
-def _add_hall(
-    model: cp_model.CpModel,
-    busy: list[cp_model.IntVar | int],
-    allowed: list[list[int]],
-    group: list[int],
-) -> None:
-    """Implied per-session bounds: a participant is busy in a prefix (suffix) of the group at least
-    as often as it has meetings allowed only there (e.g. morning-only meetings in the morning)."""
-    pos = {s: i for i, s in enumerate(group)}
-    n = len(group)
-    need_pre = [0] * n  # meetings whose allowed slots all lie in group[: i + 1]
-    need_suf = [0] * n  # ... in group[i:]
-    for a in allowed:
-        idx = [pos[s] for s in a if s in pos]
-        if not idx or len(idx) != len(a):
-            continue
-        need_pre[max(idx)] += 1
-        need_suf[min(idx)] += 1
-    acc = 0
-    for i in range(n):
-        acc += need_pre[i]
-        need_pre[i] = acc
-    acc = 0
-    for i in range(n - 1, -1, -1):
-        acc += need_suf[i]
-        need_suf[i] = acc
-    total = len(allowed)
-    for i in range(n - 1):
-        if 0 < need_pre[i] < total and need_pre[i] > (need_pre[i - 1] if i else 0):
-            vb = [b for b in busy[: i + 1] if not isinstance(b, int)]
-            const = sum(b for b in busy[: i + 1] if isinstance(b, int))
-            if len(vb) + const > need_pre[i] - 0 and vb:
-                model.add(sum(vb) >= need_pre[i] - const)
-    for i in range(n - 1, 0, -1):
-        if 0 < need_suf[i] < total and need_suf[i] > (need_suf[i + 1] if i + 1 < n else 0):
-            vb = [b for b in busy[i:] if not isinstance(b, int)]
-            const = sum(b for b in busy[i:] if isinstance(b, int))
-            if vb:
-                model.add(sum(vb) >= need_suf[i] - const)
-
-
-def _add_window(
-    model: cp_model.CpModel,
-    busy: list[cp_model.IntVar | int],
-    breaks: cp_model.IntVar,
-    count: int,
-    tag: str,
-) -> None:
-    """Implied: without a break, the ``count`` busy slots are one window ``[st, st + count)``.
-
-    ``o[j]`` is the order literal ``st >= j``; under ``breaks == 0`` a slot is busy exactly when
-    it lies in the window. One start variable per participant gives clause-level propagation of
-    contiguity, which the span structure alone does not.
-    """
-    n = len(busy)
-    z = model.new_bool_var(f"z{tag}")
-    model.add(breaks == 0).only_enforce_if(z)
-    model.add(breaks >= 1).only_enforce_if(z.negated())
-    top = n - count  # st in [0, top]
-    o = {j: model.new_bool_var(f"o{tag}_{j}") for j in range(1, top + 1)}
-    for j in range(2, top + 1):
-        model.add_implication(o[j], o[j - 1])
-
-    def ge(j: int) -> cp_model.IntVar | bool:
-        if j <= 0:
-            return True
-        if j > top:
-            return False
-        return o[j]
-
-    for i, b in enumerate(busy):
-        lo_lit, hi_lit = ge(i - count + 1), ge(i + 1)  # in window: lo_lit and not hi_lit
-        if isinstance(b, int):
-            if b == 0:
-                # not in window
-                clause = [z.negated()]
-                if lo_lit is not True:
-                    if lo_lit is False:
-                        continue
-                    clause.append(lo_lit.negated())  # type: ignore[union-attr]
-                if hi_lit is not False:
-                    if hi_lit is True:
-                        continue
-                    clause.append(hi_lit)  # type: ignore[arg-type]
-                model.add_bool_or(clause)
-            continue
-        if lo_lit is False or hi_lit is True:
-            model.add_implication(z, b.negated())
-            continue
-        if lo_lit is not True:
-            model.add_bool_or([z.negated(), b.negated(), lo_lit])  # type: ignore[list-item]
-        if hi_lit is not False:
-            model.add_bool_or([z.negated(), b.negated(), hi_lit.negated()])  # type: ignore[union-attr]
-        clause = [z.negated(), b]
-        if lo_lit is not True:
-            clause.append(lo_lit.negated())  # type: ignore[union-attr]
-        if hi_lit is not False:
-            clause.append(hi_lit)  # type: ignore[arg-type]
-        model.add_bool_or(clause)
 
 
 def _fixed_breaks(inst: Instance, busy: set[int]) -> int:

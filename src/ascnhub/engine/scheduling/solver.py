@@ -303,8 +303,22 @@ def _solve_exact(
     sm = build_slot_model(inst, everything, weights=w, min_weight=None if all_required else w_star)
     if sm.infeasible_reason:
         stats["reason"] = sm.infeasible_reason
-    bounds = participant_break_bounds(inst) if all_required and workers >= 2 and PROBE else None
-    if bounds is not None and not sm.infeasible_reason:
+    probing = PROBE and (PROBE_FIRST > 0 or workers >= 2)
+    bounds = participant_break_bounds(inst) if all_required and probing else None
+    best2: dict[int, int] | None
+    lower: int | None
+    if bounds is not None and not sm.infeasible_reason and PROBE_FIRST:
+        race = _Race(max(sm.lower_bound, sum(bounds.values())))
+        now = time.monotonic()
+        _probe_levels(inst, bounds, race, now + (deadline - now) * PROBE_FIRST, seed, stats)
+        if race.found is not None:
+            st, best2, lower = "optimal", race.found, race.lower
+        else:
+            sm.lower_bound = race.lower
+            st, best2, lower = _minimise_breaks(
+                sm, best, deadline, seed, workers, started, on_progress, stats
+            )
+    elif bounds is not None and not sm.infeasible_reason:
         st, best2, lower = _minimise_with_probe(
             inst, sm, bounds, best, deadline, seed, workers, started, on_progress, stats
         )
@@ -333,6 +347,9 @@ def _solve_exact(
 PROBE_SHARES_CORES = False
 #: Run the probe at all (the benchmarks compare with it off).
 PROBE = True
+#: When > 0: probe alone first (one worker, deterministic), for at most this share of the remaining
+#: time, then minimise on all workers; 0: probe in a thread beside a minimisation on one worker fewer.
+PROBE_FIRST = 0.35
 
 
 class _Race:
