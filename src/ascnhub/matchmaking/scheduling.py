@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ascnhub.api import webhooks
 from ascnhub.common import activity
@@ -142,15 +143,17 @@ def start_run(actor: Any, setup: Setup, *, reschedule: bool = False, enqueue: bo
     setup = Setup.objects.select_for_update().get(pk=setup.pk)
     if not setup.slots.exists():
         raise MatchmakingError(
-            "no_slots", "Set the matchmaking slots first (from the agenda's matchmaking blocks)."
+            "no_slots", _("Set the matchmaking slots first (from the agenda's matchmaking blocks).")
         )
     if not setup.locations.exists():
-        raise MatchmakingError("no_locations", "Add tables and video rooms first.")
+        raise MatchmakingError("no_locations", _("Add tables and video rooms first."))
     fail_abandoned_runs(setup)
     busy = setup.runs.filter(status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]).first()
     if busy and not reschedule:
         raise MatchmakingError(
-            "busy", f"Run {busy.number} is still {busy.get_status_display()}; wait for it."
+            "busy",
+            _("Run %(number)s is still %(status)s; wait for it.")
+            % {"number": busy.number, "status": busy.get_status_display()},
         )
     number = (setup.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = ScheduleRun.objects.create(
@@ -309,17 +312,26 @@ def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[st
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ScheduleRun.Status.DONE:
         raise MatchmakingError(
-            "not_ready", f"Run {run.number} is {run.get_status_display()}, not a finished draft."
+            "not_ready",
+            _("Run %(number)s is %(status)s, not a finished draft.")
+            % {"number": run.number, "status": run.get_status_display()},
         )
     current = setup.published_run
     if current is not None and current.number > run.number:
         raise MatchmakingError(
             "stale",
-            f"Run {current.number} is newer and already published; "
-            f"run {run.number} would overwrite it with older data.",
+            _(
+                "Run %(current)s is newer and already published; "
+                "run %(number)s would overwrite it with older data."
+            )
+            % {"current": current.number, "number": run.number},
         )
     if run.result["status"] not in ("optimal", "feasible"):
-        raise MatchmakingError("no_schedule", f"Run {run.number} found no schedule ({run.result['status']}).")
+        raise MatchmakingError(
+            "no_schedule",
+            _("Run %(number)s found no schedule (%(status)s).")
+            % {"number": run.number, "status": run.result["status"]},
+        )
 
     slots = {s.code: s for s in setup.slots.all()}
     locations = {loc.code: loc for loc in setup.locations.all()}

@@ -42,17 +42,20 @@ def profiles_of_user(user: Any, setup: Setup) -> list[Profile]:
 def _check_participant(profile: Profile, who: str) -> None:
     if profile.owner.status != "approved":
         raise MatchmakingError(
-            "not_registered", f"{profile.name} is not a confirmed participant of this meeting ({who})."
+            "not_registered",
+            _("%(name)s is not a confirmed participant of this meeting (%(who)s).")
+            % {"name": profile.name, "who": who},
         )
 
 
 def _check_open(setup: Setup) -> None:
     if not setup.is_open:
-        raise MatchmakingError("closed", "Meeting requests are closed for this meeting.")
+        raise MatchmakingError("closed", _("Meeting requests are closed for this meeting."))
     if setup.request_deadline and timezone.now() > setup.request_deadline:
         raise MatchmakingError(
             "deadline",
-            f"The deadline for meeting requests passed on {setup.request_deadline:%d %b %Y %H:%M} UTC.",
+            _("The deadline for meeting requests passed on %(deadline)s UTC.")
+            % {"deadline": f"{setup.request_deadline:%d %b %Y %H:%M}"},
         )
 
 
@@ -70,28 +73,34 @@ def send_request(
     # One lock per meeting's matchmaking: request checks and writes never interleave.
     setup = Setup.objects.select_for_update().get(pk=requester.setup_id)
     if requester.pk == recipient.pk:
-        raise MatchmakingError("self", "You cannot request a meeting with yourself.")
+        raise MatchmakingError("self", _("You cannot request a meeting with yourself."))
     if recipient.setup_id != setup.pk:
-        raise MatchmakingError("other_meeting", f"{recipient.name} is not in this meeting's matchmaking.")
+        raise MatchmakingError(
+            "other_meeting",
+            _("%(name)s is not in this meeting's matchmaking.") % {"name": recipient.name},
+        )
     if priority not in MeetingRequest.Priority.values:
-        raise MatchmakingError("priority", f"Unknown priority {priority!r}.")
+        raise MatchmakingError("priority", _("Unknown priority %(priority)s.") % {"priority": repr(priority)})
     _check_open(setup)
-    _check_participant(requester, "the requester")
-    _check_participant(recipient, "the recipient")
+    _check_participant(requester, _("the requester"))
+    _check_participant(recipient, _("the recipient"))
     pending = MeetingRequest.objects.filter(
         setup=setup, requester=requester, status=MeetingRequest.Status.PENDING
     ).count()
     if pending >= setup.max_open_requests:
         raise MatchmakingError(
             "limit",
-            f"You already have {pending} requests waiting for an answer; "
-            f"the limit is {setup.max_open_requests}.",
+            _("You already have %(pending)s requests waiting for an answer; the limit is %(limit)s.")
+            % {"pending": pending, "limit": setup.max_open_requests},
         )
     low, high = sorted([requester.pk, recipient.pk])
     if MeetingRequest.objects.filter(
         setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE
     ).exists():
-        raise MatchmakingError("duplicate", f"There is already a request between you and {recipient.name}.")
+        raise MatchmakingError(
+            "duplicate",
+            _("There is already a request between you and %(name)s.") % {"name": recipient.name},
+        )
     status = MeetingRequest.Status.ACCEPTED if setup.auto_accept else MeetingRequest.Status.PENDING
     try:
         with transaction.atomic():
@@ -107,7 +116,8 @@ def send_request(
             )
     except IntegrityError as exc:  # a simultaneous request for the same pair won the race
         raise MatchmakingError(
-            "duplicate", f"There is already a request between you and {recipient.name}."
+            "duplicate",
+            _("There is already a request between you and %(name)s.") % {"name": recipient.name},
         ) from exc
     activity.record(actor, "request_meeting", request, {"status": [None, status]})
     if status == MeetingRequest.Status.ACCEPTED:
@@ -134,7 +144,9 @@ def answer_request(actor: Any, request: MeetingRequest, *, accept: bool) -> Meet
         .get(pk=request.pk)
     )
     if request.status != MeetingRequest.Status.PENDING:
-        raise MatchmakingError("answered", f"This request is already {request.get_status_display()}.")
+        raise MatchmakingError(
+            "answered", _("This request is already %(status)s.") % {"status": request.get_status_display()}
+        )
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
     request.answered_at = timezone.now()
     request.save(update_fields=["status", "answered_at"])
@@ -150,9 +162,11 @@ def cancel_request(actor: Any, request: MeetingRequest) -> MeetingRequest:
     """Either side withdraws a request or an accepted meeting (not one the organiser set)."""
     request = MeetingRequest.objects.select_for_update().select_related("setup").get(pk=request.pk)
     if request.locked:
-        raise MatchmakingError("locked", "The organiser set this meeting; ask the organiser to remove it.")
+        raise MatchmakingError("locked", _("The organiser set this meeting; ask the organiser to remove it."))
     if request.status not in MeetingRequest.ACTIVE:
-        raise MatchmakingError("inactive", f"This request is already {request.get_status_display()}.")
+        raise MatchmakingError(
+            "inactive", _("This request is already %(status)s.") % {"status": request.get_status_display()}
+        )
     was = request.status
     request.status = MeetingRequest.Status.CANCELLED
     request.save(update_fields=["status"])
@@ -175,7 +189,7 @@ def organiser_set_meeting(actor: Any, a: Profile, b: Profile, *, message: str = 
     """The organiser adds a meeting that must happen (e.g. between government delegations) and locks it."""
     setup = Setup.objects.select_for_update().get(pk=a.setup_id)
     if a.pk == b.pk:
-        raise MatchmakingError("self", "A meeting needs two different participants.")
+        raise MatchmakingError("self", _("A meeting needs two different participants."))
     low, high = sorted([a.pk, b.pk])
     existing = (
         MeetingRequest.objects.select_for_update()
@@ -209,7 +223,7 @@ def _side(meeting: ScheduledMeeting, profile: Profile) -> str:
         return "requester"
     if profile.pk == meeting.request.recipient_id:
         return "recipient"
-    raise MatchmakingError("not_a_side", f"{profile.name} is not part of this meeting.")
+    raise MatchmakingError("not_a_side", _("%(name)s is not part of this meeting.") % {"name": profile.name})
 
 
 @transaction.atomic
@@ -260,11 +274,11 @@ def give_feedback(
     )
     _side(meeting, profile)
     if not 1 <= int(rating) <= 5:
-        raise MatchmakingError("rating", "Give a rating from 1 to 5.")
+        raise MatchmakingError("rating", _("Give a rating from 1 to 5."))
     if meeting.status in (ScheduledMeeting.Status.CANCELLED,):
-        raise MatchmakingError("cancelled", "This meeting was cancelled.")
+        raise MatchmakingError("cancelled", _("This meeting was cancelled."))
     if meeting.slot.starts_at > timezone.now():
-        raise MatchmakingError("too_early", "Feedback opens when the meeting has started.")
+        raise MatchmakingError("too_early", _("Feedback opens when the meeting has started."))
     feedback, created = Feedback.objects.update_or_create(
         meeting=meeting,
         profile=profile,
@@ -317,7 +331,7 @@ def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "", need: An
     """Track a lead: open, became a partnership, or dropped; optionally link it to one of the
     city's needs (`need=None` unlinks it; leaving `need` out keeps the link)."""
     if status not in Lead.Status.values:
-        raise MatchmakingError("status", f"Unknown lead status {status!r}.")
+        raise MatchmakingError("status", _("Unknown lead status %(status)s.") % {"status": repr(status)})
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     fields = ["status", "note", "need"]
     before = activity.snapshot(lead, fields)

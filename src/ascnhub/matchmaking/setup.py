@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
@@ -22,10 +23,10 @@ def setup_for(meeting: Any) -> Setup:
 def slots_from_agenda(actor: Any, setup: Setup) -> int:
     """Cut every matchmaking block of the agenda into slots of `slot_minutes` (replacing unused slots)."""
     if setup.published_run_id:
-        raise MatchmakingError("published", "The schedule is published; slots can no longer be changed.")
+        raise MatchmakingError("published", _("The schedule is published; slots can no longer be changed."))
     blocks = setup.meeting.sessions.filter(kind="matchmaking").order_by("starts_at")
     if not blocks:
-        raise MatchmakingError("no_blocks", "The agenda has no matchmaking block to cut into slots.")
+        raise MatchmakingError("no_blocks", _("The agenda has no matchmaking block to cut into slots."))
     setup.slots.all().delete()
     step = datetime.timedelta(minutes=setup.slot_minutes)
     slots = []
@@ -52,7 +53,9 @@ def set_locations(actor: Any, setup: Setup, *, tables: int, video_rooms: int) ->
         tables < setup.locations.filter(kind="table").count()
         or video_rooms < setup.locations.filter(kind="virtual").count()
     ):
-        raise MatchmakingError("published", "The schedule is published; tables and rooms can only be added.")
+        raise MatchmakingError(
+            "published", _("The schedule is published; tables and rooms can only be added.")
+        )
     for kind, prefix, wanted in (("table", "T", tables), ("virtual", "V", video_rooms)):
         existing = list(setup.locations.filter(kind=kind).order_by("code"))
         for extra in existing[wanted:]:

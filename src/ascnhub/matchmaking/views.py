@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +33,15 @@ from .forms import (
 from .models import Lead, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Suggestion
 from .outcomes import matchmaking_outcomes
 from .tasks import agenda_of, refresh_suggestions
+
+
+def _form_errors(form: BaseForm) -> str:
+    """The form's errors on one line, each field named by its (translated) label."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        parts.append(f"{form.fields[name].label or name}: {text}" if name in form.fields else text)
+    return "; ".join(parts)
 
 
 def _setup(slug: str) -> Setup:
@@ -265,7 +275,7 @@ def request_create(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
         return redirect("matchmaking:home", slug)
     form = RequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, _form_errors(form))
         return redirect(other.get_absolute_url())
     try:
         services.send_request(
@@ -384,9 +394,7 @@ def meeting_action(request: HttpRequest, slug: str, public_id: str, action: str)
         elif action == "feedback":
             form = FeedbackForm(request.POST)
             if not form.is_valid():
-                return HttpResponseBadRequest(
-                    "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-                )
+                return HttpResponseBadRequest(_form_errors(form))
             services.give_feedback(request.user, meeting, mine, **form.cleaned_data)
             messages.success(request, _("Thank you for your feedback."))
         else:
@@ -441,7 +449,7 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                         request, _("Meeting between %(a)s and %(b)s set.") % {"a": a.name, "b": b.name}
                     )
                     return redirect("matchmaking:organise", slug)
-                messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in set_form.errors.items()))
+                messages.error(request, _form_errors(set_form))
         except MatchmakingError as exc:
             messages.error(request, exc.message)
     counts = MeetingRequest.objects.filter(setup=setup).values("status").annotate(n=Count("id"))
