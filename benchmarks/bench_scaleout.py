@@ -94,14 +94,18 @@ with transaction.atomic():
     setup = Setup.objects.get(meeting=source)
     Setup.objects.filter(pk=setup.pk).update(is_open=True, request_deadline=None, max_open_requests=500)
     approved = Profile.objects.filter(setup=setup, owner__status="approved").order_by("pk")
-    profiles = list(approved.filter(owner__user__isnull=False).select_related("owner__user"))
-    everyone = [str(p.public_id) for p in approved]
+    # The participants who ask (those with an account) ask in every phase; the ones they ask are
+    # split into one disjoint group per phase, so no pair is asked twice across the phases.
+    with_account = approved.filter(owner__user__isnull=False).select_related("owner__user")
+    senders = list(with_account)[:tokens_per_phase]
+    sender_ids = {p.pk for p in senders}
+    others = [str(p.public_id) for p in approved if p.pk not in sender_ids]
+    share = len(others) // len(phases)
     for i, phase in enumerate(phases):
-        chunk = profiles[i * tokens_per_phase:(i + 1) * tokens_per_phase]
         out["tokens"][phase] = [
             {"token": issue_token(p.owner.user, f"bench {phase}", ["write:meeting_requests"], days=1)[1],
-             "profile": str(p.public_id)} for p in chunk]
-    out["profiles"] = everyone
+             "profile": str(p.public_id)} for p in senders]
+        out.setdefault("recipients", {})[phase] = others[i * share:(i + 1) * share]
 print(json.dumps(out))
 """
 
@@ -340,11 +344,11 @@ def closed_loop(port: int, phase: str, prepared: dict, args) -> dict:
     results["registration"] = run_threads(registrant, args.clients, rec)
     rec = Recorder()
     tokens = prepared["tokens"][phase]
-    profiles = prepared["profiles"]
+    profiles = prepared["recipients"][phase]
 
     def requester(i: int) -> None:
         client, mine = Http(port), tokens[i]
-        others = random.Random(i).sample([p for p in profiles if p != mine["profile"]], args.requests)
+        others = random.Random(i).sample(profiles, min(args.requests, len(profiles)))
         for recipient in others:
             try:
                 request_meeting(client, rec, mine["token"], recipient, phase)
@@ -368,7 +372,7 @@ def run_threads(target, count: int, rec: Recorder) -> dict:
 def soak(port: int, prepared: dict, args) -> dict:
     """--users people for --soak-seconds: browsing, registering and requesting meetings, with pauses."""
     slug, categories = "bench-soak", prepared["meetings"]["soak"]
-    tokens, profiles = prepared["tokens"]["soak"], prepared["profiles"]
+    tokens, profiles = prepared["tokens"]["soak"], prepared["recipients"]["soak"]
     rec = Recorder()
     deadline = time.monotonic() + args.soak_seconds
     numbers = iter(range(10**9))
