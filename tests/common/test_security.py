@@ -59,3 +59,13 @@ def test_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_style_or_script_and_no_template_leftovers(client, db):
+    # The CSP refuses inline styles and scripts; a stray `<style>` (e.g. from a template comment
+    # that spans lines, which Django renders as text) would also swallow the rest of the page.
+    html = client.get("/").content.decode()
+    head = html[: html.index("</head>")]
+    assert "<style" not in html and "<script>" not in html
+    assert "{#" not in html and "#}" not in html and "{%" not in html
+    assert '<meta name="htmx-config"' in head and "responseHandling" in head
