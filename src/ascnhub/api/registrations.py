@@ -153,8 +153,8 @@ def _field(name: str) -> str:
 )
 def create_registration(request, slug: str, payload: RegistrationIn):
     require_scope(request, SCOPE)
+    meeting = _meeting(request, slug)  # an unknown meeting is 404 whatever the body holds
     refuse_nul(category=payload.category, email=payload.email)
-    meeting = _meeting(request, slug)
     category = RegistrationCategory.objects.filter(meeting=meeting, code=payload.category).first()
     if category is None or not (
         category.is_public or request.user.has_perm("events.manage_meeting", meeting)
