@@ -76,7 +76,7 @@ django.setup()
 from django.db import transaction
 from ascnhub.events import services
 from ascnhub.events.models import Meeting
-from ascnhub.matchmaking.models import Profile, Setup
+from ascnhub.matchmaking.models import MeetingRequest, Profile, Setup
 from ascnhub.api.services import issue_token
 phases, tokens_per_phase = json.loads(sys.argv[1]), int(sys.argv[2])
 CATEGORIES = ["government", "city", "private", "partner", "media"]
@@ -101,10 +101,17 @@ with transaction.atomic():
     sender_ids = {p.pk for p in senders}
     others = [str(p.public_id) for p in approved if p.pk not in sender_ids]
     share = len(others) // len(phases)
+    # The demo already has requests; a participant does not ask someone they have one with.
+    linked = {}
+    pairs = MeetingRequest.objects.filter(setup=setup).values_list(
+        "requester__public_id", "recipient__public_id")
+    for a, b in pairs:
+        for me, other in ((a, b), (b, a)):
+            linked.setdefault(me, set()).add(str(other))
     for i, phase in enumerate(phases):
         out["tokens"][phase] = [
             {"token": issue_token(p.owner.user, f"bench {phase}", ["write:meeting_requests"], days=1)[1],
-             "profile": str(p.public_id)} for p in senders]
+             "profile": str(p.public_id), "avoid": sorted(linked.get(p.public_id, ()))} for p in senders]
         out.setdefault("recipients", {})[phase] = others[i * share:(i + 1) * share]
 print(json.dumps(out))
 """
@@ -348,7 +355,8 @@ def closed_loop(port: int, phase: str, prepared: dict, args) -> dict:
 
     def requester(i: int) -> None:
         client, mine = Http(port), tokens[i]
-        others = random.Random(i).sample(profiles, min(args.requests, len(profiles)))
+        pool = [p for p in profiles if p not in set(mine["avoid"])]
+        others = random.Random(i).sample(pool, min(args.requests, len(pool)))
         for recipient in others:
             try:
                 request_meeting(client, rec, mine["token"], recipient, phase)
@@ -387,7 +395,7 @@ def soak(port: int, prepared: dict, args) -> dict:
             role, mine = "matchmaker", tokens[token_index]
         else:
             role, mine = ("registrant" if i % 20 < 6 else "browser"), None
-        asked: set[str] = set()
+        asked: set[str] = set(mine["avoid"]) if mine else set()
         time.sleep(rng.uniform(0, 8))  # people arrive over the first seconds, not all at once
         while time.monotonic() < deadline:
             try:
