@@ -129,13 +129,17 @@ def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None
     task.enqueue(ids)
 
 
-def _claim(email_id: int, now: datetime.datetime) -> bool:
-    """Take one message for delivery; False when it is not due or another worker holds it."""
-    due = Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
+def _due(now: datetime.datetime) -> Q:
+    """Messages to send now: waiting and due, or claimed by a worker that has since died."""
+    return Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     )
+
+
+def _claim(email_id: int, now: datetime.datetime) -> bool:
+    """Take one message for delivery; False when it is not due or another worker holds it."""
     return bool(
-        OutgoingEmail.objects.filter(due, pk=email_id).update(
+        OutgoingEmail.objects.filter(_due(now), pk=email_id).update(
             status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     )
@@ -183,25 +187,22 @@ def transport(connection: Any = None) -> Any:
     return get_connection(settings.ASCNHUB_EMAIL_TRANSPORT)
 
 
-def send_pending(limit: int = 500) -> dict[str, int]:
-    """Deliver every message that is due (first attempts, retries, and claims of dead workers);
-    the safety net that cron (or an operator) runs. Returns how many ended in each status."""
-    now = timezone.now()
-    due = (
-        OutgoingEmail.objects.filter(
-            Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-        )
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+def deliver_all(email_ids: Iterable[int]) -> dict[str, int]:
+    """Deliver each message over one connection; returns how many ended in each status."""
     counts: dict[str, int] = {}
     connection = transport()
     with connection:
-        for email_id in list(due):
+        for email_id in email_ids:
             status = deliver(email_id, connection)
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def send_pending(limit: int = 500) -> dict[str, int]:
+    """Deliver every message that is due (first attempts, retries, and claims of dead workers);
+    the safety net that cron (or an operator) runs. Returns how many ended in each status."""
+    due = OutgoingEmail.objects.filter(_due(timezone.now())).order_by("next_attempt_at", "pk")
+    return deliver_all(list(due.values_list("pk", flat=True)[:limit]))
 
 
 def retry(email_ids: Iterable[int]) -> int:

@@ -10,10 +10,4 @@ from . import mail
 @task()
 def deliver_emails(email_ids: list[int]) -> dict[str, int]:
     """Deliver outbox messages (see common.mail); failures are rescheduled, never dropped."""
-    counts: dict[str, int] = {}
-    connection = mail.transport()
-    with connection:
-        for email_id in email_ids:
-            status = mail.deliver(email_id, connection)
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+    return mail.deliver_all(email_ids)
