@@ -372,8 +372,10 @@ def _report(request: HttpRequest, public_id) -> ProgressReport:
 
 def report_file(request: HttpRequest, public_id) -> HttpResponse:
     """A progress report's attachment, to those who may see the report (a draft's stays private)."""
-    attachment = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id)
-    _report(request, attachment.report.public_id)
+    attachment = get_object_or_404(
+        ReportAttachment.objects.select_related("report__project__city__country"), public_id=public_id
+    )
+    _visible_or_404(request, "projects.view_progressreport", attachment.report)
     return uploads.file_response(attachment.file, attachment.file.name.rsplit("/", 1)[-1])
 
 
