@@ -150,7 +150,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite with writers queued in the kernel rather than polling (common/dbbackends).
+            "ENGINE": "ascnhub.common.dbbackends.sqlite",
             "NAME": str(DATA_DIR / "ascnhub.sqlite3"),
             "OPTIONS": {
                 "init_command": (
