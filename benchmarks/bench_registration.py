@@ -40,7 +40,8 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+# `python -m ascnhub.cli` rather than the `ascnhub` script: it also runs from a plain PYTHONPATH.
+ASCNHUB = [sys.executable, "-m", "ascnhub.cli"]
 SOURCE = "asean-japan-hlm-2021"
 SLUG = "bench-registration"
 CATEGORIES = ["government", "city", "private", "partner", "media"]
@@ -287,7 +288,7 @@ def bench_database(kind: str, args, database_url: str | None) -> dict:
         DJANGO_SETTINGS_MODULE="ascnhub.settings",
         ASCNHUB_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ASCNHUB_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
     )
     drop = None
     if database_url:
@@ -295,14 +296,14 @@ def bench_database(kind: str, args, database_url: str | None) -> dict:
     server = None
     try:
         started = time.perf_counter()
-        subprocess.run([str(BIN / "ascnhub"), "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*ASCNHUB, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
         prepared = run_python(PREPARE, env)
         serve_config = run_python(SERVE_CONFIG, env)
         setup_s = time.perf_counter() - started
         port = free_port()
         with open(data_dir / "server.log", "w") as log:
             server = subprocess.Popen(
-                [str(BIN / "ascnhub"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [*ASCNHUB, "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 cwd=ROOT,
                 stdout=log,

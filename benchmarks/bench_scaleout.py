@@ -48,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_registration import free_port, percentile, postgres_database, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+# `python -m ascnhub.cli` rather than the `ascnhub` script: it also runs from a plain PYTHONPATH.
+ASCNHUB = [sys.executable, "-m", "ascnhub.cli"]
 DEMO = "asean-japan-hlm-2021"
 PHASES = ["single", "scaled", "soak"]
 BROWSE = [
@@ -474,7 +475,7 @@ def topology(env: dict[str, str], webs: int, logs: Path) -> Iterator[int]:
             processes.append(
                 subprocess.Popen(
                     [
-                        str(BIN / "ascnhub"),
+                        *ASCNHUB,
                         "serve",
                         "--host",
                         "127.0.0.1",
@@ -532,14 +533,14 @@ def bench(database_url: str, args) -> dict:
         DJANGO_SETTINGS_MODULE="ascnhub.settings",
         ASCNHUB_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ASCNHUB_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
     )
     env["DATABASE_URL"], drop = postgres_database(database_url)
     try:
         started = time.perf_counter()
-        subprocess.run([str(BIN / "ascnhub"), "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*ASCNHUB, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
         subprocess.run(
-            [str(BIN / "ascnhub"), "demo", "load"], env=env, cwd=ROOT, check=True, capture_output=True
+            [*ASCNHUB, "demo", "load"], env=env, cwd=ROOT, check=True, capture_output=True
         )
         prepared = run_python(PREPARE, env, json.dumps(PHASES), str(args.requesters), DEMO)
         out: dict = {"setup_s": round(time.perf_counter() - started, 1)}

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 
 from ascnhub.api import webhooks
 from ascnhub.common import activity
-from ascnhub.engine import scheduling as engine
 
 from . import notifications
 from .errors import MatchmakingError
@@ -252,6 +251,10 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
         run.refresh_from_db()
         return run
     steps: dict[str, float] = {}
+    # Imported here, in the task worker: the solver (OR-Tools) takes ~0.8 s and ~60 MB to load,
+    # which the web processes, which never solve, need not pay.
+    from ascnhub.engine import scheduling as engine
+
     try:
         t0 = time.monotonic()
         document = build_instance(run.setup)
@@ -297,6 +300,8 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
 
 def _reschedule(instance: Any, previous_doc: dict, time_limit: int, on_progress: Any) -> Any:
     # Keeps every still-valid meeting of the published schedule in its slot and location.
+    from ascnhub.engine import scheduling as engine
+
     previous = engine.result_from_dict(previous_doc)
     return engine.reschedule(instance, previous, time_limit_s=min(time_limit, 30), on_progress=on_progress)
 
