@@ -12,6 +12,21 @@ def _fast_passwords(settings):
     # Secretariat two-factor enforcement has its own tests (tests/common/test_security.py);
     # elsewhere the secretariat acts without setting up an authenticator first.
     settings.ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT = False
+    # Anonymous pages may be up to ASCNHUB_PAGE_CACHE_SECONDS old in production; tests that change
+    # something and look again at once would see the old page. The cache has its own tests
+    # (tests/common/test_pagecache.py, the soak in bench_scaleout.py) and is off elsewhere.
+    settings.ASCNHUB_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Anonymous pages are cached per process for a few seconds (common/pagecache.py): each test
+    # starts from an empty cache, as a freshly started server does.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ascnhub.common.http.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ascnhub.common.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -257,6 +258,16 @@ STORAGES = {
 }
 MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# --- caches -------------------------------------------------------------------------------------
+# `pages`: anonymous visitors' pages for ASCNHUB_PAGE_CACHE_SECONDS (common/pagecache.py; 0: off).
+# Each process keeps its own copy: staleness is bounded by the lifetime, so nothing needs sharing.
+ASCNHUB_PAGE_CACHE_SECONDS = int(env("ASCNHUB_PAGE_CACHE_SECONDS", "15"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+              "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
 
 # --- security -----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from ascnhub.api.api import api
 from ascnhub.common import views as common_views
@@ -26,7 +28,9 @@ urlpatterns = [
     path("timezone/", common_views.set_timezone, name="set_timezone"),
     path("api/v1/", api.urls),
     path("healthz", common_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language and time-zone switches only set a preference cookie: they need no CSRF token,
+    # so the pages that carry them stay the same for every anonymous visitor (and cacheable).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

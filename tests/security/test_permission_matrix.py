@@ -1251,6 +1251,7 @@ PUBLIC_PAGES = {
     "home": "public overview",
     "activity": "in the matrix (activity log)",
     "set_timezone": "the visitor's own preference (a cookie)",
+    "set_language": "the visitor's own preference (a cookie)",
     "health": "load-balancer check, no data",
     "registry:cities": "public registry",
     "registry:city": "public registry (checked for drafts above)",

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .http import require_perm
@@ -31,6 +32,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt  # only a preference cookie; see urls.py
 @require_POST
 def set_timezone(request: HttpRequest) -> HttpResponse:
     """Remember the zone a visitor wants times shown in."""
