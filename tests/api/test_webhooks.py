@@ -33,7 +33,9 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
+                # Header names are case-insensitive in HTTP: keep them lower-cased.
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver.received.append({"headers": headers, "body": body})
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.end_headers()
@@ -88,7 +90,7 @@ def _endpoint(user, url, events_=("registration.approved",)):
 
 
 def _verify(endpoint, request):
-    header = request["headers"]["X-Ascnhub-Signature"]
+    header = request["headers"]["x-ascnhub-signature"]
     return webhooks.verify(endpoint.secret, header, request["body"])
 
 
@@ -102,15 +104,15 @@ def test_an_approval_reaches_the_receiver_signed(hlm, network, receiver, django_
     request = server.received[0]
     assert _verify(endpoint, request)
     assert not webhooks.verify(
-        endpoint.secret, request["headers"]["X-Ascnhub-Signature"], request["body"] + b" "
+        endpoint.secret, request["headers"]["x-ascnhub-signature"], request["body"] + b" "
     )
-    assert not webhooks.verify("whsec_wrong", request["headers"]["X-Ascnhub-Signature"], request["body"])
+    assert not webhooks.verify("whsec_wrong", request["headers"]["x-ascnhub-signature"], request["body"])
     body = json.loads(request["body"])
     assert body["event"] == "registration.approved"
     assert body["data"]["registration"]["id"] == str(registration.public_id)
-    assert request["headers"]["X-Ascnhub-Event"] == "registration.approved"
+    assert request["headers"]["x-ascnhub-event"] == "registration.approved"
     delivery = WebhookDelivery.objects.get()
-    assert request["headers"]["X-Ascnhub-Delivery"] == str(delivery.public_id) == body["id"]
+    assert request["headers"]["x-ascnhub-delivery"] == str(delivery.public_id) == body["id"]
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
 
 
@@ -143,7 +145,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 200)
     assert len(server.received) == 3
-    assert len({r["headers"]["X-Ascnhub-Delivery"] for r in server.received}) == 1  # the same delivery
+    assert len({r["headers"]["x-ascnhub-delivery"] for r in server.received}) == 1  # the same delivery
     assert all(_verify(endpoint, r) for r in server.received)
 
 
@@ -305,7 +307,7 @@ def test_an_owner_manages_endpoints_through_the_api(
         response = client.post(f"/api/v1/webhooks/{created['id']}/ping", **auth)
     assert response.status_code == 202
     assert webhooks.verify(
-        created["secret"], server.received[0]["headers"]["X-Ascnhub-Signature"], server.received[0]["body"]
+        created["secret"], server.received[0]["headers"]["x-ascnhub-signature"], server.received[0]["body"]
     )
     deliveries = client.get(f"/api/v1/webhooks/{created['id']}/deliveries", **auth).json()["items"]
     assert [(d["event"], d["status"], d["attempts"]) for d in deliveries] == [("ping", "delivered", 1)]
@@ -355,4 +357,28 @@ def test_a_host_resolving_to_a_private_address_is_not_called(network, settings, 
         [delivery] = webhooks.emit("registration.approved", {"registration": {"id": "z"}})
     delivery = webhooks.deliver(delivery.pk)
     assert delivery.status == "pending" and "non-public" in delivery.last_error and not server.received
+    assert endpoint.deliveries.count() == 1
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(receiver):
+    # DNS rebinding: a name may resolve to a public address for the check and to an internal one
+    # a moment later. The request is sent over a connection to the checked address, never to a
+    # second lookup: here the name does not resolve at all, and the request still arrives.
+    server = receiver()
+    port = server.server.server_address[1]
+    status, _reason = webhooks._send(f"http://hooks.invalid:{port}/hooks?x=1", "127.0.0.1", b"{}",
+                                     {"Content-Type": "application/json"})
+    assert status == 200
+    [request] = server.received
+    assert request["headers"]["host"] == f"hooks.invalid:{port}" and request["body"] == b"{}"
+
+
+def test_a_redirect_is_an_answer_not_followed(receiver, network):
+    server = receiver(statuses=[302])
+    endpoint = _endpoint(network.secretariat, server.url)
+    with transaction.atomic():
+        [delivery] = webhooks.emit("registration.approved", {"registration": {"id": "r"}})
+    delivery = webhooks.deliver(delivery.pk)
+    assert delivery.status == "pending" and delivery.last_status_code == 302
+    assert "HTTP 302" in delivery.last_error and len(server.received) == 1
     assert endpoint.deliveries.count() == 1

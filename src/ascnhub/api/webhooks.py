@@ -23,15 +23,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -312,20 +312,61 @@ def schedule_published(run: Any, *, meetings: int, changed: int, moved: int) -> 
 # --- delivering --------------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913 - urllib's signature
-        return None  # a 3xx is an answer like any other non-2xx: the receiver must answer at the URL given
+def _vetted_address(url: str) -> str:
+    """The address to connect to: the host's first, after checking that every one is public.
 
-
-def _check_resolves_public(url: str) -> None:
-    if _allow_private():
-        return
+    The connection is then made to exactly this address (see `_send`), so a name that resolves
+    to a public address for the check and to a private one a moment later (DNS rebinding) cannot
+    make us call an internal service.
+    """
     parts = urlsplit(url)
-    for *_ignored, sockaddr in socket.getaddrinfo(
-        parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP
-    ):
-        if not _is_public_address(sockaddr[0]):
-            raise OSError(f"{parts.hostname} resolves to a non-public address")
+    infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                               proto=socket.IPPROTO_TCP)
+    if not infos:
+        raise OSError(f"{parts.hostname} does not resolve")
+    addresses = [sockaddr[0] for *_ignored, sockaddr in infos]
+    if not _allow_private() and not all(_is_public_address(a) for a in addresses):
+        raise OSError(f"{parts.hostname} resolves to a non-public address")
+    return addresses[0]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to a given address; the URL's host name is still sent as Host."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """Connects to a given address; TLS still checks the certificate against the URL's host name."""
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _send(url: str, address: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    """POST to `url` over a connection to `address`; (status, reason). Redirects are not followed:
+    a 3xx is an answer like any other non-2xx (the receiver must answer at the URL given)."""
+    parts = urlsplit(url)
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(parts.hostname or "", parts.port, address=address, timeout=TIMEOUT_S)
+    try:
+        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body=body,
+                           headers=headers)
+        response = connection.getresponse()
+        response.read(1024)
+        return response.status, response.reason
+    finally:
+        connection.close()
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -336,28 +377,18 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """Send once; (HTTP status or None, error text or "")."""
     endpoint = delivery.endpoint
     body = body_of(delivery)
-    request = urllib.request.Request(
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "ASCNHub-Webhooks/1",
-            EVENT_HEADER: delivery.event,
-            DELIVERY_HEADER: str(delivery.public_id),
-            SIGNATURE_HEADER: signature_header(endpoint.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "ASCNHub-Webhooks/1",
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.public_id),
+        SIGNATURE_HEADER: signature_header(endpoint.secret, body),
+    }
     try:
-        _check_resolves_public(endpoint.url)
-        with urllib.request.build_opener(_NoRedirects).open(request, timeout=TIMEOUT_S) as response:
-            response.read(1024)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"[:500]
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"[:500]
+        status, reason = _send(endpoint.url, _vetted_address(endpoint.url), body, headers)
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    return status, "" if 200 <= status < 300 else f"HTTP {status} {reason}"[:500]
 
 
 def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
