@@ -260,11 +260,13 @@ MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{
 MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 # --- caches -------------------------------------------------------------------------------------
+# `default`: rate limits (sign-in attempts, API writes), in the database so that every process on
+# every machine counts the same attempts (the table is made by migration common 0003).
 # `pages`: anonymous visitors' pages for ASCNHUB_PAGE_CACHE_SECONDS (common/pagecache.py; 0: off).
 # Each process keeps its own copy: staleness is bounded by the lifetime, so nothing needs sharing.
 ASCNHUB_PAGE_CACHE_SECONDS = int(env("ASCNHUB_PAGE_CACHE_SECONDS", "15"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ascnhub_cache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
               "OPTIONS": {"MAX_ENTRIES": 2000}},
 }

@@ -36,7 +36,7 @@ def require_any_scope(request: HttpRequest, *scopes: str) -> None:
         raise HttpError(403, f"this token lacks one of the scopes {', '.join(map(repr, scopes))}")
 
 
-# Writes are rate-limited per token user (per web process; use a shared cache on many machines).
+# Writes are rate-limited per token user, counted in the database cache (shared by all processes).
 WRITE_THROTTLE = [AuthRateThrottle("60/min")]
 
 optional_token = [TokenAuth(), lambda request: True]  # public endpoints: a token is optional
