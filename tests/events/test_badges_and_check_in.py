@@ -169,3 +169,11 @@ def test_badge_for_approved_participant_through_the_page(client, hlm):
     pending = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending")
     assert client.get(f"/meetings/hlm-test/registration/{pending.public_id}/badge.pdf?key={pending.secret}"
                       ).status_code == 403
+
+
+def test_an_organiser_opening_a_participants_link_is_not_counted_as_them(client_for, hlm, network):
+    reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="online")
+    url = f"/meetings/hlm-test/sessions/{hlm.opening.public_id}/join/?r={reg.public_id}"
+    response = client_for(network.secretariat).get(url)
+    assert response.status_code == 302 and response["Location"] == hlm.opening.online_url
+    assert not OnlineAttendance.objects.exists()

@@ -301,19 +301,25 @@ def join(request: HttpRequest, slug: str, session_id: uuid.UUID) -> HttpResponse
     meeting = _meeting(request, slug)
     session = get_object_or_404(Session, meeting=meeting, public_id=session_id)
     reg = None
-    rid = request.GET.get("r", "")
+    rid, key = request.GET.get("r", ""), request.GET.get("key", "")
     if rid:
         try:
-            reg = _registration_for(request, meeting, uuid.UUID(rid), key=request.GET.get("key", ""))
+            reg = _registration_for(request, meeting, uuid.UUID(rid), key=key)
         except ValueError:
             raise Http404("no such registration") from None
+        # Only the participant's own visit counts as attendance: an organiser who may see the
+        # registration can open its link (to check it works) without being counted as them.
+        is_the_participant = bool(key and hmac.compare_digest(key, reg.secret)) or (
+            reg.user_id is not None and reg.user_id == request.user.pk)
     else:
         reg = _viewer_registration(request, meeting)
         if reg is None and not request.user.is_authenticated:
             raise LoginRequired()
+        is_the_participant = True
     if not _may_join_online(reg) or not session.online_url:
         raise PermissionDenied("online links are for approved online participants")
-    services.record_online_visit(reg, session)
+    if is_the_participant:
+        services.record_online_visit(reg, session)
     response = redirect(session.online_url)
     response["Referrer-Policy"] = "no-referrer"
     return response
