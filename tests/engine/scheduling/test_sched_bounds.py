@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import random
+import threading
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ascnhub.engine.scheduling import Instance, solve, validate
+from ascnhub.engine.scheduling import Instance, cpmodel, solve, validate
 from ascnhub.engine.scheduling.b2bsp import dzn_to_instance
 from ascnhub.engine.scheduling.cpmodel import (
     build_probe_model,
@@ -17,7 +20,8 @@ from ascnhub.engine.scheduling.cpmodel import (
     participant_break_bounds,
 )
 from ascnhub.engine.scheduling.formats import instance_from_dict
-from ascnhub.engine.scheduling.solver import cp_parameters
+from ascnhub.engine.scheduling.solver import _probe_candidates, _Race, cp_parameters, precheck
+from ascnhub.engine.scheduling.validator import participant_breaks
 from tests.engine.scheduling.sched_helpers import slot_dicts
 
 pytestmark = pytest.mark.engine
@@ -158,3 +162,52 @@ def test_unfair_warm_start_does_not_fix_the_weight() -> None:
     assert res.status == "optimal", res.stats
     assert res.objective.held_weight == 3 and res.objective.breaks == 0
     assert validate(inst, res) == []
+
+
+def _random_dzn(rng: random.Random) -> str:
+    """A small random B2BSP instance: 4-6 participants, 5-7 slots (morning/afternoon), 1-3 tables,
+    a few forbidden slots."""
+    n_p, n_slots = rng.randint(4, 6), rng.randint(5, 7)
+    morning = rng.randint(2, n_slots)
+    pairs = [(a, b) for a in range(1, n_p + 1) for b in range(a + 1, n_p + 1)]
+    chosen = rng.sample(pairs, rng.randint(n_p, min(len(pairs), 2 * n_p)))
+    rows = " | ".join(f"{a}, {b}, {rng.choice([1, 2, 3, 3, 3])}" for a, b in chosen)
+    forb = ", ".join(
+        "{" + ", ".join(["0", *(str(s) for s in range(1, n_slots + 1) if rng.random() < 0.1)]) + "}"
+        for _ in range(n_p)
+    )
+    return (
+        f"nBusiness = {n_p}; nMeetings = {len(chosen)}; nTables = {rng.randint(1, 3)};\n"
+        f"nTotalSlots = {n_slots}; nMorningSlots = {morning};\n"
+        f"requested = [| {rows} |];\nforbidden = [ {forb} ];\n"
+        f"fixed = [{', '.join('0' for _ in chosen)}];\nprecedences = [ {', '.join('{}' for _ in chosen)} ];\n"
+    )
+
+
+def test_cumulative_and_candidates_agree_with_the_plain_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cumulative over windows and runs, the glued-run model of the participants that may take
+    extra breaks, and the enumeration of the participant that takes the one break above the bounds
+    decide every level exactly as the conditional-window probe does (seeded random instances)."""
+    rng = random.Random(7)
+    seen: set[tuple[str, ...]] = set()
+    for i in range(40):
+        inst = dzn_to_instance(_random_dzn(rng), f"r{i}")
+        if precheck(inst) is not None:
+            continue
+        bounds = participant_break_bounds(inst)
+        assert bounds is not None
+        statuses: dict[bool, list[str]] = {}
+        for cumulative in (False, True):
+            monkeypatch.setattr(cpmodel, "PROBE_CUMULATIVE", cumulative)
+            statuses[cumulative] = [_probe(inst, bounds, extra) for extra in (0, 1, 2)]
+        assert statuses[True] == statuses[False], inst.name
+        seen.add(tuple(statuses[True]))
+        if statuses[True][0] == "INFEASIBLE":
+            race = _Race(sum(bounds.values()) + 1)
+            got = _probe_candidates(inst, bounds, race, threading.Event(), time.monotonic() + 10, 0, [])
+            assert got == ("optimal" if statuses[True][1] == "OPTIMAL" else "infeasible"), inst.name
+            if got == "optimal":
+                assert race.found is not None
+                ids = {inst.meetings[k].id: inst.slots[s].id for k, s in race.found.items()}
+                assert sum(participant_breaks(inst, ids).values()) == sum(bounds.values()) + 1
+    assert ("INFEASIBLE", "OPTIMAL", "OPTIMAL") in seen  # the enumeration was exercised

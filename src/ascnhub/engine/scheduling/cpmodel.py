@@ -134,6 +134,8 @@ class SlotModel:
     infeasible_reason: str | None = None
     max_breaks: int = 0
     lower_bound: int = 0
+    #: probe models: participant -> its number of breaks above its bound, where that may be > 0
+    extras: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     def slots_of(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """Meeting index -> slot index of the held free meetings in the solver's solution."""
@@ -481,9 +483,10 @@ PROBE_RUNS = True
 
 def _add_runs(
     model: cp_model.CpModel, busy: list[cp_model.IntVar | int], runs: int, count: int, tag: str
-) -> None:
+) -> list[tuple[cp_model.IntVar, cp_model.IntVar]]:
     """Busy slots = exactly ``runs`` non-empty runs ``[a_r, b_r]`` separated by idle slots,
-    ``count`` slots in all; each slot is busy iff it lies in a run (order literals on a_r, b_r)."""
+    ``count`` slots in all; each slot is busy iff it lies in a run (order literals on a_r, b_r).
+    Returns the runs' (first, last) slot variables."""
     n = len(busy)
     a = [model.new_int_var(0, n - 1, f"ra{tag}_{r}") for r in range(runs)]
     b = [model.new_int_var(0, n - 1, f"rb{tag}_{r}") for r in range(runs)]
@@ -510,6 +513,90 @@ def _add_runs(
                 model.add(i == bs)
         else:
             model.add(sum(inside) == bs)
+    return list(zip(a, b, strict=True))
+
+
+#: Add the busy participants per slot as a cumulative over the windows and runs (probe models);
+#: participants that may take extra breaks are then modelled by :func:`_add_flex_runs`.
+PROBE_CUMULATIVE = True
+
+
+def _add_flex_runs(
+    model: cp_model.CpModel,
+    busy: list[cp_model.IntVar | int],
+    lb: int,
+    top: int,
+    count: int,
+    extra: cp_model.IntVar,
+    tag: str,
+) -> list[tuple[cp_model.IntVar, cp_model.IntVar]]:
+    """Busy slots of a participant with ``lb + extra`` breaks, ``extra`` in [0, top]: the union of
+    ``lb + top + 1`` non-empty runs ``[a_r, b_r]``, each followed by a gap (a real break) or glued to
+    the next run. A glued run has length 1 (fewer representations of one timetable; glued runs
+    may still sit in any stretch long enough, and forcing them to the end would lose timetables). Unlike the
+    conditional window, every run is always there, which gives the cumulative over the runs
+    (:func:`_add_busy_cumulative`) the participant's whole busy time at every level. Returns the
+    runs' (first, last) slot variables."""
+    n = len(busy)
+    runs = lb + top + 1
+    a = [model.new_int_var(0, n - 1, f"fa{tag}_{r}") for r in range(runs)]
+    b = [model.new_int_var(0, n - 1, f"fb{tag}_{r}") for r in range(runs)]
+    gaps: list[cp_model.IntVar] = []
+    for r in range(runs):
+        model.add(b[r] >= a[r])
+        if r + 1 < runs:
+            g = model.new_bool_var(f"fg{tag}_{r}")
+            model.add(a[r + 1] >= b[r] + 2).only_enforce_if(g)
+            model.add(a[r + 1] == b[r] + 1).only_enforce_if(g.negated())
+            model.add(b[r] == a[r]).only_enforce_if(g.negated())
+            gaps.append(g)
+    model.add(sum(gaps) == lb + extra)
+    model.add(sum(b[r] - a[r] + 1 for r in range(runs)) == count)
+    for s, bs in enumerate(busy):
+        inside: list[cp_model.IntVar] = []
+        for r in range(runs):
+            early = model.new_bool_var(f"fae{tag}_{r}_{s}")  # a_r <= s
+            late = model.new_bool_var(f"fbl{tag}_{r}_{s}")  # b_r >= s
+            model.add(a[r] <= s).only_enforce_if(early)
+            model.add(a[r] >= s + 1).only_enforce_if(early.negated())
+            model.add(b[r] >= s).only_enforce_if(late)
+            model.add(b[r] <= s - 1).only_enforce_if(late.negated())
+            i = model.new_bool_var(f"fin{tag}_{r}_{s}")
+            model.add_bool_and([early, late]).only_enforce_if(i)
+            model.add_bool_or([early.negated(), late.negated(), i])
+            inside.append(i)
+        if isinstance(bs, int):
+            for i in inside:
+                model.add(i == bs)
+        else:
+            model.add(sum(inside) == bs)
+    return list(zip(a, b, strict=True))
+
+
+def _add_busy_cumulative(
+    model: cp_model.CpModel,
+    inst: Instance,
+    spans: list[tuple[cp_model.LinearExprT, cp_model.LinearExprT]],
+) -> None:
+    """At most 2 x (tables + rooms) participants are busy in a slot (every meeting is a pair), as
+    a cumulative over the known busy spans ``[start, end)`` of the participants in a window or in
+    exact runs. The same count is implied by the slot variables, but only the cumulative's energy
+    reasoning sees that windows of many participants cannot all cover the same few slots when
+    nearly every table is used (forumt-14crafe, tic-13crafc: 4-10 free table-slots in all)."""
+    n_slots = len(inst.slots)
+    caps = [2 * (inst.tables_open[s] + inst.rooms_open[s]) for s in range(n_slots)]
+    top = max(caps, default=0)
+    intervals = []
+    for i, (st, end) in enumerate(spans):
+        size = model.new_int_var(1, n_slots, f"cw{i}")
+        intervals.append(model.new_interval_var(st, size, end, f"cu{i}"))
+    demands: list[int] = [1] * len(intervals)
+    for s, c in enumerate(caps):
+        if c < top:  # a slot with fewer locations: fixed filler demand
+            intervals.append(model.new_fixed_size_interval_var(s, 1, f"cf{s}"))
+            demands.append(top - c)
+    if intervals:
+        model.add_cumulative(intervals, demands, top)
 
 
 def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int = 0) -> SlotModel:
@@ -531,6 +618,7 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
             by_ps.setdefault((pid, s), []).append(v)
     extras: list[cp_model.IntVar] = []
     breaks: list[cp_model.LinearExprT] = []
+    spans: list[tuple[cp_model.LinearExprT, cp_model.LinearExprT]] = []
     for p in inst.participants:
         n = len(inst.meetings_of[p.id])
         if n <= 1:
@@ -552,7 +640,11 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
         e: cp_model.IntVar | int = model.new_int_var(0, top, f"ex{p.id}") if top > 0 else 0
         if not isinstance(e, int):
             extras.append(e)
+            sm.extras[p.id] = e
         breaks.append(lb + e)
+        if PROBE_CUMULATIVE and not isinstance(e, int):
+            spans.extend((a, b + 1) for a, b in _add_flex_runs(model, busy, lb, top, n, e, p.id))
+            continue
         if lb == 0:
             plain: cp_model.IntVar | None = None  # None: always one window
             if not isinstance(e, int):
@@ -575,9 +667,10 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
                     model.add_bool_or([*guard, b.negated(), late])
                     model.add_bool_or([*guard, early.negated(), late.negated(), b])
             if plain is None:
+                spans.append((st, st + n))
                 continue
         if isinstance(e, int) and PROBE_RUNS:
-            _add_runs(model, busy, lb + 1, n, p.id)
+            spans.extend((a, b + 1) for a, b in _add_runs(model, busy, lb + 1, n, p.id))
             continue
         starts: list[cp_model.IntVar | int] = []
         for s, b in enumerate(busy):
@@ -595,6 +688,8 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
         model.add(sum(starts) == lb + e + 1)
     if extras:
         model.add(sum(extras) <= extra)
+    if PROBE_CUMULATIVE:
+        _add_busy_cumulative(model, inst, spans)
     spread = inst.objective.max_break_spread
     if spread is not None:
         lo = model.new_int_var(0, n_slots, "lo")
@@ -602,3 +697,28 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
             model.add(br >= lo)
             model.add(br <= lo + spread)
     return sm
+
+
+def extra_break_candidates(instance: Instance, bounds: Mapping[str, int]) -> list[str]:
+    """Participants that can take one break more than ``bounds`` (every meeting required, one
+    group), the most constrained first: those at bound 0 by the number of single windows of busy
+    slots that still admit a matching of their meetings (fewest first: a participant with one or
+    two feasible windows is where the timetable is tightest, and one extra break frees it most),
+    then those with more meetings; participants with a bound > 0 come after, by meetings.
+    """
+    inst = instance
+    n_slots = len(inst.slots)
+    allowed = inst.allowed_slots
+    keyed: list[tuple[int, int, int, str]] = []
+    for order, p in enumerate(inst.participants):
+        mine = inst.meetings_of[p.id]
+        n, lb = len(mine), bounds.get(p.id, 0)
+        if min(n_slots - n - lb, n - 1 - lb) < 1:
+            continue  # no room for one more break
+        windows = n_slots + 1
+        if lb == 0:
+            masks = [sum(1 << s for s in allowed[k]) for k in mine]
+            windows = sum(1 for st in range(n_slots - n + 1) if _matchable(masks, ((1 << n) - 1) << st))
+        keyed.append((windows, -n, order, p.id))
+    keyed.sort()
+    return [pid for *_, pid in keyed]

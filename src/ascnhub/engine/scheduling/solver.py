@@ -20,6 +20,7 @@ from .cpmodel import (
     SlotModel,
     build_probe_model,
     build_slot_model,
+    extra_break_candidates,
     int_weights,
     participant_break_bounds,
     weight_scale,
@@ -310,7 +311,15 @@ def _solve_exact(
     if bounds is not None and not sm.infeasible_reason and PROBE_FIRST:
         race = _Race(max(sm.lower_bound, sum(bounds.values())))
         now = time.monotonic()
-        _probe_levels(inst, bounds, race, now + (deadline - now) * PROBE_FIRST, seed, stats)
+        _probe_levels(
+            inst,
+            bounds,
+            race,
+            now + (deadline - now) * PROBE_FIRST,
+            seed,
+            stats,
+            min(workers, PROBE_WORKERS),
+        )
         if race.found is not None:
             st, best2, lower = "optimal", race.found, race.lower
         else:
@@ -347,9 +356,25 @@ def _solve_exact(
 PROBE_SHARES_CORES = False
 #: Run the probe at all (the benchmarks compare with it off).
 PROBE = True
-#: When > 0: probe alone first (one worker, deterministic), for at most this share of the remaining
-#: time, then minimise on all workers; 0: probe in a thread beside a minimisation on one worker fewer.
-PROBE_FIRST = 0.35
+#: When > 0: probe alone first, for at most this share of the remaining time, then minimise on all
+#: workers; 0: probe in a thread (one worker) beside a minimisation on one worker fewer. The probe
+#: decides most instances in 0.1-1.5 s; forum-14 and ticf-14crafa need 2.5-6 s. The minimisation
+#: needs 2-5 s for its first fair timetable on the instances the probe leaves open, hence 0.6.
+PROBE_FIRST = 0.6
+#: Workers of a probe level in the probe-first mode (at most the solve's workers).
+PROBE_WORKERS = 2
+#: CP-SAT subsolvers of a probe level with two workers or more: SAT search without the LP finds the
+#: timetables (forum-14, forumt-14crafc), the LP at its highest level helps the infeasibility proofs.
+#: Measured at level 0 over the 20 originals, each setting alone leaves different instances open.
+PROBE_SUBSOLVERS: tuple[str, ...] = ("no_lp", "max_lp")
+#: LP level of a one-worker probe solve (None: CP-SAT's default); without the LP, level 0 (before the
+#: cumulative) was decided on 16 of 20 originals in 10 s, against 13 with the default (one worker).
+PROBE_LINEARIZATION: int | None = 0
+#: Enumerate the participant that takes the one break above the bounds (:func:`_probe_candidates`).
+PROBE_CANDIDATES = True
+#: Deterministic-time cap of one candidate of that enumeration (a feasible candidate needs 0.4-0.6,
+#: an infeasible one about 0.06; the rest are undecided and would eat the budget).
+CANDIDATE_DET = 1.0
 
 
 class _Race:
@@ -370,6 +395,78 @@ class _Race:
                 s.stop_search()
 
 
+def _probe_solver(
+    deadline: float, seed: int, workers: int, det_limit: float | None = None
+) -> cp_model.CpSolver:
+    """CP-SAT parameters of one probe solve: the default single-worker search (LP level
+    ``PROBE_LINEARIZATION``) or ``PROBE_SUBSOLVERS`` on several workers; ``det_limit`` caps the
+    deterministic time, so that a capped solve ends the same way on a loaded or an idle machine."""
+    solver = cp_parameters(deadline - time.monotonic(), seed, workers, tuned=False)
+    if workers >= 2:
+        for name in PROBE_SUBSOLVERS[:workers]:
+            solver.parameters.subsolvers.append(name)
+    elif PROBE_LINEARIZATION is not None:
+        solver.parameters.linearization_level = PROBE_LINEARIZATION
+    if det_limit is not None:
+        solver.parameters.max_deterministic_time = det_limit
+    return solver
+
+
+def _run_probe(race: _Race, solver: cp_model.CpSolver, sm: SlotModel) -> str:
+    """Solve ``sm`` unless the race is over (then "unknown"); the race can stop the solve."""
+    with race.lock:
+        if race.done:
+            return "unknown"
+        race.solvers.append(solver)
+    return _status(solver.solve(sm.model))
+
+
+def _probe_candidates(
+    inst: Instance,
+    bounds: Mapping[str, int],
+    race: _Race,
+    level_done: threading.Event,
+    deadline: float,
+    seed: int,
+    record: list[dict[str, object]],
+) -> str:
+    """Primal side of the level "one break above the bounds": for each candidate participant (most
+    constrained first, :func:`cpmodel.extra_break_candidates`), the strong level-0 model (every
+    other participant in its window or exact runs) with that one participant at its bound + 1, on
+    one worker, each capped in deterministic time. Each such model is about as easy as level 0,
+    while the level model, which lets the solver choose the participant, does not find a timetable
+    in 10 s on forum-13crafc and ticf-13crafc. Stops when ``level_done`` is set (the level model
+    decided the level). Returns "optimal" (``race.found`` set), "infeasible" (every candidate
+    proven infeasible: no timetable at this level) or "unknown"."""
+    cands = extra_break_candidates(inst, bounds)
+    undecided = False
+    started = time.monotonic()
+    tried = 0
+    for p in cands:
+        if race.done or level_done.is_set() or time.monotonic() > deadline - 0.1:
+            undecided = True
+            break
+        sm = build_probe_model(inst, {**bounds, p: bounds.get(p, 0) + 1}, 0)
+        solver = _probe_solver(deadline, seed, 1, CANDIDATE_DET)
+        st = _run_probe(race, solver, sm)
+        tried += 1
+        if st in ("optimal", "feasible"):
+            record.append(
+                {"candidate": p, "tried": tried, "wall_time_s": round(time.monotonic() - started, 3)}
+            )
+            with race.lock:
+                if race.found is None:
+                    race.found = sm.slots_of(solver)
+            race.stop_all()
+            return "optimal"
+        if st != "infeasible":
+            undecided = True
+    record.append(
+        {"candidates": len(cands), "tried": tried, "wall_time_s": round(time.monotonic() - started, 3)}
+    )
+    return "unknown" if undecided else "infeasible"
+
+
 def _probe_levels(
     inst: Instance,
     bounds: Mapping[str, int],
@@ -377,26 +474,64 @@ def _probe_levels(
     deadline: float,
     seed: int,
     stats: dict[str, object],
+    workers: int = 1,
 ) -> None:
-    """Linear search from below on one worker: is there a timetable with sum(bounds) + j breaks,
-    j = 0, 1, ...? Each infeasible level raises ``race.lower``; the first feasible one is optimal."""
+    """Linear search from below on ``workers`` workers: is there a timetable with sum(bounds) + j breaks,
+    j = 0, 1, ...? Each infeasible level raises ``race.lower``; the first feasible one is optimal.
+
+    With two workers, the level one break above the bounds runs its level model on one worker (it
+    proves the level infeasible, as on ticf-13crafb) while the other enumerates the participant
+    that takes the break (:func:`_probe_candidates`, which finds the timetables); whichever decides
+    the level first stops the other."""
     base = sum(bounds.values())
     levels: list[dict[str, object]] = []
     stats["probe"] = levels
     extra = max(0, race.lower - base)
     while not race.done and time.monotonic() < deadline - 0.05:
         sm = build_probe_model(inst, bounds, extra)
-        solver = cp_parameters(deadline - time.monotonic(), seed, 1, tuned=False)
-        with race.lock:
-            if race.done:
+        split = PROBE_CANDIDATES and extra == 1 and workers >= 2
+        solver = _probe_solver(deadline, seed, 1 if split else workers)
+        if split:
+            level_done = threading.Event()
+            result: list[str] = ["unknown"]
+
+            def level(
+                solver: cp_model.CpSolver = solver,
+                sm: SlotModel = sm,
+                result: list[str] = result,
+                level_done: threading.Event = level_done,
+            ) -> None:
+                result[0] = _run_probe(race, solver, sm)
+                if result[0] != "unknown":
+                    level_done.set()
+                    with race.lock:  # the level is decided: stop the candidate in flight
+                        for c in race.solvers:
+                            if c is not solver:
+                                c.stop_search()
+
+            thread = threading.Thread(target=level, daemon=True)
+            thread.start()
+            record: list[dict[str, object]] = []
+            cst = _probe_candidates(inst, bounds, race, level_done, deadline, seed, record)
+            if cst == "optimal":
+                solver.stop_search()
+            thread.join()
+            st = result[0]
+            levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
+            levels.append({"breaks": base + extra, "status": cst, "candidates": record})
+            if cst == "optimal":
+                with race.lock:
+                    race.lower = max(race.lower, base + extra)
                 return
-            race.solvers.append(solver)
-        code = solver.solve(sm.model)
-        st = _status(code)
-        levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
+            if cst == "infeasible" and st == "unknown":
+                st = "infeasible"  # every participant tried: none can take the one break
+        else:
+            st = _run_probe(race, solver, sm)
+            levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
         if st in ("optimal", "feasible"):
             with race.lock:
-                race.found = sm.slots_of(solver)
+                if race.found is None:
+                    race.found = sm.slots_of(solver)
                 race.lower = max(race.lower, base + extra)
             race.stop_all()
             return
@@ -522,9 +657,10 @@ def _minimise_breaks(
         "objective": solver.objective_value if st in ("optimal", "feasible") else None,
         "bound": solver.best_objective_bound,
     }
+    # CP-SAT's bound can lag the bound the model starts from (with no solution it may report 0)
     if st in ("optimal", "feasible"):
-        return st, sm.slots_of(solver), round(solver.best_objective_bound)
-    return st, None, round(solver.best_objective_bound) if st == "unknown" else None
+        return st, sm.slots_of(solver), max(lower, round(solver.best_objective_bound))
+    return st, None, max(lower, round(solver.best_objective_bound)) if st == "unknown" else None
 
 
 def _add_hint_to(model: cp_model.CpModel, sm: SlotModel, slot_of: Mapping[int, int] | None) -> None:
