@@ -109,17 +109,20 @@ def make_meeting(network=None) -> SimpleNamespace:
                           approval="nr", capacity=100, colour="#0b4f8a")
     private = CategoryFactory(meeting=meeting, code="private", name="Private sector", kind="private",
                               approval="auto", capacity=3,
-                              questions=[{"name": "sector", "label": "Sector", "type": "choice", "required": True,
-                                          "choices": ["Mobility", "Water"]}])
+                              questions=[{"name": "sector", "label": "Sector", "type": "choice",
+                                          "required": True, "choices": ["Mobility", "Water"]}])
     city = CategoryFactory(meeting=meeting, code="city", name="City delegation", kind="city", approval="auto",
                            default_mode="online")
     opening = SessionFactory(meeting=meeting, title="Opening ceremony", kind="ceremony", room=hall,
                              starts_at=datetime.datetime(2021, 10, 18, 9, 30, tzinfo=TOKYO),
-                             ends_at=datetime.datetime(2021, 10, 18, 10, 15, tzinfo=TOKYO), interpretation="en,ja")
-    forum = SessionFactory(meeting=meeting, title="Forum: Water", kind="forum", room=small, signup_required=True,
+                             ends_at=datetime.datetime(2021, 10, 18, 10, 15, tzinfo=TOKYO),
+                             interpretation="en,ja")
+    forum = SessionFactory(meeting=meeting, title="Forum: Water", kind="forum", room=small,
+                           signup_required=True,
                            starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
                            ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO), track="Forum")
-    forum2 = SessionFactory(meeting=meeting, title="Forum: Mobility", kind="forum", room=hall, signup_required=True,
+    forum2 = SessionFactory(meeting=meeting, title="Forum: Mobility", kind="forum", room=hall,
+                            signup_required=True,
                             starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
                             ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO), track="Forum")
     services.publish_agenda(None, meeting)

@@ -35,8 +35,9 @@ def test_token_roundtrip_and_offline_verification_with_the_public_key_only(hlm):
 
 @pytest.mark.parametrize("mangle,code", [
     (lambda t: t[:-3] + ("AAA" if not t.endswith("AAA") else "BBB"), "forged"),
-    (lambda t: "B1." + base64.urlsafe_b64encode(b"\x01" + uuid.uuid4().bytes + b"\x00\x00\x00\x01\xff\xff\xff\xff")
-     .decode().rstrip("=") + "." + t.split(".")[2], "forged"),
+    (lambda t: "B1." + base64.urlsafe_b64encode(
+        b"\x01" + uuid.uuid4().bytes + b"\x00\x00\x00\x01\xff\xff\xff\xff").decode().rstrip("=")
+     + "." + t.split(".")[2], "forged"),
     (lambda t: "hello", "malformed"),
     (lambda t: "B1.!!.??", "malformed"),
     (lambda t: "", "malformed"),
@@ -90,7 +91,8 @@ def test_check_in_refuses_forged_expired_and_cancelled_with_clear_messages(clien
     html = desk.post("/meetings/hlm-test/check-in/", {"token": token[:-2] + "xx"}).content.decode()
     assert "may be forged or altered" in html and "result-refused" in html
     expired = tokens.sign(reg.public_id, hlm.meeting.pk, datetime.datetime(2021, 10, 22, tzinfo=UTC))
-    assert "This badge has expired." in desk.post("/meetings/hlm-test/check-in/", {"token": expired}).content.decode()
+    html = desk.post("/meetings/hlm-test/check-in/", {"token": expired}).content.decode()
+    assert "This badge has expired." in html
     html = desk.post("/meetings/hlm-test/check-in/", {"token": "garbage"}).content.decode()
     assert "could not be read" in html
     html = desk.post("/meetings/hlm-test/check-in/", {"token": "B1." + "A" * 500}).content.decode()
@@ -102,8 +104,8 @@ def test_check_in_refuses_forged_expired_and_cancelled_with_clear_messages(clien
 
 
 def test_check_in_by_search_warns_about_pending_and_online(client_for, network, hlm):
-    reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, name="Somchai Rattanakul", status="pending",
-                              mode="online")
+    reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, name="Somchai Rattanakul",
+                              status="pending", mode="online")
     desk = client_for(network.secretariat)
     html = desk.get("/meetings/hlm-test/check-in/?q=somchai").content.decode()
     assert "Somchai Rattanakul" in html
@@ -154,7 +156,8 @@ def test_badge_pdf_prints_japanese_thai_and_khmer_names_without_missing_glyphs(h
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = badges.badges_pdf(hlm.meeting, regs)
     assert pdf.startswith(b"%PDF")
-    missing = [r.getMessage() for r in caplog.records if ".notdef" in r.getMessage() or "glyph" in r.getMessage()]
+    missing = [r.getMessage() for r in caplog.records
+               if ".notdef" in r.getMessage() or "glyph" in r.getMessage()]
     assert missing == []
     fonts = _pdf_fonts(pdf)
     assert any("CJK" in f for f in fonts), fonts

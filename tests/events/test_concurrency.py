@@ -44,7 +44,8 @@ def test_parallel_registrations_never_exceed_capacity():
     hlm.private.capacity = 5
     hlm.private.save()
     results = _in_threads(24, lambda i: services.register(
-        hlm.meeting, hlm.private, registration_data(email=f"c{i}@test.example", answers={"sector": "Water"}))[0].status)
+        hlm.meeting, hlm.private,
+        registration_data(email=f"c{i}@test.example", answers={"sector": "Water"}))[0].status)
     assert all(isinstance(r, str) for r in results), results
     assert results.count("approved") == 5 and results.count("waitlisted") == 19
     assert Registration.objects.filter(category=hlm.private, status__in=Registration.HOLDS_PLACE).count() == 5

@@ -1,4 +1,5 @@
-"""Who may do what, tried from the outside: anonymous, another country's NR, another participant, a company."""
+"""Who may do what, tried from the outside: anonymous, another country's NR, another participant,
+a company."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ def test_secretariat_and_meeting_organisers_manage(client_for, hlm, network, pag
 
 
 def test_nr_approves_own_country_delegates_only(client_for, hlm, network):
-    own = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Ina")
-    other = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="VN", status="pending", name="Viet")
+    own = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending",
+                              name="Ina")
+    other = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="VN", status="pending",
+                                name="Viet")
     private = RegistrationFactory(meeting=hlm.meeting, category=hlm.private, country="ID", status="pending",
                                   name="Company Indo")
     nr = client_for(network.indonesia_nr.user)
@@ -79,7 +82,8 @@ def test_participant_sees_own_registration_not_another(client_for, hlm, network)
     assert me.get(f"/meetings/hlm-test/registration/{theirs.public_id}/calendar.ics").status_code == 403
     assert me.get(f"/meetings/hlm-test/registration/{theirs.public_id}/badge.pdf").status_code == 403
     assert me.post(f"/meetings/hlm-test/registration/{theirs.public_id}/cancel/").status_code == 403
-    assert me.post(f"/meetings/hlm-test/registration/{theirs.public_id}/mode/", {"mode": "online"}).status_code == 403
+    response = me.post(f"/meetings/hlm-test/registration/{theirs.public_id}/mode/", {"mode": "online"})
+    assert response.status_code == 403
     assert Registration.objects.get(pk=theirs.pk).status == "approved"
 
 
@@ -88,7 +92,8 @@ def test_online_links_only_for_approved_online_participants(client, client_for, 
     assert secret not in client.get("/meetings/hlm-test/agenda/").content.decode()
     in_person = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="in_person",
                                     user=network.company_person.user)
-    assert secret not in client_for(network.company_person.user).get("/meetings/hlm-test/agenda/").content.decode()
+    page = client_for(network.company_person.user).get("/meetings/hlm-test/agenda/").content.decode()
+    assert secret not in page
     join = f"/meetings/hlm-test/sessions/{hlm.opening.public_id}/join/"
     assert client_for(network.company_person.user).get(join).status_code == 403
     assert client.get(join).status_code == 302 and "/accounts/login/" in client.get(join)["Location"]
@@ -97,7 +102,8 @@ def test_online_links_only_for_approved_online_participants(client, client_for, 
     online = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="online", user=network.outsider)
     page = client_for(network.outsider).get("/meetings/hlm-test/agenda/").content.decode()
     assert "Join online" in page and secret not in page  # the link goes through the logging redirect
-    assert client.get(f"{join}?r={online.public_id}&key=forged").status_code == 302  # to sign-in, not the room
+    # to sign-in, not the room
+    assert client.get(f"{join}?r={online.public_id}&key=forged").status_code == 302
     assert in_person.pk
 
 

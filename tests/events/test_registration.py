@@ -78,7 +78,8 @@ def test_delegations_come_from_asean_or_japan(client, hlm):
 
 def test_same_email_twice_is_caught(client, hlm):
     assert client.post(URL.format("city"), form_data(key="a")).status_code == 302
-    response = client.post(URL.format("private"), form_data(key="b", email="SARI@test.example", q_sector="Water"))
+    response = client.post(URL.format("private"),
+                           form_data(key="b", email="SARI@test.example", q_sector="Water"))
     assert response.status_code == 400 and "already registered" in response.content.decode()
     assert Registration.objects.count() == 1
     with pytest.raises(services.EventsError) as exc:

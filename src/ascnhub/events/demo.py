@@ -68,7 +68,8 @@ CATEGORIES = [
      [{"name": "city", "label": "City", "type": "text", "required": True}]),
     ("private", "Private sector", "private", "#8a5a00", 400, "organiser", "in_person", True,
      [{"name": "sector", "label": "Sector", "type": "choice", "required": True,
-       "choices": ["Mobility", "Water", "Energy", "Digital government", "Disaster resilience", "Health", "Other"]},
+       "choices": ["Mobility", "Water", "Energy", "Digital government", "Disaster resilience", "Health",
+                   "Other"]},
       {"name": "matchmaking", "label": "I want business matchmaking meetings", "type": "boolean"}]),
     ("partner", "Partner", "partner", "#6b2e8a", 100, "organiser", "in_person", True, []),
     ("media", "Media", "media", "#a3262a", 40, "organiser", "in_person", False,
@@ -76,12 +77,14 @@ CATEGORIES = [
     ("organiser", "Organiser", "organiser", "#333333", None, "organiser", "in_person", False, []),
 ]
 
-ROOMS = [("Main Hall", 800), ("Hall B", 300), ("Room 201", 120), ("Room 202", 120), ("Matchmaking Floor", 400)]
+ROOMS = [("Main Hall", 800), ("Hall B", 300), ("Room 201", 120), ("Room 202", 120),
+         ("Matchmaking Floor", 400)]
 
 # (day, start, end, title, kind, room, track, theme, interpretation, signup, speakers [(email, role)])
 SESSIONS = [
-    (1, "09:30", "10:15", "Opening ceremony", "ceremony", "Main Hall", "", "Welcome by the host and the ASCN chair",
-     "en,ja", False, [("sato.kenji", "speaker"), ("nr.bn", "speaker")]),
+    (1, "09:30", "10:15", "Opening ceremony", "ceremony", "Main Hall", "",
+     "Welcome by the host and the ASCN chair", "en,ja", False,
+     [("sato.kenji", "speaker"), ("nr.bn", "speaker")]),
     (1, "10:15", "10:30", "Break", "break", "", "", "", "", False, []),
     (1, "10:30", "12:00", "Panel 1: Smart JAMP — progress of the city projects", "panel", "Main Hall", "",
      "What the feasibility studies found, city by city", "en,ja", False,
@@ -94,8 +97,8 @@ SESSIONS = [
     (1, "13:30", "15:00", "Panel 3: Green and low-carbon urban development", "panel", "Hall B", "B",
      "Energy, mobility and buildings", "en,ja", False,
      [("chatchai.boonmee", "speaker"), ("csco.kuala-lumpur", "speaker"), ("rajesh.kumar", "moderator")]),
-    (1, "15:15", "16:30", "Panel 4: Towards a joint ASEAN smart-city planning guidebook", "panel", "Main Hall", "",
-     "The four recommendations of the meeting", "en,ja", False,
+    (1, "15:15", "16:30", "Panel 4: Towards a joint ASEAN smart-city planning guidebook", "panel",
+     "Main Hall", "", "The four recommendations of the meeting", "en,ja", False,
      [("nr.id", "speaker"), ("nr.th", "speaker"), ("yamamoto.aiko", "moderator")]),
     (1, "16:30", "17:00", "Closing of day 1", "ceremony", "Main Hall", "", "", "en,ja", False, []),
     (2, "09:30", "12:00", "Business matchmaking block 1", "matchmaking", "Matchmaking Floor", "",
@@ -113,7 +116,8 @@ SESSIONS = [
      "Citizen apps, data portals and digital twins", "en,ja", True,
      [("do.quang.huy", "speaker"), ("putri.maharani", "speaker")]),
     (2, "14:45", "16:15", "Forum: Disaster resilience", "forum", "Room 202", "Forum",
-     "Early warning and recovery", "en,ja", True, [("takahashi.ryo", "speaker"), ("csco.davao-city", "speaker")]),
+     "Early warning and recovery", "en,ja", True,
+     [("takahashi.ryo", "speaker"), ("csco.davao-city", "speaker")]),
     (2, "16:30", "17:15", "Closing session and chair's summary", "ceremony", "Main Hall", "",
      "Adoption of the chair's summary", "en,ja", False, [("nr.bn", "speaker"), ("sato.kenji", "speaker")]),
 ]
@@ -134,8 +138,10 @@ NAMES = {
            ["Rahman", "Ismail", "Tan", "Abdullah", "Lim", "Ramasamy"], "gf"),
     "PH": (["Maria", "Jose", "Angelica", "Paolo", "Kristine", "Mark"],
            ["Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza"], "gf"),
-    "SG": (["Wei Ling", "Kumar", "Siew Mei", "Daniel", "Hui Min"], ["Tan", "Lim", "Ng", "Rajan", "Goh"], "fg"),
-    "LA": (["Bounmy", "Khamla", "Somphone", "Vanh", "ສົມພອນ"], ["Phommachanh", "Sisouk", "Vongsa", "Keomany"], "gf"),
+    "SG": (["Wei Ling", "Kumar", "Siew Mei", "Daniel", "Hui Min"],
+           ["Tan", "Lim", "Ng", "Rajan", "Goh"], "fg"),
+    "LA": (["Bounmy", "Khamla", "Somphone", "Vanh", "ສົມພອນ"],
+           ["Phommachanh", "Sisouk", "Vongsa", "Keomany"], "gf"),
     "MM": (["Aung", "Thida", "Kyaw", "Hnin", "Zaw"], ["Win", "Htun", "Myint", "Oo", "Naing"], "gf"),
     "BN": (["Haziq", "Nurul", "Aziz", "Siti"], ["Omar", "Yusof", "Hamid", "Salleh"], "gf"),
     "KR": (["Ji-woo", "Min-jun", "Seo-yeon"], ["Kim", "Lee", "Park"], "fg"),
@@ -180,9 +186,11 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         "title": "3rd ASEAN–Japan Smart Cities Network High Level Meeting",
         "kind": Meeting.Kind.PARTNER_HLM, "host": mlit,
         "venue": "Aichi Sky Expo (Aichi International Exhibition Center)", "place": "Tokoname, Aichi, Japan",
-        "timezone": "Asia/Tokyo", "start_date": datetime.date(2021, 10, 18), "end_date": datetime.date(2021, 10, 19),
+        "timezone": "Asia/Tokyo",
+        "start_date": datetime.date(2021, 10, 18), "end_date": datetime.date(2021, 10, 19),
         "format": Format.HYBRID, "languages": "en,ja",
-        "theme": "Smart JAMP progress; four recommendations including a joint ASEAN smart-city planning guidebook",
+        "theme": ("Smart JAMP progress; four recommendations including a joint ASEAN smart-city planning "
+                  "guidebook"),
         # Kept open in the demo so registration, approval and check-in can be tried out.
         "status": Meeting.Status.OPEN, "badge_valid_days": 3650,
     })
@@ -202,17 +210,20 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
              for name, cap in ROOMS}
     categories = {}
     for order, (code, name, kind, colour, cap, approval, mode, choice, questions) in enumerate(CATEGORIES):
-        categories[code] = upsert(RegistrationCategory, f"category {code}", {"meeting": meeting, "code": code}, {
+        key = {"meeting": meeting, "code": code}
+        categories[code] = upsert(RegistrationCategory, f"category {code}", key, {
             "name": name, "kind": kind, "colour": colour, "capacity": cap, "approval": approval,
             "default_mode": mode, "mode_choice": choice, "questions": questions, "order": order,
             "is_public": code != "organiser"})
 
     people = _people_by_handle()
     sessions = []
-    for n, (day, start, end, title, kind, room, track, theme, interp, signup, speakers) in enumerate(SESSIONS):
+    for n, session_row in enumerate(SESSIONS):
+        day, start, end, title, kind, room, track, theme, interp, signup, speakers = session_row
         public_id = uuid.uuid5(NS, f"session-{n}")
         s = upsert(Session, f"session {title}", {"public_id": public_id}, {
-            "meeting": meeting, "title": title, "kind": kind, "starts_at": _at(day, start), "ends_at": _at(day, end),
+            "meeting": meeting, "title": title, "kind": kind,
+            "starts_at": _at(day, start), "ends_at": _at(day, end),
             "room": rooms.get(room), "track": track, "theme": theme, "interpretation": interp,
             "signup_required": signup,
             "online_url": "" if kind == "break" else f"https://meet.demo.ascnhub.example/hlm2021/{n}",
@@ -251,10 +262,12 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
             status = ("approved" if r < 0.86 else "pending" if r < 0.93 else "waitlisted" if r < 0.96
                       else "cancelled" if r < 0.98 else "rejected")
             regs.append(Registration(
-                public_id=uuid.uuid5(NS, f"reg-{n}"), secret=uuid.uuid5(NS, f"secret-{n}").hex, meeting=meeting,
+                public_id=uuid.uuid5(NS, f"reg-{n}"), secret=uuid.uuid5(NS, f"secret-{n}").hex,
+                meeting=meeting,
                 category=cat, name=name, email=f"participant{n:04d}@{DOMAIN}", organisation_name=org,
                 job_title="", country=country, language={"JP": "ja", "ID": "id"}.get(country, "en"),
-                timezone="Asia/Tokyo" if country == "JP" else "Asia/Jakarta" if country == "ID" else "Asia/Bangkok",
+                timezone=("Asia/Tokyo" if country == "JP"
+                          else "Asia/Jakarta" if country == "ID" else "Asia/Bangkok"),
                 mode=mode, status=status, consent_list=rng.random() < 0.8, answers={}))
     # Waiting lists only where a category is full, as the registration service would have it.
     for cat in categories.values():

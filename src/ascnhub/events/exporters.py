@@ -86,8 +86,9 @@ class ParticipantResource(resources.ModelResource):
 
     class Meta:
         model = Registration
-        fields = ["public_id", "name", "name_on_badge", "email", "organisation_name", "job_title", "country_name",
-                  "category", "status", "mode", "language", "timezone", "consent_list", "created_at", "checked_in"]
+        fields = ["public_id", "name", "name_on_badge", "email", "organisation_name", "job_title",
+                  "country_name", "category", "status", "mode", "language", "timezone", "consent_list",
+                  "created_at", "checked_in"]
         export_order = fields
 
     def dehydrate_status(self, reg: Registration) -> str:

@@ -26,7 +26,8 @@ DUPLICATE_EMAIL = _("Someone is already registered for this meeting with this e-
 def _clean_text(value: str, label: str) -> str:
     value = " ".join((value or "").split())
     if _CONTROL.search(value):
-        raise forms.ValidationError(_("%(field)s contains characters that cannot be printed.") % {"field": label})
+        raise forms.ValidationError(_("%(field)s contains characters that cannot be printed.")
+                                    % {"field": label})
     return value
 
 
@@ -41,8 +42,9 @@ class RegistrationForm(forms.Form):
     job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—")] + COUNTRY_CHOICES)
     language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
-    timezone = forms.CharField(label=_("Your time zone"), max_length=64,
-                               help_text=_("Used to show you the agenda in your own time, e.g. Asia/Jakarta."))
+    timezone = forms.CharField(
+        label=_("Your time zone"), max_length=64,
+        help_text=_("Used to show you the agenda in your own time, e.g. Asia/Jakarta."))
     mode = forms.ChoiceField(label=_("I will take part"), choices=Mode.choices, widget=forms.RadioSelect)
     consent_list = forms.BooleanField(
         label=_("Show my name, organisation and country in the participant list"), required=False)
@@ -68,7 +70,8 @@ class RegistrationForm(forms.Form):
             elif kind == "boolean":
                 field = forms.BooleanField(label=label, required=required)
             else:
-                field = forms.CharField(label=label, required=required, max_length=int(q.get("max_length", 300)))
+                field = forms.CharField(label=label, required=required,
+                                        max_length=int(q.get("max_length", 300)))
             field.help_text = q.get("help", "")
             self.fields[name] = field
             self.question_names.append(name)
@@ -103,8 +106,9 @@ class RegistrationForm(forms.Form):
     def clean_timezone(self):
         value = self.cleaned_data["timezone"].strip()
         if value not in known_timezones():
-            raise forms.ValidationError(_("“%(value)s” is not a known time zone (use a name like Asia/Jakarta).")
-                                        % {"value": value})
+            raise forms.ValidationError(
+                _("“%(value)s” is not a known time zone (use a name like Asia/Jakarta).")
+                % {"value": value})
         return value
 
     def clean(self):

@@ -69,14 +69,15 @@ class Meeting(models.Model):
     languages = models.CharField(_("languages"), max_length=100, default="en",
                                  help_text=_("Language codes, separated by commas, e.g. en,ja."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organised_meetings",
-                                        verbose_name=_("organisers"))
+    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                        related_name="organised_meetings", verbose_name=_("organisers"))
     check_in_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                            related_name="check_in_meetings", verbose_name=_("check-in staff"))
+                                            related_name="check_in_meetings",
+                                            verbose_name=_("check-in staff"))
     badge_valid_days = models.PositiveSmallIntegerField(
         _("badge validity after the last day (days)"), default=2)
-    cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name=_("cloned from"))
+    cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("cloned from"))
 
     class Meta:
         ordering = ["-start_date"]
@@ -194,8 +195,8 @@ class AgendaVersion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_versions")
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(_("note"), max_length=250, blank=True)
     snapshot = models.JSONField(default=dict)
     changes = models.JSONField(default=list)  # [{"kind": "added"|"removed"|"changed", "title", "detail"}]
@@ -227,7 +228,8 @@ class RegistrationCategory(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     colour = models.CharField(_("badge colour"), max_length=7, default="#0b4f8a", validators=[hex_colour])
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
+                                           help_text=_("Empty: no limit."))
     approval = models.CharField(_("approval"), max_length=12, choices=Approval.choices, default=Approval.AUTO)
     default_mode = models.CharField(_("participation"), max_length=12, choices=Mode.choices,
                                     default=Mode.IN_PERSON)
@@ -317,7 +319,8 @@ class Registration(models.Model):
         return self.mode == Mode.ONLINE
 
     def get_absolute_url(self) -> str:
-        return reverse("events:registration", args=[self.meeting.slug, self.public_id]) + f"?key={self.secret}"
+        url = reverse("events:registration", args=[self.meeting.slug, self.public_id])
+        return url + f"?key={self.secret}"
 
 
 class ForumSignup(models.Model):

@@ -159,7 +159,8 @@ def _promote_waiting(actor: Any, category: RegistrationCategory) -> list[Registr
                        .order_by("created_at", "id")[:max(free, 0)])
     for reg in waiting:
         before = reg.status
-        reg.status = Status.APPROVED if category.approval == RegistrationCategory.Approval.AUTO else Status.PENDING
+        auto = category.approval == RegistrationCategory.Approval.AUTO
+        reg.status = Status.APPROVED if auto else Status.PENDING
         reg.save(update_fields=["status"])
         activity.record(actor, "promote", reg, {"status": [before, reg.status]})
         _notify(reg, "promoted")
@@ -283,7 +284,8 @@ def _warnings(reg: Registration) -> list[str]:
     return warnings
 
 
-def check_in(actor: Any, meeting: Meeting, *, token: str | None = None, registration: Registration | None = None,
+def check_in(actor: Any, meeting: Meeting, *, token: str | None = None,
+             registration: Registration | None = None,
              now: datetime.datetime | None = None) -> CheckInResult:
     """Check someone in by badge token (scan) or by a registration found by name (search).
 
@@ -318,7 +320,8 @@ def check_in(actor: Any, meeting: Meeting, *, token: str | None = None, registra
         entry = CheckIn.objects.filter(registration=registration, day=day).first()
         local = timezone.localtime(entry.at, meeting.tz) if entry else None
         return CheckInResult("again", _("Already checked in today at %(time)s.")
-                             % {"time": local.strftime("%H:%M") if local else "?"}, registration, entry, warnings)
+                             % {"time": local.strftime("%H:%M") if local else "?"},
+                             registration, entry, warnings)
     return CheckInResult("ok", _("Checked in."), registration, entry, warnings)
 
 
@@ -327,7 +330,8 @@ def record_online_visit(registration: Registration, session: Session) -> OnlineA
     with transaction.atomic():
         visit, created = OnlineAttendance.objects.get_or_create(registration=registration, session=session)
         if not created:
-            OnlineAttendance.objects.filter(pk=visit.pk).update(visits=visit.visits + 1, last_at=timezone.now())
+            OnlineAttendance.objects.filter(pk=visit.pk).update(visits=visit.visits + 1,
+                                                                last_at=timezone.now())
     return visit
 
 
@@ -355,7 +359,8 @@ def agenda_snapshot(meeting: Meeting) -> dict[str, dict[str, Any]]:
                 .prefetch_related("speaker_links__person"))
     return {
         str(s.public_id): {
-            "title": s.title, "kind": s.kind, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            "title": s.title, "kind": s.kind,
+            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
             "room": s.room.name if s.room else "", "track": s.track,
             "speakers": [link.person.name for link in s.speaker_links.all()],
         }

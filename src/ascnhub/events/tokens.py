@@ -61,7 +61,8 @@ def _unb64(text: str) -> bytes:
 
 
 def _private_key() -> Ed25519PrivateKey:
-    seed = hmac.new(settings.SECRET_KEY.encode(), b"ascnhub.events.badge-signing-key", hashlib.sha256).digest()
+    seed = hmac.new(settings.SECRET_KEY.encode(), b"ascnhub.events.badge-signing-key",
+                    hashlib.sha256).digest()
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 

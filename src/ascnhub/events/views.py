@@ -113,8 +113,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         "version": version, "can_manage": can_manage, "my_registration": my_reg,
         "show_online": _may_join_online(my_reg), "signed_up": signed_up,
         "viewer_differs": request.viewer_timezone != meeting.timezone,
-        "venue_zone": zone_label(meeting.timezone, meeting_start), "viewer_zone": zone_label(request.viewer_timezone,
-                                                                                           meeting_start),
+        "venue_zone": zone_label(meeting.timezone, meeting_start),
+        "viewer_zone": zone_label(request.viewer_timezone, meeting_start),
         "pending_changes": services.pending_agenda_changes(meeting) if can_manage else [],
         "publish_form": PublishForm() if can_manage else None,
     })
@@ -129,7 +129,8 @@ def agenda_changes(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
     sessions = agenda_mod.public_sessions(meeting) if meeting.agenda_versions.exists() else []
-    response = HttpResponse(exporters.agenda_ics(meeting, sessions), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(exporters.agenda_ics(meeting, sessions),
+                            content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
     return response
 
@@ -159,8 +160,8 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 def badge_key(request: HttpRequest, slug: str) -> JsonResponse:
     """The public key that verifies this meeting's badges offline."""
     meeting = _meeting(request, slug)
-    return JsonResponse({"meeting_id": meeting.pk, "algorithm": "Ed25519", "format": "B1.<payload>.<signature>",
-                         "public_key": tokens.public_key_b64()})
+    return JsonResponse({"meeting_id": meeting.pk, "algorithm": "Ed25519",
+                         "format": "B1.<payload>.<signature>", "public_key": tokens.public_key_b64()})
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -188,7 +189,8 @@ def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                reg, _created = services.register(meeting, category, form.registration_data(), user=request.user,
+                reg, _created = services.register(meeting, category, form.registration_data(),
+                                                  user=request.user,
                                                   submission_key=form.cleaned_data["submission_key"])
             except services.EventsError as exc:
                 form.add_error("email" if exc.code == "duplicate_email" else None,
@@ -243,7 +245,8 @@ def registration_badge(request: HttpRequest, slug: str, public_id: uuid.UUID) ->
 
 
 @require_POST
-def registration_signup(request: HttpRequest, slug: str, public_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
+def registration_signup(request: HttpRequest, slug: str, public_id: uuid.UUID,
+                        session_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, slug)
     reg = _registration_for(request, meeting, public_id)
     session = get_object_or_404(Session, meeting=meeting, public_id=session_id)
@@ -271,7 +274,8 @@ def registration_cancel(request: HttpRequest, slug: str, public_id: uuid.UUID) -
 @require_POST
 def registration_decide(request: HttpRequest, slug: str, public_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, slug)
-    reg = get_object_or_404(Registration.objects.select_related("category"), meeting=meeting, public_id=public_id)
+    reg = get_object_or_404(Registration.objects.select_related("category"), meeting=meeting,
+                            public_id=public_id)
     require_perm(request, "events.approve_registration", reg)
     try:
         services.decide(request.user, reg, request.POST.get("decision") == "approve")
@@ -434,7 +438,8 @@ def clone(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             copy = services.clone_meeting(request.user, meeting, slug=form.cleaned_data["slug"],
                                           title=form.cleaned_data["title"],
-                                          start_date=form.cleaned_data["start_date"], parts=form.cleaned_data["parts"])
+                                          start_date=form.cleaned_data["start_date"],
+                                          parts=form.cleaned_data["parts"])
         except services.EventsError as exc:
             form.add_error("slug", str(exc))
         else:
