@@ -98,8 +98,9 @@ def test_nr_may_add_a_commitment_only_for_its_own_country(network, client_for):
                              "due_date": "2030-01-01"})
     assert good.status_code == 302
     assert Commitment.objects.get(city=network.banyuwangi).description == "Open data portal"
-    assert client_for(network.company_person.user).post(url, {
-        "party": f"member_state:{network.indonesia.pk}", "description": "x", "due_date": "2030-01-01"}).status_code == 403
+    response = client_for(network.company_person.user).post(url, {
+        "party": f"member_state:{network.indonesia.pk}", "description": "x", "due_date": "2030-01-01"})
+    assert response.status_code == 403
     assert Commitment.objects.count() == 2
 
 

@@ -29,7 +29,8 @@ def _grow(network, n_docs: int, n_recs: int, n_commitments: int):
             rec = RecommendationFactory(document=doc, number=r + 1)
             for i in range(n_commitments):
                 kind = ("member_state", "city", "organisation")[i % 3]
-                target = {"member_state": network.indonesia, "city": network.danang, "organisation": partner}[kind]
+                target = {"member_state": network.indonesia, "city": network.danang,
+                          "organisation": partner}[kind]
                 c = CommitmentFactory(recommendation=rec, party_kind=kind, **{kind: target})
                 StatusUpdate.objects.create(commitment=c, status="in_progress", progress=10, note="n")
 
@@ -74,7 +75,8 @@ def test_status_per_meeting_country_and_year(network, client_for):
     old = OutcomeDocumentFactory(meeting=make_meeting("hlm-2020", 2020, "HLM 2020"))
     new = OutcomeDocumentFactory(meeting=make_meeting("hlm-2021", 2021, "HLM 2021"))
     r_old = RecommendationFactory(document=old, number=1, title="Launch the support programme")
-    r_new = RecommendationFactory(document=new, number=1, title="Write the guidebook together", carried_from=r_old)
+    r_new = RecommendationFactory(document=new, number=1, title="Write the guidebook together",
+                                  carried_from=r_old)
     CommitmentFactory(recommendation=r_new, member_state=network.indonesia, status="completed", progress=100)
     CommitmentFactory(recommendation=r_new, party_kind="city", member_state=None, city=network.danang,
                       status="in_progress", progress=50)
@@ -97,9 +99,11 @@ def test_status_per_meeting_country_and_year(network, client_for):
 
 
 def test_a_recommendation_shows_its_chain_across_years(network, client_for):
-    docs = [OutcomeDocumentFactory(meeting=make_meeting(f"hlm-{y}", y, f"HLM {y}")) for y in (2020, 2021, 2022)]
+    docs = [OutcomeDocumentFactory(meeting=make_meeting(f"hlm-{y}", y, f"HLM {y}"))
+            for y in (2020, 2021, 2022)]
     r1 = RecommendationFactory(document=docs[0], number=1, title="Hold the meeting every year")
-    r2 = RecommendationFactory(document=docs[1], number=4, title="Hold the meeting continuously", carried_from=r1)
+    r2 = RecommendationFactory(document=docs[1], number=4, title="Hold the meeting continuously",
+                               carried_from=r1)
     r3 = RecommendationFactory(document=docs[2], number=3, title="Continue the meeting", carried_from=r2)
     assert services.recommendation_chain(r2) == [r1, r2, r3]
     page = client_for(None).get(r2.get_absolute_url()).content.decode()
@@ -153,7 +157,8 @@ def test_commitments_as_open_data_csv(network, client_for):
     assert len(rows) == 1
     row = rows[0]
     assert row["party"] == "Da Nang" and row["country"] == "VN" and row["overdue"] == "yes"
-    assert row["commitment"] == "Add Da Nang's examples, “quoted”" and row["recommendation"] == "A joint planning guidebook"
+    assert row["commitment"] == "Add Da Nang's examples, “quoted”"
+    assert row["recommendation"] == "A joint planning guidebook"
     assert row["url"].endswith(f"/outcomes/commitments/{c.public_id}/") and row["last_update"]
     few = len(ctx)
     for _ in range(5):

@@ -29,7 +29,8 @@ def _post(client, c, **data):
     ({"evidence_url": "javascript:alert(1)"}, "Enter a valid URL", "evidence_url"),
     ({"evidence_file": SimpleUploadedFile("run.exe", b"MZ...", "application/octet-stream")},
      "are not accepted", "evidence_file"),
-    ({"evidence_file": SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", "application/pdf")},
+    ({"evidence_file": SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>",
+                                          "application/pdf")},
      "is not a real PDF file", "evidence_file"),
     ({"status": "completed"}, "A completed commitment needs evidence", None),
 ])

@@ -30,8 +30,8 @@ HLM3 = "asean-japan-hlm-2021"
 # The four recommendations of the 3rd HLM (public record, in short).
 HLM3_RECOMMENDATIONS = [
     (1, "Smart cities in every member state; a joint planning guidebook",
-     "Continue cooperation towards the realisation of smart cities in every ASEAN member state, and formulate "
-     "an ASEAN smart-city planning guidebook jointly by the end of the year."),
+     "Continue cooperation towards the realisation of smart cities in every ASEAN member state, and "
+     "formulate an ASEAN smart-city planning guidebook jointly by the end of the year."),
     (2, "Smart JAMP progress and continued mutual cooperation",
      "Take note of Japan's progress report on Smart JAMP, and continue mutual cooperation with each member "
      "state and ASCN city on the support measures agreed earlier."),
@@ -46,8 +46,8 @@ HLM3_RECOMMENDATIONS = [
 # Written for the demo (not quoted): the neighbouring meetings, to show carry-overs.
 HLM2_RECOMMENDATIONS = [
     (1, "Launch Smart JAMP and cooperate with ASCN cities",
-     "Demo text: Japan launches the Smart JAMP support programme and works with member states and ASCN cities "
-     "on concrete projects.", None),
+     "Demo text: Japan launches the Smart JAMP support programme and works with member states and ASCN "
+     "cities on concrete projects.", None),
     (2, "Hold the High Level Meeting every year",
      "Demo text: hold the ASEAN–Japan Smart Cities Network High Level Meeting every year.", None),
 ]
@@ -60,7 +60,8 @@ HLM4_RECOMMENDATIONS = [
 ]
 CARRY_2_TO_3 = {2: 1, 4: 2}  # 3rd HLM recommendation -> 2nd HLM recommendation it carries over
 
-# (key, recommendation, party kind, party, what, due, [(date, handle, status, progress, note, evidence)], actions)
+# (key, recommendation, party kind, party, what, due,
+#  [(date, handle, status, progress, note, evidence)], actions)
 COMMITMENTS = [
     ("bn-guidebook", 1, "member_state", "BN",
      "As ASCN chair, coordinate the member states' drafting of the ASEAN smart-city planning guidebook.",
@@ -106,7 +107,8 @@ COMMITMENTS = [
        "https://www.mlit.go.jp/")], []),
     ("phuket-open-data", 3, "city", "phuket",
      "Open the city data platform: publish open data sets with a licence anyone may reuse.", "2026-12-31",
-     [("2026-06-30", "csco.phuket", "in_progress", 70, "Twenty data sets published; licence adopted.", "")], []),
+     [("2026-06-30", "csco.phuket", "in_progress", 70, "Twenty data sets published; licence adopted.", "")],
+     []),
     ("kl-participation", 3, "city", "kuala-lumpur",
      "Set up a residents' and businesses' panel to co-design smart-city projects.", "2026-09-30", [], []),
     ("mlit-hlm", 4, "organisation", "mlit-japan",
@@ -120,13 +122,14 @@ COMMITMENTS = [
        "https://www.mlit.go.jp/")], []),
     ("mlit-hlm3", (2020, 2), "organisation", "mlit-japan",
      "Host the 3rd High Level Meeting.", "2021-12-31",
-     [("2021-10-19", "sato.kenji", "completed", 100, "Held in Tokoname, Aichi, and online, 18–19 October 2021.",
-       "https://www.mlit.go.jp/")], []),
+     [("2021-10-19", "sato.kenji", "completed", 100,
+       "Held in Tokoname, Aichi, and online, 18–19 October 2021.", "https://www.mlit.go.jp/")], []),
     ("id-guidebook-translation", (2022, 1), "member_state", "ID",
      "Translate the guidebook into Indonesian and share it with every Indonesian ASCN city.", "2027-06-30",
      [("2026-09-15", "nr.id", "in_progress", 40, "Three chapters translated.", "")], []),
     ("vn-hlm", 4, "member_state", "VN",
-     "Take part in every High Level Meeting with a delegation of the National Representative and ASCN cities.",
+     "Take part in every High Level Meeting with a delegation of the National Representative and ASCN "
+     "cities.",
      "2027-12-31", [], []),
 ]
 
@@ -153,7 +156,8 @@ def _recs(where: str, doc: OutcomeDocument, items, carried: dict[int, Recommenda
     for item in items:
         number, title, text = item[:3]
         earlier = carried.get(item[3]) if carried and len(item) > 3 and item[3] else None
-        out[number] = upsert(Recommendation, f"{where} recommendation {number}", {"document": doc, "number": number},
+        out[number] = upsert(Recommendation, f"{where} recommendation {number}",
+                             {"document": doc, "number": number},
                              {"title": title, "text": text, "carried_from": earlier})
     return out
 
@@ -169,19 +173,21 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     if meeting2 is not None:
         doc2 = _document("2nd HLM outcome", meeting2, "Outcome document of the 2nd ASEAN–Japan Smart Cities "
                          "Network High Level Meeting", "2020-12-16",
-                         "Demo: the recommendations of this document are written for illustration, not quoted.")
+                         "Demo: the recommendations of this document are written for illustration, "
+                         "not quoted.")
         recs2 = _recs("2nd HLM", doc2, [(*r[:3],) for r in HLM2_RECOMMENDATIONS])
-    doc3 = _document("3rd HLM outcome", meeting3, "Outcome document of the 3rd ASEAN–Japan Smart Cities Network "
-                     "High Level Meeting", "2021-10-19",
-                     "Held in Tokoname, Aichi, and online on 18–19 October 2021, co-chaired by Japan and Brunei "
-                     "Darussalam as ASCN chair. The meeting made four recommendations.")
+    doc3 = _document("3rd HLM outcome", meeting3, "Outcome document of the 3rd ASEAN–Japan Smart Cities "
+                     "Network High Level Meeting", "2021-10-19",
+                     "Held in Tokoname, Aichi, and online on 18–19 October 2021, co-chaired by Japan and "
+                     "Brunei Darussalam as ASCN chair. The meeting made four recommendations.")
     recs3 = _recs("3rd HLM", doc3, [(n, t, x, n) for n, t, x in HLM3_RECOMMENDATIONS],
                   {n: recs2[CARRY_2_TO_3[n]] for n in CARRY_2_TO_3 if CARRY_2_TO_3[n] in recs2})
     meeting4 = _meeting("asean-japan-hlm-2022")
     if meeting4 is not None:
         doc4 = _document("4th HLM outcome", meeting4, "Outcome document of the 4th ASEAN–Japan Smart Cities "
                          "Network High Level Meeting", "2022-12-05",
-                         "Demo: the recommendations of this document are written for illustration, not quoted.")
+                         "Demo: the recommendations of this document are written for illustration, "
+                         "not quoted.")
         recs4 = _recs("4th HLM", doc4, HLM4_RECOMMENDATIONS, recs3)
 
     states = {s.code: s for s in MemberState.objects.all()}
@@ -209,7 +215,8 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
                     public_id=uuid.uuid5(NS, f"{key}/{day}"), commitment=c, author=user,
                     author_name=getattr(getattr(user, "person", None), "name", "") or handle,
                     created_at=timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T10:00:00")),
-                    status=status, previous_status=previous, progress=progress, note=note, evidence_url=evidence)
+                    status=status, previous_status=previous, progress=progress, note=note,
+                    evidence_url=evidence)
                 previous = status
                 n_updates += 1
         if not c.actions.exists():

@@ -13,7 +13,8 @@ from .models import Status
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label=capfirst(_("status")), choices=Status.choices)
     progress = forms.IntegerField(label=capfirst(_("progress (%)")), min_value=0, max_value=100)
-    note = forms.CharField(label=capfirst(_("what happened")), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(label=capfirst(_("what happened")), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
     evidence_url = forms.URLField(label=capfirst(_("evidence link")), required=False, assume_scheme="https",
                                   help_text=_("A public web page, report or news item."))
     evidence_file = forms.FileField(
@@ -22,7 +23,8 @@ class StatusUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == Status.COMPLETED and not (data.get("evidence_url") or data.get("evidence_file")):
+        has_evidence = data.get("evidence_url") or data.get("evidence_file")
+        if data.get("status") == Status.COMPLETED and not has_evidence:
             raise forms.ValidationError(_("A completed commitment needs evidence: a link or a file."),
                                         code="evidence_required")
         return data
@@ -38,7 +40,8 @@ class CommitmentForm(forms.Form):
     """A new commitment; the parties offered are those the user may speak for."""
 
     party = forms.ChoiceField(label=capfirst(_("who commits")))
-    description = forms.CharField(label=capfirst(_("what")), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=capfirst(_("what")), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     due_date = forms.DateField(label=capfirst(_("by when")), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, states=(), cities=(), organisations=(), **kwargs):
@@ -49,7 +52,8 @@ class CommitmentForm(forms.Form):
         if cities:
             choices.append((_("cities"), [(f"city:{c.pk}", f"{c.name} ({c.country.name})") for c in cities]))
         if organisations:
-            choices.append((_("partner organisations"), [(f"organisation:{o.pk}", o.name) for o in organisations]))
+            choices.append((_("partner organisations"),
+                            [(f"organisation:{o.pk}", o.name) for o in organisations]))
         self.fields["party"].choices = [("", "—")] + choices
         self._allowed = {v for _g, opts in choices for v, _l in opts}
 

@@ -44,8 +44,8 @@ class OutcomeDocument(models.Model):
     """The outcome document (chair's statement, joint statement) adopted at a meeting."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    meeting = models.OneToOneField("events.Meeting", on_delete=models.PROTECT, related_name="outcome_document",
-                                   verbose_name=_("meeting"))
+    meeting = models.OneToOneField("events.Meeting", on_delete=models.PROTECT,
+                                   related_name="outcome_document", verbose_name=_("meeting"))
     title = models.CharField(_("title"), max_length=250)
     adopted_on = models.DateField(_("adopted on"))
     summary = models.TextField(_("summary"), blank=True)
@@ -78,15 +78,17 @@ class Recommendation(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("short title"), max_length=200)
     text = models.TextField(_("text"))
-    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="carried_into", verbose_name=_("carries over"),
-                                     help_text=_("The same recommendation in an earlier meeting's outcome document."))
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into",
+        verbose_name=_("carries over"),
+        help_text=_("The same recommendation in an earlier meeting's outcome document."))
 
     class Meta:
         ordering = ["document", "number"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="recommendation_unique_number")]
+        constraints = [models.UniqueConstraint(fields=["document", "number"],
+                                               name="recommendation_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -152,8 +154,10 @@ class Commitment(models.Model):
         verbose_name_plural = _("commitments")
         constraints = [
             models.CheckConstraint(name="commitment_one_party", condition=(
-                Q(party_kind="member_state", member_state__isnull=False, city__isnull=True, organisation__isnull=True)
-                | Q(party_kind="city", city__isnull=False, member_state__isnull=True, organisation__isnull=True)
+                Q(party_kind="member_state", member_state__isnull=False, city__isnull=True,
+                  organisation__isnull=True)
+                | Q(party_kind="city", city__isnull=False, member_state__isnull=True,
+                    organisation__isnull=True)
                 | Q(party_kind="organisation", organisation__isnull=False, member_state__isnull=True,
                     city__isnull=True))),
             models.CheckConstraint(name="commitment_progress_percent", condition=Q(progress__lte=100)),
@@ -167,7 +171,8 @@ class Commitment(models.Model):
         return reverse("followup:commitment", args=[self.public_id])
 
     def clean(self):
-        wanted = {"member_state": self.member_state_id, "city": self.city_id, "organisation": self.organisation_id}
+        wanted = {"member_state": self.member_state_id, "city": self.city_id,
+                  "organisation": self.organisation_id}
         if not wanted.get(self.party_kind):
             field = self.party_kind if self.party_kind in wanted else "party_kind"
             raise ValidationError({field: _("Choose who makes this commitment.")})
@@ -275,8 +280,9 @@ class ReminderSent(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(fields=["item_type", "item_id", "due_date", "kind", "recipient"],
-                                               name="reminder_once_per_due_date")]
+        constraints = [models.UniqueConstraint(
+            fields=["item_type", "item_id", "due_date", "kind", "recipient"],
+            name="reminder_once_per_due_date")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_type}#{self.item_id} {self.due_date} → {self.recipient}"

@@ -113,8 +113,8 @@ def recommendation_chain(rec: Recommendation) -> list[Recommendation]:
 
 # --- changes -------------------------------------------------------------------------------------
 
-COMMITMENT_FIELDS = ["party_kind", "member_state", "city", "organisation", "description", "due_date", "status",
-                     "progress"]
+COMMITMENT_FIELDS = ["party_kind", "member_state", "city", "organisation", "description", "due_date",
+                     "status", "progress"]
 
 
 @transaction.atomic
@@ -127,13 +127,15 @@ def create_commitment(actor: Any, recommendation: Recommendation, *, party_kind:
                             due_date=due_date, is_demo=is_demo)
     commitment.full_clean()
     commitment.save()
-    activity.record(actor, "create", commitment, activity.diff({}, activity.snapshot(commitment, COMMITMENT_FIELDS)))
+    activity.record(actor, "create", commitment,
+                    activity.diff({}, activity.snapshot(commitment, COMMITMENT_FIELDS)))
     return commitment
 
 
 @transaction.atomic
 def post_status_update(actor: Any, commitment: Commitment, *, status: str, progress: int, note: str,
-                       evidence_url: str = "", evidence_file=None, at: datetime.datetime | None = None) -> StatusUpdate:
+                       evidence_url: str = "", evidence_file=None,
+                       at: datetime.datetime | None = None) -> StatusUpdate:
     """Report on a commitment: its new status and progress, what happened, with evidence.
 
     The commitment row is locked so two reports at once are recorded one after the other, each
@@ -149,7 +151,8 @@ def post_status_update(actor: Any, commitment: Commitment, *, status: str, progr
         progress = 100
     before = activity.snapshot(locked, ["status", "progress"])
     person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
-    update = StatusUpdate(commitment=locked, author=actor if getattr(actor, "is_authenticated", False) else None,
+    update = StatusUpdate(commitment=locked,
+                          author=actor if getattr(actor, "is_authenticated", False) else None,
                           author_name=(person.name if person else getattr(actor, "email", "")) or "",
                           status=status, previous_status=locked.status, progress=progress, note=note,
                           evidence_url=evidence_url or "", created_at=at or timezone.now())
@@ -172,7 +175,8 @@ def add_action_item(actor: Any, commitment: Commitment, *, title: str, due_date:
     item = ActionItem(commitment=commitment, title=title.strip(), due_date=due_date, owner=owner.strip())
     item.full_clean()
     item.save()
-    activity.record(actor, "add_action", commitment, {"action": [None, f"{item.title} ({due_date.isoformat()})"]})
+    activity.record(actor, "add_action", commitment,
+                    {"action": [None, f"{item.title} ({due_date.isoformat()})"]})
     return item
 
 
@@ -185,7 +189,8 @@ def set_action_done(actor: Any, item: ActionItem, done: bool, on: datetime.date 
         return locked
     locked.save(update_fields=["done_on"])
     activity.record(actor, "action_done" if done else "action_reopened", locked.commitment,
-                    {locked.title[:80]: [before and before.isoformat(), locked.done_on and locked.done_on.isoformat()]})
+                    {locked.title[:80]: [before and before.isoformat(),
+                                         locked.done_on and locked.done_on.isoformat()]})
     return locked
 
 
@@ -225,7 +230,8 @@ def _reminder_email(recipient: Recipient, kind: str, commitment: Commitment, act
     due = action.due_date if action else commitment.due_date
     with translation.override(recipient.language):
         if kind == ReminderSent.Kind.OVERDUE:
-            subject = _("Overdue: %(what)s") % {"what": (action.title if action else commitment.description)[:70]}
+            subject = _("Overdue: %(what)s") % {
+                "what": (action.title if action else commitment.description)[:70]}
         else:
             subject = _("Due on %(date)s: %(what)s") % {
                 "date": due.isoformat(), "what": (action.title if action else commitment.description)[:70]}
@@ -262,7 +268,8 @@ def send_reminders(today: datetime.date | None = None, days_before: int | None =
     sent = skipped = failed = 0
     commitments = (Commitment.objects.open().filter(due_date__lte=horizon)
                    .filter(recommendation__document__published=True)
-                   .select_related("member_state", "city", "organisation", "recommendation__document__meeting"))
+                   .select_related("member_state", "city", "organisation",
+                                   "recommendation__document__meeting"))
     actions = (ActionItem.objects.filter(done_on__isnull=True, due_date__lte=horizon)
                .exclude(commitment__status__in=CLOSED_STATUSES)
                .select_related("commitment__member_state", "commitment__city", "commitment__organisation",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -76,7 +75,8 @@ def by_country(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = request.GET.get("year", "")
     states = list(MemberState.objects.order_by("name"))
-    documents = OutcomeDocument.objects.filter(published=True).select_related("meeting").order_by("-adopted_on")
+    documents = (OutcomeDocument.objects.filter(published=True).select_related("meeting")
+                 .order_by("-adopted_on"))
     years = sorted({d.adopted_on.year for d in documents}, reverse=True)
     if year.isdigit():
         documents = documents.filter(adopted_on__year=int(year))
@@ -175,7 +175,8 @@ def commitment_update(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def action_add(request: HttpRequest, public_id) -> HttpResponse:
     commitment = get_object_or_404(
-        Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document"), public_id=public_id)
+        Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document"),
+        public_id=public_id)
     if not commitment.recommendation.document.published:
         require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.update_commitment", commitment)
@@ -221,7 +222,8 @@ def commitment_create(request: HttpRequest, public_id) -> HttpResponse:
         require_perm(request, "followup.manage_outcomes")
     require_perm(request, "followup.add_commitment", rec)
     states, cities, orgs = _parties_for(request.user)
-    form = CommitmentForm(request.POST or None, states=list(states), cities=list(cities), organisations=list(orgs))
+    form = CommitmentForm(request.POST or None, states=list(states), cities=list(cities),
+                          organisations=list(orgs))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -246,8 +248,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         countries, cities = represented_country_ids(user), officer_city_ids(user)
         org = person_organisation_id(user)
         qs = qs.filter(recommendation__document__published=True)  # drafts are the secretariat's
-        qs = qs.filter(Q(member_state_id__in=countries) | Q(city__country_id__in=countries) | Q(city_id__in=cities)
-                       | Q(organisation_id=org if org else -1))
+        qs = qs.filter(Q(member_state_id__in=countries) | Q(city__country_id__in=countries)
+                       | Q(city_id__in=cities) | Q(organisation_id=org if org else -1))
     today = timezone.localdate()
     items = list(qs)
     items.sort(key=lambda c: (not c.is_overdue(today), not c.is_open, c.due_date))
@@ -288,7 +290,8 @@ def commitments_csv(request: HttpRequest) -> HttpResponse:
             c.city.country.code if c.city_id else c.organisation.country)
         writer.writerow([c.public_id, c.recommendation.document.meeting.title, c.recommendation.document.year,
                          c.recommendation.number, c.recommendation.title, c.party_kind, str(c.party), country,
-                         c.description, c.due_date.isoformat(), c.status, "yes" if c.is_overdue(today) else "no",
+                         c.description, c.due_date.isoformat(), c.status,
+                         "yes" if c.is_overdue(today) else "no",
                          c.progress, c.last_update.date().isoformat() if c.last_update else "",
                          request.build_absolute_uri(c.get_absolute_url())])
     return response

@@ -39,4 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Reminders: {counts['sent']} sent, {counts['skipped']} already sent, "
                           f"{counts['failed']} failed.")
         if counts["failed"]:
-            raise CommandError(f"{counts['failed']} reminders could not be sent; they will be retried next run.")
+            raise CommandError(f"{counts['failed']} reminders could not be sent; "
+                               "they will be retried next run.")
