@@ -43,7 +43,8 @@ def test_others_cannot_edit_a_case_and_nothing_changes(network, client_for, who)
     case = make_case(city=network.makassar, place="", country="ID", title="Makassar War Room")
     actor = getattr(network, who)
     client = client_for(getattr(actor, "user", actor))
-    assert client.post(f"/knowledge/cases/{case.slug}/edit/", {**VALID, "city": network.makassar.pk}).status_code == 403
+    response = client.post(f"/knowledge/cases/{case.slug}/edit/", {**VALID, "city": network.makassar.pk})
+    assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).title == "Makassar War Room"
     assert client_for(None).post("/knowledge/cases/new/", VALID).status_code == 302  # to sign in
     if who in ("company_person", "outsider"):
@@ -73,7 +74,8 @@ def test_similar_cases_work_across_languages_and_embeddings_are_cached_in_the_da
                       solution="Water-level sensors on the river send alerts to residents.")
     make_case(title="洪水の早期警報", language="ja", problem="大雨のとき川の水位がわからない。",
               solution="水位センサーで住民に避難情報を送る。")
-    make_case(title="Sistem parkir pintar", language="id", problem="Sulit mencari tempat parkir di pusat kota.",
+    make_case(title="Sistem parkir pintar", language="id",
+              problem="Sulit mencari tempat parkir di pusat kota.",
               solution="Sensor parkir dan aplikasi pembayaran.")
     make_case(title="Hệ thống chính quyền số", language="vi", problem="Thủ tục hành chính chậm.",
               solution="Cổng dịch vụ công trực tuyến.")

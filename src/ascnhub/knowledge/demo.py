@@ -116,10 +116,12 @@ infrastructure; industry and innovation.
 ]
 
 COMMENTS = [
-    ("basic-understanding", "nr.my", "comment", "Could we add one sentence on how the framework relates to national "
-     "smart-city strategies?"),
-    ("priority-areas", "nr.id", "submitted", "Ready for review: examples from three member states and Japan."),
-    ("priority-areas", "sato.kenji", "comment", "Kashiwa-no-ha could serve as an example for quality environment."),
+    ("basic-understanding", "nr.my", "comment",
+     "Could we add one sentence on how the framework relates to national smart-city strategies?"),
+    ("priority-areas", "nr.id", "submitted",
+     "Ready for review: examples from three member states and Japan."),
+    ("priority-areas", "sato.kenji", "comment",
+     "Kashiwa-no-ha could serve as an example for quality environment."),
     ("introduction", "nr.th", "approved", "Approved for publication."),
 ]
 
@@ -147,7 +149,8 @@ def _load_cases(say) -> int:
             # Link the city's published projects and partnerships in the same focus area, if any.
             case.projects.set(Project.objects.public().filter(city=city, focus_areas__code=focus)
                               .order_by("slug")[:2])
-            case.partnerships.set(Partnership.objects.public().filter(city=city).order_by("start_date", "id")[:1])
+            case.partnerships.set(Partnership.objects.public().filter(city=city)
+                                  .order_by("start_date", "id")[:1])
     return len(CASES)
 
 

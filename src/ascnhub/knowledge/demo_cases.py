@@ -2,7 +2,8 @@
 Japanese domestic smart cities, written here as demo data (summaries in our own words, in the
 language a city would write them in; figures are rounded or left out)."""
 
-# (slug, title, city slug or "", place, country, focus area, language, year, problem, solution, results, partners)
+# (slug, title, city slug or "", place, country, focus area, language, year,
+#  problem, solution, results, partners)
 CASES = [
     ("makassar-war-room", "Makassar War Room: satu layar untuk layanan kota", "makassar", "", "ID",
      "civic_social", "id", 2016,
@@ -12,25 +13,26 @@ CASES = [
      "dalam satu dasbor, dengan petugas yang meneruskan setiap laporan ke dinas yang bertanggung jawab.",
      "Laporan warga ditangani lebih cepat dan pimpinan kota memantau layanan setiap hari dari satu tempat.",
      "Pemerintah Kota Makassar; operator telekomunikasi"),
-    ("banyuwangi-smart-kampung", "Smart Kampung Banyuwangi: layanan publik sampai ke desa", "banyuwangi", "", "ID",
-     "civic_social", "id", 2016,
+    ("banyuwangi-smart-kampung", "Smart Kampung Banyuwangi: layanan publik sampai ke desa", "banyuwangi", "",
+     "ID", "civic_social", "id", 2016,
      "Warga desa harus pergi jauh ke kantor kabupaten untuk mengurus dokumen kependudukan dan izin, dan "
      "akses internet di desa terbatas.",
      "Kabupaten menghubungkan kantor desa dengan serat optik dan memindahkan layanan administrasi, kesehatan "
      "dan pendidikan ke desa melalui aplikasi terpadu.",
-     "Dokumen dapat diurus di desa dalam hitungan hari; program ini menjadi contoh nasional untuk desa digital.",
+     "Dokumen dapat diurus di desa dalam hitungan hari; program ini menjadi contoh nasional untuk desa "
+     "digital.",
      "Pemerintah Kabupaten Banyuwangi; penyedia jaringan"),
     ("da-nang-ioc", "Trung tâm điều hành thông minh Đà Nẵng", "da-nang", "", "VN",
      "safety_security", "vi", 2019,
-     "Giao thông, an ninh và phản ánh của người dân được các sở xử lý riêng rẽ; thành phố thiếu một bức tranh "
-     "chung theo thời gian thực.",
-     "Thành phố xây dựng trung tâm điều hành thông minh (IOC) kết nối camera giao thông, hệ thống giám sát tàu "
-     "cá, cấp nước và cổng tiếp nhận phản ánh của người dân trên một nền tảng dữ liệu dùng chung.",
+     "Giao thông, an ninh và phản ánh của người dân được các sở xử lý riêng rẽ; thành phố thiếu một bức "
+     "tranh chung theo thời gian thực.",
+     "Thành phố xây dựng trung tâm điều hành thông minh (IOC) kết nối camera giao thông, hệ thống giám sát "
+     "tàu cá, cấp nước và cổng tiếp nhận phản ánh của người dân trên một nền tảng dữ liệu dùng chung.",
      "Các sự cố giao thông và phản ánh được điều phối nhanh hơn; Đà Nẵng nhiều lần dẫn đầu bảng xếp hạng "
      "chính quyền số của Việt Nam.",
      "UBND thành phố Đà Nẵng; doanh nghiệp công nghệ"),
-    ("singapore-virtual-singapore", "Virtual Singapore: a 3D digital twin for planning", "singapore", "", "SG",
-     "built_infrastructure", "en", 2018,
+    ("singapore-virtual-singapore", "Virtual Singapore: a 3D digital twin for planning", "singapore", "",
+     "SG", "built_infrastructure", "en", 2018,
      "Planners and agencies tested new buildings, solar potential and crowd flows on separate, outdated maps "
      "and models.",
      "A shared, semantic 3D model of the city state, built from aerial and street-level surveys, lets "
@@ -53,15 +55,16 @@ CASES = [
      "Zero-emission buses run in regular service; the project is the base for an autonomous rapid transit "
      "line on hydrogen.",
      "Sarawak state government; Sarawak Economic Development Corporation"),
-    ("kuala-lumpur-smart-parking", "Kuala Lumpur: tempat letak kereta pintar dan data trafik", "kuala-lumpur", "",
-     "MY", "built_infrastructure", "ms", 2021,
-     "Pemandu berpusing-pusing mencari tempat letak kereta di pusat bandar, menambah kesesakan dan pencemaran.",
+    ("kuala-lumpur-smart-parking", "Kuala Lumpur: tempat letak kereta pintar dan data trafik",
+     "kuala-lumpur", "", "MY", "built_infrastructure", "ms", 2021,
+     "Pemandu berpusing-pusing mencari tempat letak kereta di pusat bandar, menambah kesesakan dan "
+     "pencemaran.",
      "Bandar raya memasang penderia dan aplikasi bayaran letak kereta yang menunjukkan petak kosong, dan "
      "menggunakan data tersebut untuk merancang trafik.",
      "Masa mencari tempat letak kereta berkurang dan kutipan bayaran menjadi lebih telus.",
      "Dewan Bandaraya Kuala Lumpur; syarikat teknologi tempatan"),
-    ("phuket-city-data-platform", "Phuket City Data Platform: open data for a tourist island", "phuket", "", "TH",
-     "industry_innovation", "en", 2020,
+    ("phuket-city-data-platform", "Phuket City Data Platform: open data for a tourist island", "phuket", "",
+     "TH", "industry_innovation", "en", 2020,
      "Tourism, traffic and environment data sat with different agencies; businesses and residents could not "
      "plan with it.",
      "The province opened a city data platform that gathers sensor, tourism and public-service data and "
@@ -75,8 +78,8 @@ CASES = [
      "システム（AEMS）で電力を融通する。",
      "ピーク電力を削減し、停電時にも生活に必要な電力を確保できるようになった。",
      "柏市、東京大学、千葉大学、民間事業者"),
-    ("aizuwakamatsu-smart-city", "会津若松スマートシティ：市民が選ぶデータ活用", "", "会津若松市（福島県）", "JP",
-     "civic_social", "ja", 2019,
+    ("aizuwakamatsu-smart-city", "会津若松スマートシティ：市民が選ぶデータ活用", "", "会津若松市（福島県）",
+     "JP", "civic_social", "ja", 2019,
      "人口減少と高齢化が進み、行政サービスを一人ひとりに合った形で届けることが難しくなっていた。",
      "市民が自ら同意（オプトイン）したデータだけを使う都市OSを整え、地域ポータルで子育て、除雪、"
      "防災などの情報を一人ひとりに合わせて届ける。",

@@ -36,7 +36,8 @@ class DatabaseEmbeddingStore:
         out: dict[str, np.ndarray] = {}
         keys = list(keys)
         for start in range(0, len(keys), CHUNK):
-            rows = TextEmbedding.objects.filter(key__in=keys[start:start + CHUNK]).values_list("key", "vector")
+            rows = (TextEmbedding.objects.filter(key__in=keys[start:start + CHUNK])
+                    .values_list("key", "vector"))
             for key, blob in rows:
                 out[key] = np.frombuffer(bytes(blob), dtype=np.float32).copy()
         return out

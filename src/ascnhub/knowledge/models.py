@@ -42,7 +42,8 @@ class Case(models.Model):
                              help_text=_("For places outside the network, e.g. a Japanese city."))
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     focus_area = models.CharField(_("focus area"), max_length=40, choices=FocusArea.choices)
-    language = models.CharField(_("language written in"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
+    language = models.CharField(_("language written in"), max_length=8, choices=CONTENT_LANGUAGES,
+                                default="en")
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True,
                                             validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     problem = models.TextField(_("problem"))
@@ -146,12 +147,14 @@ class Chapter(models.Model):
     part = models.CharField(_("part"), max_length=20, choices=Part.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=250)
-    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: # headings, *emphasis*, lists, links."))
+    body = models.TextField(_("text"), blank=True,
+                            help_text=_("Markdown: # headings, *emphasis*, lists, links."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     #: Goes up by one with every saved revision; an edit must name the revision it started from.
     revision_number = models.PositiveIntegerField(_("revision"), default=0)
-    published_revision = models.ForeignKey("ChapterRevision", null=True, blank=True, on_delete=models.SET_NULL,
-                                           related_name="+", verbose_name=_("published revision"))
+    published_revision = models.ForeignKey("ChapterRevision", null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+",
+                                           verbose_name=_("published revision"))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -184,7 +187,8 @@ class ChapterRevision(models.Model):
         ordering = ["chapter", "-number"]
         verbose_name = _("chapter revision")
         verbose_name_plural = _("chapter revisions")
-        constraints = [models.UniqueConstraint(fields=["chapter", "number"], name="chapter_revision_unique_number")]
+        constraints = [models.UniqueConstraint(fields=["chapter", "number"],
+                                               name="chapter_revision_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.chapter} r{self.number}"

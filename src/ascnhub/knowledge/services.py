@@ -182,7 +182,8 @@ def save_chapter(actor: Any, chapter: Chapter, *, title: str, body: str, base_re
     locked.revision_number += 1
     revision = ChapterRevision.objects.create(chapter=locked, number=locked.revision_number, title=title,
                                               body=body, summary=summary.strip()[:250],
-                                              author=actor if getattr(actor, "is_authenticated", False) else None)
+                                              author=(actor if getattr(actor, "is_authenticated", False)
+                                                      else None))
     locked.title, locked.body = title, body
     locked.updated_by = revision.author
     if locked.status != Chapter.Status.DRAFT:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -60,7 +59,8 @@ def _allowed_cities(user):
     """The cities a contributor may publish cases for (all, for the secretariat)."""
     if is_secretariat(user):
         return None
-    return City.objects.filter(Q(pk__in=officer_city_ids(user)) | Q(country_id__in=represented_country_ids(user)))
+    return City.objects.filter(Q(pk__in=officer_city_ids(user))
+                               | Q(country_id__in=represented_country_ids(user)))
 
 
 def case_create(request: HttpRequest) -> HttpResponse:
@@ -124,7 +124,8 @@ def case_attach(request: HttpRequest, slug: str) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_case_attachment(request.user, case, form.cleaned_data["title"], form.cleaned_data["file"])
+            services.add_case_attachment(request.user, case, form.cleaned_data["title"],
+                                         form.cleaned_data["file"])
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
@@ -150,7 +151,8 @@ def attachment_download(request: HttpRequest, public_id) -> FileResponse:
 
 def guidebook(request: HttpRequest) -> HttpResponse:
     contributor = request.user.has_perm("knowledge.view_guidebook_drafts")
-    chapters = Chapter.objects.select_related("published_revision", "updated_by__person").order_by("position", "id")
+    chapters = (Chapter.objects.select_related("published_revision", "updated_by__person")
+                .order_by("position", "id"))
     if not contributor:
         chapters = list(chapters.filter(published_revision__isnull=False))
         for c in chapters:  # a draft's new title is not public yet
@@ -179,7 +181,8 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         rev = chapter.published_revision
         title, body, number = rev.title, rev.body, rev.number
-    comments = (chapter.comments.select_related("author__person") if contributor else ChapterComment.objects.none())
+    comments = (chapter.comments.select_related("author__person") if contributor
+                else ChapterComment.objects.none())
     user = request.user
     return render(request, "knowledge/chapter_detail.html", {
         "chapter": chapter, "title": title, "body_html": render_markdown(body), "number": number,
@@ -255,7 +258,8 @@ def chapter_diff(request: HttpRequest, slug: str) -> HttpResponse:
         frm = int(request.GET.get("from") or to - 1)
     except ValueError:
         raise Http404 from None
-    revs = {r.number: r for r in chapter.revisions.select_related("author__person").filter(number__in=[frm, to])}
+    revs = {r.number: r
+            for r in chapter.revisions.select_related("author__person").filter(number__in=[frm, to])}
     if to not in revs:
         raise Http404
     old, new = revs.get(frm), revs[to]
@@ -334,6 +338,7 @@ def guidebook_export_pdf(request: HttpRequest) -> HttpResponse:
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     chapter = get_object_or_404(Chapter, slug=slug)
     require_perm(request, "knowledge.view_guidebook_drafts", chapter)
-    rev = get_object_or_404(ChapterRevision.objects.select_related("author__person"), chapter=chapter, number=number)
+    rev = get_object_or_404(ChapterRevision.objects.select_related("author__person"), chapter=chapter,
+                            number=number)
     return render(request, "knowledge/revision_detail.html",
                   {"chapter": chapter, "rev": rev, "body_html": render_markdown(rev.body)})
