@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ascnhub.engine.matching import (
+from ascnhub.engine.matching import (  # noqa: E402 - needs the sys.path entry above
     FOCUS_AREAS,
     CachedEmbedder,
     MemoryEmbeddingStore,
@@ -41,15 +41,19 @@ from ascnhub.engine.matching import (
     read_offers,
     read_qrels,
 )
-from ascnhub.engine.matching.evaluate import evaluate, per_need
-from ascnhub.engine.matching.index import build_index, top_k
-from ascnhub.engine.matching.lexical import bm25_scores
-from ascnhub.engine.matching.ranking import build_matrix
+from ascnhub.engine.matching.evaluate import evaluate, per_need  # noqa: E402
+from ascnhub.engine.matching.index import build_index, top_k  # noqa: E402
+from ascnhub.engine.matching.lexical import bm25_scores  # noqa: E402
+from ascnhub.engine.matching.ranking import build_matrix  # noqa: E402
 
-DEFAULT_DEV = Path(os.environ.get("ASCNHUB_SHARED", ROOT.parent / "shared")) / "benchmarks" / "matching" / "dev"
+DEFAULT_DEV = (
+    Path(os.environ.get("ASCNHUB_SHARED", ROOT.parent / "shared")) / "benchmarks" / "matching" / "dev"
+)
 
 
-def ranked_from_scores(scores: np.ndarray, needs: Sequence[Need], offers: Sequence[Offer]) -> dict[str, list[str]]:
+def ranked_from_scores(
+    scores: np.ndarray, needs: Sequence[Need], offers: Sequence[Offer]
+) -> dict[str, list[str]]:
     """Full rankings (stable: ties keep input order) from a needs x offers score matrix."""
     ids = np.array([o.id for o in offers])
     return {n.id: list(ids[np.argsort(-scores[i], kind="stable")]) for i, n in enumerate(needs)}
@@ -94,7 +98,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
     model = nano._get()
     need_texts, offer_texts = [n.text for n in needs], [o.text for o in offers]
     t0 = time.perf_counter()
-    tokens = [model.token_count(t, True) for t in need_texts] + [model.token_count(t, False) for t in offer_texts]
+    tokens = [model.token_count(t, True) for t in need_texts] + [
+        model.token_count(t, False) for t in offer_texts
+    ]
     t_tok = time.perf_counter() - t0
     t0 = time.perf_counter()
     embedder.embed_queries(need_texts)
@@ -131,7 +137,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
     bm25 = bm25_scores(need_texts, offer_texts)
     systems["baseline_bm25_raw_text"] = metrics_dict(ranked_from_scores(bm25, needs, offers), qrels, needs)
     q, p = embedder.embed_queries(need_texts), embedder.embed_passages(offer_texts)
-    systems["baseline_embedding_only"] = metrics_dict(ranked_from_scores(q @ p.T, needs, offers), qrels, needs)
+    systems["baseline_embedding_only"] = metrics_dict(
+        ranked_from_scores(q @ p.T, needs, offers), qrels, needs
+    )
 
     default = Weights()
     ablations = {
@@ -147,7 +155,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
         m = build_matrix(needs, offers, embedder=embedder, weights=Weights(hub=hub, lexical=1.0))
         parts_by_hub[hub] = m.parts(np.arange(len(needs)), np.arange(len(offers)))
     for name, w in ablations.items():
-        systems[name] = metrics_dict(ranked_from_scores(parts_by_hub[w.hub].total(w), needs, offers), qrels, needs)
+        systems[name] = metrics_dict(
+            ranked_from_scores(parts_by_hub[w.hub].total(w), needs, offers), qrels, needs
+        )
     # Reciprocal-rank fusion (k=60) of the engine's ranking with same-language BM25 (cross-language
     # offers get no lexical rank), the usual alternative to a weighted sum.
     engine_total = parts_by_hub[default.hub].total(default)
@@ -156,7 +166,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
     rank_engine = np.argsort(np.argsort(-engine_total, axis=1, kind="stable"), axis=1) + 1
     rank_lex = np.argsort(np.argsort(-lex, axis=1, kind="stable"), axis=1) + 1
     rrf = 1.0 / (60 + rank_engine) + np.where(lex > 0, 1.0 / (60 + rank_lex), 0.0)
-    systems["engine RRF same-language BM25 (k=60)"] = metrics_dict(ranked_from_scores(rrf, needs, offers), qrels, needs)
+    systems["engine RRF same-language BM25 (k=60)"] = metrics_dict(
+        ranked_from_scores(rrf, needs, offers), qrels, needs
+    )
     # The engine through its public API, to make sure the figures are those users get.
     api = rank_offers(needs, offers, embedder=embedder, top_k=len(offers), with_reasons=False)
     systems["engine via rank_offers()"] = metrics_dict({r.subject: r.ids for r in api}, qrels, needs)
@@ -164,7 +176,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
     # --- stability ----------------------------------------------------------------------------
     grid = [
         Weights(hub=h, focus=f, deployed=d, lexical=lx)
-        for h, f, d, lx in itertools.product((0.0, 0.5, 1.0), (0.0, 0.5, 1.0, 1.5, 2.0), (0.0, 0.25, 0.5), (0.0, 0.5))
+        for h, f, d, lx in itertools.product(
+            (0.0, 0.5, 1.0), (0.0, 0.5, 1.0, 1.5, 2.0), (0.0, 0.25, 0.5), (0.0, 0.5)
+        )
     ]
     per = [per_need(ranked_from_scores(parts_by_hub[w.hub].total(w), needs, offers), qrels) for w in grid]
 
@@ -189,7 +203,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
             "chosen": {k: grid[g].as_dict()[k] for k in ("hub", "focus", "deployed", "lexical")},
             "held_out_ndcg@10": round(mean_over(per[g], test, 0), 4),
             "held_out_recall@5": round(mean_over(per[g], test, 1), 4),
-            "default_ndcg@10": round(mean_over(per[grid.index(default)] if default in grid else per[0], test, 0), 4),
+            "default_ndcg@10": round(
+                mean_over(per[grid.index(default)] if default in grid else per[0], test, 0), 4
+            ),
         }
     rng = np.random.default_rng(0)
     order = rng.permutation(sorted(all_ids))
@@ -230,7 +246,9 @@ def quality(dev: Path) -> tuple[dict, dict]:
     return {"inputs": inputs, "systems": systems, "stability": stability}, speed
 
 
-def synthetic(n_needs: int, n_offers: int, dim: int = 384, seed: int = 0) -> tuple[list[Need], list[Offer], PrecomputedEmbedder]:
+def synthetic(
+    n_needs: int, n_offers: int, dim: int = 384, seed: int = 0
+) -> tuple[list[Need], list[Offer], PrecomputedEmbedder]:
     """Random records and unit vectors: scoring and top-k cost does not depend on the text."""
     rng = np.random.default_rng(seed)
     countries = ["ID", "VN", "TH", "MY", "PH", "KH", "LA", "MM", "SG", "BN", "JP", "KR"]
@@ -246,13 +264,15 @@ def synthetic(n_needs: int, n_offers: int, dim: int = 384, seed: int = 0) -> tup
         text = f"need {i}"
         vec["q" + text + ". "] = qv[i]  # Need.text is "title. description"
         needs.append(Need(id=f"n{i}", city=f"c{i % 300}", country=str(rng.choice(countries)), language="en",
-                          title=text, description="", focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
+                          title=text, description="",
+                          focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
                           organisation=f"city{i % 300}"))
     for j in range(n_offers):
         text = f"offer {j}"
         vec["p" + text + ". "] = pv[j]
-        offers.append(Offer(id=f"o{j}", organisation=f"org{j % 1000}", country="JP", language="ja", title=text,
-                            description="", focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
+        offers.append(Offer(id=f"o{j}", organisation=f"org{j % 1000}", country="JP", language="ja",
+                            title=text, description="",
+                            focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
                             deployed_in=tuple(rng.choice(countries, 3, replace=False))))
     return needs, offers, PrecomputedEmbedder(vec)
 
@@ -283,7 +303,7 @@ def scale(n: int) -> dict:
         t0 = time.perf_counter()
         approx = rank_offers(needs, offers, embedder=emb, top_k=10, with_reasons=False, index_kind="hnsw")
         out["hnsw_rank_s (build + search + rescoring)"] = round(time.perf_counter() - t0, 3)
-        overlap = [len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact)]
+        overlap = [len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact, strict=True)]
         out["hnsw_top10_overlap_with_exact"] = round(float(np.mean(overlap)), 4)
         # the raw index alone (what dominates at larger scale)
         items = np.stack([emb.vectors["p" + o.text] for o in offers])
@@ -328,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
     parser.add_argument("--n", type=int, default=5000, help="needs and offers for the speed test")
-    parser.add_argument("--quick", action="store_true", help="speed test on 1,000 x 1,000 (quality is always full)")
+    parser.add_argument(
+        "--quick", action="store_true", help="speed test on 1,000 x 1,000 (quality is always full)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.n = min(args.n, 1000)

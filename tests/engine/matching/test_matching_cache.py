@@ -31,7 +31,9 @@ def test_rerank_after_an_edit_embeds_only_the_changed_text(nano):
     rank_offers(needs, offers, embedder=embedder, top_k=3, with_reasons=False)
     assert len(counting.texts) == len(needs) + len(offers)  # nothing new
 
-    edited = Need(**{**FLOOD_NEED_VI.__dict__, "description": FLOOD_NEED_VI.description + " Ngân sách có hạn."})
+    edited = Need(
+        **{**FLOOD_NEED_VI.__dict__, "description": FLOOD_NEED_VI.description + " Ngân sách có hạn."}
+    )
     rank_offers([edited, *needs[1:]], offers, embedder=embedder, top_k=3, with_reasons=False)
     assert counting.texts[len(needs) + len(offers):] == [edited.text]
 
@@ -85,7 +87,9 @@ def test_disk_cache_survives_a_new_process(tmp_path, nano):
 
 def test_progress_is_reported_per_batch(nano):
     calls: list[tuple[int, int]] = []
-    embedder = CachedEmbedder(nano, MemoryEmbeddingStore(), batch_size=2, progress=lambda d, t: calls.append((d, t)))
+    embedder = CachedEmbedder(
+        nano, MemoryEmbeddingStore(), batch_size=2, progress=lambda d, t: calls.append((d, t))
+    )
     embedder.embed_passages(["a b c", "d e f", "g h i"])
     assert calls == [(0, 3), (2, 3), (3, 3)]
     embedder.embed_passages(["a b c"])  # cached: no progress to report

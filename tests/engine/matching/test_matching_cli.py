@@ -38,7 +38,9 @@ def files(tmp_path_factory, embedder):
         json.dumps({"need": FLOOD_NEED_VI.id, "offer": FLOOD_SENSOR_JA.id, "grade": 2}) + "\n"
         + json.dumps({"need": AIR_NEED_TH.id, "offer": PM25_SENSOR_JA.id, "grade": 2}) + "\n"
     )
-    return {"dir": d, "needs": str(needs), "offers": str(offers), "qrels": str(qrels), "cache": str(d / "cache")}
+    return {
+        "dir": d, "needs": str(needs), "offers": str(offers), "qrels": str(qrels), "cache": str(d / "cache")
+    }
 
 
 def test_rank_writes_one_line_per_need_in_input_order(files, capsys):
@@ -56,7 +58,10 @@ def test_rank_writes_one_line_per_need_in_input_order(files, capsys):
 
 
 def test_rank_to_stdout_and_second_run_embeds_nothing(files, capsys):
-    args = ["rank", "--needs", files["needs"], "--offers", files["offers"], "--top", "1", "--cache-dir", files["cache"]]
+    args = [
+        "rank", "--needs", files["needs"], "--offers", files["offers"], "--top", "1",
+        "--cache-dir", files["cache"],
+    ]
     assert main(args) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == len(NEEDS)
@@ -64,8 +69,8 @@ def test_rank_to_stdout_and_second_run_embeds_nothing(files, capsys):
 
 
 def test_evaluate_prints_metrics_overall_and_by_language(files, capsys):
-    status = main(["evaluate", "--needs", files["needs"], "--offers", files["offers"], "--qrels", files["qrels"],
-                   "--cache-dir", files["cache"], "--json", "--quiet"])
+    status = main(["evaluate", "--needs", files["needs"], "--offers", files["offers"],
+                   "--qrels", files["qrels"], "--cache-dir", files["cache"], "--json", "--quiet"])
     assert status == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"overall", "vi", "th"}

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.engine
 
 
 def _need(i: str, lang: str) -> Need:
-    return Need(id=i, city="X", country="TH", language=lang, title="t", description="d", focus_areas=("civic_social",))
+    return Need(
+        id=i, city="X", country="TH", language=lang, title="t", description="d", focus_areas=("civic_social",)
+    )
 
 
 def test_hand_computed_example():

@@ -25,8 +25,10 @@ OFFER = {
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -36,7 +38,10 @@ def write_jsonl(path: Path, rows: list) -> Path:
         ([NEED, '{"id": "n2", "city": '], 2, None, "invalid JSON"),
         ([NEED, {k: v for k, v in NEED.items() if k != "id"}], 2, "id", "missing"),
         ([NEED, {**NEED, "city": "Jakarta"}], 2, "id", "duplicate id 'n1' (first on line 1)"),
-        ([{**NEED, "focus_areas": ["smart_parking"]}], 1, "focus_areas", "unknown focus area 'smart_parking'"),
+        (
+            [{**NEED, "focus_areas": ["smart_parking"]}], 1, "focus_areas",
+            "unknown focus area 'smart_parking'",
+        ),
         ([NEED, NEED | {"id": "n2", "description": "   "}], 2, "description", "empty"),
         ([NEED | {"title": ""}], 1, "title", "empty"),
         ([NEED | {"budget_usd": "lots"}], 1, "budget_usd", "non-negative number"),
@@ -90,5 +95,6 @@ def test_cli_keeps_an_existing_output_untouched_on_bad_input(tmp_path):
     offers = write_jsonl(tmp_path / "offers.jsonl", [OFFER, OFFER])  # duplicate id
     out = tmp_path / "ranked.jsonl"
     out.write_text("previous run\n")
-    assert main(["rank", "--needs", str(needs), "--offers", str(offers), "--out", str(out), "--no-cache"]) == 2
+    args = ["rank", "--needs", str(needs), "--offers", str(offers), "--out", str(out), "--no-cache"]
+    assert main(args) == 2
     assert out.read_text() == "previous run\n"

@@ -31,7 +31,7 @@ def test_hnsw_index_finds_nearly_all_exact_neighbours():
     items, queries, bias = _unit(rng, 3000), _unit(rng, 50), rng.uniform(0, 0.2, 3000).astype(np.float32)
     _, exact = build_index(items, bias, kind="exact").search(queries, 10)
     _, approx = build_index(items, bias, kind="hnsw").search(queries, 10)
-    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95
 
 
@@ -77,16 +77,20 @@ def test_hnsw_shortlist_ranking_agrees_with_exact_in_both_directions():
 
     rng = np.random.default_rng(3)
     needs = [Need(f"n{i}", f"city{i}", "VN", "vi", f"need {i}", "d", ("safety_security",)) for i in range(50)]
-    offers = [Offer(f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("safety_security",), ("VN",) if j % 2 else ())
+    offers = [Offer(f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("safety_security",),
+                    ("VN",) if j % 2 else ())
               for j in range(2000)]
     vectors = _unit(rng, len(needs) + len(offers), 64)
     table = {x.text: vectors[k] for k, x in enumerate([*needs, *offers])}
     emb = FixedVectors(table)
     exact = rank_offers(needs, offers, embedder=emb, top_k=10, with_reasons=False, index_kind="exact")
     approx = rank_offers(needs, offers, embedder=emb, top_k=10, with_reasons=False, index_kind="hnsw")
-    assert np.mean([len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact)]) >= 0.9
-    for a, e in zip(approx, exact):
+    assert np.mean([len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact, strict=True)]) >= 0.9
+    for a, e in zip(approx, exact, strict=True):
         assert a.subject == e.subject
-    back_exact = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="exact")
-    back_approx = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="hnsw")
-    assert np.mean([len(set(a.ids) & set(e.ids)) / 5 for a, e in zip(back_approx, back_exact)]) >= 0.9
+    back_exact = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False,
+                                       index_kind="exact")
+    back_approx = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False,
+                                        index_kind="hnsw")
+    overlap = [len(set(a.ids) & set(e.ids)) / 5 for a, e in zip(back_approx, back_exact, strict=True)]
+    assert np.mean(overlap) >= 0.9

@@ -109,7 +109,10 @@ def test_peer_cities_work_on_the_same_problem_and_exclude_the_same_city(embedder
     jakarta = Need(
         id="n-jkt-flood", city="Jakarta", country="ID", language="id",
         title="Sistem peringatan dini banjir berbasis sensor tinggi muka air",
-        description="Kami membutuhkan sensor tinggi muka air otomatis di hulu sungai dan peringatan otomatis kepada warga.",
+        description=(
+            "Kami membutuhkan sensor tinggi muka air otomatis di hulu sungai dan peringatan otomatis "
+            "kepada warga."
+        ),
         focus_areas=("safety_security",),
     )
     da_nang_other = Need(
@@ -130,8 +133,10 @@ def test_similar_texts_match_across_languages(embedder):
         "Pemerintah kota mendigitalkan arsip tanah dan peta kadaster.",
         "都市部の河川に水位センサーを設置し、住民に洪水警報を送る取り組み。",
     ]
-    (hits,) = similar_texts(["A city installed river water-level sensors that send flood alerts to residents."], cases,
-                            embedder=embedder, top_k=2)
+    (hits,) = similar_texts(
+        ["A city installed river water-level sensors that send flood alerts to residents."], cases,
+        embedder=embedder, top_k=2,
+    )
     assert hits[0][0] == 2
 
 
@@ -144,7 +149,9 @@ def test_scores_do_not_depend_on_what_else_is_in_the_call(embedder, rankings):
     (alone,) = rank_offers([AIR_NEED_TH], OFFERS, embedder=embedder, top_k=len(OFFERS), reference_needs=NEEDS)
     batch = rankings[AIR_NEED_TH.id]
     assert alone.ids == batch.ids
-    assert [s.score for s in alone.suggestions] == pytest.approx([s.score for s in batch.suggestions], abs=1e-4)
+    assert [s.score for s in alone.suggestions] == pytest.approx(
+        [s.score for s in batch.suggestions], abs=1e-4
+    )
 
 
 def test_empty_inputs_give_empty_rankings(embedder):

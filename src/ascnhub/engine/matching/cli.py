@@ -29,7 +29,9 @@ from .formats import MatchInputError, ranking_to_json, read_needs, read_offers, 
 from .ranking import rank_offers
 
 #: Default on-disk cache, so repeated CLI runs embed only new or edited texts.
-DEFAULT_CACHE_DIR = os.environ.get("ASCNHUB_MATCH_CACHE", str(Path.home() / ".cache" / "ascnhub" / "matching"))
+DEFAULT_CACHE_DIR = os.environ.get(
+    "ASCNHUB_MATCH_CACHE", str(Path.home() / ".cache" / "ascnhub" / "matching")
+)
 
 
 class ProgressBar:
@@ -61,13 +63,17 @@ class ProgressBar:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ascnhub match", description="Multilingual partner recommendations.")
+    parser = argparse.ArgumentParser(
+        prog="ascnhub match", description="Multilingual partner recommendations."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--needs", required=True, help="needs.jsonl")
         p.add_argument("--offers", required=True, help="offers.jsonl")
-        p.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="embedding cache directory (default: %(default)s)")
+        p.add_argument(
+            "--cache-dir", default=DEFAULT_CACHE_DIR, help="embedding cache directory (default: %(default)s)"
+        )
         p.add_argument("--no-cache", action="store_true", help="keep embeddings in memory only")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 

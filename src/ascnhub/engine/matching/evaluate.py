@@ -25,7 +25,12 @@ class Metrics:
 
     def as_dict(self) -> dict[str, float | int]:
         """Rounded, for JSON reports."""
-        return {"ndcg@10": round(self.ndcg10, 4), "recall@5": round(self.recall5, 4), "mrr": round(self.mrr, 4), "needs": self.needs}
+        return {
+            "ndcg@10": round(self.ndcg10, 4),
+            "recall@5": round(self.recall5, 4),
+            "mrr": round(self.mrr, 4),
+            "needs": self.needs,
+        }
 
 
 def ndcg_at(ranked: Sequence[str], gains: Mapping[str, int], k: int = 10) -> float:
@@ -49,7 +54,9 @@ def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
     return 0.0
 
 
-def per_need(ranked: Mapping[str, Sequence[str]], qrels: Iterable[Judgement]) -> dict[str, tuple[float, float | None, float | None]]:
+def per_need(
+    ranked: Mapping[str, Sequence[str]], qrels: Iterable[Judgement]
+) -> dict[str, tuple[float, float | None, float | None]]:
     """need id -> (nDCG@10, recall@5, MRR); recall/MRR are None when the need has no grade-2 offer."""
     gains: dict[str, dict[str, int]] = defaultdict(dict)
     for j in qrels:

@@ -45,7 +45,9 @@ def _read_objects(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise MatchInputError(path, lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+            raise MatchInputError(
+                path, lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+            ) from exc
         if not isinstance(obj, dict):
             raise MatchInputError(path, lineno, None, "expected a JSON object")
         out.append((lineno, obj))
@@ -94,7 +96,9 @@ class _Line:
             raise self.fail("focus_areas", "empty")
         for area in areas:
             if area not in FOCUS_AREAS:
-                raise self.fail("focus_areas", f"unknown focus area {area!r} (expected one of {', '.join(FOCUS_AREAS)})")
+                raise self.fail(
+                    "focus_areas", f"unknown focus area {area!r} (expected one of {', '.join(FOCUS_AREAS)})"
+                )
         return areas
 
     def integer(self, field: str) -> int | None:
@@ -194,13 +198,17 @@ def read_qrels(
         if known_offers is not None and offer not in known_offers:
             raise ln.fail("offer", f"unknown offer id {offer!r}")
         if (need, offer) in seen:
-            raise ln.fail("offer", f"duplicate judgement for ({need}, {offer}) (first on line {seen[need, offer]})")
+            raise ln.fail(
+                "offer", f"duplicate judgement for ({need}, {offer}) (first on line {seen[need, offer]})"
+            )
         seen[need, offer] = lineno
         out.append(Judgement(need=need, offer=offer, grade=int(grade)))
     return out
 
 
-def ranking_to_json(ranking: Ranking, *, subject_key: str = "need", item_key: str = "offer") -> dict[str, Any]:
+def ranking_to_json(
+    ranking: Ranking, *, subject_key: str = "need", item_key: str = "offer"
+) -> dict[str, Any]:
     """One output line of `ranked.jsonl`."""
     return {
         subject_key: ranking.subject,
@@ -218,7 +226,8 @@ def write_rankings(
     subject_key: str = "need",
     item_key: str = "offer",
 ) -> None:
-    """Write `ranked.jsonl` atomically: a temporary file renamed into place, so a crash leaves no half file."""
+    """Write `ranked.jsonl` atomically: a temporary file renamed into place, so a crash leaves no half
+    file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".ranked-", suffix=".jsonl", dir=target.parent)

@@ -55,7 +55,9 @@ class ExactIndex:
 class FaissHNSWIndex:
     """Approximate search with faiss' HNSW graph (inner-product metric) on bias-augmented vectors."""
 
-    def __init__(self, items: np.ndarray, bias: np.ndarray | None = None, *, m: int = 32, ef_search: int = 128) -> None:
+    def __init__(
+        self, items: np.ndarray, bias: np.ndarray | None = None, *, m: int = 32, ef_search: int = 128
+    ) -> None:
         import faiss  # optional dependency (faiss-cpu)
 
         items = np.asarray(items, np.float32)

@@ -33,7 +33,9 @@ _UNSPACED = (
 )
 _RUN = re.compile(rf"([{_UNSPACED}]+)|(\w+)")
 # Thai/Lao/Khmer/Myanmar combining marks are \w-less in Python's regex; they belong to their run.
-_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u17b4-\u17d3\u102b-\u103e]")
+_MARKS = re.compile(
+    r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u17b4-\u17d3\u102b-\u103e]"
+)
 
 
 def tokenize(text: str) -> list[str]:

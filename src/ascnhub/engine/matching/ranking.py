@@ -51,7 +51,9 @@ class MatchMatrix:
 
     def parts(self, rows: np.ndarray, cols: np.ndarray) -> ScoreParts:
         """Score terms for needs `rows` x offers `cols`."""
-        cosine = self.need_vectors[rows] @ self.offer_vectors[cols].T - self.hub_need[rows][:, None] + self.offset
+        cosine = (
+            self.need_vectors[rows] @ self.offer_vectors[cols].T - self.hub_need[rows][:, None] + self.offset
+        )
         return score_block(rows, cols, cosine, self.hub_offer, self.scale, self.structure, self.lexical)
 
     def total(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -96,11 +98,15 @@ def build_matrix(
     lexical = None
     if weights.lexical:
         lexical = same_language_bm25(
-            [n.text for n in needs], [n.language for n in needs], [o.text for o in offers], [o.language for o in offers]
+            [n.text for n in needs],
+            [n.language for n in needs],
+            [o.text for o in offers],
+            [o.language for o in offers],
         )
     return MatchMatrix(
-        needs=needs, offers=offers, need_vectors=q, offer_vectors=p, hub_offer=hub_offer, hub_need=hub_need, offset=offset,
-        scale=scale, structure=StructureFeatures.build(needs, offers), lexical=lexical, weights=weights,
+        needs=needs, offers=offers, need_vectors=q, offer_vectors=p, hub_offer=hub_offer, hub_need=hub_need,
+        offset=offset, scale=scale, structure=StructureFeatures.build(needs, offers), lexical=lexical,
+        weights=weights,
     )
 
 
@@ -143,7 +149,7 @@ def _select(
         scores = matrix.total(objs, row)[:, 0] if by_offer else matrix.total(row, objs)[0]
         sc, order = _top_k(scores[None, :], top_k)
         triples: list[tuple[int, int, float]] = []
-        for c, v in zip(order[0], sc[0]):
+        for c, v in zip(order[0], sc[0], strict=True):
             if np.isfinite(v):
                 triples.append((int(objs[c]), s, float(v)) if by_offer else (s, int(objs[c]), float(v)))
         out.append(triples)
@@ -174,7 +180,9 @@ def rank_offers(
     matrix = build_matrix(needs, offers, embedder=embedder, weights=weights, reference_needs=reference_needs)
     picked = _select(matrix, top_k, by_offer=False, index_kind=index_kind)
     labeller = _labeller(embedder, with_reasons)
-    need_labels, offer_labels = labeller.nearest(matrix.need_vectors, matrix.offer_vectors) if labeller else (None, None)
+    need_labels, offer_labels = (
+        labeller.nearest(matrix.need_vectors, matrix.offer_vectors) if labeller else (None, None)
+    )
     rankings = []
     for i, triples in enumerate(picked):
         suggestions = []
@@ -201,10 +209,14 @@ def rank_needs_for_offers(
 ) -> list[Ranking]:
     """For each offer (in input order), the `top_k` needs it fits best, with reasons (same scoring)."""
     embedder = embedder or default_embedder()
-    matrix = build_matrix(needs, offers, embedder=embedder, weights=weights, reference_offers=reference_offers)
+    matrix = build_matrix(
+        needs, offers, embedder=embedder, weights=weights, reference_offers=reference_offers
+    )
     picked = _select(matrix, top_k, by_offer=True, index_kind=index_kind)
     labeller = _labeller(embedder, with_reasons)
-    need_labels, offer_labels = labeller.nearest(matrix.need_vectors, matrix.offer_vectors) if labeller else (None, None)
+    need_labels, offer_labels = (
+        labeller.nearest(matrix.need_vectors, matrix.offer_vectors) if labeller else (None, None)
+    )
     rankings = []
     for j, triples in enumerate(picked):
         suggestions = []
@@ -260,5 +272,6 @@ def similar_texts(
                 sims[i, j] = -np.inf
     scores, ids = _top_k(sims, top_k)
     return [
-        [(int(j), float(s)) for j, s in zip(ids[i], scores[i]) if np.isfinite(s)] for i in range(len(queries))
+        [(int(j), float(s)) for j, s in zip(ids[i], scores[i], strict=True) if np.isfinite(s)]
+        for i in range(len(queries))
     ]

@@ -4,7 +4,8 @@ score(need, offer) =   semantic                          (cosine, hub-corrected,
                      + w_focus     * focus-area Jaccard   (0..1)
                      + w_deployed  * already deployed in the need's country (1) or sub-region (0.5)
                      + w_stage     * stage fit            (+1 / -1, 0 when the offer states no stages)
-                     + w_budget    * budget fit           (-1 when the need's budget is below the offer's minimum)
+                     + w_budget    * budget fit           (-1 when the need's budget is below the
+                                                           offer's minimum)
                      + w_interest  * stated interests met (0..1)
                      + w_lexical   * same-language BM25   (0..1, 0 across languages)
 and offers of the need's own organisation are never suggested (hard filter).
@@ -43,8 +44,8 @@ DEFAULT_MEAN_COSINE = 0.78
 
 #: ASEAN sub-regions, for "deployed nearby". Japan, Korea etc. have no region here.
 REGIONS: dict[str, str] = {
-    **{c: "mainland_sea" for c in ("KH", "LA", "MM", "TH", "VN")},
-    **{c: "maritime_sea" for c in ("BN", "ID", "MY", "PH", "SG", "TL")},
+    **dict.fromkeys(("KH", "LA", "MM", "TH", "VN"), "mainland_sea"),
+    **dict.fromkeys(("BN", "ID", "MY", "PH", "SG", "TL"), "maritime_sea"),
 }
 
 
@@ -145,7 +146,10 @@ class StructureFeatures:
             [n.looking_for for n in needs], [o.looking_for for o in offers],
             [n.focus_areas + (n.country,) for n in needs], [o.focus_areas + (o.country,) for o in offers],
         )
-        orgs = _vocab([[_org(n.organisation)] for n in needs if n.organisation], [[_org(o.organisation)] for o in offers])
+        orgs = _vocab(
+            [[_org(n.organisation)] for n in needs if n.organisation],
+            [[_org(o.organisation)] for o in offers],
+        )
 
         def region_of(codes: Sequence[str]) -> list[str]:
             return [REGIONS[c] for c in codes if c in REGIONS]
@@ -158,7 +162,9 @@ class StructureFeatures:
             stage_n=_multi_hot([[n.stage] if n.stage else [] for n in needs], stage_vocab),
             stage_o=_multi_hot([o.stages for o in offers], stage_vocab),
             has_stages_o=np.array([bool(o.stages) for o in offers], dtype=bool),
-            budget_n=np.array([np.nan if n.budget_usd is None else n.budget_usd for n in needs], dtype=np.float64),
+            budget_n=np.array(
+                [np.nan if n.budget_usd is None else n.budget_usd for n in needs], dtype=np.float64
+            ),
             min_budget_o=np.array(
                 [np.nan if o.min_budget_usd is None else o.min_budget_usd for o in offers], dtype=np.float64
             ),
@@ -188,10 +194,13 @@ class StructureFeatures:
         """1 if deployed in the need's country, 0.5 if only elsewhere in its ASEAN sub-region."""
         # A need has one country and one region, so this is a gather of the offers' deployment
         # columns rather than a matrix product (several times faster at 5,000 x 5,000).
-        table = np.maximum(self.deployed_o.T, np.float32(0.5) * (self.region_of_country @ self.region_deployed_o.T))
+        table = np.maximum(
+            self.deployed_o.T, np.float32(0.5) * (self.region_of_country @ self.region_deployed_o.T)
+        )
         table = np.vstack([table, np.zeros((1, table.shape[1]), np.float32)])  # row for "no country"
         picked = table[self.country_index_n[rows]]
-        return picked if len(cols) == picked.shape[1] and (cols == np.arange(len(cols))).all() else picked[:, cols]
+        all_cols = len(cols) == picked.shape[1] and (cols == np.arange(len(cols))).all()
+        return picked if all_cols else picked[:, cols]
 
     def stage(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """+1 if the offer lists the need's stage, -1 if it lists others, 0 if either is unknown."""
@@ -256,7 +265,9 @@ def semantic_offset(reference_queries: np.ndarray, reference_passages: np.ndarra
     """
     big = len(reference_queries) >= weights.min_reference and len(reference_passages) >= weights.min_reference
     mu = float(reference_queries.mean(0) @ reference_passages.mean(0)) if big else DEFAULT_MEAN_COSINE
-    sides = int(len(reference_queries) >= weights.min_reference) + int(len(reference_passages) >= weights.min_reference)
+    sides = int(len(reference_queries) >= weights.min_reference) + int(
+        len(reference_passages) >= weights.min_reference
+    )
     return (weights.hub * sides - 1.0) * mu
 
 
