@@ -607,6 +607,10 @@ def build_probe_model(instance: Instance, bounds: Mapping[str, int], extra: int 
     zero-break timetables that the break-counting model misses, and proves quickly when none
     exists. Probing ``extra`` = 0, 1, 2, ... is a linear search from below (as core-less MaxSAT
     does): the first feasible level is optimal, each infeasible one raises the bound by one.
+    With ``PROBE_CUMULATIVE`` (the default) a participant that may take extra breaks is modelled
+    by glued runs (:func:`_add_flex_runs`) instead of a conditional window, and the busy spans of
+    all participants form a cumulative (:func:`_add_busy_cumulative`). ``sm.extras`` holds the
+    participants' extra-break variables.
     """
     inst = instance
     sm = build_slot_model(inst, range(len(inst.meetings)), with_breaks=False)
