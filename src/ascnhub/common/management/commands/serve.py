@@ -21,18 +21,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        # One process per core with two threads each: Python runs one thread per process at a time,
-        # so more threads than that only take turns. With 50 concurrent registering clients on 2
-        # cores, 2 x 2 had a 1.1-1.6x lower p95 than the former 3 x 4 and used 20-35 % less CPU per
-        # request (2 x 1 was lower still, but one slow client would then hold a whole process);
-        # see docs/benchmarks.md.
+        # Two single-threaded processes per core. Python runs one thread per process at a time, so
+        # threads only take turns; a second process per core keeps the core busy while the first
+        # waits for the database (SQLite's write lock, PostgreSQL's answers). With 50 registering
+        # clients on 2 cores (docs/benchmarks.md), 4 x 1 gave 98.8/s and p95 524 ms on SQLite and
+        # 81.6/s, p95 631 ms on PostgreSQL, where 2 x 2 gave 90.6/s, p95 799 ms and 67.1/s, p95
+        # 1,033 ms (3 x 4 before that: p95 3.0-5.1 s on a loaded machine). With one thread gunicorn
+        # uses its sync workers, which expect a buffering reverse proxy in front of a public server
+        # (docs/deployment.md) so that a slow client cannot hold a process.
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("ASCNHUB_WEB_WORKERS", "0")) or max(2, os.cpu_count() or 2),
-            help="gunicorn worker processes (default: one per CPU core, at least 2)",
+            default=int(os.environ.get("ASCNHUB_WEB_WORKERS", "0")) or 2 * max(1, os.cpu_count() or 1),
+            help="gunicorn worker processes (default: two per CPU core)",
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("ASCNHUB_WEB_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("ASCNHUB_WEB_THREADS", "1")))
         parser.add_argument(
             "--task-workers",
             type=int,
