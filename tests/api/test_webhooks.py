@@ -382,3 +382,51 @@ def test_a_redirect_is_an_answer_not_followed(receiver, network):
     assert delivery.status == "pending" and delivery.last_status_code == 302
     assert "HTTP 302" in delivery.last_error and len(server.received) == 1
     assert endpoint.deliveries.count() == 1
+
+
+def test_https_receivers_must_present_a_valid_certificate_for_the_name(tmp_path):
+    # The pinned connection still verifies TLS against the URL's host name: a receiver with a
+    # self-signed certificate is refused, and nothing is sent to it.
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hooks.example")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("hooks.example")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                         serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"https://hooks.example:{server.server_address[1]}/hooks"
+        with pytest.raises(ssl.SSLCertVerificationError):
+            webhooks._send(url, "127.0.0.1", b"{}", {"Content-Type": "application/json"})
+        assert received == []
+    finally:
+        server.shutdown()
+        server.server_close()
