@@ -11,6 +11,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -330,6 +331,13 @@ def sec(django_db_setup, django_db_blocker, tmp_path_factory):
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             ASCNHUB_REQUIRE_MFA_FOR_SECRETARIAT=False,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # The matrix counts every row a request writes. Rate-limit counters (the `default`
+            # cache is a database table) are written before any permission check, by design, and
+            # are not data anyone may or may not change: keep them out of the count. The limits
+            # themselves are tested in tests/api/test_rate_limits.py.
+            CACHES={**settings.CACHES,
+                    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                "LOCATION": "permission-matrix"}},
         ),
         django_db_blocker.unblock(),
     ):
