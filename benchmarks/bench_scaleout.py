@@ -45,11 +45,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_registration import free_port, percentile, postgres_database, wait_for  # noqa: E402
+from bench_registration import ASCNHUB, free_port, percentile, postgres_database, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-# `python -m ascnhub.cli` rather than the `ascnhub` script: it also runs from a plain PYTHONPATH.
-ASCNHUB = [sys.executable, "-m", "ascnhub.cli"]
 DEMO = "asean-japan-hlm-2021"
 PHASES = ["single", "scaled", "soak"]
 BROWSE = [

@@ -6,16 +6,13 @@ gunicorn workers: the test suite's own database is in memory and takes no file l
 
 from __future__ import annotations
 
-import fcntl
-import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, sqlite_env, write_lock_held
 
 SETUP = """
 import django, sys
@@ -48,13 +45,6 @@ with transaction.atomic():
 """
 
 
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(ASCNHUB_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="ascnhub.settings",
-               PYTHONPATH=str(ROOT / "src"), ASCNHUB_LOG_LEVEL="WARNING")
-    return env
-
-
 def _python(code: str, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -75,7 +65,7 @@ print(row[0] if row else 0)
 
 @pytest.fixture
 def database(tmp_path):
-    env = _env(tmp_path)
+    env = sqlite_env(tmp_path)
     assert _counter(env) == 0  # creates the database file and the table
     return env, tmp_path / "ascnhub.sqlite3.writelock"
 
@@ -94,8 +84,7 @@ def test_a_killed_writer_never_blocks_the_others(database):
     holder = _python(HOLDER, env)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        with open(lock, "a") as f, pytest.raises(BlockingIOError):  # the holder has the lock now
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert write_lock_held(lock)
         holder.send_signal(signal.SIGKILL)
         holder.wait(30)
         writer = _python(WRITER, env)

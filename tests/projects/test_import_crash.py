@@ -8,16 +8,13 @@ is in memory, so this one has its own data directory.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, sqlite_env, write_lock_held
 
 PREPARE = """
 import django, json
@@ -60,14 +57,6 @@ print(json.dumps({"projects": sorted(Project.objects.values_list("title", flat=T
 """
 
 
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(ASCNHUB_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="ascnhub.settings",
-               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]), ASCNHUB_LOG_LEVEL="WARNING",
-               ASCNHUB_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    return env
-
-
 def _run(code: str, env: dict[str, str], *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
@@ -75,18 +64,8 @@ def _run(code: str, env: dict[str, str], *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _write_lock_held(lock: Path) -> bool:
-    with open(lock, "a") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(f, fcntl.LOCK_UN)
-        return False
-
-
 def test_killing_an_import_mid_way_keeps_the_previous_data(tmp_path):
-    env = _env(tmp_path)
+    env = sqlite_env(tmp_path)
     user = _run(PREPARE, env)["user"]
     before = _run(STATE, env)
     assert before["projects"] == ["Flood sensors"] and before["integrity"] == "ok"
@@ -97,7 +76,7 @@ def test_killing_an_import_mid_way_keeps_the_previous_data(tmp_path):
     try:
         assert importer.stdout.readline().strip() == "importing"
         deadline = time.monotonic() + 120
-        while not _write_lock_held(lock):  # until the import's transaction is under way
+        while not write_lock_held(lock):  # until the import's transaction is under way
             assert importer.poll() is None, "the import finished before it could be interrupted"
             assert time.monotonic() < deadline
             time.sleep(0.05)

@@ -481,6 +481,36 @@ def participant_break_bounds(instance: Instance) -> dict[str, int] | None:
 PROBE_RUNS = True
 
 
+def _link_busy_to_runs(
+    model: cp_model.CpModel,
+    busy: list[cp_model.IntVar | int],
+    a: list[cp_model.IntVar],
+    b: list[cp_model.IntVar],
+    prefix: str,
+    tag: str,
+) -> None:
+    """Slot s is busy iff it lies in one of the runs ``[a_r, b_r]`` (runs never overlap), through
+    order literals ``a_r <= s`` and ``b_r >= s``; a fixed ``busy[s]`` fixes every run's literal."""
+    for s, bs in enumerate(busy):
+        inside: list[cp_model.IntVar] = []
+        for r in range(len(a)):
+            early = model.new_bool_var(f"{prefix}ae{tag}_{r}_{s}")  # a_r <= s
+            late = model.new_bool_var(f"{prefix}bl{tag}_{r}_{s}")  # b_r >= s
+            model.add(a[r] <= s).only_enforce_if(early)
+            model.add(a[r] >= s + 1).only_enforce_if(early.negated())
+            model.add(b[r] >= s).only_enforce_if(late)
+            model.add(b[r] <= s - 1).only_enforce_if(late.negated())
+            i = model.new_bool_var(f"{prefix}in{tag}_{r}_{s}")
+            model.add_bool_and([early, late]).only_enforce_if(i)
+            model.add_bool_or([early.negated(), late.negated(), i])
+            inside.append(i)
+        if isinstance(bs, int):
+            for i in inside:
+                model.add(i == bs)
+        else:
+            model.add(sum(inside) == bs)
+
+
 def _add_runs(
     model: cp_model.CpModel, busy: list[cp_model.IntVar | int], runs: int, count: int, tag: str
 ) -> list[tuple[cp_model.IntVar, cp_model.IntVar]]:
@@ -495,24 +525,7 @@ def _add_runs(
         if r + 1 < runs:
             model.add(a[r + 1] >= b[r] + 2)
     model.add(sum(b[r] - a[r] + 1 for r in range(runs)) == count)
-    for s, bs in enumerate(busy):
-        inside: list[cp_model.IntVar] = []
-        for r in range(runs):
-            early = model.new_bool_var(f"rae{tag}_{r}_{s}")  # a_r <= s
-            late = model.new_bool_var(f"rbl{tag}_{r}_{s}")  # b_r >= s
-            model.add(a[r] <= s).only_enforce_if(early)
-            model.add(a[r] >= s + 1).only_enforce_if(early.negated())
-            model.add(b[r] >= s).only_enforce_if(late)
-            model.add(b[r] <= s - 1).only_enforce_if(late.negated())
-            i = model.new_bool_var(f"rin{tag}_{r}_{s}")
-            model.add_bool_and([early, late]).only_enforce_if(i)
-            model.add_bool_or([early.negated(), late.negated(), i])
-            inside.append(i)
-        if isinstance(bs, int):
-            for i in inside:
-                model.add(i == bs)
-        else:
-            model.add(sum(inside) == bs)
+    _link_busy_to_runs(model, busy, a, b, "r", tag)
     return list(zip(a, b, strict=True))
 
 
@@ -552,24 +565,7 @@ def _add_flex_runs(
             gaps.append(g)
     model.add(sum(gaps) == lb + extra)
     model.add(sum(b[r] - a[r] + 1 for r in range(runs)) == count)
-    for s, bs in enumerate(busy):
-        inside: list[cp_model.IntVar] = []
-        for r in range(runs):
-            early = model.new_bool_var(f"fae{tag}_{r}_{s}")  # a_r <= s
-            late = model.new_bool_var(f"fbl{tag}_{r}_{s}")  # b_r >= s
-            model.add(a[r] <= s).only_enforce_if(early)
-            model.add(a[r] >= s + 1).only_enforce_if(early.negated())
-            model.add(b[r] >= s).only_enforce_if(late)
-            model.add(b[r] <= s - 1).only_enforce_if(late.negated())
-            i = model.new_bool_var(f"fin{tag}_{r}_{s}")
-            model.add_bool_and([early, late]).only_enforce_if(i)
-            model.add_bool_or([early.negated(), late.negated(), i])
-            inside.append(i)
-        if isinstance(bs, int):
-            for i in inside:
-                model.add(i == bs)
-        else:
-            model.add(sum(inside) == bs)
+    _link_busy_to_runs(model, busy, a, b, "f", tag)
     return list(zip(a, b, strict=True))
 
 
