@@ -68,3 +68,84 @@ def test_a_registration_takes_few_queries(client, hlm, database_queue, django_as
     # the category with its meeting; then lock, count, insert, log, job (and the transaction's own)
     with django_assert_max_num_queries(9):
         assert client.post(URL.format("city"), form_data(key="q")).status_code == 302
+
+
+# --- the registration path's precompiled reads (events/places.py) ---------------------------------
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_category_lookup_finds_what_the_orm_finds_and_nothing_private(hlm):
+    from ascnhub.events import places
+    from ascnhub.events.models import RegistrationCategory
+    from tests.events.factories import CategoryFactory, MeetingFactory
+
+    found = places.public_category("hlm-test", "private")
+    expected = RegistrationCategory.objects.select_related("meeting").get(pk=hlm.private.pk)
+    # every column converted as the ORM converts it (dates, JSON questions, booleans)
+    assert _fields(found) == _fields(expected) and _fields(found.meeting) == _fields(expected.meeting)
+    assert found.questions[0]["choices"] == ["Mobility", "Water"]
+    assert found.meeting.start_date == hlm.meeting.start_date
+    other = MeetingFactory(slug="other-meeting")
+    CategoryFactory(meeting=other, code="press", is_public=True)
+    CategoryFactory(meeting=hlm.meeting, code="staff", is_public=False)
+    assert places.public_category("hlm-test", "staff") is None  # not offered to the public
+    assert places.public_category("hlm-test", "press") is None  # another meeting's category
+    assert places.public_category("no-such-meeting", "city") is None
+    assert places.public_category("other-meeting", "press").meeting == other
+
+
+def test_the_place_count_under_lock_matches_the_orm_and_rereads_the_capacity(hlm):
+    from django.db import transaction
+
+    from ascnhub.events import places
+    from ascnhub.events.models import RegistrationCategory
+    from tests.events.factories import RegistrationFactory
+
+    for status in ["approved", "approved", "pending", "waitlisted", "cancelled", "rejected"]:
+        RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status=status)
+    stale = RegistrationCategory.objects.get(pk=hlm.gov.pk)
+    # an organiser changes the category meanwhile
+    RegistrationCategory.objects.filter(pk=hlm.gov.pk).update(capacity=2, approval="auto")
+    with transaction.atomic():
+        taken = places.lock_and_count(stale)
+    holding = Registration.objects.filter(category=hlm.gov, status__in=Registration.HOLDS_PLACE)
+    assert taken == holding.count() == 3
+    assert (stale.capacity, stale.approval) == (2, "auto")  # decisions use the locked row, not the stale one
+
+
+def test_a_registration_decides_with_the_capacity_of_the_moment_not_of_the_page(hlm):
+    from ascnhub.events.models import RegistrationCategory
+
+    seen = RegistrationCategory.objects.get(pk=hlm.private.pk)  # the form was shown with 3 places
+    RegistrationCategory.objects.filter(pk=hlm.private.pk).update(capacity=0)  # then they were closed
+    reg, _created = services.register(hlm.meeting, seen, registration_data(email="late@test.example",
+                                                                            answers={"sector": "Water"}))
+    assert reg.status == Registration.Status.WAITLISTED
+
+
+def test_a_category_deleted_while_the_form_was_open_is_refused_and_nothing_is_stored(hlm):
+    from ascnhub.common.models import ActivityLog
+    from ascnhub.events.models import RegistrationCategory
+
+    seen = RegistrationCategory.objects.get(pk=hlm.city.pk)
+    RegistrationCategory.objects.filter(pk=hlm.city.pk).delete()
+    with pytest.raises(services.EventsError) as refused:
+        services.register(hlm.meeting, seen, registration_data(email="gone@test.example"))
+    assert refused.value.code == "category" and "no longer exists" in str(refused.value)
+    assert not Registration.objects.exists() and not ActivityLog.objects.filter(action="register").exists()
+
+
+def test_forms_share_the_country_list_but_not_their_fields(hlm):
+    from ascnhub.events.forms import RegistrationForm
+
+    first = RegistrationForm(meeting=hlm.meeting, category=hlm.private)
+    second = RegistrationForm(meeting=hlm.meeting, category=hlm.city)
+    assert first.fields["country"] is not second.fields["country"]
+    assert first.fields["country"].choices is second.fields["country"].choices  # shared, never copied
+    first.fields["country"].widget.attrs["class"] = "changed"
+    assert "class" not in second.fields["country"].widget.attrs
+    bad = RegistrationForm({"country": "XX"}, meeting=hlm.meeting, category=hlm.city)
+    assert not bad.is_valid() and "Select a valid choice" in str(bad.errors["country"])

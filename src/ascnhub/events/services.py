@@ -26,7 +26,7 @@ from ascnhub.api import webhooks
 from ascnhub.common import activity
 from ascnhub.common.timezones import known_timezones
 
-from . import tokens
+from . import places, tokens
 from .models import (
     AgendaVersion,
     CheckIn,
@@ -130,13 +130,14 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
                    validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            locked = RegistrationCategory.objects.select_for_update().get(pk=category.pk)
-            taken = Registration.objects.filter(category=locked, status__in=Registration.HOLDS_PLACE).count()
-            reg.category = locked
-            reg.status = _initial_status(locked, taken)
+            try:
+                taken = places.lock_and_count(category)
+            except RegistrationCategory.DoesNotExist:
+                raise EventsError("category", _("This registration category no longer exists.")) from None
+            reg.status = _initial_status(category, taken)
             reg.save(force_insert=True)
             activity.record(user, "register", reg,
-                            {"status": [None, reg.status], "category": [None, locked.code]})
+                            {"status": [None, reg.status], "category": [None, category.code]})
             _notify(reg, "received")
     except IntegrityError:
         earlier = (Registration.objects.filter(meeting=meeting, submission_key=submission_key).first()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from ascnhub.common.http import LoginRequired, require_perm
 
 from . import agenda as agenda_mod
-from . import badges, exporters, services, tokens
+from . import badges, exporters, places, services, tokens
 from .forms import (
     DUPLICATE_EMAIL,
     CheckInForm,
@@ -167,9 +167,10 @@ def badge_key(request: HttpRequest, slug: str) -> JsonResponse:
 # --- registration --------------------------------------------------------------------------------
 
 def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    # The category and its meeting in one query: this page takes the load when registration opens.
-    category = get_object_or_404(RegistrationCategory.objects.select_related("meeting"), meeting__slug=slug,
-                                 code=code, is_public=True)
+    # This page takes the load when registration opens: the lookup is two precompiled reads.
+    category = places.public_category(slug, code)
+    if category is None:
+        raise Http404("no such registration category")
     meeting = category.meeting
     if not request.user.has_perm("events.view_meeting", meeting):
         raise Http404("no such meeting")
