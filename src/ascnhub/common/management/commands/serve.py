@@ -78,6 +78,9 @@ class Command(BaseCommand):
             "10",
             "--timeout",
             "120",
+            # Import the application once, in the master: workers start warm (ascnhub/wsgi.py) and
+            # share its memory. Nothing at import time opens a database connection to share.
+            "--preload",
         ]
         worker = [sys.executable, "-m", "ascnhub.cli", "db_worker", "--queue-name", "*", "--no-reload"]
         children = [subprocess.Popen(web)]
