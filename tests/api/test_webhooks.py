@@ -3,6 +3,7 @@ receives what."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import http.server
 import json
@@ -384,33 +385,45 @@ def test_a_redirect_is_an_answer_not_followed(receiver, network):
     assert endpoint.deliveries.count() == 1
 
 
-def test_https_receivers_must_present_a_valid_certificate_for_the_name(tmp_path):
-    # The pinned connection still verifies TLS against the URL's host name: a receiver with a
-    # self-signed certificate is refused, and nothing is sent to it.
-    import ssl
-
+def _certificate(tmp_path, name: str, *, signer=None, ca: bool = False):
+    """A key and certificate for `name` (self-signed, or signed by `signer` = (key, cert)), as PEM files."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hooks.example")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    issuer_key, issuer = (key, subject) if signer is None else (signer[0], signer[1].subject)
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("hooks.example")]), critical=False)
-            .sign(key, hashes.SHA256()))
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                         serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()))
-    received = []
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(days=1))
+               .not_valid_after(now + datetime.timedelta(days=1))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+    cert = builder.sign(issuer_key, hashes.SHA256())
+    cert_file, key_file = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return key, cert, cert_file, key_file
+
+
+@contextlib.contextmanager
+def _tls_receiver(cert_file, key_file):
+    """An HTTPS receiver on 127.0.0.1 presenting the given certificate; yields (port, requests)."""
+    import ssl
+
+    received: list[dict] = []
+    names_asked: list[str] = []  # the server names (SNI) clients asked for in their TLS hello
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
-            received.append(self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append({"path": self.path, "host": self.headers["Host"], "body": body,
+                             "sni": names_asked[-1] if names_asked else None})
             self.send_response(200)
             self.end_headers()
 
@@ -419,14 +432,50 @@ def test_https_receivers_must_present_a_valid_certificate_for_the_name(tmp_path)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    context.load_cert_chain(cert_file, key_file)
+    context.sni_callback = lambda _socket, name, _context: names_asked.append(name)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"https://hooks.example:{server.server_address[1]}/hooks"
-        with pytest.raises(ssl.SSLCertVerificationError):
-            webhooks._send(url, "127.0.0.1", b"{}", {"Content-Type": "application/json"})
-        assert received == []
+        yield server.server_address[1], received
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_https_receivers_must_present_a_valid_certificate_for_the_name(tmp_path):
+    # The pinned connection still verifies TLS against the URL's host name: a receiver with a
+    # self-signed certificate is refused, and nothing is sent to it.
+    import ssl
+
+    _key, _cert, cert_file, key_file = _certificate(tmp_path, "hooks.example")
+    with _tls_receiver(cert_file, key_file) as (port, received):
+        with pytest.raises(ssl.SSLCertVerificationError):
+            webhooks._send(f"https://hooks.example:{port}/hooks", "127.0.0.1", b"{}",
+                           {"Content-Type": "application/json"})
+        assert received == []
+
+
+def test_an_https_receiver_with_a_trusted_certificate_gets_the_delivery_at_the_pinned_address(
+    tmp_path, monkeypatch
+):
+    # The path that runs in production: a receiver whose certificate chains to a trusted
+    # authority. The connection goes to the vetted address (the name does not even resolve), the
+    # certificate is checked against the URL's name, and the body arrives intact. A trusted
+    # certificate for another name is still refused.
+    import ssl
+
+    authority = _certificate(tmp_path, "Test Root CA", ca=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority[2]))  # the trust store OpenSSL reads
+    _key, _cert, cert_file, key_file = _certificate(tmp_path, "hooks.invalid", signer=authority[:2])
+    with _tls_receiver(cert_file, key_file) as (port, received):
+        status, reason = webhooks._send(f"https://hooks.invalid:{port}/in?x=1", "127.0.0.1", b'{"a": 1}',
+                                        {"Content-Type": "application/json"})
+        assert (status, reason) == (200, "OK")
+        [request] = received
+        assert request == {"path": "/in?x=1", "host": f"hooks.invalid:{port}", "body": b'{"a": 1}',
+                           "sni": "hooks.invalid"}
+        with pytest.raises(ssl.SSLCertVerificationError, match="hostname|match"):
+            webhooks._send(f"https://other.invalid:{port}/in", "127.0.0.1", b"{}",
+                           {"Content-Type": "application/json"})
+        assert len(received) == 1
