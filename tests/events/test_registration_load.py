@@ -149,3 +149,17 @@ def test_forms_share_the_country_list_but_not_their_fields(hlm):
     assert "class" not in second.fields["country"].widget.attrs
     bad = RegistrationForm({"country": "XX"}, meeting=hlm.meeting, category=hlm.city)
     assert not bad.is_valid() and "Select a valid choice" in str(bad.errors["country"])
+
+
+def test_the_registration_page_of_a_private_category_or_a_draft_meeting_is_not_found(client, hlm):
+    from ascnhub.events.models import Meeting
+    from tests.events.factories import CategoryFactory
+
+    CategoryFactory(meeting=hlm.meeting, code="staff", is_public=False)
+    assert client.get(URL.format("staff")).status_code == 404
+    assert client.post(URL.format("staff"), form_data(key="s")).status_code == 404
+    assert client.get(URL.format("no-such-category")).status_code == 404
+    Meeting.objects.filter(pk=hlm.meeting.pk).update(status=Meeting.Status.DRAFT)
+    assert client.get(URL.format("city")).status_code == 404  # a draft is seen by its organisers only
+    assert client.post(URL.format("city"), form_data(key="d")).status_code == 404
+    assert not Registration.objects.exists()
