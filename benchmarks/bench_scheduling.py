@@ -57,6 +57,7 @@ def case_b2bsp(spec: dict) -> dict:
         "valid": not validate(inst, res) if res.assignments else None,
         "reason": res.stats.get("reason"),
         "probe": res.stats.get("probe"),
+        "maxsat": res.stats.get("maxsat"),
     }
 
 
@@ -181,6 +182,8 @@ def child_main(spec_json: str) -> None:
     spec = json.loads(spec_json)
     out = CASES[spec["kind"]](spec)
     out["memory_peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # the largest child process (the MaxSAT race runs RC2 in one)
+    out["memory_peak_children_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     print(json.dumps(out))
 
 
@@ -265,7 +268,7 @@ def main() -> None:
             rows.append(row)
             log(
                 f"b2bsp {name}: ours {ours.get('status')} {ours.get('breaks')} "
-                f"in {ours.get('wall_time_s')}s; "
+                f"in {ours.get('wall_time_s')}s (maxsat {(ours.get('maxsat') or {}).get('status')}); "
                 f"no probe {row['no_probe'].get('status')} {row['no_probe'].get('breaks')}; "
                 f"plain {row['plain'].get('status')} {row['plain'].get('breaks')}"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,23 @@ def require_b2bsp() -> Path:
     if not B2BSP_DIR.is_dir():
         pytest.skip("shared/benchmarks/b2bsp not available")
     return B2BSP_DIR
+
+
+def random_dzn(rng: random.Random) -> str:
+    """A small random B2BSP instance: 4-6 participants, 5-7 slots (morning/afternoon), 1-3 tables,
+    a few forbidden slots."""
+    n_p, n_slots = rng.randint(4, 6), rng.randint(5, 7)
+    morning = rng.randint(2, n_slots)
+    pairs = [(a, b) for a in range(1, n_p + 1) for b in range(a + 1, n_p + 1)]
+    chosen = rng.sample(pairs, rng.randint(n_p, min(len(pairs), 2 * n_p)))
+    rows = " | ".join(f"{a}, {b}, {rng.choice([1, 2, 3, 3, 3])}" for a, b in chosen)
+    forb = ", ".join(
+        "{" + ", ".join(["0", *(str(s) for s in range(1, n_slots + 1) if rng.random() < 0.1)]) + "}"
+        for _ in range(n_p)
+    )
+    return (
+        f"nBusiness = {n_p}; nMeetings = {len(chosen)}; nTables = {rng.randint(1, 3)};\n"
+        f"nTotalSlots = {n_slots}; nMorningSlots = {morning};\n"
+        f"requested = [| {rows} |];\nforbidden = [ {forb} ];\n"
+        f"fixed = [{', '.join('0' for _ in chosen)}];\nprecedences = [ {', '.join('{}' for _ in chosen)} ];\n"
+    )

@@ -22,7 +22,7 @@ from ascnhub.engine.scheduling.cpmodel import (
 from ascnhub.engine.scheduling.formats import instance_from_dict
 from ascnhub.engine.scheduling.solver import _probe_candidates, _Race, cp_parameters, precheck
 from ascnhub.engine.scheduling.validator import participant_breaks
-from tests.engine.scheduling.sched_helpers import slot_dicts
+from tests.engine.scheduling.sched_helpers import random_dzn, slot_dicts
 
 pytestmark = pytest.mark.engine
 
@@ -164,26 +164,6 @@ def test_unfair_warm_start_does_not_fix_the_weight() -> None:
     assert validate(inst, res) == []
 
 
-def _random_dzn(rng: random.Random) -> str:
-    """A small random B2BSP instance: 4-6 participants, 5-7 slots (morning/afternoon), 1-3 tables,
-    a few forbidden slots."""
-    n_p, n_slots = rng.randint(4, 6), rng.randint(5, 7)
-    morning = rng.randint(2, n_slots)
-    pairs = [(a, b) for a in range(1, n_p + 1) for b in range(a + 1, n_p + 1)]
-    chosen = rng.sample(pairs, rng.randint(n_p, min(len(pairs), 2 * n_p)))
-    rows = " | ".join(f"{a}, {b}, {rng.choice([1, 2, 3, 3, 3])}" for a, b in chosen)
-    forb = ", ".join(
-        "{" + ", ".join(["0", *(str(s) for s in range(1, n_slots + 1) if rng.random() < 0.1)]) + "}"
-        for _ in range(n_p)
-    )
-    return (
-        f"nBusiness = {n_p}; nMeetings = {len(chosen)}; nTables = {rng.randint(1, 3)};\n"
-        f"nTotalSlots = {n_slots}; nMorningSlots = {morning};\n"
-        f"requested = [| {rows} |];\nforbidden = [ {forb} ];\n"
-        f"fixed = [{', '.join('0' for _ in chosen)}];\nprecedences = [ {', '.join('{}' for _ in chosen)} ];\n"
-    )
-
-
 def test_cumulative_and_candidates_agree_with_the_plain_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cumulative over windows and runs, the glued-run model of the participants that may take
     extra breaks, and the enumeration of the participant that takes the one break above the bounds
@@ -191,7 +171,7 @@ def test_cumulative_and_candidates_agree_with_the_plain_probe(monkeypatch: pytes
     rng = random.Random(7)
     seen: set[tuple[str, ...]] = set()
     for i in range(40):
-        inst = dzn_to_instance(_random_dzn(rng), f"r{i}")
+        inst = dzn_to_instance(random_dzn(rng), f"r{i}")
         if precheck(inst) is not None:
             continue
         bounds = participant_break_bounds(inst)

@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from ortools.sat.python import cp_model
 
+from . import maxsat
 from .cpmodel import (
     SlotModel,
     build_probe_model,
@@ -28,7 +29,7 @@ from .cpmodel import (
 from .greedy import greedy_slots
 from .locations import assign_locations
 from .model import Instance, Progress, Result, ResultObjective, Status
-from .validator import participant_breaks
+from .validator import participant_breaks, validate
 
 ProgressFn = Callable[[Progress], None]
 Method = Literal["auto", "exact", "lns", "plain"]
@@ -310,24 +311,50 @@ def _solve_exact(
     lower: int | None
     if bounds is not None and not sm.infeasible_reason and PROBE_FIRST:
         race = _Race(max(sm.lower_bound, sum(bounds.values())))
-        now = time.monotonic()
-        _probe_levels(
-            inst,
-            bounds,
-            race,
-            now + (deadline - now) * PROBE_FIRST,
-            seed,
-            stats,
-            min(workers, PROBE_WORKERS),
-            hint=best if PROBE_HINT else None,
-        )
-        if race.found is not None:
-            st, best2, lower = "optimal", race.found, race.lower
-        else:
-            sm.lower_bound = race.lower
-            st, best2, lower = _minimise_breaks(
-                sm, best, deadline, seed, workers, started, on_progress, stats
+        mx = _start_maxsat(inst, bounds, race, stats) if MAXSAT and maxsat.eligible(inst) else None
+        try:
+            now = time.monotonic()
+            _probe_levels(
+                inst,
+                bounds,
+                race,
+                now + (deadline - now) * PROBE_FIRST,
+                seed,
+                stats,
+                min(workers, PROBE_WORKERS),
+                hint=best if PROBE_HINT else None,
+                max_extra=MAXSAT_PROBE_MAX_EXTRA if mx is not None else None,
             )
+            st, best2, lower = "unknown", None, None
+            if race.found is None:
+                sm.lower_bound = race.lower
+                # while RC2 runs it keeps a core of its own
+                st, best2, lower = _minimise_breaks(
+                    sm,
+                    best,
+                    deadline,
+                    seed,
+                    max(1, workers - 1) if mx is not None else workers,
+                    started,
+                    on_progress,
+                    stats,
+                    race,
+                )
+        finally:
+            if mx is not None:
+                mx.stop()
+                stats["maxsat"] = mx.stats
+        with race.lock:
+            race_found, race_lower = race.found, race.lower
+        if race_found is not None:
+            st, best2, lower = "optimal", race_found, race_lower
+        elif race.infeasible:
+            st, best2, lower = "infeasible", None, None
+        elif st != "infeasible":
+            # a bound proven by the MaxSAT cores may close the gap of the minimisation's timetable
+            lower = race_lower if lower is None else max(lower, race_lower)
+            if best2 is not None and _breaks(inst, best2) <= lower:
+                st = "optimal"
     elif bounds is not None and not sm.infeasible_reason:
         st, best2, lower = _minimise_with_probe(
             inst, sm, bounds, best, deadline, seed, workers, started, on_progress, stats
@@ -357,6 +384,14 @@ def _solve_exact(
 PROBE_SHARES_CORES = False
 #: Run the probe at all (the benchmarks compare with it off).
 PROBE = True
+#: Race core-guided MaxSAT (:mod:`.maxsat`, RC2 in a child process) against the probe-first solve
+#: when every meeting is required and the encoding is small (:func:`maxsat.eligible`).
+MAXSAT = True
+#: Beside the MaxSAT race the probe stops above this many breaks over the bounds and the
+#: minimisation runs on one worker fewer, so that RC2 keeps a core: no probe level two or more
+#: above the bounds was ever decided within 10 s (tic-13crafc, ticf-13crafb, forum-13crafb), while
+#: RC2 sharing two cores with both CP-SAT workers took 9.2 s on tic-13crafc instead of 6 s alone.
+MAXSAT_PROBE_MAX_EXTRA = 1
 #: When > 0: probe alone first, for at most this share of the remaining time, then minimise on all
 #: workers; 0: probe in a thread (one worker) beside a minimisation on one worker fewer. The probe
 #: decides most instances in 0.1-1.5 s; forum-14 and ticf-14crafa need 2.5-6 s. The minimisation
@@ -388,6 +423,7 @@ class _Race:
         self.lock = threading.Lock()
         self.lower = lower
         self.found: dict[int, int] | None = None
+        self.infeasible = False  # proven by the MaxSAT race (no fair timetable at all)
         self.done = False
         self.solvers: list[cp_model.CpSolver] = []
 
@@ -482,6 +518,7 @@ def _probe_levels(
     workers: int = 1,
     *,
     hint: Mapping[int, int] | None = None,
+    max_extra: int | None = None,
 ) -> None:
     """Linear search from below on ``workers`` workers: is there a timetable with sum(bounds) + j breaks,
     j = 0, 1, ...? Each infeasible level raises ``race.lower``; the first feasible one is optimal.
@@ -491,12 +528,16 @@ def _probe_levels(
     that takes the break (:func:`_probe_candidates`, which finds the timetables); whichever decides
     the level first stops the other. Every probe model is hinted with ``hint`` (the break-aware
     greedy's timetable, unfair and with many breaks: it still steers CP-SAT to a timetable of
-    forum-14's level 0 in about 2 s instead of 4.7-8.7 s)."""
+    forum-14's level 0 in about 2 s instead of 4.7-8.7 s). Levels more than ``max_extra`` above
+    the bounds are not tried (the MaxSAT race is better at them)."""
     base = sum(bounds.values())
     levels: list[dict[str, object]] = []
     stats["probe"] = levels
     extra = max(0, race.lower - base)
     while not race.done and time.monotonic() < deadline - 0.05:
+        if max_extra is not None and extra > max_extra:
+            levels.append({"breaks": base + extra, "status": "left to maxsat"})
+            return
         sm = build_probe_model(inst, bounds, extra)
         _add_hint(sm, hint)
         split = PROBE_CANDIDATES and extra == 1 and workers >= 2
@@ -527,7 +568,7 @@ def _probe_levels(
                 solver.stop_search()
             thread.join()
             st = result[0]
-            levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
+            levels.append({"breaks": base + extra, "status": st, "wall_time_s": _wall(solver)})
             levels.append({"breaks": base + extra, "status": cst, "candidates": record})
             if cst == "optimal":
                 with race.lock:
@@ -537,7 +578,7 @@ def _probe_levels(
                 st = "infeasible"  # every participant tried: none can take the one break
         else:
             st = _run_probe(race, solver, sm)
-            levels.append({"breaks": base + extra, "status": st, "wall_time_s": round(solver.wall_time, 3)})
+            levels.append({"breaks": base + extra, "status": st, "wall_time_s": _wall(solver)})
         if st in ("optimal", "feasible"):
             with race.lock:
                 if race.found is None:
@@ -550,6 +591,52 @@ def _probe_levels(
         with race.lock:
             race.lower = max(race.lower, base + extra + 1)
         extra += 1
+
+
+def _wall(solver: cp_model.CpSolver) -> float | None:
+    """CP-SAT's wall time of a solve, None when the solve never ran (the race was already over)."""
+    try:
+        return round(solver.wall_time, 3)
+    except RuntimeError:
+        return None
+
+
+def _breaks(inst: Instance, slot_of: Mapping[int, int]) -> int:
+    """Total breaks of a slot solution."""
+    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
+    return sum(participant_breaks(inst, ids).values())
+
+
+def _start_maxsat(
+    inst: Instance, bounds: Mapping[str, int], race: _Race, stats: dict[str, object]
+) -> maxsat.MaxSatRace:
+    """Start RC2 (:mod:`.maxsat`) beside the probe: each core raises ``race.lower``; an optimal
+    timetable is checked with the validator (every meeting held, fairness, its breaks equal to the
+    claimed optimum) before it wins the race and stops the CP-SAT solves."""
+
+    def on_lower(value: int) -> None:
+        with race.lock:
+            race.lower = max(race.lower, value)
+
+    def on_optimal(value: int, slot_of: dict[int, int]) -> None:
+        res = make_result(inst, slot_of, "optimal", bound_weight=None, bound_breaks=None, stats={})
+        if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
+            stats["maxsat_rejected"] = True  # never expected: the encoding is exact
+            return
+        with race.lock:
+            if race.found is None:
+                race.found = dict(slot_of)
+                race.lower = value
+        race.stop_all()
+
+    def on_infeasible() -> None:
+        # no timetable respects the hard rules and the fairness bound; the probe would otherwise
+        # try level after level until its deadline
+        with race.lock:
+            race.infeasible = True
+        race.stop_all()
+
+    return maxsat.MaxSatRace(inst, bounds, on_lower, on_optimal, on_infeasible)
 
 
 class _StopAtBound(_Reporter):
@@ -638,12 +725,15 @@ def _minimise_breaks(
     started: float,
     on_progress: ProgressFn | None,
     stats: dict[str, object],
+    race: _Race | None = None,
 ) -> tuple[str, dict[int, int] | None, int | None]:
     """Minimise breaks with the held weight already fixed in ``sm``.
 
     Measured on the B2BSP set, SAT-style search without the LP relaxation ("no_lp") finds the
     zero-break timetables that LP-guided search misses, and a second worker that raises the lower
-    bound (``objective_lb_search_no_lp``) proves the small non-zero optima.
+    bound (``objective_lb_search_no_lp``) proves the small non-zero optima. With ``race`` (the
+    MaxSAT race still runs) the solve can be stopped by it, and stops itself at a timetable whose
+    breaks reach the race's proven bound.
     Returns (status, schedule, proven lower bound).
     """
     lower = sm.lower_bound
@@ -658,7 +748,16 @@ def _minimise_breaks(
     if workers >= 2:
         for name in BREAK_SUBSOLVERS[:workers]:
             prm.subsolvers.append(name)
-    code = solver.solve(m, _Reporter("breaks", started, on_progress, 1, 1))
+    if race is not None:
+        with race.lock:
+            race.solvers.append(solver)
+            stopped = race.done
+        if stopped:  # the race was decided before the minimisation started
+            stats["phase2"] = {"status": "not run"}
+            return "unknown", None, lower
+        code = solver.solve(m, _StopAtBound(race, started, on_progress))
+    else:
+        code = solver.solve(m, _Reporter("breaks", started, on_progress, 1, 1))
     st = _status(code)
     stats["phase2"] = {
         "status": st,

@@ -1,0 +1,358 @@
+"""Core-guided MaxSAT (RC2 from python-sat) for instances where every meeting is required.
+
+Why: the CP-SAT probe from below (:func:`.solver._probe_levels`) is a linear search on the total
+breaks; it decides the first one or two levels above the per-participant bounds, and then stalls
+(tic-13crafc: levels 0 and 1 in 1 s, level 2 unknown after 8 s). A core-guided MaxSAT solver
+raises the lower bound with unsatisfiable cores of the soft clauses, which is how the published
+B2BSP results (Bofill et al., JAIR 2022) prove their optima. Measured on the 20 originals, alone on
+one core and 10 s each: RC2 proves tic-13crafc optimal at 4 in 5.8-6.4 s, forumt-14crafe (5),
+tic-14crafa (0) and forum-13 (0) in 2-5 s, and raises ticf-13crafb's bound to its optimum 3 in
+5.5-6 s (without a timetable); it is slower than the CP-SAT probe on the others. So it runs in a
+child process beside the probe, and whichever decides first wins (:class:`MaxSatRace`).
+
+Encoding (all hard unless said): x[k, s] for each meeting and allowed slot, exactly one per
+meeting; precedences; per slot at most as many in-person meetings as tables (online: rooms);
+busy[p, s] <-> some meeting of p in s, at most one per participant and slot; start[p, s] <->
+busy[p, s] and not busy[p, s-1] (a run starts); a totalizer over p's starts whose outputs
+r[p, j] <-> "p has at least j runs" hold in both directions (the fairness rule below needs the
+"at most" side too). Breaks of p are runs - 1 (the validator's definition, one group). The soft
+clauses are not r[p, j] for j above p's bound + 1 (weight 1): the per-participant matching bound
+(:func:`.cpmodel.participant_break_bounds`) is built in as hard r[p, bound + 1], so the cost is
+directly "breaks above the bounds" (soft units "no run starts here" needed many more cores:
+tic-13crafc 9.5 s against 6.4 s). Fairness with spread d: L[j] <- some participant has at most j
+runs; L[j] -> every participant has at most j + d runs. Implied constraints (JAIR 2022 implied
+constraints 1 and 2): each participant is busy in exactly as many slots as it has meetings, and
+at most 2 x tables participants are busy in a slot.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .model import Instance
+
+#: Above this many (meeting, slot) pairs the MaxSAT race is not started. The largest B2BSP
+#: original, ticf-14crafa, has 6,644 pairs (192,000 variables, 443,000 clauses, encoded in 1.5 s).
+MAXSAT_MAX_PAIRS = 8_000
+#: SAT oracle of RC2: Glucose 4 was faster than CaDiCaL 1.5.3 on the B2BSP instances measured.
+MAXSAT_SOLVER = "g4"
+#: RC2 options: ``adapt`` detects at-most-one constraints among the soft literals, ``exhaust`` and
+#: ``minz`` make the cores smaller and stronger (the settings measured on B2BSP).
+RC2_OPTIONS: dict[str, bool] = {"adapt": True, "exhaust": True, "minz": True}
+
+
+def eligible(instance: Instance) -> bool:
+    """True when the encoding is exact for ``instance`` and small enough to be worth a try.
+
+    Every meeting must be required (the cost is breaks only), the slots must form one group, no
+    participant may have a home table (the capacity per slot would not be the only location
+    condition), and the (meeting, slot) pairs must be at most :data:`MAXSAT_MAX_PAIRS`.
+    """
+    inst = instance
+    if len(inst.groups) != 1 or not inst.meetings:
+        return False
+    if not all(m.required for m in inst.meetings):
+        return False
+    if any(p.home_location is not None for p in inst.participants):
+        return False
+    allowed = inst.allowed_slots
+    if any(not a for a in allowed):
+        return False
+    return sum(len(a) for a in allowed) <= MAXSAT_MAX_PAIRS
+
+
+class _Pool:
+    """Fresh variable numbers (DIMACS, from 1)."""
+
+    def __init__(self) -> None:
+        self.top = 0
+
+    def new(self) -> int:
+        self.top += 1
+        return self.top
+
+
+def _totalizer(inputs: list[int], pool: _Pool, hard: list[list[int]]) -> list[int]:
+    """Outputs o with o[j - 1] <-> (sum of ``inputs``) >= j, both directions (full totalizer)."""
+    if len(inputs) <= 1:
+        return list(inputs)
+    mid = len(inputs) // 2
+    a = _totalizer(inputs[:mid], pool, hard)
+    b = _totalizer(inputs[mid:], pool, hard)
+    na, nb = len(a), len(b)
+    c = [pool.new() for _ in range(na + nb)]
+    for i in range(na + 1):
+        for j in range(nb + 1):
+            if i + j >= 1:  # a >= i and b >= j -> c >= i + j
+                up = [c[i + j - 1]]
+                if i:
+                    up.append(-a[i - 1])
+                if j:
+                    up.append(-b[j - 1])
+                hard.append(up)
+            if i + j < na + nb:  # a <= i and b <= j -> c <= i + j
+                down = [-c[i + j]]
+                if i < na:
+                    down.append(a[i])
+                if j < nb:
+                    down.append(b[j])
+                hard.append(down)
+    return c
+
+
+def _at_most(lits: list[int], k: int, pool: _Pool, hard: list[list[int]]) -> None:
+    """At most ``k`` of ``lits`` (pairwise for k = 1 and few literals, else a sequential counter)."""
+    from pysat.card import CardEnc, EncType
+
+    if len(lits) <= k:
+        return
+    if k == 0:
+        hard.extend([-v] for v in lits)
+        return
+    if k == 1 and len(lits) <= 6:
+        hard.extend([-a, -b] for i, a in enumerate(lits) for b in lits[i + 1 :])
+        return
+    enc = CardEnc.atmost(lits, k, top_id=pool.top, encoding=EncType.seqcounter)
+    pool.top = max(pool.top, enc.nv)
+    hard.extend(enc.clauses)
+
+
+def _exactly(lits: list[int], k: int, pool: _Pool, hard: list[list[int]]) -> None:
+    """Exactly ``k`` of ``lits`` (sequential counter)."""
+    from pysat.card import CardEnc, EncType
+
+    if k > len(lits):
+        hard.append([])  # unsatisfiable
+        return
+    if k == len(lits):
+        hard.extend([v] for v in lits)
+        return
+    if k == 0:
+        hard.extend([-v] for v in lits)
+        return
+    enc = CardEnc.equals(lits, k, top_id=pool.top, encoding=EncType.seqcounter)
+    pool.top = max(pool.top, enc.nv)
+    hard.extend(enc.clauses)
+
+
+@dataclass
+class Encoding:
+    """The weighted CNF: ``hard`` clauses, ``soft`` unit literals (weight 1 each), the meeting
+    variables ``x[(k, s)]`` and ``base``, the breaks of a timetable of cost 0 (sum of the bounds)."""
+
+    hard: list[list[int]]
+    soft: list[int]
+    x: dict[tuple[int, int], int]
+    base: int
+    n_vars: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
+    """The MaxSAT encoding of an :func:`eligible` instance (see the module docstring); ``bounds``
+    are proven per-participant lower bounds on breaks (each participant's runs >= bound + 1)."""
+    inst = instance
+    pool = _Pool()
+    hard: list[list[int]] = []
+    soft: list[int] = []
+    allowed = inst.allowed_slots
+    n_slots = len(inst.slots)
+    x: dict[tuple[int, int], int] = {}
+    for k, sl in enumerate(allowed):
+        lits = [pool.new() for _ in sl]
+        x.update({(k, s): v for s, v in zip(sl, lits, strict=True)})
+        hard.append(lits)
+        _at_most(lits, 1, pool, hard)
+    for before, later in inst.later_of.items():
+        for k in later:  # meeting k is held after meeting ``before``
+            for s in allowed[k]:
+                hard.append([-x[k, s]] + [x[before, t] for t in allowed[before] if t < s])
+    for s in range(n_slots):
+        on_site = [x[k, s] for k, m in enumerate(inst.meetings) if (k, s) in x and inst.is_in_person(m)]
+        online = [x[k, s] for k, m in enumerate(inst.meetings) if (k, s) in x and not inst.is_in_person(m)]
+        _at_most(on_site, inst.tables_open[s], pool, hard)
+        _at_most(online, inst.rooms_open[s], pool, hard)
+
+    busy: dict[tuple[str, int], int] = {}
+    runs: dict[str, list[int]] = {}
+    base = 0
+    for p in inst.participants:
+        mine = inst.meetings_of[p.id]
+        if not mine:
+            continue
+        row: list[int | None] = []
+        for s in range(n_slots):
+            lits = [x[k, s] for k in mine if (k, s) in x]
+            if not lits:
+                row.append(None)
+                continue
+            b = pool.new()
+            busy[p.id, s] = b
+            row.append(b)
+            hard.append([-b, *lits])
+            hard.extend([-v, b] for v in lits)
+            _at_most(lits, 1, pool, hard)
+        # implied constraint 1: busy in exactly as many slots as meetings
+        _exactly([b for b in row if b is not None], len(mine), pool, hard)
+        starts: list[int] = []
+        for s, here in enumerate(row):
+            if here is None:
+                continue
+            prev = row[s - 1] if s else None
+            if prev is None:
+                starts.append(here)  # nothing before: a run starts whenever p is busy here
+                continue
+            st = pool.new()
+            hard.extend([[-st, here], [-st, -prev], [st, -here, prev]])
+            starts.append(st)
+        out = _totalizer(starts, pool, hard)
+        runs[p.id] = out
+        first = bounds.get(p.id, 0) + 1  # at least bound + 1 runs, proven
+        base += first - 1
+        hard.extend([out[j]] for j in range(min(first, len(out))))
+        if first > len(out):
+            hard.append([])
+        soft.extend(-out[j] for j in range(first, len(out)))
+
+    # implied constraint 2: at most 2 x tables (+ rooms) participants busy in a slot
+    for s in range(n_slots):
+        lits = [busy[p.id, s] for p in inst.participants if (p.id, s) in busy]
+        if all(len(inst.meetings[k].participants) == 2 for k in range(len(inst.meetings))):
+            _at_most(lits, 2 * (inst.tables_open[s] + inst.rooms_open[s]), pool, hard)
+
+    # fairness: breaks (= runs - 1 for a participant with meetings) differ by at most d
+    d = inst.objective.max_break_spread
+    if d is not None and runs:
+        if len(runs) < len(inst.participants):  # a participant without meetings has 0 breaks
+            hard.extend([-o[d + 1]] for o in runs.values() if d + 1 < len(o))
+        top = max(len(o) for o in runs.values())
+        for j in range(top - d):
+            low = pool.new()  # some participant has at most j runs
+            # (one with at most j possible run starts always has: then low holds outright)
+            hard.extend([o[j], low] if j < len(o) else [low] for o in runs.values())
+            hard.extend([-low, -o[j + d]] for o in runs.values() if j + d < len(o))
+    return Encoding(
+        hard,
+        soft,
+        x,
+        base,
+        pool.top,
+        {"variables": pool.top, "hard_clauses": len(hard), "soft_clauses": len(soft)},
+    )
+
+
+def solve_maxsat(
+    instance: Instance,
+    bounds: Mapping[str, int],
+    on_lower: Callable[[int], None] | None = None,
+    on_encoded: Callable[[dict[str, int]], None] | None = None,
+) -> tuple[int, dict[int, int]] | None:
+    """Minimise the breaks of an :func:`eligible` instance with RC2; blocking, no time limit.
+
+    ``on_lower`` receives every lower bound on the total breaks that a core proves. Returns
+    (optimal breaks, meeting index -> slot index), or None when the instance is infeasible.
+    """
+    from pysat.examples.rc2 import RC2
+    from pysat.formula import WCNF
+
+    enc = encode(instance, bounds)
+    if on_encoded is not None:
+        on_encoded(enc.stats)
+    wcnf = WCNF()
+    wcnf.extend(enc.hard)
+    wcnf.extend([[lit] for lit in enc.soft], weights=[1] * len(enc.soft))
+
+    class _Rc2(RC2):  # type: ignore[misc]
+        def process_core(self) -> None:
+            super().process_core()
+            if on_lower is not None:
+                on_lower(enc.base + int(self.cost))
+
+    with _Rc2(wcnf, solver=MAXSAT_SOLVER, **RC2_OPTIONS) as rc2:
+        model = rc2.compute()
+        if model is None:
+            return None
+        true = {v for v in model if v > 0}
+        slot_of = {k: s for (k, s), v in enc.x.items() if v in true}
+        return enc.base + int(rc2.cost), slot_of
+
+
+def _child(instance: Instance, bounds: Mapping[str, int], conn: Connection) -> None:
+    """Child process: run :func:`solve_maxsat` and report through ``conn``."""
+    try:
+        out = solve_maxsat(
+            instance,
+            bounds,
+            on_lower=lambda lb: conn.send(("lower", lb)),
+            on_encoded=lambda st: conn.send(("encoded", st)),
+        )
+        conn.send(("infeasible", None) if out is None else ("optimal", out))
+    except Exception as exc:  # reported to the parent, which carries on without MaxSAT
+        conn.send(("error", repr(exc)))
+    finally:
+        conn.close()
+
+
+class MaxSatRace:
+    """RC2 in a child process, reported to callbacks from a watcher thread.
+
+    A process (not a thread) because RC2 has no time limit of its own and the encoding is pure
+    Python: a child can be stopped at any moment and does not take the GIL from the CP-SAT side.
+    It is forked where the platform can (a spawned interpreter spends about 1.2 s importing before
+    it starts); the child runs only this module, pysat and the pure-Python model code.
+    """
+
+    def __init__(
+        self,
+        instance: Instance,
+        bounds: Mapping[str, int],
+        on_lower: Callable[[int], None],
+        on_optimal: Callable[[int, dict[int, int]], None],
+        on_infeasible: Callable[[], None],
+    ) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc: Any = ctx.Process(target=_child, args=(instance, dict(bounds), send), daemon=True)
+        self._on_lower, self._on_optimal, self._on_infeasible = on_lower, on_optimal, on_infeasible
+        self.stats: dict[str, object] = {}
+        self._proc.start()
+        send.close()
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                kind, value = self._recv.recv()
+            except (EOFError, OSError):
+                return
+            if kind == "lower":
+                self.stats["lower"] = value
+                self._on_lower(value)
+            elif kind == "encoded":
+                self.stats["encoding"] = value
+            elif kind == "optimal":
+                self.stats["status"] = "optimal"
+                self.stats["breaks"] = value[0]
+                self._on_optimal(value[0], value[1])
+            elif kind == "infeasible":
+                self.stats["status"] = "infeasible"
+                self._on_infeasible()
+            else:
+                self.stats["status"] = kind
+                self.stats["error"] = value
+
+    def stop(self) -> None:
+        """Stop the child (if it still runs) and the watcher."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._watcher.join(1.0)
+        self._recv.close()
+        self.stats.setdefault("status", "unknown")

@@ -1,0 +1,222 @@
+"""The core-guided MaxSAT path (RC2): same optimum as brute force and CP-SAT, valid timetables,
+and the race inside ``solve`` returns its validated optimum."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import pytest
+
+from ascnhub.engine.scheduling import Instance, instance_from_dict, maxsat, solve, validate
+from ascnhub.engine.scheduling import solver as solver_module
+from ascnhub.engine.scheduling.b2bsp import dzn_to_instance
+from ascnhub.engine.scheduling.cpmodel import participant_break_bounds
+from ascnhub.engine.scheduling.solver import make_result, precheck
+from ascnhub.engine.scheduling.validator import participant_breaks
+from tests.engine.scheduling.sched_helpers import random_dzn, slot_dicts
+
+pytestmark = pytest.mark.engine
+
+# Three participants, one table, 1-2 fixed in slot 1, 3 away in slot 3: optimum 2 (no participant
+# alone needs a break, so every break above the bounds is found by the cores).
+PAIRWISE = """nBusiness = 3; nMeetings = 3; nTables = 1; nTotalSlots = 4; nMorningSlots = 4;
+requested = [| 1, 2, 3 | 1, 3, 3 | 2, 3, 3 |];
+forbidden = [ {0}, {0}, {0, 3} ];
+fixed = [1, 0, 0];
+precedences = [ {}, {}, {} ];
+"""
+
+
+# Found by the random test below (seed 11, instance 3): with spread 0 no timetable is fair.
+UNFAIR = """nBusiness = 4; nMeetings = 4; nTables = 2;
+nTotalSlots = 7; nMorningSlots = 2;
+requested = [| 1, 4, 1 | 2, 3, 1 | 2, 4, 2 | 1, 2, 3 |];
+forbidden = [ {0}, {0, 4, 5}, {0, 2}, {0, 1} ];
+fixed = [0, 0, 0, 0];
+precedences = [ {}, {}, {}, {} ];
+"""
+
+
+def _maxsat(inst: Instance) -> tuple[int, dict[int, int]] | None:
+    bounds = participant_break_bounds(inst)
+    assert bounds is not None
+    return maxsat.solve_maxsat(inst, bounds)
+
+
+def _brute_force(inst: Instance) -> int | None:
+    """Fewest total breaks over every timetable that holds every meeting (None: none exists)."""
+    allowed = inst.allowed_slots
+    best: int | None = None
+    for combo in itertools.product(*allowed):
+        per_slot: dict[int, int] = {}
+        seen: set[tuple[str, int]] = set()
+        ok = True
+        for m, s in zip(inst.meetings, combo, strict=True):
+            per_slot[s] = per_slot.get(s, 0) + 1
+            for p in m.participants:
+                ok = ok and (p, s) not in seen
+                seen.add((p, s))
+        if not ok or any(n > inst.tables_open[s] for s, n in per_slot.items()):
+            continue
+        k_of = {m.id: k for k, m in enumerate(inst.meetings)}
+        if any(combo[k_of[b]] >= combo[k] for k, m in enumerate(inst.meetings) for b in m.after):
+            continue
+        ids = {m.id: inst.slots[s].id for m, s in zip(inst.meetings, combo, strict=True)}
+        brk = participant_breaks(inst, ids)
+        d = inst.objective.max_break_spread
+        if d is not None and max(brk.values()) - min(brk.values()) > d:
+            continue
+        total = sum(brk.values())
+        best = total if best is None else min(best, total)
+    return best
+
+
+def _check_timetable(inst: Instance, out: tuple[int, dict[int, int]]) -> None:
+    value, slot_of = out
+    assert len(slot_of) == len(inst.meetings)
+    res = make_result(inst, slot_of, "optimal", bound_weight=None, bound_breaks=None, stats={})
+    assert validate(inst, res) == []
+    assert res.objective.breaks == value
+
+
+def test_pairwise_optimum_is_two() -> None:
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+    out = _maxsat(inst)
+    assert out is not None and out[0] == 2 == _brute_force(inst)
+    _check_timetable(inst, out)
+
+
+def _hand_made(spread: int | None, second_table: bool) -> Instance:
+    """Five participants (e without meetings), 5 slots, one or two tables, a precedence."""
+    return instance_from_dict(
+        {
+            "slots": slot_dicts(5),
+            "locations": [{"id": "T1", "kind": "table"}]
+            + ([{"id": "T2", "kind": "table", "slots": ["s2", "s3"]}] if second_table else []),
+            "participants": [
+                {"id": "a", "unavailable": ["s1"]},
+                {"id": "b"},
+                {"id": "c", "unavailable": ["s3"]},
+                {"id": "d"},
+                {"id": "e"},
+            ],
+            "meetings": [
+                {"id": "m1", "participants": ["a", "b"], "required": True},
+                {"id": "m2", "participants": ["a", "c"], "required": True},
+                {"id": "m3", "participants": ["b", "c"], "required": True, "after": ["m1"]},
+                {"id": "m4", "participants": ["b", "d"], "required": True},
+                {"id": "m5", "participants": ["a", "d"], "required": True, "slots": ["s3", "s4"]},
+            ],
+            "objective": {"break_weight": 1, "max_break_spread": spread},
+        }
+    )
+
+
+@pytest.mark.parametrize("spread", [None, 0, 1, 2])
+@pytest.mark.parametrize("second_table", [False, True])
+def test_hand_made_instances_match_brute_force(spread: int | None, second_table: bool) -> None:
+    inst = _hand_made(spread, second_table)
+    assert maxsat.eligible(inst)
+    truth = _brute_force(inst)
+    out = _maxsat(inst)
+    if truth is None:
+        assert out is None
+    else:
+        assert out is not None and out[0] == truth
+        _check_timetable(inst, out)
+
+
+def test_random_b2bsp_instances_match_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeded random B2BSP instances with fairness 0, 1 and 2: RC2's optimum is CP-SAT's."""
+    monkeypatch.setattr(solver_module, "MAXSAT", False)
+    rng = random.Random(11)
+    values: set[int] = set()
+    checked = 0
+    for i in range(40):
+        inst = dzn_to_instance(random_dzn(rng), f"r{i}", max_break_spread=i % 3)
+        if precheck(inst) is not None:
+            continue
+        ref = solve(inst, time_limit_s=5, workers=1)
+        assert ref.status in ("optimal", "infeasible"), inst.name
+        out = _maxsat(inst)
+        if ref.status == "infeasible":
+            assert out is None, inst.name
+            continue
+        assert out is not None and out[0] == ref.objective.breaks, inst.name
+        _check_timetable(inst, out)
+        values.add(out[0])
+        checked += 1
+    assert checked >= 10 and len(values) >= 2  # non-trivial optima were compared
+
+
+def test_lower_bounds_are_reported_in_order() -> None:
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+    bounds = participant_break_bounds(inst)
+    assert bounds is not None
+    seen: list[int] = []
+    out = maxsat.solve_maxsat(inst, bounds, on_lower=seen.append)
+    assert out is not None
+    assert out[0] == 2 and seen and seen == sorted(seen) and seen[-1] <= 2
+
+
+def test_eligible_only_when_the_encoding_is_exact() -> None:
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+    assert maxsat.eligible(inst)
+    doc = {
+        "slots": slot_dicts(3, ["am", "am", "pm"]),
+        "locations": [{"id": "T1", "kind": "table"}],
+        "participants": [{"id": "a"}, {"id": "b", "home_location": "T1"}],
+        "meetings": [{"id": "m1", "participants": ["a", "b"], "required": True}],
+        "objective": {"break_weight": 1, "max_break_spread": None},
+    }
+    assert not maxsat.eligible(instance_from_dict(doc))  # two groups
+    doc["slots"] = slot_dicts(3)
+    assert not maxsat.eligible(instance_from_dict(doc))  # a home table
+    del doc["participants"][1]["home_location"]
+    assert maxsat.eligible(instance_from_dict(doc))
+    doc["meetings"][0]["required"] = False
+    assert not maxsat.eligible(instance_from_dict(doc))  # an optional meeting
+
+
+def test_solve_returns_the_race_winner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the CP-SAT side silenced (no probe, a minimisation that only waits), the optimum
+    and its timetable can only come from the MaxSAT child through the race."""
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        return None
+
+    def wait(sm, hint, deadline, seed, workers, started, on_progress, stats, race=None):  # type: ignore[no-untyped-def]
+        assert race is not None
+        while not race.done and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "unknown", None, None
+
+    monkeypatch.setattr(solver_module, "_probe_levels", no_probe)
+    monkeypatch.setattr(solver_module, "_minimise_breaks", wait)
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "optimal", res.stats
+    assert res.objective.breaks == 2 and res.objective.bound_breaks == 2
+    assert res.stats["maxsat"]["status"] == "optimal"
+    assert validate(inst, res) == []
+
+
+def test_solve_stops_when_maxsat_proves_infeasibility() -> None:
+    """No timetable is fair with spread 0 (participant 3 can only be busy once, the others need a
+    break): RC2 proves it, and ``solve`` says infeasible (the race stops the probe, which would
+    otherwise try level after level until its deadline)."""
+    inst = dzn_to_instance(UNFAIR, "unfair", max_break_spread=0)
+    assert _maxsat(inst) is None
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "infeasible" and not res.assignments
+    assert res.stats["maxsat"]["status"] == "infeasible"
+
+
+def test_solve_with_maxsat_agrees_with_the_probe() -> None:
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+    for workers in (1, 2):
+        res = solve(inst, time_limit_s=10, workers=workers)
+        assert res.status == "optimal" and res.objective.breaks == 2
+        assert validate(inst, res) == []
