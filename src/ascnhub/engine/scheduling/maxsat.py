@@ -7,8 +7,9 @@ raises the lower bound with unsatisfiable cores of the soft clauses, which is ho
 B2BSP results (Bofill et al., JAIR 2022) prove their optima. Measured on the 20 originals, alone on
 one core and 10 s each: RC2 proves tic-13crafc optimal at 4 in 5.8-6.4 s, forumt-14crafe (5),
 tic-14crafa (0) and forum-13 (0) in 2-5 s, and raises ticf-13crafb's bound to its optimum 3 in
-5.5-6 s (without a timetable); it is slower than the CP-SAT probe on the others. So it runs in a
-child process beside the probe, and whichever decides first wins (:class:`MaxSatRace`).
+5.5-8 s in four of six runs (without a timetable); it is slower than the CP-SAT probe on the
+others. So it runs in a child process beside the probe, and whichever decides first wins
+(:class:`MaxSatRace`).
 
 Encoding (all hard unless said): x[k, s] for each meeting and allowed slot, exactly one per
 meeting; precedences; per slot at most as many in-person meetings as tables (online: rooms);
@@ -37,7 +38,7 @@ from typing import Any
 from .model import Instance
 
 #: Above this many (meeting, slot) pairs the MaxSAT race is not started. The largest B2BSP
-#: original, ticf-14crafa, has 6,644 pairs (192,000 variables, 443,000 clauses, encoded in 1.5 s).
+#: original, ticf-14crafa, has 5,926 pairs (192,000 variables, 443,000 clauses, encoded in 0.6 s).
 MAXSAT_MAX_PAIRS = 8_000
 #: SAT oracle of RC2: Glucose 4 was faster than CaDiCaL 1.5.3 on the B2BSP instances measured.
 MAXSAT_SOLVER = "g4"
