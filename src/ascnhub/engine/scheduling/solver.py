@@ -684,17 +684,21 @@ def _minimise_with_probe(
     with race.lock:
         race.solvers.append(solver)
         stopped = race.done
-    code = solver.solve(m, _StopAtBound(race, started, on_progress)) if not stopped else cp_model.UNKNOWN
-    st = _status(code)
-    has = st in ("optimal", "feasible")
-    value = round(solver.objective_value) if has else None
-    stats["phase2"] = {
-        "status": st,
-        "wall_time_s": round(solver.wall_time, 3),
-        "deterministic_time": round(solver.deterministic_time, 3),
-        "objective": value,
-        "bound": solver.best_objective_bound if has or st == "unknown" else None,
-    }
+    value: int | None = None
+    if stopped:  # the probe decided before the minimisation started: nothing to read from it
+        st = "unknown"
+        stats["phase2"] = {"status": "not run"}
+    else:
+        st = _status(solver.solve(m, _StopAtBound(race, started, on_progress)))
+        has = st in ("optimal", "feasible")
+        value = round(solver.objective_value) if has else None
+        stats["phase2"] = {
+            "status": st,
+            "wall_time_s": round(solver.wall_time, 3),
+            "deterministic_time": round(solver.deterministic_time, 3),
+            "objective": value,
+            "bound": solver.best_objective_bound if has or st == "unknown" else None,
+        }
     if st == "optimal" or (value is not None and value <= race.lower):
         race.stop_all()
     probe.join(max(0.0, deadline - time.monotonic()) + 1.0)
@@ -711,7 +715,7 @@ def _minimise_with_probe(
         return "optimal", found, lower
     if value is not None:
         return ("optimal" if value <= lower else "feasible"), sm.slots_of(solver), lower
-    if st == "unknown":
+    if st == "unknown" and not stopped:
         lower = max(lower, round(solver.best_objective_bound))
     return st, None, lower
 
