@@ -2,9 +2,9 @@
 
 Registering is the busiest request and write of the platform (everyone registers when registration
 opens), and on SQLite every write transaction holds the one database write lock, so whatever runs
-inside the transaction runs one registration at a time. Django builds the SQL of a query afresh on every call
-(~0.5 ms each for the locking read and the count, ten times the time SQLite needs to run them), so
-the statements are written here once, from the models' metadata. Same rows and same lock as the
+inside the transaction runs one registration at a time. Django builds the SQL of a query afresh on
+every call (~0.5 ms each for the locking read and the count, ten times the time SQLite needs to
+run them), so the statements are written here once, from the models' metadata. Same rows and same lock as the
 ORM queries they replace; tests compare them.
 """
 
@@ -26,7 +26,7 @@ def _column(model: type[Model], name: str) -> str:
 
 
 class _RowReader:
-    """Reads a model's columns from a raw row and converts them as the ORM does (dates, JSON, booleans)."""
+    """Reads a model's columns from a raw row, converted as the ORM does (dates, JSON, booleans)."""
 
     def __init__(self, model: type[Model], connection: BaseDatabaseWrapper):
         self.model = model

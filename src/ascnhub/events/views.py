@@ -167,7 +167,7 @@ def badge_key(request: HttpRequest, slug: str) -> JsonResponse:
 # --- registration --------------------------------------------------------------------------------
 
 def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    # This page takes the load when registration opens: the lookup is two precompiled reads.
+    # This page takes the load when registration opens: the lookup is one precompiled read.
     category = places.public_category(slug, code)
     if category is None:
         raise Http404("no such registration category")

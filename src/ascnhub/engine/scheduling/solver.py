@@ -427,6 +427,15 @@ class _Race:
         self.done = False
         self.solvers: list[cp_model.CpSolver] = []
 
+    def enlist(self, solver: cp_model.CpSolver) -> bool:
+        """Let the race stop ``solver``; False (and not enlisted) when the race is already over,
+        so the caller must not solve (a solve that never ran has no statistics to read)."""
+        with self.lock:
+            if self.done:
+                return False
+            self.solvers.append(solver)
+            return True
+
     def stop_all(self) -> None:
         with self.lock:
             self.done = True
@@ -453,10 +462,8 @@ def _probe_solver(
 
 def _run_probe(race: _Race, solver: cp_model.CpSolver, sm: SlotModel) -> str:
     """Solve ``sm`` unless the race is over (then "unknown"); the race can stop the solve."""
-    with race.lock:
-        if race.done:
-            return "unknown"
-        race.solvers.append(solver)
+    if not race.enlist(solver):
+        return "unknown"
     return _status(solver.solve(sm.model))
 
 
@@ -681,9 +688,7 @@ def _minimise_with_probe(
     prm.linearization_level = 0
     for name in BREAK_SUBSOLVERS[:main_workers]:
         prm.subsolvers.append(name)
-    with race.lock:
-        race.solvers.append(solver)
-        stopped = race.done
+    stopped = not race.enlist(solver)
     value: int | None = None
     if stopped:  # the probe decided before the minimisation started: nothing to read from it
         st = "unknown"
@@ -753,10 +758,7 @@ def _minimise_breaks(
         for name in BREAK_SUBSOLVERS[:workers]:
             prm.subsolvers.append(name)
     if race is not None:
-        with race.lock:
-            race.solvers.append(solver)
-            stopped = race.done
-        if stopped:  # the race was decided before the minimisation started
+        if not race.enlist(solver):  # the race was decided before the minimisation started
             stats["phase2"] = {"status": "not run"}
             return "unknown", None, lower
         code = solver.solve(m, _StopAtBound(race, started, on_progress))
