@@ -12,9 +12,10 @@ others. So it runs in a child process beside the probe, and whichever decides fi
 (:class:`MaxSatRace`).
 
 Encoding (all hard unless said): x[k, s] for each meeting and allowed slot, exactly one per
-meeting; precedences; per slot at most as many in-person meetings as tables (online: rooms);
-busy[p, s] <-> some meeting of p in s, at most one per participant and slot; start[p, s] <->
-busy[p, s] and not busy[p, s-1] (a run starts); a totalizer over p's starts whose outputs
+meeting; precedences; per slot at most as many in-person meetings as tables (online: rooms),
+counted over clusters of meetings that share a participant; busy[p, s] <-> some meeting of p
+in s, at most one per participant and slot; start[p, s] <-> busy[p, s] and not busy[p, s-1] (a
+run starts); a totalizer over p's starts whose outputs
 r[p, j] <-> "p has at least j runs" hold in both directions (the fairness rule below needs the
 "at most" side too). Breaks of p are runs - 1 (the validator's definition, one group). The soft
 clauses are not r[p, j] for j above p's bound + 1 (weight 1): the per-participant matching bound
@@ -23,7 +24,10 @@ directly "breaks above the bounds" (soft units "no run starts here" needed many 
 tic-13crafc 9.5 s against 6.4 s). Fairness with spread d: L[j] <- some participant has at most j
 runs; L[j] -> every participant has at most j + d runs. Implied constraints (JAIR 2022 implied
 constraints 1 and 2): each participant is busy in exactly as many slots as it has meetings, and
-at most 2 x tables participants are busy in a slot.
+at most 2 x tables participants are busy in a slot, an even number of them (4.5.1 and 4.5.2 of the
+paper: the parity on a full totalizer of the busy literals, and the cluster counting, made RC2
+2.5-5 x faster on forumt-14, tic-14crafa, forumt-14crafe and let it prove forum-14 (16 s) and
+forum-13crafb (6, 48 s) alone on one core, see docs/benchmarks-scheduling.md).
 """
 
 from __future__ import annotations
@@ -106,6 +110,43 @@ def _totalizer(inputs: list[int], pool: _Pool, hard: list[list[int]]) -> list[in
     return c
 
 
+def _capacity_by_clusters(
+    inst: Instance, x: Mapping[tuple[int, int], int], pool: _Pool, hard: list[list[int]]
+) -> None:
+    """Per slot, at most as many in-person meetings as tables (online: rooms), counted over
+    clusters of meetings that share a participant (JAIR 2022, 4.5.2): at most one meeting of a
+    cluster is held in a slot, so counting active clusters is exact and the counter's inputs shrink
+    2-4 times. Clusters are formed greedily, the participant with most unclustered meetings first."""
+    left = set(range(len(inst.meetings)))
+    clusters: list[list[int]] = []
+    while left:
+        best = max(
+            (p.id for p in inst.participants),
+            key=lambda pid: sum(1 for k in inst.meetings_of[pid] if k in left),
+        )
+        mine = [k for k in inst.meetings_of[best] if k in left]
+        for online in (False, True):
+            part = [k for k in mine if inst.is_in_person(inst.meetings[k]) != online]
+            if part:
+                clusters.append(part)
+        left.difference_update(mine)
+    for s in range(len(inst.slots)):
+        on_site: list[int] = []
+        remote: list[int] = []
+        for c in clusters:
+            lits = [x[k, s] for k in c if (k, s) in x]
+            if not lits:
+                continue
+            if len(lits) == 1:
+                v = lits[0]
+            else:
+                v = pool.new()
+                hard.extend([-lit, v] for lit in lits)
+            (on_site if inst.is_in_person(inst.meetings[c[0]]) else remote).append(v)
+        _at_most(on_site, inst.tables_open[s], pool, hard)
+        _at_most(remote, inst.rooms_open[s], pool, hard)
+
+
 def _at_most(lits: list[int], k: int, pool: _Pool, hard: list[list[int]]) -> None:
     """At most ``k`` of ``lits`` (pairwise for k = 1 and few literals, else a sequential counter)."""
     from pysat.card import CardEnc, EncType
@@ -173,11 +214,7 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
         for k in later:  # meeting k is held after meeting ``before``
             for s in allowed[k]:
                 hard.append([-x[k, s]] + [x[before, t] for t in allowed[before] if t < s])
-    for s in range(n_slots):
-        on_site = [x[k, s] for k, m in enumerate(inst.meetings) if (k, s) in x and inst.is_in_person(m)]
-        online = [x[k, s] for k, m in enumerate(inst.meetings) if (k, s) in x and not inst.is_in_person(m)]
-        _at_most(on_site, inst.tables_open[s], pool, hard)
-        _at_most(online, inst.rooms_open[s], pool, hard)
+    _capacity_by_clusters(inst, x, pool, hard)
 
     busy: dict[tuple[str, int], int] = {}
     runs: dict[str, list[int]] = {}
@@ -224,7 +261,16 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
     for s in range(n_slots):
         lits = [busy[p.id, s] for p in inst.participants if (p.id, s) in busy]
         if all(len(inst.meetings[k].participants) == 2 for k in range(len(inst.meetings))):
-            _at_most(lits, 2 * (inst.tables_open[s] + inst.rooms_open[s]), pool, hard)
+            cap = 2 * (inst.tables_open[s] + inst.rooms_open[s])
+            if len(lits) > 1:
+                out = _totalizer(lits, pool, hard)  # out[i] <-> at least i + 1 busy
+                hard.extend([-out[j]] for j in range(cap, len(out)))
+                # an even number of participants is busy: at least 2i + 1 -> at least 2i + 2
+                hard.extend([-out[j], out[j + 1]] for j in range(0, len(out) - 1, 2))
+                if len(out) % 2:
+                    hard.append([-out[-1]])
+            else:
+                _at_most(lits, cap, pool, hard)
 
     # fairness: breaks (= runs - 1 for a participant with meetings) differ by at most d
     d = inst.objective.max_break_spread
