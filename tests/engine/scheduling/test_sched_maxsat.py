@@ -151,6 +151,53 @@ def test_random_b2bsp_instances_match_cp_sat(monkeypatch: pytest.MonkeyPatch) ->
     assert checked >= 10 and len(values) >= 2  # non-trivial optima were compared
 
 
+def test_many_participants_per_slot_use_the_truncated_counter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More busy participants per slot than FULL_COUNTER_MAX (a ring of 140 participants, each
+    meeting its two neighbours, 4 slots of 40 tables, so at most 80 busy per slot and a timetable
+    without breaks exists): RC2's optimum and timetable agree with CP-SAT's on the truncated
+    parity counter."""
+    monkeypatch.setattr(solver_module, "MAXSAT", False)
+    n = 140
+    assert n > maxsat.FULL_COUNTER_MAX
+    rows = " | ".join(f"{i}, {i % n + 1}, 3" for i in range(1, n + 1))
+    dzn = (
+        f"nBusiness = {n}; nMeetings = {n}; nTables = 40;\n"
+        "nTotalSlots = 4; nMorningSlots = 4;\n"
+        f"requested = [| {rows} |];\nforbidden = [ {', '.join('{0}' for _ in range(n))} ];\n"
+        f"fixed = [{', '.join('0' for _ in range(n))}];\n"
+        f"precedences = [ {', '.join('{}' for _ in range(n))} ];\n"
+    )
+    inst = dzn_to_instance(dzn, "ring")
+    ref = solve(inst, time_limit_s=20, workers=1)
+    assert ref.status == "optimal"
+    out = _maxsat(inst)
+    assert out is not None and out[0] == ref.objective.breaks == 0
+    _check_timetable(inst, out)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 6])
+def test_counter_outputs_are_exact_up_to_their_limit(n: int) -> None:
+    """The totalizer behind the busy-participant parity: for every input assignment, output j is
+    forced to "at least j + 1 inputs" in both directions, also when only the first ``limit``
+    outputs are built (a wrong clause would let a solver pick the parity it likes)."""
+    from pysat.solvers import Solver
+
+    for limit in [None, *range(1, n + 1)]:
+        pool = maxsat._Pool()
+        inputs = [pool.new() for _ in range(n)]
+        hard: list[list[int]] = []
+        out = maxsat._totalizer(inputs, pool, hard, limit)
+        assert len(out) == (n if limit is None else min(n, limit))
+        with Solver(name="m22", bootstrap_with=hard) as sat:
+            for values in itertools.product([False, True], repeat=n):
+                assume = [v if on else -v for v, on in zip(inputs, values, strict=True)]
+                total = sum(values)
+                for j, o in enumerate(out):
+                    expected = total >= j + 1
+                    assert sat.solve(assumptions=[*assume, o if expected else -o])
+                    assert not sat.solve(assumptions=[*assume, -o if expected else o]), (n, limit, values, j)
+
+
 def test_lower_bounds_are_reported_in_order() -> None:
     inst = dzn_to_instance(PAIRWISE, "pairwise")
     bounds = participant_break_bounds(inst)

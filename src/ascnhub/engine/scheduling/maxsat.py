@@ -44,6 +44,8 @@ from .model import Instance
 #: Above this many (meeting, slot) pairs the MaxSAT race is not started. The largest B2BSP
 #: original, ticf-14crafa, has 5,926 pairs (192,000 variables, 443,000 clauses, encoded in 0.6 s).
 MAXSAT_MAX_PAIRS = 8_000
+#: Up to this many busy literals per slot the parity counter is a full totalizer (see ``encode``).
+FULL_COUNTER_MAX = 128
 #: SAT oracle of RC2: Glucose 4 was faster than CaDiCaL 1.5.3 on the B2BSP instances measured.
 MAXSAT_SOLVER = "g4"
 #: RC2 options: ``adapt`` detects at-most-one constraints among the soft literals, ``exhaust`` and
@@ -82,25 +84,30 @@ class _Pool:
         return self.top
 
 
-def _totalizer(inputs: list[int], pool: _Pool, hard: list[list[int]]) -> list[int]:
-    """Outputs o with o[j - 1] <-> (sum of ``inputs``) >= j, both directions (full totalizer)."""
+def _totalizer(inputs: list[int], pool: _Pool, hard: list[list[int]], limit: int | None = None) -> list[int]:
+    """Outputs o with o[j - 1] <-> (sum of ``inputs``) >= j, both directions (full totalizer); with
+    ``limit``, only the first ``limit`` outputs (o[limit - 1] <-> sum >= limit), which keeps a
+    counter over many inputs with a small bound at O(inputs x limit) clauses."""
     if len(inputs) <= 1:
         return list(inputs)
     mid = len(inputs) // 2
-    a = _totalizer(inputs[:mid], pool, hard)
-    b = _totalizer(inputs[mid:], pool, hard)
+    a = _totalizer(inputs[:mid], pool, hard, limit)
+    b = _totalizer(inputs[mid:], pool, hard, limit)
     na, nb = len(a), len(b)
-    c = [pool.new() for _ in range(na + nb)]
+    size = na + nb if limit is None else min(na + nb, limit)
+    c = [pool.new() for _ in range(size)]
     for i in range(na + 1):
         for j in range(nb + 1):
-            if i + j >= 1:  # a >= i and b >= j -> c >= i + j
+            if 1 <= i + j <= size:  # a >= i and b >= j -> c >= i + j (larger sums follow)
                 up = [c[i + j - 1]]
                 if i:
                     up.append(-a[i - 1])
                 if j:
                     up.append(-b[j - 1])
                 hard.append(up)
-            if i + j < na + nb:  # a <= i and b <= j -> c <= i + j
+            # a <= i and b <= j -> c <= i + j; a truncated child has limit >= size > i outputs,
+            # so "a <= i" is always expressible here
+            if i + j < size:
                 down = [-c[i + j]]
                 if i < na:
                     down.append(a[i])
@@ -263,7 +270,12 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
         if all(len(inst.meetings[k].participants) == 2 for k in range(len(inst.meetings))):
             cap = 2 * (inst.tables_open[s] + inst.rooms_open[s])
             if len(lits) > 1:
-                out = _totalizer(lits, pool, hard)  # out[i] <-> at least i + 1 busy
+                # out[i] <-> at least i + 1 busy. The full counter costs about n^2 clauses: fine up
+                # to FULL_COUNTER_MAX inputs (every B2BSP original: at most 76 participants), beyond
+                # that only the outputs up to the bound are built (the same propagation there; on
+                # B2BSP the truncated one was measured neither faster nor slower beyond RC2's luck)
+                limit = None if len(lits) <= FULL_COUNTER_MAX else cap + 1
+                out = _totalizer(lits, pool, hard, limit)
                 hard.extend([-out[j]] for j in range(cap, len(out)))
                 # an even number of participants is busy: at least 2i + 1 -> at least 2i + 2
                 hard.extend([-out[j], out[j + 1]] for j in range(0, len(out) - 1, 2))
