@@ -25,9 +25,9 @@ tic-13crafc 9.5 s against 6.4 s). Fairness with spread d: L[j] <- some participa
 runs; L[j] -> every participant has at most j + d runs. Implied constraints (JAIR 2022 implied
 constraints 1 and 2): each participant is busy in exactly as many slots as it has meetings, and
 at most 2 x tables participants are busy in a slot, an even number of them (4.5.1 and 4.5.2 of the
-paper: the parity on a full totalizer of the busy literals, and the cluster counting, made RC2
-2.5-5 x faster on forumt-14, tic-14crafa, forumt-14crafe and let it prove forum-14 (16 s) and
-forum-13crafb (6, 48 s) alone on one core, see docs/benchmarks-scheduling.md).
+paper: the parity on a totalizer of the busy literals, and the cluster counting, made RC2 alone
+1.2-6 x faster on the B2BSP originals it decides, forum-14 29 s -> 13 s; see
+docs/benchmarks-scheduling.md).
 """
 
 from __future__ import annotations
