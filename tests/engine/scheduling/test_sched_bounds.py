@@ -193,7 +193,6 @@ def test_cumulative_and_candidates_agree_with_the_plain_probe(monkeypatch: pytes
     assert ("INFEASIBLE", "OPTIMAL", "OPTIMAL") in seen  # the enumeration was exercised
 
 
-
 def test_a_probe_that_decides_before_the_minimisation_starts_wins_cleanly(monkeypatch) -> None:
     """`PROBE_FIRST = 0` runs the probe in a thread beside the minimisation. On small instances the
     probe often decides before the minimisation has started, which once crashed (statistics read

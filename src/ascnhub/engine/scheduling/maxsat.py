@@ -42,7 +42,7 @@ from typing import Any
 from .model import Instance
 
 #: Above this many (meeting, slot) pairs the MaxSAT race is not started. The largest B2BSP
-#: original, ticf-14crafa, has 5,926 pairs (192,000 variables, 443,000 clauses, encoded in 0.6 s).
+#: original, ticf-14crafa, has 5,926 pairs (63,000 variables, 306,000 clauses, encoded in 0.5 s).
 MAXSAT_MAX_PAIRS = 8_000
 #: Up to this many busy literals per slot the parity counter is a full totalizer (see ``encode``).
 FULL_COUNTER_MAX = 128
@@ -125,22 +125,21 @@ def _capacity_by_clusters(
     cluster is held in a slot, so counting active clusters is exact and the counter's inputs shrink
     2-4 times. Clusters are formed greedily, the participant with most unclustered meetings first."""
     left = set(range(len(inst.meetings)))
-    clusters: list[list[int]] = []
+    clusters: list[tuple[bool, list[int]]] = []  # (in person, meeting indexes)
     while left:
         best = max(
             (p.id for p in inst.participants),
             key=lambda pid: sum(1 for k in inst.meetings_of[pid] if k in left),
         )
         mine = [k for k in inst.meetings_of[best] if k in left]
-        for online in (False, True):
-            part = [k for k in mine if inst.is_in_person(inst.meetings[k]) != online]
+        for on_site in (True, False):
+            part = [k for k in mine if inst.is_in_person(inst.meetings[k]) == on_site]
             if part:
-                clusters.append(part)
+                clusters.append((on_site, part))
         left.difference_update(mine)
     for s in range(len(inst.slots)):
-        on_site: list[int] = []
-        remote: list[int] = []
-        for c in clusters:
+        active: dict[bool, list[int]] = {True: [], False: []}
+        for on_site, c in clusters:
             lits = [x[k, s] for k in c if (k, s) in x]
             if not lits:
                 continue
@@ -149,9 +148,9 @@ def _capacity_by_clusters(
             else:
                 v = pool.new()
                 hard.extend([-lit, v] for lit in lits)
-            (on_site if inst.is_in_person(inst.meetings[c[0]]) else remote).append(v)
-        _at_most(on_site, inst.tables_open[s], pool, hard)
-        _at_most(remote, inst.rooms_open[s], pool, hard)
+            active[on_site].append(v)
+        _at_most(active[True], inst.tables_open[s], pool, hard)
+        _at_most(active[False], inst.rooms_open[s], pool, hard)
 
 
 def _at_most(lits: list[int], k: int, pool: _Pool, hard: list[list[int]]) -> None:
@@ -264,25 +263,26 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
             hard.append([])
         soft.extend(-out[j] for j in range(first, len(out)))
 
-    # implied constraint 2: at most 2 x tables (+ rooms) participants busy in a slot
-    for s in range(n_slots):
+    # implied constraint 2: at most 2 x tables (+ rooms) participants busy in a slot, an even
+    # number of them (exact only when every meeting has two participants)
+    pairs_only = all(len(m.participants) == 2 for m in inst.meetings)
+    for s in range(n_slots if pairs_only else 0):
         lits = [busy[p.id, s] for p in inst.participants if (p.id, s) in busy]
-        if all(len(inst.meetings[k].participants) == 2 for k in range(len(inst.meetings))):
-            cap = 2 * (inst.tables_open[s] + inst.rooms_open[s])
-            if len(lits) > 1:
-                # out[i] <-> at least i + 1 busy. The full counter costs about n^2 clauses: fine up
-                # to FULL_COUNTER_MAX inputs (every B2BSP original: at most 76 participants), beyond
-                # that only the outputs up to the bound are built (the same propagation there; on
-                # B2BSP the truncated one was measured neither faster nor slower beyond RC2's luck)
-                limit = None if len(lits) <= FULL_COUNTER_MAX else cap + 1
-                out = _totalizer(lits, pool, hard, limit)
-                hard.extend([-out[j]] for j in range(cap, len(out)))
-                # an even number of participants is busy: at least 2i + 1 -> at least 2i + 2
-                hard.extend([-out[j], out[j + 1]] for j in range(0, len(out) - 1, 2))
-                if len(out) % 2:
-                    hard.append([-out[-1]])
-            else:
-                _at_most(lits, cap, pool, hard)
+        cap = 2 * (inst.tables_open[s] + inst.rooms_open[s])
+        if len(lits) <= 1:
+            _at_most(lits, cap, pool, hard)
+            continue
+        # out[i] <-> at least i + 1 busy. The full counter costs about n^2 clauses: fine up to
+        # FULL_COUNTER_MAX inputs (every B2BSP original: at most 76 participants), beyond that only
+        # the outputs up to the bound are built (the same propagation there; on B2BSP the truncated
+        # one was measured neither faster nor slower beyond RC2's luck)
+        limit = None if len(lits) <= FULL_COUNTER_MAX else cap + 1
+        out = _totalizer(lits, pool, hard, limit)
+        hard.extend([-out[j]] for j in range(cap, len(out)))
+        # an even number of participants is busy: at least 2i + 1 -> at least 2i + 2
+        hard.extend([-out[j], out[j + 1]] for j in range(0, len(out) - 1, 2))
+        if len(out) % 2:
+            hard.append([-out[-1]])
 
     # fairness: breaks (= runs - 1 for a participant with meetings) differ by at most d
     d = inst.objective.max_break_spread

@@ -130,8 +130,7 @@ def make_result(
             stats,
         )
     assignments = assign_locations(inst, slot_of, prefer_locations)
-    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
-    brk = participant_breaks(inst, ids)
+    brk = _breaks_by_participant(inst, slot_of)
     weight = sum(inst.meetings[k].weight for k in slot_of)
     if all(isinstance(inst.meetings[k].weight, int) for k in slot_of):
         weight = int(weight)
@@ -206,8 +205,7 @@ def _fair(inst: Instance, slot_of: Mapping[int, int]) -> bool:
     spread = inst.objective.max_break_spread
     if spread is None:
         return True
-    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
-    brk = participant_breaks(inst, ids)
+    brk = _breaks_by_participant(inst, slot_of)
     return max(brk.values(), default=0) - min(brk.values(), default=0) <= spread
 
 
@@ -608,10 +606,15 @@ def _wall(solver: cp_model.CpSolver) -> float | None:
         return None
 
 
+def _breaks_by_participant(inst: Instance, slot_of: Mapping[int, int]) -> dict[str, int]:
+    """The validator's break count per participant of a slot solution (meeting index -> slot index)."""
+    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
+    return participant_breaks(inst, ids)
+
+
 def _breaks(inst: Instance, slot_of: Mapping[int, int]) -> int:
     """Total breaks of a slot solution."""
-    ids = {inst.meetings[k].id: inst.slots[s].id for k, s in slot_of.items()}
-    return sum(participant_breaks(inst, ids).values())
+    return sum(_breaks_by_participant(inst, slot_of).values())
 
 
 def _start_maxsat(
