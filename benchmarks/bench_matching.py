@@ -188,8 +188,13 @@ def quality(dev: Path) -> tuple[dict, dict]:
 
     def pick(train: set[str]) -> int:
         # best mean nDCG@10 on the training needs; ties go to the weights closest to the defaults
-        return max(range(len(grid)), key=lambda g: (round(mean_over(per[g], train, 0), 6),
-                                                    -abs(grid[g].focus - 1) - abs(grid[g].hub - 1)))
+        return max(
+            range(len(grid)),
+            key=lambda g: (
+                round(mean_over(per[g], train, 0), 6),
+                -abs(grid[g].focus - 1) - abs(grid[g].hub - 1),
+            ),
+        )
 
     all_ids = {n.id for n in needs}
     langs = sorted({n.language for n in needs})
@@ -231,8 +236,10 @@ def quality(dev: Path) -> tuple[dict, dict]:
         "grid_size": len(grid),
         "leave_one_language_out": {"pooled": summary(pooled), "by_language": lolo},
         "cv_4fold": {"pooled": summary(cv_rows), "chosen_per_fold": cv_chosen},
-        "default_ndcg@10_bootstrap_95ci": [round(float(np.percentile(boot, 2.5)), 4),
-                                           round(float(np.percentile(boot, 97.5)), 4)],
+        "default_ndcg@10_bootstrap_95ci": [
+            round(float(np.percentile(boot, 2.5)), 4),
+            round(float(np.percentile(boot, 97.5)), 4),
+        ],
         "best_in_sample_ndcg@10": round(max(mean_over(pn, all_ids, 0) for pn in per), 4),
     }
     inputs = {
@@ -263,17 +270,33 @@ def synthetic(
     for i in range(n_needs):
         text = f"need {i}"
         vec["q" + text + ". "] = qv[i]  # Need.text is "title. description"
-        needs.append(Need(id=f"n{i}", city=f"c{i % 300}", country=str(rng.choice(countries)), language="en",
-                          title=text, description="",
-                          focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
-                          organisation=f"city{i % 300}"))
+        needs.append(
+            Need(
+                id=f"n{i}",
+                city=f"c{i % 300}",
+                country=str(rng.choice(countries)),
+                language="en",
+                title=text,
+                description="",
+                focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
+                organisation=f"city{i % 300}",
+            )
+        )
     for j in range(n_offers):
         text = f"offer {j}"
         vec["p" + text + ". "] = pv[j]
-        offers.append(Offer(id=f"o{j}", organisation=f"org{j % 1000}", country="JP", language="ja",
-                            title=text, description="",
-                            focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
-                            deployed_in=tuple(rng.choice(countries, 3, replace=False))))
+        offers.append(
+            Offer(
+                id=f"o{j}",
+                organisation=f"org{j % 1000}",
+                country="JP",
+                language="ja",
+                title=text,
+                description="",
+                focus_areas=tuple(rng.choice(FOCUS_AREAS, 2, replace=False)),
+                deployed_in=tuple(rng.choice(countries, 3, replace=False)),
+            )
+        )
     return needs, offers, PrecomputedEmbedder(vec)
 
 

@@ -537,9 +537,7 @@ def bench(database_url: str, args) -> dict:
     try:
         started = time.perf_counter()
         subprocess.run([*ASCNHUB, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-        subprocess.run(
-            [*ASCNHUB, "demo", "load"], env=env, cwd=ROOT, check=True, capture_output=True
-        )
+        subprocess.run([*ASCNHUB, "demo", "load"], env=env, cwd=ROOT, check=True, capture_output=True)
         prepared = run_python(PREPARE, env, json.dumps(PHASES), str(args.requesters), DEMO)
         out: dict = {"setup_s": round(time.perf_counter() - started, 1)}
         for phase, webs in (("single", 1), ("scaled", 2)):

@@ -13,9 +13,13 @@ def sqlite_env(data_dir: Path) -> dict[str, str]:
     """Environment for a child process using a fresh SQLite database in `data_dir` (never the
     PostgreSQL of DATABASE_URL), with `tests` importable and e-mail kept in memory."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(ASCNHUB_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="ascnhub.settings",
-               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]), ASCNHUB_LOG_LEVEL="WARNING",
-               ASCNHUB_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    env.update(
+        ASCNHUB_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="ascnhub.settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+        ASCNHUB_LOG_LEVEL="WARNING",
+        ASCNHUB_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     return env
 
 

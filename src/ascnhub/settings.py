@@ -267,8 +267,11 @@ MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap con
 ASCNHUB_PAGE_CACHE_SECONDS = int(env("ASCNHUB_PAGE_CACHE_SECONDS", "15"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ascnhub_cache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
-              "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- security -----------------------------------------------------------------------------------

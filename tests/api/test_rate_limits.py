@@ -24,13 +24,16 @@ def test_api_writes_beyond_the_limit_are_refused_for_that_token_only(client, net
     _, token = issue_token(network.makassar_officer.user, "crm", ["manage:webhooks"])
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     body = {"url": "not a url", "events": ["registration.approved"]}
-    answers = [client.post("/api/v1/webhooks", body, content_type="application/json", **auth).status_code
-               for _ in range(61)]
+    answers = [
+        client.post("/api/v1/webhooks", body, content_type="application/json", **auth).status_code
+        for _ in range(61)
+    ]
     assert set(answers[:60]) == {400} and answers[60] == 429
     assert _cache_rows() > 0  # the count lives in the database, shared by every process
     _, other = issue_token(network.danang_officer.user, "crm", ["manage:webhooks"])
-    response = client.post("/api/v1/webhooks", body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {other}")
+    response = client.post(
+        "/api/v1/webhooks", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}"
+    )
     assert response.status_code == 400
 
 

@@ -367,8 +367,9 @@ def test_the_connection_goes_to_the_address_that_was_checked(receiver):
     # second lookup: here the name does not resolve at all, and the request still arrives.
     server = receiver()
     port = server.server.server_address[1]
-    status, _reason = webhooks._send(f"http://hooks.invalid:{port}/hooks?x=1", "127.0.0.1", b"{}",
-                                     {"Content-Type": "application/json"})
+    status, _reason = webhooks._send(
+        f"http://hooks.invalid:{port}/hooks?x=1", "127.0.0.1", b"{}", {"Content-Type": "application/json"}
+    )
     assert status == 200
     [request] = server.received
     assert request["headers"]["host"] == f"hooks.invalid:{port}" and request["body"] == b"{}"
@@ -396,18 +397,26 @@ def _certificate(tmp_path, name: str, *, signer=None, ca: bool = False):
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     issuer_key, issuer = (key, subject) if signer is None else (signer[0], signer[1].subject)
     now = datetime.datetime.now(datetime.UTC)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(days=1))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if not ca:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
     cert = builder.sign(issuer_key, hashes.SHA256())
     cert_file, key_file = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return key, cert, cert_file, key_file
 
 
@@ -422,8 +431,14 @@ def _tls_receiver(cert_file, key_file):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            received.append({"path": self.path, "host": self.headers["Host"], "body": body,
-                             "sni": names_asked[-1] if names_asked else None})
+            received.append(
+                {
+                    "path": self.path,
+                    "host": self.headers["Host"],
+                    "body": body,
+                    "sni": names_asked[-1] if names_asked else None,
+                }
+            )
             self.send_response(200)
             self.end_headers()
 
@@ -451,8 +466,12 @@ def test_https_receivers_must_present_a_valid_certificate_for_the_name(tmp_path)
     _key, _cert, cert_file, key_file = _certificate(tmp_path, "hooks.example")
     with _tls_receiver(cert_file, key_file) as (port, received):
         with pytest.raises(ssl.SSLCertVerificationError):
-            webhooks._send(f"https://hooks.example:{port}/hooks", "127.0.0.1", b"{}",
-                           {"Content-Type": "application/json"})
+            webhooks._send(
+                f"https://hooks.example:{port}/hooks",
+                "127.0.0.1",
+                b"{}",
+                {"Content-Type": "application/json"},
+            )
         assert received == []
 
 
@@ -469,13 +488,22 @@ def test_an_https_receiver_with_a_trusted_certificate_gets_the_delivery_at_the_p
     monkeypatch.setenv("SSL_CERT_FILE", str(authority[2]))  # the trust store OpenSSL reads
     _key, _cert, cert_file, key_file = _certificate(tmp_path, "hooks.invalid", signer=authority[:2])
     with _tls_receiver(cert_file, key_file) as (port, received):
-        status, reason = webhooks._send(f"https://hooks.invalid:{port}/in?x=1", "127.0.0.1", b'{"a": 1}',
-                                        {"Content-Type": "application/json"})
+        status, reason = webhooks._send(
+            f"https://hooks.invalid:{port}/in?x=1",
+            "127.0.0.1",
+            b'{"a": 1}',
+            {"Content-Type": "application/json"},
+        )
         assert (status, reason) == (200, "OK")
         [request] = received
-        assert request == {"path": "/in?x=1", "host": f"hooks.invalid:{port}", "body": b'{"a": 1}',
-                           "sni": "hooks.invalid"}
+        assert request == {
+            "path": "/in?x=1",
+            "host": f"hooks.invalid:{port}",
+            "body": b'{"a": 1}',
+            "sni": "hooks.invalid",
+        }
         with pytest.raises(ssl.SSLCertVerificationError, match="hostname|match"):
-            webhooks._send(f"https://other.invalid:{port}/in", "127.0.0.1", b"{}",
-                           {"Content-Type": "application/json"})
+            webhooks._send(
+                f"https://other.invalid:{port}/in", "127.0.0.1", b"{}", {"Content-Type": "application/json"}
+            )
         assert len(received) == 1

@@ -58,8 +58,14 @@ def test_api_callers_with_a_token_bypass_the_cache(cached, network):
 def test_pages_with_a_form_keep_each_visitors_own_csrf_token(cached, network):
     from ascnhub.events.models import Meeting
 
-    meeting = Meeting.objects.create(slug="m", title="M", start_date="2030-10-18", end_date="2030-10-19",
-                                     status="open", timezone="Asia/Tokyo")
+    meeting = Meeting.objects.create(
+        slug="m",
+        title="M",
+        start_date="2030-10-18",
+        end_date="2030-10-19",
+        status="open",
+        timezone="Asia/Tokyo",
+    )
     meeting.categories.create(code="city", name="City delegation", is_public=True)
     url = "/meetings/m/register/city/"
     one, two = Client().get(url), Client().get(url)

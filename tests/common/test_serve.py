@@ -56,8 +56,14 @@ def test_importing_the_wsgi_application_warms_it_without_opening_a_database_conn
         "assert not missing, f'catalogues not loaded: {missing}'\n"
         "print('warm')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=sqlite_env(tmp_path), cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=sqlite_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0 and out.stdout.strip() == "warm", out.stderr[-2000:]
 
 
@@ -66,9 +72,14 @@ def test_serve_answers_with_warm_workers_and_stops_everything_on_sigterm(tmp_pat
     env["ASCNHUB_WEB_WORKERS"] = "2"
     subprocess.run([*ASCNHUB, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=170)
     port = _free_port()
-    server = subprocess.Popen([*ASCNHUB, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [*ASCNHUB, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:

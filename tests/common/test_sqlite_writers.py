@@ -20,7 +20,9 @@ django.setup()
 from django.db import connection, transaction
 """
 
-WRITER = SETUP + """
+WRITER = (
+    SETUP
+    + """
 import threading
 def work():
     for _ in range(25):
@@ -34,8 +36,11 @@ threads = [threading.Thread(target=work) for _ in range(2)]
 [t.start() for t in threads]
 [t.join() for t in threads]
 """
+)
 
-HOLDER = SETUP + """
+HOLDER = (
+    SETUP
+    + """
 import time
 with transaction.atomic():
     with connection.cursor() as c:
@@ -43,15 +48,27 @@ with transaction.atomic():
     print("holding", flush=True)
     time.sleep(120)
 """
+)
 
 
 def _python(code: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _counter(env: dict[str, str]) -> int:
-    out = subprocess.run([sys.executable, "-c", SETUP + """
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SETUP
+            + """
 with connection.cursor() as c:
     c.execute("CREATE TABLE IF NOT EXISTS counter (n INTEGER)")
     c.execute("SELECT n FROM counter")
@@ -59,7 +76,14 @@ with connection.cursor() as c:
     if row is None:
         c.execute("INSERT INTO counter VALUES (0)")
 print(row[0] if row else 0)
-"""], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+""",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 

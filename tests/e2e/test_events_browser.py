@@ -20,8 +20,12 @@ SLUG = "asean-japan-hlm-2021"
 
 @pytest.fixture
 def demo_meeting(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": ["default", "scheduling"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     monkeypatch.setenv("ASCNHUB_DEMO_PASSWORD", "staff-pass-123")
     from ascnhub.events import demo
@@ -33,8 +37,10 @@ def demo_meeting(settings, monkeypatch):
 
 
 def test_online_participant_from_jakarta_registers_and_staff_checks_in_by_badge(page, demo_meeting):
-    page.context.route("https://meet.demo.ascnhub.example/**",
-                       lambda route: route.fulfill(status=200, body="<title>Video room</title>video room"))
+    page.context.route(
+        "https://meet.demo.ascnhub.example/**",
+        lambda route: route.fulfill(status=200, body="<title>Video room</title>video room"),
+    )
     mail.outbox.clear()
 
     page.goto(f"/meetings/{SLUG}/")

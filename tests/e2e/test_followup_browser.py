@@ -24,14 +24,26 @@ SHOTS = Path(os.environ.get("ASCNHUB_SCREENSHOTS", "/tmp/ascnhub-followup-shots"
 
 def test_nr_updates_a_commitment_and_the_public_tracker_shows_it(page, browser, live_server):
     net = make_network()
-    doc = OutcomeDocumentFactory(meeting=make_meeting(
-        "asean-japan-hlm-2021", 2021, "3rd ASEAN–Japan Smart Cities Network High Level Meeting"))
+    doc = OutcomeDocumentFactory(
+        meeting=make_meeting(
+            "asean-japan-hlm-2021", 2021, "3rd ASEAN–Japan Smart Cities Network High Level Meeting"
+        )
+    )
     rec = RecommendationFactory(document=doc, number=1, title="A joint planning guidebook")
-    commitment = CommitmentFactory(recommendation=rec, member_state=net.indonesia,
-                                   description="Write the chapter on process and enablers",
-                                   due_date=datetime.date.today() + datetime.timedelta(days=30))
-    CommitmentFactory(recommendation=rec, party_kind="city", member_state=None, city=net.danang,
-                      description="Add Da Nang's examples", due_date=datetime.date(2022, 1, 31))  # overdue
+    commitment = CommitmentFactory(
+        recommendation=rec,
+        member_state=net.indonesia,
+        description="Write the chapter on process and enablers",
+        due_date=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    CommitmentFactory(
+        recommendation=rec,
+        party_kind="city",
+        member_state=None,
+        city=net.danang,
+        description="Add Da Nang's examples",
+        due_date=datetime.date(2022, 1, 31),
+    )  # overdue
 
     # The public sees the commitment as planned, and Da Nang's as overdue.
     page.goto("/outcomes/?country=ID")
@@ -86,8 +98,12 @@ def test_nr_updates_a_commitment_and_the_public_tracker_shows_it(page, browser, 
 
 
 def _signed_in(browser, live_server, email):
-    ctx = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Asia/Jakarta",
-                              viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        timezone_id="Asia/Jakarta",
+        viewport={"width": 1280, "height": 900},
+    )
     page = ctx.new_page()
     page.set_default_timeout(15000)
     page.goto("/accounts/login/")
@@ -105,14 +121,24 @@ def test_two_editors_of_a_chapter_and_the_knowledge_pages(page, browser, live_se
 
     net = make_network()
     chapter = Chapter.objects.create(slug="process", part="process", position=1, title="Process and enablers")
-    services.save_chapter(net.indonesia_nr.user, chapter, title="Process and enablers",
-                          body="# The process\n\n1. Understand the problems.\n"
-                               "2. Pilot, measure, then scale.\n",
-                          base_revision=0)
-    make_case(title="Flood early warning", city=net.makassar, place="", country="ID",
-              problem="Floods without warning.", solution="River sensors.")
-    make_case(title="洪水の早期警報", language="ja", problem="川の水位がわからない。",
-              solution="水位センサー。")
+    services.save_chapter(
+        net.indonesia_nr.user,
+        chapter,
+        title="Process and enablers",
+        body="# The process\n\n1. Understand the problems.\n2. Pilot, measure, then scale.\n",
+        base_revision=0,
+    )
+    make_case(
+        title="Flood early warning",
+        city=net.makassar,
+        place="",
+        country="ID",
+        problem="Floods without warning.",
+        solution="River sensors.",
+    )
+    make_case(
+        title="洪水の早期警報", language="ja", problem="川の水位がわからない。", solution="水位センサー。"
+    )
 
     # The public reads cases (with similar ones across languages), but no unpublished chapter.
     page.goto("/knowledge/")
@@ -129,13 +155,18 @@ def test_two_editors_of_a_chapter_and_the_knowledge_pages(page, browser, live_se
     assert axe_violations(nr_id) == []
     nr_id.goto("/knowledge/guidebook/process/edit/")
     nr_vn.goto("/knowledge/guidebook/process/edit/")
-    nr_vn.fill("#id_body",
-               nr_vn.input_value("#id_body").replace("Pilot, measure", "Pilot with residents, measure"))
+    nr_vn.fill(
+        "#id_body", nr_vn.input_value("#id_body").replace("Pilot, measure", "Pilot with residents, measure")
+    )
     nr_vn.fill("#id_summary", "Residents in pilots")
     nr_vn.get_by_role("button", name="Save").click()
     nr_vn.wait_for_url("**/knowledge/guidebook/process/")
-    nr_id.fill("#id_body", nr_id.input_value("#id_body").replace("Understand the problems.",
-                                                                 "Understand the problems with data."))
+    nr_id.fill(
+        "#id_body",
+        nr_id.input_value("#id_body").replace(
+            "Understand the problems.", "Understand the problems with data."
+        ),
+    )
     nr_id.get_by_role("button", name="Save").click()
     conflict = nr_id.locator(".conflict")
     assert "Someone else saved this chapter" in conflict.inner_text()

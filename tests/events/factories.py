@@ -84,18 +84,37 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
 
 def registration_data(**overrides) -> dict:
-    data = {"name": "Sari Wulandari", "name_on_badge": "", "email": "sari@test.example",
-            "organisation_name": "Kota Makassar", "job_title": "", "country": "ID", "language": "id",
-            "timezone": "Asia/Jakarta", "mode": "online", "answers": {}, "consent_list": True}
+    data = {
+        "name": "Sari Wulandari",
+        "name_on_badge": "",
+        "email": "sari@test.example",
+        "organisation_name": "Kota Makassar",
+        "job_title": "",
+        "country": "ID",
+        "language": "id",
+        "timezone": "Asia/Jakarta",
+        "mode": "online",
+        "answers": {},
+        "consent_list": True,
+    }
     data.update(overrides)
     return data
 
 
 def form_data(**overrides) -> dict:
-    data = {"name": "Sari Wulandari", "name_on_badge": "", "email": "sari@test.example",
-            "organisation_name": "Kota Makassar", "job_title": "Analyst", "country": "ID", "language": "id",
-            "timezone": "Asia/Jakarta", "mode": "online", "consent_list": "on",
-            "submission_key": "k-" + overrides.pop("key", "1")}
+    data = {
+        "name": "Sari Wulandari",
+        "name_on_badge": "",
+        "email": "sari@test.example",
+        "organisation_name": "Kota Makassar",
+        "job_title": "Analyst",
+        "country": "ID",
+        "language": "id",
+        "timezone": "Asia/Jakarta",
+        "mode": "online",
+        "consent_list": "on",
+        "submission_key": "k-" + overrides.pop("key", "1"),
+    }
     data.update(overrides)
     return data
 
@@ -105,26 +124,78 @@ def make_meeting(network=None) -> SimpleNamespace:
     meeting = MeetingFactory(slug="hlm-test", title="Test High Level Meeting")
     hall = RoomFactory(meeting=meeting, name="Main Hall", capacity=500)
     small = RoomFactory(meeting=meeting, name="Room 201", capacity=2)
-    gov = CategoryFactory(meeting=meeting, code="government", name="Government delegation", kind="government",
-                          approval="nr", capacity=100, colour="#0b4f8a")
-    private = CategoryFactory(meeting=meeting, code="private", name="Private sector", kind="private",
-                              approval="auto", capacity=3,
-                              questions=[{"name": "sector", "label": "Sector", "type": "choice",
-                                          "required": True, "choices": ["Mobility", "Water"]}])
-    city = CategoryFactory(meeting=meeting, code="city", name="City delegation", kind="city", approval="auto",
-                           default_mode="online")
-    opening = SessionFactory(meeting=meeting, title="Opening ceremony", kind="ceremony", room=hall,
-                             starts_at=datetime.datetime(2021, 10, 18, 9, 30, tzinfo=TOKYO),
-                             ends_at=datetime.datetime(2021, 10, 18, 10, 15, tzinfo=TOKYO),
-                             interpretation="en,ja")
-    forum = SessionFactory(meeting=meeting, title="Forum: Water", kind="forum", room=small,
-                           signup_required=True,
-                           starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
-                           ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO), track="Forum")
-    forum2 = SessionFactory(meeting=meeting, title="Forum: Mobility", kind="forum", room=hall,
-                            signup_required=True,
-                            starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
-                            ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO), track="Forum")
+    gov = CategoryFactory(
+        meeting=meeting,
+        code="government",
+        name="Government delegation",
+        kind="government",
+        approval="nr",
+        capacity=100,
+        colour="#0b4f8a",
+    )
+    private = CategoryFactory(
+        meeting=meeting,
+        code="private",
+        name="Private sector",
+        kind="private",
+        approval="auto",
+        capacity=3,
+        questions=[
+            {
+                "name": "sector",
+                "label": "Sector",
+                "type": "choice",
+                "required": True,
+                "choices": ["Mobility", "Water"],
+            }
+        ],
+    )
+    city = CategoryFactory(
+        meeting=meeting,
+        code="city",
+        name="City delegation",
+        kind="city",
+        approval="auto",
+        default_mode="online",
+    )
+    opening = SessionFactory(
+        meeting=meeting,
+        title="Opening ceremony",
+        kind="ceremony",
+        room=hall,
+        starts_at=datetime.datetime(2021, 10, 18, 9, 30, tzinfo=TOKYO),
+        ends_at=datetime.datetime(2021, 10, 18, 10, 15, tzinfo=TOKYO),
+        interpretation="en,ja",
+    )
+    forum = SessionFactory(
+        meeting=meeting,
+        title="Forum: Water",
+        kind="forum",
+        room=small,
+        signup_required=True,
+        starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
+        ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO),
+        track="Forum",
+    )
+    forum2 = SessionFactory(
+        meeting=meeting,
+        title="Forum: Mobility",
+        kind="forum",
+        room=hall,
+        signup_required=True,
+        starts_at=datetime.datetime(2021, 10, 19, 9, 30, tzinfo=TOKYO),
+        ends_at=datetime.datetime(2021, 10, 19, 11, 0, tzinfo=TOKYO),
+        track="Forum",
+    )
     services.publish_agenda(None, meeting)
-    return SimpleNamespace(meeting=meeting, hall=hall, small=small, gov=gov, private=private, city=city,
-                           opening=opening, forum=forum, forum2=forum2)
+    return SimpleNamespace(
+        meeting=meeting,
+        hall=hall,
+        small=small,
+        gov=gov,
+        private=private,
+        city=city,
+        opening=opening,
+        forum=forum,
+        forum2=forum2,
+    )

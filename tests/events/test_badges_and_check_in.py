@@ -33,15 +33,26 @@ def test_token_roundtrip_and_offline_verification_with_the_public_key_only(hlm):
     assert tokens.verify(token, key=Ed25519PublicKey.from_public_bytes(raw)).meeting_id == hlm.meeting.pk
 
 
-@pytest.mark.parametrize("mangle,code", [
-    (lambda t: t[:-3] + ("AAA" if not t.endswith("AAA") else "BBB"), "forged"),
-    (lambda t: "B1." + base64.urlsafe_b64encode(
-        b"\x01" + uuid.uuid4().bytes + b"\x00\x00\x00\x01\xff\xff\xff\xff").decode().rstrip("=")
-     + "." + t.split(".")[2], "forged"),
-    (lambda t: "hello", "malformed"),
-    (lambda t: "B1.!!.??", "malformed"),
-    (lambda t: "", "malformed"),
-])
+@pytest.mark.parametrize(
+    "mangle,code",
+    [
+        (lambda t: t[:-3] + ("AAA" if not t.endswith("AAA") else "BBB"), "forged"),
+        (
+            lambda t: (
+                "B1."
+                + base64.urlsafe_b64encode(b"\x01" + uuid.uuid4().bytes + b"\x00\x00\x00\x01\xff\xff\xff\xff")
+                .decode()
+                .rstrip("=")
+                + "."
+                + t.split(".")[2]
+            ),
+            "forged",
+        ),
+        (lambda t: "hello", "malformed"),
+        (lambda t: "B1.!!.??", "malformed"),
+        (lambda t: "", "malformed"),
+    ],
+)
 def test_forged_tokens_are_rejected(hlm, mangle, code):
     reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov)
     with pytest.raises(tokens.TokenError) as exc:
@@ -104,8 +115,9 @@ def test_check_in_refuses_forged_expired_and_cancelled_with_clear_messages(clien
 
 
 def test_check_in_by_search_warns_about_pending_and_online(client_for, network, hlm):
-    reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, name="Somchai Rattanakul",
-                              status="pending", mode="online")
+    reg = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, name="Somchai Rattanakul", status="pending", mode="online"
+    )
     desk = client_for(network.secretariat)
     html = desk.get("/meetings/hlm-test/check-in/?q=somchai").content.decode()
     assert "Somchai Rattanakul" in html
@@ -149,15 +161,22 @@ def _pdf_fonts(pdf: bytes) -> set[str]:
 
 
 def test_badge_pdf_prints_japanese_thai_and_khmer_names_without_missing_glyphs(hlm, caplog):
-    regs = [RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, name=name, organisation_name=org,
-                                country=country)
-            for name, org, country in [("山田 花子", "愛知県庁", "JP"), ("สมศรี ใจดี", "กรุงเทพมหานคร", "TH"),
-                                       ("សុខ ចាន់ថា", "រាជធានីភ្នំពេញ", "KH")]]
+    regs = [
+        RegistrationFactory(
+            meeting=hlm.meeting, category=hlm.gov, name=name, organisation_name=org, country=country
+        )
+        for name, org, country in [
+            ("山田 花子", "愛知県庁", "JP"),
+            ("สมศรี ใจดี", "กรุงเทพมหานคร", "TH"),
+            ("សុខ ចាន់ថា", "រាជធានីភ្នំពេញ", "KH"),
+        ]
+    ]
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = badges.badges_pdf(hlm.meeting, regs)
     assert pdf.startswith(b"%PDF")
-    missing = [r.getMessage() for r in caplog.records
-               if ".notdef" in r.getMessage() or "glyph" in r.getMessage()]
+    missing = [
+        r.getMessage() for r in caplog.records if ".notdef" in r.getMessage() or "glyph" in r.getMessage()
+    ]
     assert missing == []
     fonts = _pdf_fonts(pdf)
     assert any("CJK" in f for f in fonts), fonts
@@ -170,8 +189,12 @@ def test_badge_for_approved_participant_through_the_page(client, hlm):
     response = client.get(f"/meetings/hlm-test/registration/{reg.public_id}/badge.pdf?key={reg.secret}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pending = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, status="pending")
-    assert client.get(f"/meetings/hlm-test/registration/{pending.public_id}/badge.pdf?key={pending.secret}"
-                      ).status_code == 403
+    assert (
+        client.get(
+            f"/meetings/hlm-test/registration/{pending.public_id}/badge.pdf?key={pending.secret}"
+        ).status_code
+        == 403
+    )
 
 
 def test_an_organiser_opening_a_participants_link_is_not_counted_as_them(client_for, hlm, network):

@@ -43,9 +43,16 @@ def test_parallel_registrations_never_exceed_capacity():
     hlm = make_meeting()
     hlm.private.capacity = 5
     hlm.private.save()
-    results = _in_threads(24, lambda i: services.register(
-        hlm.meeting, hlm.private,
-        registration_data(email=f"c{i}@test.example", answers={"sector": "Water"}))[0].status)
+    results = _in_threads(
+        24,
+        lambda i: (
+            services.register(
+                hlm.meeting,
+                hlm.private,
+                registration_data(email=f"c{i}@test.example", answers={"sector": "Water"}),
+            )[0].status
+        ),
+    )
     assert all(isinstance(r, str) for r in results), results
     assert results.count("approved") == 5 and results.count("waitlisted") == 19
     assert Registration.objects.filter(category=hlm.private, status__in=Registration.HOLDS_PLACE).count() == 5
@@ -53,9 +60,14 @@ def test_parallel_registrations_never_exceed_capacity():
 
 def test_parallel_same_email_registers_once():
     hlm = make_meeting()
-    results = _in_threads(10, lambda i: services.register(
-        hlm.meeting, [hlm.city, hlm.private][i % 2], registration_data(email="same@test.example",
-                                                                        answers={"sector": "Water"})))
+    results = _in_threads(
+        10,
+        lambda i: services.register(
+            hlm.meeting,
+            [hlm.city, hlm.private][i % 2],
+            registration_data(email="same@test.example", answers={"sector": "Water"}),
+        ),
+    )
     errors = [r for r in results if isinstance(r, services.EventsError)]
     assert len(errors) == 9 and {e.code for e in errors} == {"duplicate_email"}
     assert Registration.objects.filter(email="same@test.example").count() == 1

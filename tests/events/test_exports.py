@@ -35,12 +35,16 @@ def test_unpublished_agenda_exports_nothing(client, hlm):
 
 def test_personal_ics_carries_own_join_links_for_online_participants_only(client, hlm):
     online = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="online")
-    body = client.get(f"/meetings/hlm-test/registration/{online.public_id}/calendar.ics?key={online.secret}"
-                      ).content.decode().replace("\r\n ", "")
+    body = (
+        client.get(f"/meetings/hlm-test/registration/{online.public_id}/calendar.ics?key={online.secret}")
+        .content.decode()
+        .replace("\r\n ", "")
+    )
     assert f"r={online.public_id}" in body and "meet.test.example" not in body
     in_person = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="in_person")
-    body = client.get(f"/meetings/hlm-test/registration/{in_person.public_id}/calendar.ics"
-                      f"?key={in_person.secret}").content.decode()
+    body = client.get(
+        f"/meetings/hlm-test/registration/{in_person.public_id}/calendar.ics?key={in_person.secret}"
+    ).content.decode()
     assert "join" not in body.lower() and "Opening ceremony" in body
 
 
@@ -53,8 +57,9 @@ def test_participant_exports_for_organisers(client_for, network, hlm):
     assert "name" in header and "email" in header and "category" in header
     assert "สมศรี ใจดี" in csv_text and "Thailand" in csv_text and "Government delegation" in csv_text
     assert "meet.test.example" not in csv_text
-    filtered = (sec.get("/meetings/hlm-test/manage/participants.csv?status=pending")
-                .content.decode("utf-8-sig"))
+    filtered = sec.get("/meetings/hlm-test/manage/participants.csv?status=pending").content.decode(
+        "utf-8-sig"
+    )
     assert "Andi" in filtered and "สมศรี" not in filtered
     xlsx = sec.get("/meetings/hlm-test/manage/participants.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active

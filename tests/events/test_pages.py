@@ -41,9 +41,12 @@ def test_agenda_shows_venue_and_viewer_times(client, hlm):
 
 
 def test_agenda_in_viewer_zone_marks_a_different_date(client, hlm):
-    SessionFactory(meeting=hlm.meeting, title="Early call",
-                   starts_at=datetime.datetime(2021, 10, 18, 1, 0, tzinfo=TOKYO),
-                   ends_at=datetime.datetime(2021, 10, 18, 2, 0, tzinfo=TOKYO))
+    SessionFactory(
+        meeting=hlm.meeting,
+        title="Early call",
+        starts_at=datetime.datetime(2021, 10, 18, 1, 0, tzinfo=TOKYO),
+        ends_at=datetime.datetime(2021, 10, 18, 2, 0, tzinfo=TOKYO),
+    )
     client.cookies["ascnhub_tz"] = "Europe/London"
     html = client.get("/meetings/hlm-test/agenda/").content.decode()
     assert "17:00–18:00 Europe/London (17 Oct)" in html
@@ -83,30 +86,57 @@ def test_publishing_creates_a_version_with_a_visible_change_log(client, client_f
 def _grow(hlm, n: int) -> None:
     base = Registration.objects.count()
     for i in range(n):
-        s = SessionFactory(meeting=hlm.meeting, room=hlm.hall, track=str(i % 3),
-                           starts_at=datetime.datetime(2021, 10, 18, 11 + i % 5, 0, tzinfo=TOKYO),
-                           ends_at=datetime.datetime(2021, 10, 18, 11 + i % 5, 45, tzinfo=TOKYO))
+        s = SessionFactory(
+            meeting=hlm.meeting,
+            room=hlm.hall,
+            track=str(i % 3),
+            starts_at=datetime.datetime(2021, 10, 18, 11 + i % 5, 0, tzinfo=TOKYO),
+            ends_at=datetime.datetime(2021, 10, 18, 11 + i % 5, 45, tzinfo=TOKYO),
+        )
         SessionSpeaker.objects.create(session=s, person=PersonFactory(), role="speaker")
         SessionSpeaker.objects.create(session=s, person=PersonFactory(), role="moderator", order=1)
-    Registration.objects.bulk_create([
-        Registration(meeting=hlm.meeting, category=[hlm.city, hlm.gov, hlm.private][i % 3],
-                     name=f"Bulk {base + i}", email=f"bulk{base + i}@test.example", organisation_name="Org",
-                     country="TH", mode="in_person", status=["approved", "pending", "waitlisted"][i % 3],
-                     consent_list=True)
-        for i in range(n * 6)])
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                meeting=hlm.meeting,
+                category=[hlm.city, hlm.gov, hlm.private][i % 3],
+                name=f"Bulk {base + i}",
+                email=f"bulk{base + i}@test.example",
+                organisation_name="Org",
+                country="TH",
+                mode="in_person",
+                status=["approved", "pending", "waitlisted"][i % 3],
+                consent_list=True,
+            )
+            for i in range(n * 6)
+        ]
+    )
 
 
-@pytest.mark.parametrize("url,who", [
-    ("/meetings/", None), ("/meetings/hlm-test/", None), ("/meetings/hlm-test/agenda/", None),
-    ("/meetings/hlm-test/agenda/", "secretariat"), ("/meetings/hlm-test/agenda/", "participant"),
-    ("/meetings/hlm-test/participants/", None), ("/meetings/hlm-test/manage/participants/", "secretariat"),
-    ("/meetings/hlm-test/manage/", "secretariat"), ("/meetings/hlm-test/approvals/", "secretariat"),
-    ("/meetings/hlm-test/approvals/", "nr"), ("/meetings/hlm-test/check-in/?q=Bulk", "secretariat"),
-    ("/meetings/hlm-test/agenda.ics", None),
-])
+@pytest.mark.parametrize(
+    "url,who",
+    [
+        ("/meetings/", None),
+        ("/meetings/hlm-test/", None),
+        ("/meetings/hlm-test/agenda/", None),
+        ("/meetings/hlm-test/agenda/", "secretariat"),
+        ("/meetings/hlm-test/agenda/", "participant"),
+        ("/meetings/hlm-test/participants/", None),
+        ("/meetings/hlm-test/manage/participants/", "secretariat"),
+        ("/meetings/hlm-test/manage/", "secretariat"),
+        ("/meetings/hlm-test/approvals/", "secretariat"),
+        ("/meetings/hlm-test/approvals/", "nr"),
+        ("/meetings/hlm-test/check-in/?q=Bulk", "secretariat"),
+        ("/meetings/hlm-test/agenda.ics", None),
+    ],
+)
 def test_pages_make_the_same_number_of_queries_for_few_or_many_rows(client_for, network, hlm, url, who):
-    user = {None: None, "secretariat": network.secretariat, "nr": network.indonesia_nr.user,
-            "participant": network.outsider}[who]
+    user = {
+        None: None,
+        "secretariat": network.secretariat,
+        "nr": network.indonesia_nr.user,
+        "participant": network.outsider,
+    }[who]
     if who == "participant":
         RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="online", user=network.outsider)
     c = client_for(user)
@@ -130,9 +160,15 @@ def test_participant_list_follows_consent(client, hlm):
 def test_clone_for_next_year_with_chosen_parts(client_for, network, hlm):
     RegistrationFactory(meeting=hlm.meeting, category=hlm.city)
     sec = client_for(network.secretariat)
-    response = sec.post("/meetings/hlm-test/manage/clone/", {
-        "title": "4th meeting", "slug": "hlm-next", "start_date": "2022-12-04",
-        "parts": ["categories", "sessions"]})
+    response = sec.post(
+        "/meetings/hlm-test/manage/clone/",
+        {
+            "title": "4th meeting",
+            "slug": "hlm-next",
+            "start_date": "2022-12-04",
+            "parts": ["categories", "sessions"],
+        },
+    )
     assert response.status_code == 302
     from ascnhub.events.models import Meeting
 
@@ -143,10 +179,18 @@ def test_clone_for_next_year_with_chosen_parts(client_for, network, hlm):
     opening = copy.sessions.get(title="Opening ceremony")
     assert opening.starts_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") == "2022-12-04 09:30"
     # a taken slug is refused, nothing copied
-    response = sec.post("/meetings/hlm-test/manage/clone/", {"title": "x", "slug": "hlm-next",
-                                                              "start_date": "2023-01-01", "parts": ["rooms"]})
+    response = sec.post(
+        "/meetings/hlm-test/manage/clone/",
+        {"title": "x", "slug": "hlm-next", "start_date": "2023-01-01", "parts": ["rooms"]},
+    )
     assert response.status_code == 200 and "already exists" in response.content.decode()
     assert Meeting.objects.filter(slug="hlm-next").count() == 1
-    services.clone_meeting(None, hlm.meeting, slug="hlm-rooms", title="Rooms only",
-                           start_date=datetime.date(2023, 1, 1), parts={"rooms"})
+    services.clone_meeting(
+        None,
+        hlm.meeting,
+        slug="hlm-rooms",
+        title="Rooms only",
+        start_date=datetime.date(2023, 1, 1),
+        parts={"rooms"},
+    )
     assert Meeting.objects.get(slug="hlm-rooms").sessions.count() == 0

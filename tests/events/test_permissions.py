@@ -10,8 +10,15 @@ from tests.events.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-ORGANISER_PAGES = ["manage/", "manage/participants/", "manage/participants.csv", "manage/participants.xlsx",
-                   "manage/clone/", "check-in/", "check-in/counts/"]
+ORGANISER_PAGES = [
+    "manage/",
+    "manage/participants/",
+    "manage/participants.csv",
+    "manage/participants.xlsx",
+    "manage/clone/",
+    "check-in/",
+    "check-in/counts/",
+]
 
 
 @pytest.mark.parametrize("page", ORGANISER_PAGES + ["approvals/"])
@@ -38,22 +45,37 @@ def test_secretariat_and_meeting_organisers_manage(client_for, hlm, network, pag
 
 
 def test_nr_approves_own_country_delegates_only(client_for, hlm, network):
-    own = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending",
-                              name="Ina")
-    other = RegistrationFactory(meeting=hlm.meeting, category=hlm.gov, country="VN", status="pending",
-                                name="Viet")
-    private = RegistrationFactory(meeting=hlm.meeting, category=hlm.private, country="ID", status="pending",
-                                  name="Company Indo")
+    own = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Ina"
+    )
+    other = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="VN", status="pending", name="Viet"
+    )
+    private = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.private, country="ID", status="pending", name="Company Indo"
+    )
     nr = client_for(network.indonesia_nr.user)
     html = nr.get("/meetings/hlm-test/approvals/").content.decode()
     assert "Ina" in html and "Viet" not in html and "Company Indo" not in html
     # another country's delegate: refused, unchanged
-    assert nr.post(f"/meetings/hlm-test/registration/{other.public_id}/decide/",
-                   {"decision": "approve"}).status_code == 403
-    assert nr.post(f"/meetings/hlm-test/registration/{private.public_id}/decide/",
-                   {"decision": "approve"}).status_code == 403
-    assert nr.post(f"/meetings/hlm-test/registration/{own.public_id}/decide/",
-                   {"decision": "approve"}).status_code == 302
+    assert (
+        nr.post(
+            f"/meetings/hlm-test/registration/{other.public_id}/decide/", {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    assert (
+        nr.post(
+            f"/meetings/hlm-test/registration/{private.public_id}/decide/", {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    assert (
+        nr.post(
+            f"/meetings/hlm-test/registration/{own.public_id}/decide/", {"decision": "approve"}
+        ).status_code
+        == 302
+    )
     assert Registration.objects.get(pk=own.pk).status == "approved"
     assert Registration.objects.get(pk=other.pk).status == "pending"
     assert Registration.objects.get(pk=private.pk).status == "pending"
@@ -68,8 +90,12 @@ def test_company_and_outsider_cannot_decide(client_for, hlm, network):
     for user in (network.company_person.user, network.outsider):
         c = client_for(user)
         assert c.get("/meetings/hlm-test/approvals/").status_code == 403
-        assert c.post(f"/meetings/hlm-test/registration/{reg.public_id}/decide/",
-                      {"decision": "approve"}).status_code == 403
+        assert (
+            c.post(
+                f"/meetings/hlm-test/registration/{reg.public_id}/decide/", {"decision": "approve"}
+            ).status_code
+            == 403
+        )
     assert Registration.objects.get(pk=reg.pk).status == "pending"
 
 
@@ -90,8 +116,9 @@ def test_participant_sees_own_registration_not_another(client_for, hlm, network)
 def test_online_links_only_for_approved_online_participants(client, client_for, hlm, network):
     secret = hlm.opening.online_url
     assert secret not in client.get("/meetings/hlm-test/agenda/").content.decode()
-    in_person = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="in_person",
-                                    user=network.company_person.user)
+    in_person = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.city, mode="in_person", user=network.company_person.user
+    )
     page = client_for(network.company_person.user).get("/meetings/hlm-test/agenda/").content.decode()
     assert secret not in page
     join = f"/meetings/hlm-test/sessions/{hlm.opening.public_id}/join/"

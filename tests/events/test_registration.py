@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 URL = "/meetings/hlm-test/register/{}/"
 
 
-def test_anonymous_registers_online_gets_email_in_their_language_with_ics(client, hlm,
-                                                                           django_capture_on_commit_callbacks):
+def test_anonymous_registers_online_gets_email_in_their_language_with_ics(
+    client, hlm, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL.format("city"), form_data())
     reg = Registration.objects.get(email="sari@test.example")
@@ -43,18 +44,21 @@ def test_registration_page_needs_the_key_or_the_owner(client, client_for, hlm, n
     assert client_for(network.outsider).get(bare).status_code == 403
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("name", "", "This field is required"),
-    ("name", "A", "full name"),
-    ("name", "Bad\x07name", "cannot be printed"),
-    ("email", "not-an-email", "valid email"),
-    ("organisation_name", "   ", "required"),
-    ("country", "XX", "Select a valid choice"),
-    ("language", "klingon", "Select a valid choice"),
-    ("timezone", "Mars/Olympus", "not a known time zone"),
-    ("mode", "teleport", "Select a valid choice"),
-    ("name", "x" * 201, "at most 200"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("name", "", "This field is required"),
+        ("name", "A", "full name"),
+        ("name", "Bad\x07name", "cannot be printed"),
+        ("email", "not-an-email", "valid email"),
+        ("organisation_name", "   ", "required"),
+        ("country", "XX", "Select a valid choice"),
+        ("language", "klingon", "Select a valid choice"),
+        ("timezone", "Mars/Olympus", "not a known time zone"),
+        ("mode", "teleport", "Select a valid choice"),
+        ("name", "x" * 201, "at most 200"),
+    ],
+)
 def test_every_field_is_validated_and_nothing_is_stored(client, hlm, field, value, message):
     response = client.post(URL.format("city"), form_data(**{field: value}))
     assert response.status_code == 400
@@ -78,8 +82,9 @@ def test_delegations_come_from_asean_or_japan(client, hlm):
 
 def test_same_email_twice_is_caught(client, hlm):
     assert client.post(URL.format("city"), form_data(key="a")).status_code == 302
-    response = client.post(URL.format("private"),
-                           form_data(key="b", email="SARI@test.example", q_sector="Water"))
+    response = client.post(
+        URL.format("private"), form_data(key="b", email="SARI@test.example", q_sector="Water")
+    )
     assert response.status_code == 400 and "already registered" in response.content.decode()
     assert Registration.objects.count() == 1
     with pytest.raises(services.EventsError) as exc:
@@ -96,9 +101,14 @@ def test_double_click_returns_the_first_registration(client, hlm):
 
 
 def test_full_category_puts_people_on_the_waiting_list_and_a_freed_place_promotes_the_first(hlm):
-    regs = [services.register(hlm.meeting, hlm.private, registration_data(email=f"p{i}@test.example",
-                                                                          answers={"sector": "Water"}))[0]
-            for i in range(5)]
+    regs = [
+        services.register(
+            hlm.meeting,
+            hlm.private,
+            registration_data(email=f"p{i}@test.example", answers={"sector": "Water"}),
+        )[0]
+        for i in range(5)
+    ]
     assert [r.status for r in regs] == ["approved"] * 3 + ["waitlisted"] * 2
     services.cancel(None, regs[1])
     statuses = {r.email: r.status for r in Registration.objects.all()}
@@ -139,8 +149,9 @@ def test_closed_meeting_takes_no_registrations(client, hlm):
 def test_mode_override_per_person(client_for, hlm, network):
     reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.city, mode="online")
     hlm.meeting.organisers.add(network.outsider)
-    response = client_for(network.outsider).post(f"/meetings/hlm-test/registration/{reg.public_id}/mode/",
-                                                 {"mode": "in_person"})
+    response = client_for(network.outsider).post(
+        f"/meetings/hlm-test/registration/{reg.public_id}/mode/", {"mode": "in_person"}
+    )
     assert response.status_code == 302
     reg.refresh_from_db()
     assert reg.mode == "in_person"

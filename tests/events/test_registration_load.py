@@ -121,8 +121,9 @@ def test_a_registration_decides_with_the_capacity_of_the_moment_not_of_the_page(
 
     seen = RegistrationCategory.objects.get(pk=hlm.private.pk)  # the form was shown with 3 places
     RegistrationCategory.objects.filter(pk=hlm.private.pk).update(capacity=0)  # then they were closed
-    reg, _created = services.register(hlm.meeting, seen, registration_data(email="late@test.example",
-                                                                            answers={"sector": "Water"}))
+    reg, _created = services.register(
+        hlm.meeting, seen, registration_data(email="late@test.example", answers={"sector": "Water"})
+    )
     assert reg.status == Registration.Status.WAITLISTED
 
 

@@ -12,9 +12,12 @@ from ascnhub.followup.models import Commitment, OutcomeDocument, Recommendation
 def make_meeting(slug: str = "hlm-test", year: int = 2021, title: str | None = None):
     from ascnhub.events.models import Meeting
 
-    return Meeting.objects.create(slug=slug, title=title or f"Test HLM {year}",
-                                  start_date=datetime.date(year, 10, 18),
-                                  end_date=datetime.date(year, 10, 19))
+    return Meeting.objects.create(
+        slug=slug,
+        title=title or f"Test HLM {year}",
+        start_date=datetime.date(year, 10, 18),
+        end_date=datetime.date(year, 10, 19),
+    )
 
 
 class OutcomeDocumentFactory(factory.django.DjangoModelFactory):

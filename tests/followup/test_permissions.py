@@ -11,8 +11,12 @@ from tests.followup.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
-UPDATE = {"status": "in_progress", "progress": "40", "note": "Sensors installed in two districts.",
-          "evidence_url": "https://example.org/report"}
+UPDATE = {
+    "status": "in_progress",
+    "progress": "40",
+    "note": "Sensors installed in two districts.",
+    "evidence_url": "https://example.org/report",
+}
 
 
 @pytest.fixture
@@ -28,14 +32,22 @@ def commitments(network):
 
 def _unchanged(c: Commitment) -> bool:
     fresh = Commitment.objects.get(pk=c.pk)
-    return (fresh.status == "planned" and fresh.progress == 0 and not StatusUpdate.objects.exists()
-            and not ActionItem.objects.exists() and not ActivityLog.objects.exists())
+    return (
+        fresh.status == "planned"
+        and fresh.progress == 0
+        and not StatusUpdate.objects.exists()
+        and not ActionItem.objects.exists()
+        and not ActivityLog.objects.exists()
+    )
 
 
 def _attempts(client, c):
     base = f"/outcomes/commitments/{c.public_id}/"
-    return [client.get(base + "update/"), client.post(base + "update/", UPDATE),
-            client.post(base + "actions/", {"title": "Train teams", "due_date": "2030-01-01"})]
+    return [
+        client.get(base + "update/"),
+        client.post(base + "update/", UPDATE),
+        client.post(base + "actions/", {"title": "Train teams", "due_date": "2030-01-01"}),
+    ]
 
 
 @pytest.mark.parametrize("key", ["indonesia", "makassar", "partner"])
@@ -46,11 +58,20 @@ def test_anonymous_is_sent_to_sign_in_and_nothing_changes(network, commitments, 
     assert _unchanged(c)
 
 
-@pytest.mark.parametrize("who,key", [
-    ("vietnam_nr", "indonesia"), ("vietnam_nr", "makassar"), ("danang_officer", "makassar"),
-    ("banyuwangi_officer", "makassar"), ("makassar_officer", "indonesia"), ("company_person", "indonesia"),
-    ("company_person", "partner"), ("indonesia_nr", "partner"), ("danang_officer", "partner"),
-])
+@pytest.mark.parametrize(
+    "who,key",
+    [
+        ("vietnam_nr", "indonesia"),
+        ("vietnam_nr", "makassar"),
+        ("danang_officer", "makassar"),
+        ("banyuwangi_officer", "makassar"),
+        ("makassar_officer", "indonesia"),
+        ("company_person", "indonesia"),
+        ("company_person", "partner"),
+        ("indonesia_nr", "partner"),
+        ("danang_officer", "partner"),
+    ],
+)
 def test_others_get_403_and_nothing_changes(network, commitments, client_for, who, key):
     c = commitments[key]
     client = client_for(getattr(network, who).user)
@@ -66,10 +87,16 @@ def test_signed_in_user_without_role_gets_403(network, commitments, client_for):
     assert _unchanged(c)
 
 
-@pytest.mark.parametrize("who,key", [
-    ("indonesia_nr", "indonesia"), ("indonesia_nr", "makassar"), ("makassar_officer", "makassar"),
-    ("partner_staff", "partner"), ("secretariat", "makassar"),
-])
+@pytest.mark.parametrize(
+    "who,key",
+    [
+        ("indonesia_nr", "indonesia"),
+        ("indonesia_nr", "makassar"),
+        ("makassar_officer", "makassar"),
+        ("partner_staff", "partner"),
+        ("secretariat", "makassar"),
+    ],
+)
 def test_those_responsible_report_and_the_change_is_logged(network, commitments, client_for, who, key):
     actor = commitments[who] if who == "partner_staff" else getattr(network, who)
     user = getattr(actor, "user", actor)
@@ -91,15 +118,23 @@ def test_nr_may_add_a_commitment_only_for_its_own_country(network, client_for):
     url = f"/outcomes/recommendations/{rec.public_id}/commit/"
     page = client.get(url).content.decode()
     assert "Indonesia" in page and "Makassar" in page and "Viet Nam" not in page
-    bad = client.post(url, {"party": f"member_state:{network.vietnam.pk}", "description": "x",
-                            "due_date": "2030-01-01"})
+    bad = client.post(
+        url, {"party": f"member_state:{network.vietnam.pk}", "description": "x", "due_date": "2030-01-01"}
+    )
     assert bad.status_code == 400 and Commitment.objects.count() == 1
-    good = client.post(url, {"party": f"city:{network.banyuwangi.pk}", "description": "Open data portal",
-                             "due_date": "2030-01-01"})
+    good = client.post(
+        url,
+        {
+            "party": f"city:{network.banyuwangi.pk}",
+            "description": "Open data portal",
+            "due_date": "2030-01-01",
+        },
+    )
     assert good.status_code == 302
     assert Commitment.objects.get(city=network.banyuwangi).description == "Open data portal"
-    response = client_for(network.company_person.user).post(url, {
-        "party": f"member_state:{network.indonesia.pk}", "description": "x", "due_date": "2030-01-01"})
+    response = client_for(network.company_person.user).post(
+        url, {"party": f"member_state:{network.indonesia.pk}", "description": "x", "due_date": "2030-01-01"}
+    )
     assert response.status_code == 403
     assert Commitment.objects.count() == 2
 
@@ -107,11 +142,20 @@ def test_nr_may_add_a_commitment_only_for_its_own_country(network, client_for):
 def test_action_items_can_be_added_and_done_by_those_responsible_only(network, commitments, client_for):
     c = commitments["makassar"]
     officer = client_for(network.makassar_officer.user)
-    assert officer.post(f"/outcomes/commitments/{c.public_id}/actions/",
-                        {"title": "Train teams", "due_date": "2030-01-01"}).status_code == 302
+    assert (
+        officer.post(
+            f"/outcomes/commitments/{c.public_id}/actions/",
+            {"title": "Train teams", "due_date": "2030-01-01"},
+        ).status_code
+        == 302
+    )
     item = ActionItem.objects.get()
-    assert client_for(network.danang_officer.user).post(f"/outcomes/actions/{item.public_id}/done/",
-                                                        {"done": "1"}).status_code == 403
+    assert (
+        client_for(network.danang_officer.user)
+        .post(f"/outcomes/actions/{item.public_id}/done/", {"done": "1"})
+        .status_code
+        == 403
+    )
     assert ActionItem.objects.get().done_on is None
     officer.post(f"/outcomes/actions/{item.public_id}/done/", {"done": "1"})
     assert ActionItem.objects.get().done_on is not None

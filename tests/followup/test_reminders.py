@@ -25,15 +25,21 @@ def due_soon(network):
     Person.objects.filter(pk=network.indonesia_nr.pk).update(preferred_language="id")
     Person.objects.filter(pk=network.makassar_officer.pk).update(preferred_language="ja")
     return {
-        "country": CommitmentFactory(member_state=network.indonesia,
-                                     due_date=TODAY + datetime.timedelta(days=10),
-                                     description="Write the process chapter"),
-        "city": CommitmentFactory(party_kind="city", city=network.makassar,
-                                  due_date=TODAY + datetime.timedelta(days=3),
-                                  description="Pilot flood sensors"),
+        "country": CommitmentFactory(
+            member_state=network.indonesia,
+            due_date=TODAY + datetime.timedelta(days=10),
+            description="Write the process chapter",
+        ),
+        "city": CommitmentFactory(
+            party_kind="city",
+            city=network.makassar,
+            due_date=TODAY + datetime.timedelta(days=3),
+            description="Pilot flood sensors",
+        ),
         "far": CommitmentFactory(member_state=network.vietnam, due_date=TODAY + datetime.timedelta(days=60)),
-        "done": CommitmentFactory(member_state=network.vietnam, due_date=TODAY + datetime.timedelta(days=2),
-                                  status="completed"),
+        "done": CommitmentFactory(
+            member_state=network.vietnam, due_date=TODAY + datetime.timedelta(days=2), status="completed"
+        ),
     }
 
 
@@ -43,18 +49,23 @@ def test_reminders_go_to_those_responsible_once_in_their_language(network, due_s
     assert set(by_to) == {network.indonesia_nr.email, network.makassar_officer.email}
     nr_mail = by_to[network.indonesia_nr.email]
     with translation.override("id"):
-        assert nr_mail.subject == _("Due on %(date)s: %(what)s") % {"date": "2026-03-11",
-                                                                     "what": "Write the process chapter"}
+        assert nr_mail.subject == _("Due on %(date)s: %(what)s") % {
+            "date": "2026-03-11",
+            "what": "Write the process chapter",
+        }
     assert "Write the process chapter" in nr_mail.body and "11 Maret 2026" in nr_mail.body  # Indonesian dates
     assert f"/outcomes/commitments/{due_soon['country'].public_id}/" in nr_mail.body
     officer_mail = by_to[network.makassar_officer.email]
     with translation.override("ja"):
-        assert officer_mail.subject.startswith(_("Due on %(date)s: %(what)s")
-                                               % {"date": "2026-03-04", "what": ""})
+        assert officer_mail.subject.startswith(
+            _("Due on %(date)s: %(what)s") % {"date": "2026-03-04", "what": ""}
+        )
     # Japanese dates
     assert "Pilot flood sensors" in officer_mail.body and "2026年3月4日" in officer_mail.body
     assert {r.recipient: r.language for r in ReminderSent.objects.all()} == {
-        network.indonesia_nr.email: "id", network.makassar_officer.email: "ja"}
+        network.indonesia_nr.email: "id",
+        network.makassar_officer.email: "ja",
+    }
     # The next runs (cron every hour, say) send nothing new.
     assert services.send_reminders(today=TODAY)["sent"] == 0
     assert services.send_reminders(today=TODAY + datetime.timedelta(days=1))["sent"] == 0
@@ -77,8 +88,9 @@ def test_a_new_due_date_gets_a_new_reminder_and_overdue_items_one_more(network, 
 
 def test_action_items_are_reminded_too(network):
     c = CommitmentFactory(member_state=network.vietnam, due_date=TODAY + datetime.timedelta(days=90))
-    ActionItem.objects.create(commitment=c, title="Send the chapter for review",
-                              due_date=TODAY + datetime.timedelta(days=1))
+    ActionItem.objects.create(
+        commitment=c, title="Send the chapter for review", due_date=TODAY + datetime.timedelta(days=1)
+    )
     ActionItem.objects.create(commitment=c, title="Already done", due_date=TODAY, done_on=TODAY)
     assert services.send_reminders(today=TODAY)["sent"] == 1
     assert "Send the chapter for review" in mail.outbox[0].body

@@ -29,8 +29,9 @@ def _grow(network, n_docs: int, n_recs: int, n_commitments: int):
             rec = RecommendationFactory(document=doc, number=r + 1)
             for i in range(n_commitments):
                 kind = ("member_state", "city", "organisation")[i % 3]
-                target = {"member_state": network.indonesia, "city": network.danang,
-                          "organisation": partner}[kind]
+                target = {"member_state": network.indonesia, "city": network.danang, "organisation": partner}[
+                    kind
+                ]
                 c = CommitmentFactory(recommendation=rec, party_kind=kind, **{kind: target})
                 StatusUpdate.objects.create(commitment=c, status="in_progress", progress=10, note="n")
 
@@ -75,18 +76,25 @@ def test_status_per_meeting_country_and_year(network, client_for):
     old = OutcomeDocumentFactory(meeting=make_meeting("hlm-2020", 2020, "HLM 2020"))
     new = OutcomeDocumentFactory(meeting=make_meeting("hlm-2021", 2021, "HLM 2021"))
     r_old = RecommendationFactory(document=old, number=1, title="Launch the support programme")
-    r_new = RecommendationFactory(document=new, number=1, title="Write the guidebook together",
-                                  carried_from=r_old)
+    r_new = RecommendationFactory(
+        document=new, number=1, title="Write the guidebook together", carried_from=r_old
+    )
     CommitmentFactory(recommendation=r_new, member_state=network.indonesia, status="completed", progress=100)
-    CommitmentFactory(recommendation=r_new, party_kind="city", member_state=None, city=network.danang,
-                      status="in_progress", progress=50)
+    CommitmentFactory(
+        recommendation=r_new,
+        party_kind="city",
+        member_state=None,
+        city=network.danang,
+        status="in_progress",
+        progress=50,
+    )
     client = client_for(None)
     everything = client.get("/outcomes/").content.decode()
     assert "Launch the support programme" in everything and "Write the guidebook together" in everything
     assert "carried over from 2020" in everything and "carried over into 2021" in everything
     indonesia = client.get("/outcomes/?country=ID").content.decode()
     assert "Showing the commitments of Indonesia" in indonesia
-    row = indonesia[indonesia.index("Write the guidebook together"):]
+    row = indonesia[indonesia.index("Write the guidebook together") :]
     assert "st-completed" in row[:600] and "Da Nang" not in row
     vietnam = client.get("/outcomes/?country=VN").content.decode()
     assert "Da Nang" in vietnam and "st-in_progress" in vietnam
@@ -99,16 +107,18 @@ def test_status_per_meeting_country_and_year(network, client_for):
 
 
 def test_a_recommendation_shows_its_chain_across_years(network, client_for):
-    docs = [OutcomeDocumentFactory(meeting=make_meeting(f"hlm-{y}", y, f"HLM {y}"))
-            for y in (2020, 2021, 2022)]
+    docs = [
+        OutcomeDocumentFactory(meeting=make_meeting(f"hlm-{y}", y, f"HLM {y}")) for y in (2020, 2021, 2022)
+    ]
     r1 = RecommendationFactory(document=docs[0], number=1, title="Hold the meeting every year")
-    r2 = RecommendationFactory(document=docs[1], number=4, title="Hold the meeting continuously",
-                               carried_from=r1)
+    r2 = RecommendationFactory(
+        document=docs[1], number=4, title="Hold the meeting continuously", carried_from=r1
+    )
     r3 = RecommendationFactory(document=docs[2], number=3, title="Continue the meeting", carried_from=r2)
     assert services.recommendation_chain(r2) == [r1, r2, r3]
     page = client_for(None).get(r2.get_absolute_url()).content.decode()
     assert "Across the years" in page
-    chain = page[page.index("Across the years"):]
+    chain = page[page.index("Across the years") :]
     assert chain.index("HLM 2020") < chain.index("HLM 2021") < chain.index("HLM 2022")
 
 
@@ -144,8 +154,14 @@ def test_commitments_as_open_data_csv(network, client_for):
     import io
 
     rec = RecommendationFactory(title="A joint planning guidebook")
-    c = CommitmentFactory(recommendation=rec, party_kind="city", member_state=None, city=network.danang,
-                          description="Add Da Nang's examples, “quoted”", due_date=datetime.date(2022, 1, 31))
+    c = CommitmentFactory(
+        recommendation=rec,
+        party_kind="city",
+        member_state=None,
+        city=network.danang,
+        description="Add Da Nang's examples, “quoted”",
+        due_date=datetime.date(2022, 1, 31),
+    )
     StatusUpdate.objects.create(commitment=c, status="in_progress", progress=20, note="n")
     hidden = OutcomeDocumentFactory(published=False)
     CommitmentFactory(recommendation=RecommendationFactory(document=hidden), member_state=network.indonesia)

@@ -22,20 +22,33 @@ def _post(client, c, **data):
     return client.post(f"/outcomes/commitments/{c.public_id}/update/", payload)
 
 
-@pytest.mark.parametrize("data,message,field", [
-    ({"progress": "140"}, "less than or equal to 100", "progress"),
-    ({"note": ""}, "This field is required", "note"),
-    ({"status": "finished"}, "Select a valid choice", "status"),
-    ({"evidence_url": "javascript:alert(1)"}, "Enter a valid URL", "evidence_url"),
-    ({"evidence_file": SimpleUploadedFile("run.exe", b"MZ...", "application/octet-stream")},
-     "are not accepted", "evidence_file"),
-    ({"evidence_file": SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>",
-                                          "application/pdf")},
-     "is not a real PDF file", "evidence_file"),
-    ({"status": "completed"}, "A completed commitment needs evidence", None),
-])
-def test_bad_input_is_named_and_changes_nothing(network, client_for, commitment, settings, tmp_path, data,
-                                                message, field):
+@pytest.mark.parametrize(
+    "data,message,field",
+    [
+        ({"progress": "140"}, "less than or equal to 100", "progress"),
+        ({"note": ""}, "This field is required", "note"),
+        ({"status": "finished"}, "Select a valid choice", "status"),
+        ({"evidence_url": "javascript:alert(1)"}, "Enter a valid URL", "evidence_url"),
+        (
+            {"evidence_file": SimpleUploadedFile("run.exe", b"MZ...", "application/octet-stream")},
+            "are not accepted",
+            "evidence_file",
+        ),
+        (
+            {
+                "evidence_file": SimpleUploadedFile(
+                    "report.pdf", b"<html><script>alert(1)</script>", "application/pdf"
+                )
+            },
+            "is not a real PDF file",
+            "evidence_file",
+        ),
+        ({"status": "completed"}, "A completed commitment needs evidence", None),
+    ],
+)
+def test_bad_input_is_named_and_changes_nothing(
+    network, client_for, commitment, settings, tmp_path, data, message, field
+):
     settings.MEDIA_ROOT = tmp_path
     response = _post(client_for(network.indonesia_nr.user), commitment, **data)
     assert response.status_code == 400
@@ -56,14 +69,19 @@ def test_too_large_evidence_is_refused(network, client_for, commitment, settings
     assert not StatusUpdate.objects.exists()
 
 
-def test_completed_with_file_evidence_sets_100_percent_and_shows_in_history(network, client_for, commitment,
-                                                                         settings, tmp_path):
+def test_completed_with_file_evidence_sets_100_percent_and_shows_in_history(
+    network, client_for, commitment, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     nr = client_for(network.indonesia_nr.user)
     _post(nr, commitment, note="Outline agreed.")
     pdf = SimpleUploadedFile("final-report.pdf", b"%PDF-1.4 final", "application/pdf")
-    assert _post(nr, commitment, status="completed", progress="80", note="Guidebook delivered.",
-                 evidence_file=pdf).status_code == 302
+    assert (
+        _post(
+            nr, commitment, status="completed", progress="80", note="Guidebook delivered.", evidence_file=pdf
+        ).status_code
+        == 302
+    )
     fresh = Commitment.objects.get(pk=commitment.pk)
     assert fresh.status == "completed" and fresh.progress == 100
     page = client_for(None).get(commitment.get_absolute_url()).content.decode()
@@ -78,8 +96,12 @@ def test_overdue_commitment_is_flagged(network, client_for):
     import datetime
 
     late = CommitmentFactory(member_state=network.indonesia, due_date=datetime.date(2021, 1, 1))
-    CommitmentFactory(member_state=network.vietnam, due_date=datetime.date(2021, 1, 1), status="completed",
-                      recommendation=late.recommendation)
+    CommitmentFactory(
+        member_state=network.vietnam,
+        due_date=datetime.date(2021, 1, 1),
+        status="completed",
+        recommendation=late.recommendation,
+    )
     assert list(Commitment.objects.overdue()) == [late]
     page = client_for(None).get(late.get_absolute_url()).content.decode()
     assert "st-overdue" in page

@@ -15,15 +15,34 @@ from ascnhub.knowledge.models import Case, TextEmbedding
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"title": "Flood sensors on the river", "city": "", "place": "", "country": "ID",
-         "focus_area": "safety_security", "language": "en", "year": "2024",
-         "problem": "Floods come without warning.", "solution": "River-level sensors and SMS alerts.",
-         "results": "", "partners_text": "", "source_url": "", "published": "on"}
+VALID = {
+    "title": "Flood sensors on the river",
+    "city": "",
+    "place": "",
+    "country": "ID",
+    "focus_area": "safety_security",
+    "language": "en",
+    "year": "2024",
+    "problem": "Floods come without warning.",
+    "solution": "River-level sensors and SMS alerts.",
+    "results": "",
+    "partners_text": "",
+    "source_url": "",
+    "published": "on",
+}
 
 
 def make_case(**kw) -> Case:
-    data = {"title": "Case", "place": "Somewhere", "country": "JP", "focus_area": "civic_social",
-            "language": "en", "problem": "p", "solution": "s", **kw}
+    data = {
+        "title": "Case",
+        "place": "Somewhere",
+        "country": "JP",
+        "focus_area": "civic_social",
+        "language": "en",
+        "problem": "p",
+        "solution": "s",
+        **kw,
+    }
     return services.create_case(None, data)
 
 
@@ -58,29 +77,47 @@ def test_attachment_type_is_limited(network, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     case = make_case(city=network.makassar, place="", country="ID")
     client = client_for(network.makassar_officer.user)
-    client.post(f"/knowledge/cases/{case.slug}/attachments/",
-                {"title": "x", "file": SimpleUploadedFile("x.html", b"<script>", "text/html")})
+    client.post(
+        f"/knowledge/cases/{case.slug}/attachments/",
+        {"title": "x", "file": SimpleUploadedFile("x.html", b"<script>", "text/html")},
+    )
     assert not case.attachments.exists()
-    client.post(f"/knowledge/cases/{case.slug}/attachments/",
-                {"title": "Report", "file": SimpleUploadedFile("report.pdf", b"%PDF-1.4", "application/pdf")})
+    client.post(
+        f"/knowledge/cases/{case.slug}/attachments/",
+        {"title": "Report", "file": SimpleUploadedFile("report.pdf", b"%PDF-1.4", "application/pdf")},
+    )
     att = case.attachments.get()
     download = client_for(None).get(f"/knowledge/attachments/{att.public_id}/")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
 
 
 def test_similar_cases_work_across_languages_and_embeddings_are_cached_in_the_database(network, client_for):
-    flood = make_case(title="River flood early warning", language="en",
-                      problem="Floods reach the city without warning.",
-                      solution="Water-level sensors on the river send alerts to residents.")
-    make_case(title="洪水の早期警報", language="ja", problem="大雨のとき川の水位がわからない。",
-              solution="水位センサーで住民に避難情報を送る。")
-    make_case(title="Sistem parkir pintar", language="id",
-              problem="Sulit mencari tempat parkir di pusat kota.",
-              solution="Sensor parkir dan aplikasi pembayaran.")
-    make_case(title="Hệ thống chính quyền số", language="vi", problem="Thủ tục hành chính chậm.",
-              solution="Cổng dịch vụ công trực tuyến.")
+    flood = make_case(
+        title="River flood early warning",
+        language="en",
+        problem="Floods reach the city without warning.",
+        solution="Water-level sensors on the river send alerts to residents.",
+    )
+    make_case(
+        title="洪水の早期警報",
+        language="ja",
+        problem="大雨のとき川の水位がわからない。",
+        solution="水位センサーで住民に避難情報を送る。",
+    )
+    make_case(
+        title="Sistem parkir pintar",
+        language="id",
+        problem="Sulit mencari tempat parkir di pusat kota.",
+        solution="Sensor parkir dan aplikasi pembayaran.",
+    )
+    make_case(
+        title="Hệ thống chính quyền số",
+        language="vi",
+        problem="Thủ tục hành chính chậm.",
+        solution="Cổng dịch vụ công trực tuyến.",
+    )
     page = client_for(None).get(flood.get_absolute_url()).content.decode()
-    similar = page[page.index('id="similar-cases"'):]
+    similar = page[page.index('id="similar-cases"') :]
     assert similar.index("洪水の早期警報") < similar.index("Sistem parkir pintar")
     stored = TextEmbedding.objects.count()
     assert stored == 4  # each case text embedded once, as a passage
@@ -123,8 +160,14 @@ def test_case_list_query_count_and_filters(network, client_for):
 
     few = count("/knowledge/")
     for i in range(15):
-        make_case(city=network.danang, place="", country="VN", language="vi", title=f"Da Nang {i}",
-                  focus_area="safety_security")
+        make_case(
+            city=network.danang,
+            place="",
+            country="VN",
+            language="vi",
+            title=f"Da Nang {i}",
+            focus_area="safety_security",
+        )
     assert count("/knowledge/") == few
     only_id = client.get("/knowledge/?language=id").content.decode()
     assert "Makassar" in only_id and "Da Nang 1" not in only_id

@@ -26,8 +26,10 @@ def chapter(network):
 
 
 def _edit(client, ch, body, base, title="Introduction", summary=""):
-    return client.post(f"/knowledge/guidebook/{ch.slug}/edit/",
-                       {"title": title, "body": body, "base_revision": base, "summary": summary})
+    return client.post(
+        f"/knowledge/guidebook/{ch.slug}/edit/",
+        {"title": title, "body": body, "base_revision": base, "summary": summary},
+    )
 
 
 def test_two_editors_saving_the_same_chapter_is_detected_and_nothing_is_overwritten(
@@ -52,8 +54,8 @@ def test_two_editors_saving_the_same_chapter_is_detected_and_nothing_is_overwrit
     assert "Cities and partners plan together." in html  # the editor's own text is kept in the form
     # Both changes touch different lines: the form offers them combined, for the editor to check.
     assert "Both sets of changes fit together" in html
-    textarea = html[html.index('<textarea name="body"'):]
-    textarea = textarea[:textarea.index("</textarea>")]
+    textarea = html[html.index('<textarea name="body"') :]
+    textarea = textarea[: textarea.index("</textarea>")]
     assert "Cities and partners plan together." in textarea and "ask the residents" in textarea
     assert 'name="base_revision" value="2"' in html  # the next save starts from the revision now current
     chapter.refresh_from_db()
@@ -68,12 +70,13 @@ def test_two_editors_saving_the_same_chapter_is_detected_and_nothing_is_overwrit
 
 def test_conflicting_changes_to_the_same_words_are_not_merged(network, client_for, chapter):
     _edit(client_for(network.vietnam_nr.user), chapter, FIRST.replace("Step one.", "Step one: residents."), 1)
-    response = _edit(client_for(network.indonesia_nr.user), chapter,
-                     FIRST.replace("Step one.", "Step one: data."), 1)
+    response = _edit(
+        client_for(network.indonesia_nr.user), chapter, FIRST.replace("Step one.", "Step one: data."), 1
+    )
     html = response.content.decode()
     assert response.status_code == 409 and "holds your text as you wrote it" in html
-    textarea = html[html.index('<textarea name="body"'):]
-    assert "Step one: data." in textarea[:textarea.index("</textarea>")]
+    textarea = html[html.index('<textarea name="body"') :]
+    assert "Step one: data." in textarea[: textarea.index("</textarea>")]
     assert "Step one: residents." in Chapter.objects.get(pk=chapter.pk).body
 
 
@@ -87,8 +90,13 @@ def test_the_service_raises_edit_conflict_with_the_revisions_in_between(network,
 
 
 def test_revisions_record_who_changed_what_with_a_diff(network, client_for, chapter):
-    _edit(client_for(network.vietnam_nr.user), chapter, FIRST.replace("Step one.", "Step two."), 1,
-          summary="Renumber the step")
+    _edit(
+        client_for(network.vietnam_nr.user),
+        chapter,
+        FIRST.replace("Step one.", "Step two."),
+        1,
+        summary="Renumber the step",
+    )
     client = client_for(network.indonesia_nr.user)
     history = client.get(f"/knowledge/guidebook/{chapter.slug}/history/").content.decode()
     assert "Renumber the step" in history
@@ -161,12 +169,15 @@ def test_contributors_comment(network, client_for, chapter):
 
 
 def test_markdown_is_sanitised(network, client_for, chapter):
-    services.save_chapter(network.indonesia_nr.user, chapter, title="Intro",
-                          body="Hi <script>alert(1)</script> [x](javascript:alert(2)) "
-                               "<img src=x onerror=alert(3)>",
-                          base_revision=1)
+    services.save_chapter(
+        network.indonesia_nr.user,
+        chapter,
+        title="Intro",
+        body="Hi <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        base_revision=1,
+    )
     html = client_for(network.indonesia_nr.user).get(chapter.get_absolute_url()).content.decode()
-    body = html[html.index('class="prose chapter-body"'):]
+    body = html[html.index('class="prose chapter-body"') :]
     assert "<script>alert" not in body and "javascript:" not in body and "onerror" not in body
 
 
@@ -174,8 +185,13 @@ def test_pdf_and_html_export_of_the_whole_guidebook(network, client_for, chapter
     services.submit_for_review(network.indonesia_nr.user, chapter)
     services.approve(network.vietnam_nr.user, chapter)
     second = Chapter.objects.create(slug="basics", part="basics", position=2, title="Basics")
-    services.save_chapter(network.indonesia_nr.user, second, title="スマートシティの基本",
-                          body="スマートシティとは何か。\n\nเมืองอัจฉริยะ\n", base_revision=0)
+    services.save_chapter(
+        network.indonesia_nr.user,
+        second,
+        title="スマートシティの基本",
+        body="スマートシティとは何か。\n\nเมืองอัจฉริยะ\n",
+        base_revision=0,
+    )
     client = client_for(None)
     pdf = client.get("/knowledge/guidebook/export.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

@@ -205,7 +205,7 @@ def test_the_public_dashboard_counts_what_matchmaking_led_to(mm, client):
     meeting.lead.status = "partnership"
     meeting.lead.save()
     html = client.get("/dashboard/").content.decode()
-    section = html[html.index('id="h-matchmaking"'):]
+    section = html[html.index('id="h-matchmaking"') :]
     figures = [int(n) for n in __import__("re").findall(r'<span class="n">(\d+)</span>', section)[:4]]
     assert figures == [1, 1, 1, 1]  # scheduled, held, follow-ups, partnerships
     # No names of who met whom on the public dashboard.

@@ -58,8 +58,9 @@ print(json.dumps({"projects": sorted(Project.objects.values_list("title", flat=T
 
 
 def _run(code: str, env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -71,8 +72,14 @@ def test_killing_an_import_mid_way_keeps_the_previous_data(tmp_path):
     assert before["projects"] == ["Flood sensors"] and before["integrity"] == "ok"
     lock = tmp_path / "ascnhub.sqlite3.writelock"
 
-    importer = subprocess.Popen([sys.executable, "-c", IMPORT, str(user), "3000"], env=env, cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        [sys.executable, "-c", IMPORT, str(user), "3000"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert importer.stdout.readline().strip() == "importing"
         deadline = time.monotonic() + 120
@@ -91,8 +98,13 @@ def test_killing_an_import_mid_way_keeps_the_previous_data(tmp_path):
     assert after == before  # no project, no log entry of the killed import; the file is sound
 
     # And the next import runs normally (nothing left locked or half-written).
-    out = subprocess.run([sys.executable, "-c", IMPORT, str(user), "3"], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT, str(user), "3"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0 and "done True 3" in out.stdout, out.stderr[-3000:]
     assert len(_run(STATE, env)["projects"]) == 4
-

@@ -335,9 +335,13 @@ def sec(django_db_setup, django_db_blocker, tmp_path_factory):
             # cache is a database table) are written before any permission check, by design, and
             # are not data anyone may or may not change: keep them out of the count. The limits
             # themselves are tested in tests/api/test_rate_limits.py.
-            CACHES={**settings.CACHES,
-                    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                "LOCATION": "permission-matrix"}},
+            CACHES={
+                **settings.CACHES,
+                "default": {
+                    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "permission-matrix",
+                },
+            },
         ),
         django_db_blocker.unblock(),
     ):

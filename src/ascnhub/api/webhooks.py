@@ -320,8 +320,9 @@ def _vetted_address(url: str) -> str:
     make us call an internal service.
     """
     parts = urlsplit(url)
-    infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                               proto=socket.IPPROTO_TCP)
+    infos = socket.getaddrinfo(
+        parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+    )
     if not infos:
         raise OSError(f"{parts.hostname} does not resolve")
     addresses = [sockaddr[0] for *_ignored, sockaddr in infos]
@@ -360,8 +361,9 @@ def _send(url: str, address: str, body: bytes, headers: dict[str, str]) -> tuple
     kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = kind(parts.hostname or "", parts.port, address=address, timeout=TIMEOUT_S)
     try:
-        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body=body,
-                           headers=headers)
+        connection.request(
+            "POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body=body, headers=headers
+        )
         response = connection.getresponse()
         response.read(1024)
         return response.status, response.reason

@@ -66,8 +66,13 @@ def may_use_cache(request: HttpRequest) -> bool:
     if request.method != "GET" or page_cache_seconds() <= 0:
         return False
     cookies = request.COOKIES
-    if (settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or FRESH_COOKIE in cookies
-            or "HTTP_AUTHORIZATION" in request.META or "HTTP_HX_REQUEST" in request.META):
+    if (
+        settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies
+        or FRESH_COOKIE in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+        or "HTTP_HX_REQUEST" in request.META
+    ):
         return False
     return not request.path.startswith(EXCLUDED_PREFIXES)
 
@@ -81,8 +86,11 @@ def may_store(request: HttpRequest, response: HttpResponse) -> bool:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
-    cache_control = {part.strip().split("=")[0].lower()
-                     for part in cc_delim_re.split(response.get("Cache-Control", "")) if part.strip()}
+    cache_control = {
+        part.strip().split("=")[0].lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+        if part.strip()
+    }
     if cache_control & {"private", "no-store", "no-cache"}:
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
@@ -107,8 +115,14 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
             if request.method in UNSAFE_METHODS and page_cache_seconds() > 0:
                 # Whoever just changed something sees the fresh pages, not the cached ones.
-                response.set_cookie(FRESH_COOKIE, "1", max_age=page_cache_seconds(), samesite="Lax",
-                                    httponly=True, secure=settings.SESSION_COOKIE_SECURE)
+                response.set_cookie(
+                    FRESH_COOKIE,
+                    "1",
+                    max_age=page_cache_seconds(),
+                    samesite="Lax",
+                    httponly=True,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
             return response
         cache = caches[CACHE_ALIAS]
         key = cache_key(request)
@@ -117,8 +131,9 @@ class AnonymousPageCacheMiddleware:
             stored_at, response = entry
             response["Age"] = str(max(0, int(time.time() - stored_at)))
             last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-            return get_conditional_response(request, etag=response.get("ETag"), last_modified=last_modified,
-                                            response=response)
+            return get_conditional_response(
+                request, etag=response.get("ETag"), last_modified=last_modified, response=response
+            )
         response = self.get_response(request)
         if may_store(request, response):
             cache.set(key, (time.time(), response), page_cache_seconds())

@@ -17,8 +17,19 @@ class RoomInline(admin.TabularInline):
 class CategoryInline(admin.TabularInline):
     model = RegistrationCategory
     extra = 0
-    fields = ["order", "code", "name", "kind", "colour", "capacity", "approval", "default_mode",
-              "mode_choice", "is_public", "questions"]
+    fields = [
+        "order",
+        "code",
+        "name",
+        "kind",
+        "colour",
+        "capacity",
+        "approval",
+        "default_mode",
+        "mode_choice",
+        "is_public",
+        "questions",
+    ]
 
 
 @admin.register(Meeting)

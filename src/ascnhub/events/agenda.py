@@ -23,8 +23,12 @@ class Day:
 
 
 def public_sessions(meeting: Meeting):
-    return (Session.objects.filter(meeting=meeting).select_related("room")
-            .prefetch_related("speaker_links__person__organisation").order_by("starts_at", "track", "title"))
+    return (
+        Session.objects.filter(meeting=meeting)
+        .select_related("room")
+        .prefetch_related("speaker_links__person__organisation")
+        .order_by("starts_at", "track", "title")
+    )
 
 
 def build_days(meeting: Meeting, sessions, viewer_zone: str | None = None) -> list[Day]:

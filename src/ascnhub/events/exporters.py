@@ -32,8 +32,9 @@ def _event(meeting: Meeting, session: Session, stamp, description_extra: str = "
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", session.title)
-    where = ", ".join(part for part in [session.room.name if session.room_id else "", meeting.venue,
-                                        meeting.place] if part)
+    where = ", ".join(
+        part for part in [session.room.name if session.room_id else "", meeting.venue, meeting.place] if part
+    )
     if where:
         event.add("location", where)
     speakers = ", ".join(link.person.name for link in session.speaker_links.all())
@@ -61,8 +62,9 @@ def agenda_ics(meeting: Meeting, sessions: Iterable[Session]) -> bytes:
     return cal.to_ical()
 
 
-def personal_ics(registration: Registration, sessions: Iterable[Session],
-                 join_url: Callable[[Session], str] | None = None) -> bytes:
+def personal_ics(
+    registration: Registration, sessions: Iterable[Session], join_url: Callable[[Session], str] | None = None
+) -> bytes:
     """A participant's calendar: the agenda, with their own join links when they take part online."""
     meeting = registration.meeting
     cal = _calendar(f"{meeting.title} — {registration.name}")
@@ -86,9 +88,23 @@ class ParticipantResource(resources.ModelResource):
 
     class Meta:
         model = Registration
-        fields = ["public_id", "name", "name_on_badge", "email", "organisation_name", "job_title",
-                  "country_name", "category", "status", "mode", "language", "timezone", "consent_list",
-                  "created_at", "checked_in"]
+        fields = [
+            "public_id",
+            "name",
+            "name_on_badge",
+            "email",
+            "organisation_name",
+            "job_title",
+            "country_name",
+            "category",
+            "status",
+            "mode",
+            "language",
+            "timezone",
+            "consent_list",
+            "created_at",
+            "checked_in",
+        ]
         export_order = fields
 
     def dehydrate_status(self, reg: Registration) -> str:
@@ -105,5 +121,6 @@ class ParticipantResource(resources.ModelResource):
 
 
 def participants_dataset(queryset):
-    return ParticipantResource().export(queryset=queryset.select_related("category")
-                                        .prefetch_related("check_ins"))
+    return ParticipantResource().export(
+        queryset=queryset.select_related("category").prefetch_related("check_ins")
+    )

@@ -19,15 +19,18 @@ from .services import CLONE_PARTS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-DUPLICATE_EMAIL = _("Someone is already registered for this meeting with this e-mail address. "
-                    "Check your e-mail for the link to your registration.")
+DUPLICATE_EMAIL = _(
+    "Someone is already registered for this meeting with this e-mail address. "
+    "Check your e-mail for the link to your registration."
+)
 
 
 def _clean_text(value: str, label: str) -> str:
     value = " ".join((value or "").split())
     if _CONTROL.search(value):
-        raise forms.ValidationError(_("%(field)s contains characters that cannot be printed.")
-                                    % {"field": label})
+        raise forms.ValidationError(
+            _("%(field)s contains characters that cannot be printed.") % {"field": label}
+        )
     return value
 
 
@@ -46,19 +49,26 @@ class RegistrationForm(forms.Form):
     """Registration for one category; the category's JSON-defined questions become extra fields."""
 
     name = forms.CharField(label=_("Full name"), max_length=200)
-    name_on_badge = forms.CharField(label=_("Name on badge"), max_length=120, required=False,
-                                    help_text=_("Leave empty to print your full name."))
+    name_on_badge = forms.CharField(
+        label=_("Name on badge"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty to print your full name."),
+    )
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
     country = FixedChoiceField(label=_("Country"), choices=[("", "—")] + COUNTRY_CHOICES)
     language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
     timezone = forms.CharField(
-        label=_("Your time zone"), max_length=64,
-        help_text=_("Used to show you the agenda in your own time, e.g. Asia/Jakarta."))
+        label=_("Your time zone"),
+        max_length=64,
+        help_text=_("Used to show you the agenda in your own time, e.g. Asia/Jakarta."),
+    )
     mode = forms.ChoiceField(label=_("I will take part"), choices=Mode.choices, widget=forms.RadioSelect)
     consent_list = forms.BooleanField(
-        label=_("Show my name, organisation and country in the participant list"), required=False)
+        label=_("Show my name, organisation and country in the participant list"), required=False
+    )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args, meeting: Meeting, category: RegistrationCategory, **kwargs):
@@ -76,19 +86,25 @@ class RegistrationForm(forms.Form):
             required = bool(q.get("required", False))
             kind = q.get("type", "text")
             if kind == "choice":
-                field = forms.ChoiceField(label=label, required=required,
-                                          choices=[("", "—")] + [(c, c) for c in q.get("choices", [])])
+                field = forms.ChoiceField(
+                    label=label,
+                    required=required,
+                    choices=[("", "—")] + [(c, c) for c in q.get("choices", [])],
+                )
             elif kind == "boolean":
                 field = forms.BooleanField(label=label, required=required)
             else:
-                field = forms.CharField(label=label, required=required,
-                                        max_length=int(q.get("max_length", 300)))
+                field = forms.CharField(
+                    label=label, required=required, max_length=int(q.get("max_length", 300))
+                )
             field.help_text = q.get("help", "")
             self.fields[name] = field
             self.question_names.append(name)
         # Questions before the consent box and the hidden key.
-        order = [n for n in self.fields if n not in ("consent_list", "submission_key")] + ["consent_list",
-                                                                                           "submission_key"]
+        order = [n for n in self.fields if n not in ("consent_list", "submission_key")] + [
+            "consent_list",
+            "submission_key",
+        ]
         self.order_fields(order)
 
     def clean_name(self):
@@ -118,8 +134,8 @@ class RegistrationForm(forms.Form):
         value = self.cleaned_data["timezone"].strip()
         if value not in known_timezones():
             raise forms.ValidationError(
-                _("“%(value)s” is not a known time zone (use a name like Asia/Jakarta).")
-                % {"value": value})
+                _("“%(value)s” is not a known time zone (use a name like Asia/Jakarta).") % {"value": value}
+            )
         return value
 
     def clean(self):
@@ -134,18 +150,33 @@ class RegistrationForm(forms.Form):
         return data
 
     def registration_data(self) -> dict:
-        data = {k: self.cleaned_data[k] for k in ("name", "name_on_badge", "email", "organisation_name",
-                                                  "job_title", "country", "language", "timezone",
-                                                  "consent_list")}
+        data = {
+            k: self.cleaned_data[k]
+            for k in (
+                "name",
+                "name_on_badge",
+                "email",
+                "organisation_name",
+                "job_title",
+                "country",
+                "language",
+                "timezone",
+                "consent_list",
+            )
+        }
         data["mode"] = self.cleaned_data.get("mode") or self.category.default_mode
         data["answers"] = {n[2:]: self.cleaned_data[n] for n in self.question_names}
         return data
 
 
 class CheckInForm(forms.Form):
-    token = forms.CharField(label=_("Badge code"), max_length=300, required=False,
-                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
-                            help_text=_("Scan the QR code, or paste the code printed under it."))
+    token = forms.CharField(
+        label=_("Badge code"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        help_text=_("Scan the QR code, or paste the code printed under it."),
+    )
 
 
 class CloneForm(forms.Form):
@@ -153,9 +184,16 @@ class CloneForm(forms.Form):
     slug = forms.SlugField(label=_("Address (slug)"), max_length=120)
     start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     parts = forms.MultipleChoiceField(
-        label=_("Copy"), widget=forms.CheckboxSelectMultiple, required=False,
-        choices=[("rooms", _("rooms")), ("categories", _("registration categories")),
-                 ("sessions", _("sessions")), ("organisers", _("organisers"))])
+        label=_("Copy"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        choices=[
+            ("rooms", _("rooms")),
+            ("categories", _("registration categories")),
+            ("sessions", _("sessions")),
+            ("organisers", _("organisers")),
+        ],
+    )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

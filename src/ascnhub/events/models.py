@@ -54,37 +54,63 @@ class Meeting(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=250)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARTNER_HLM)
-    host = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="hosted_meetings", verbose_name=_("host"))
-    co_chairs = models.ManyToManyField(Organisation, blank=True, related_name="co_chaired_meetings",
-                                       verbose_name=_("co-chairs"))
+    host = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_meetings",
+        verbose_name=_("host"),
+    )
+    co_chairs = models.ManyToManyField(
+        Organisation, blank=True, related_name="co_chaired_meetings", verbose_name=_("co-chairs")
+    )
     venue = models.CharField(_("venue"), max_length=250, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("City and country."))
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo",
-                                validators=[validate_timezone])
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Tokyo", validators=[validate_timezone]
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     theme = models.TextField(_("theme"), blank=True)
-    languages = models.CharField(_("languages"), max_length=100, default="en",
-                                 help_text=_("Language codes, separated by commas, e.g. en,ja."))
+    languages = models.CharField(
+        _("languages"),
+        max_length=100,
+        default="en",
+        help_text=_("Language codes, separated by commas, e.g. en,ja."),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                        related_name="organised_meetings", verbose_name=_("organisers"))
-    check_in_staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                            related_name="check_in_meetings",
-                                            verbose_name=_("check-in staff"))
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organised_meetings", verbose_name=_("organisers")
+    )
+    check_in_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="check_in_meetings",
+        verbose_name=_("check-in staff"),
+    )
     badge_valid_days = models.PositiveSmallIntegerField(
-        _("badge validity after the last day (days)"), default=2)
-    cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("cloned from"))
+        _("badge validity after the last day (days)"), default=2
+    )
+    cloned_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cloned from"),
+    )
 
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        constraints = [models.CheckConstraint(name="meeting_ends_after_start",
-                                              condition=Q(end_date__gte=models.F("start_date")))]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_ends_after_start", condition=Q(end_date__gte=models.F("start_date"))
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -139,26 +165,43 @@ class Session(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions",
-                             verbose_name=_("room"))
+    room = models.ForeignKey(
+        Room,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        verbose_name=_("room"),
+    )
     track = models.CharField(_("track"), max_length=60, blank=True)
     theme = models.CharField(_("theme"), max_length=250, blank=True)
     description = models.TextField(_("description"), blank=True)
-    interpretation = models.CharField(_("interpretation languages"), max_length=60, blank=True,
-                                      help_text=_("Language codes, separated by commas."))
-    online_url = models.URLField(_("online link"), blank=True,
-                                 help_text=_("Shown only to approved online participants; never exported."))
+    interpretation = models.CharField(
+        _("interpretation languages"),
+        max_length=60,
+        blank=True,
+        help_text=_("Language codes, separated by commas."),
+    )
+    online_url = models.URLField(
+        _("online link"),
+        blank=True,
+        help_text=_("Shown only to approved online participants; never exported."),
+    )
     signup_required = models.BooleanField(_("sign-up required"), default=False)
-    capacity = models.PositiveIntegerField(_("sign-up capacity"), null=True, blank=True,
-                                           help_text=_("Empty: the room's capacity."))
+    capacity = models.PositiveIntegerField(
+        _("sign-up capacity"), null=True, blank=True, help_text=_("Empty: the room's capacity.")
+    )
     speakers = models.ManyToManyField(Person, through="SessionSpeaker", related_name="sessions", blank=True)
 
     class Meta:
         ordering = ["starts_at", "track", "title"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        constraints = [models.CheckConstraint(name="session_ends_after_start",
-                                              condition=Q(ends_at__gt=models.F("starts_at")))]
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -195,8 +238,9 @@ class AgendaVersion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_versions")
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
     snapshot = models.JSONField(default=dict)
     changes = models.JSONField(default=list)  # [{"kind": "added"|"removed"|"changed", "title", "detail"}]
@@ -228,17 +272,24 @@ class RegistrationCategory(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     colour = models.CharField(_("badge colour"), max_length=7, default="#0b4f8a", validators=[hex_colour])
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
-                                           help_text=_("Empty: no limit."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
     approval = models.CharField(_("approval"), max_length=12, choices=Approval.choices, default=Approval.AUTO)
-    default_mode = models.CharField(_("participation"), max_length=12, choices=Mode.choices,
-                                    default=Mode.IN_PERSON)
+    default_mode = models.CharField(
+        _("participation"), max_length=12, choices=Mode.choices, default=Mode.IN_PERSON
+    )
     mode_choice = models.BooleanField(_("registrant may choose in person or online"), default=True)
     is_public = models.BooleanField(_("open for self-registration"), default=True)
     questions = models.JSONField(
-        _("extra questions"), default=list, blank=True,
-        help_text=_('A list like [{"name": "passport", "label": "Passport number", "type": "text", '
-                    '"required": true}]; types: text, choice (with "choices"), boolean.'))
+        _("extra questions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'A list like [{"name": "passport", "label": "Passport number", "type": "text", '
+            '"required": true}]; types: text, choice (with "choices"), boolean.'
+        ),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -265,31 +316,45 @@ class Registration(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     secret = models.CharField(max_length=40, default=_new_secret, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
-    category = models.ForeignKey(RegistrationCategory, on_delete=models.PROTECT, related_name="registrations",
-                                 verbose_name=_("category"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="registrations")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="registrations")
+    category = models.ForeignKey(
+        RegistrationCategory,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("category"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
     name = models.CharField(_("full name"), max_length=200)
     name_on_badge = models.CharField(_("name on badge"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"))
     organisation_name = models.CharField(_("organisation"), max_length=200)
     job_title = models.CharField(_("position"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
-    language = models.CharField(_("language for e-mails"), max_length=8, choices=settings.LANGUAGES,
-                                default="en")
-    timezone = models.CharField(_("your time zone"), max_length=64, default="Asia/Jakarta",
-                                validators=[validate_timezone])
+    language = models.CharField(
+        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    timezone = models.CharField(
+        _("your time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
+    )
     mode = models.CharField(_("participation"), max_length=12, choices=Mode.choices)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     answers = models.JSONField(default=dict, blank=True)
     consent_list = models.BooleanField(_("appear in the participant list"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
@@ -297,11 +362,16 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "email"], condition=~Q(status="cancelled"),
-                                    name="registration_one_per_email"),
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_per_email",
+            ),
         ]
-        indexes = [models.Index(fields=["meeting", "category", "status"]),
-                   models.Index(fields=["meeting", "name"])]
+        indexes = [
+            models.Index(fields=["meeting", "category", "status"]),
+            models.Index(fields=["meeting", "name"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.meeting.slug if self.meeting_id else '-'})"
@@ -338,8 +408,9 @@ class CheckIn(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="check_ins")
     day = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     method = models.CharField(max_length=10, default="token")  # token | search
 
     class Meta:

@@ -39,8 +39,11 @@ def _meeting_ids(user, attr: str) -> set[int]:
 
 def represented_country_codes(user) -> set[str]:
     """ISO codes of the member states whose National Representative the user is today."""
-    return {r.member_state.code for r in current_roles(user)
-            if r.kind == Role.Kind.NATIONAL_REPRESENTATIVE and r.member_state_id}
+    return {
+        r.member_state.code
+        for r in current_roles(user)
+        if r.kind == Role.Kind.NATIONAL_REPRESENTATIVE and r.member_state_id
+    }
 
 
 @rules.predicate
@@ -60,8 +63,10 @@ def is_approving_nr(user, registration: Registration | None) -> bool:
     """The NR of the registrant's country, for a category approved by NRs."""
     if not isinstance(registration, Registration):
         return False
-    return (registration.category.approval == RegistrationCategory.Approval.NATIONAL_REPRESENTATIVE
-            and registration.country in represented_country_codes(user))
+    return (
+        registration.category.approval == RegistrationCategory.Approval.NATIONAL_REPRESENTATIVE
+        and registration.country in represented_country_codes(user)
+    )
 
 
 @rules.predicate
@@ -71,8 +76,11 @@ def is_national_representative(user, obj) -> bool:
 
 @rules.predicate
 def is_registrant(user, registration: Registration | None) -> bool:
-    return (isinstance(registration, Registration) and getattr(user, "is_authenticated", False)
-            and registration.user_id == user.pk)
+    return (
+        isinstance(registration, Registration)
+        and getattr(user, "is_authenticated", False)
+        and registration.user_id == user.pk
+    )
 
 
 @rules.predicate

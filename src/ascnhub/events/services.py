@@ -78,8 +78,19 @@ def _notify(registration: Registration, event: str) -> None:
 
 # --- registration -------------------------------------------------------------------------------
 
-REGISTRATION_FIELDS = ["name", "name_on_badge", "email", "organisation_name", "job_title", "country",
-                       "language", "timezone", "mode", "answers", "consent_list"]
+REGISTRATION_FIELDS = [
+    "name",
+    "name_on_badge",
+    "email",
+    "organisation_name",
+    "job_title",
+    "country",
+    "language",
+    "timezone",
+    "mode",
+    "answers",
+    "consent_list",
+]
 
 
 def _initial_status(category: RegistrationCategory, taken: int) -> str:
@@ -90,8 +101,14 @@ def _initial_status(category: RegistrationCategory, taken: int) -> str:
     return Status.PENDING
 
 
-def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, Any], *, user: Any = None,
-             submission_key: str | None = None) -> tuple[Registration, bool]:
+def register(
+    meeting: Meeting,
+    category: RegistrationCategory,
+    data: dict[str, Any],
+    *,
+    user: Any = None,
+    submission_key: str | None = None,
+) -> tuple[Registration, bool]:
     """Register someone for a meeting; returns (registration, created).
 
     `data` holds validated form values (see REGISTRATION_FIELDS). The category's capacity is
@@ -120,14 +137,22 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
         mode = Mode.IN_PERSON
     signed_in = getattr(user, "is_authenticated", False)
     reg = Registration(
-        meeting=meeting, category=category, **{**data, "email": email, "mode": mode},
-        status=Status.PENDING, submission_key=submission_key or None, user=user if signed_in else None,
-        person=getattr(user, "person", None) if signed_in else None)
+        meeting=meeting,
+        category=category,
+        **{**data, "email": email, "mode": mode},
+        status=Status.PENDING,
+        submission_key=submission_key or None,
+        user=user if signed_in else None,
+        person=getattr(user, "person", None) if signed_in else None,
+    )
     if reg.timezone not in known_timezones():
         raise EventsError("timezone", _("“%(value)s” is not a known time zone.") % {"value": reg.timezone})
     # The zone is checked above against a cached list (the field's validator rereads the disk).
-    reg.full_clean(exclude=["meeting", "category", "user", "person", "timezone", "status"],
-                   validate_unique=False, validate_constraints=False)
+    reg.full_clean(
+        exclude=["meeting", "category", "user", "person", "timezone", "status"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             try:
@@ -136,16 +161,21 @@ def register(meeting: Meeting, category: RegistrationCategory, data: dict[str, A
                 raise EventsError("category", _("This registration category no longer exists.")) from None
             reg.status = _initial_status(category, taken)
             reg.save(force_insert=True)
-            activity.record(user, "register", reg,
-                            {"status": [None, reg.status], "category": [None, category.code]})
+            activity.record(
+                user, "register", reg, {"status": [None, reg.status], "category": [None, category.code]}
+            )
             _notify(reg, "received")
     except IntegrityError:
-        earlier = (Registration.objects.filter(meeting=meeting, submission_key=submission_key).first()
-                   if submission_key else None)
+        earlier = (
+            Registration.objects.filter(meeting=meeting, submission_key=submission_key).first()
+            if submission_key
+            else None
+        )
         if earlier is not None:
             return earlier, False
-        raise EventsError("duplicate_email", _("Someone is already registered for this meeting with "
-                                               "this e-mail address.")) from None
+        raise EventsError(
+            "duplicate_email", _("Someone is already registered for this meeting with this e-mail address.")
+        ) from None
     return reg, True
 
 
@@ -156,8 +186,11 @@ def _promote_waiting(actor: Any, category: RegistrationCategory) -> list[Registr
     else:
         taken = Registration.objects.filter(category=category, status__in=Registration.HOLDS_PLACE).count()
         free = category.capacity - taken
-        waiting = list(Registration.objects.filter(category=category, status=Status.WAITLISTED)
-                       .order_by("created_at", "id")[:max(free, 0)])
+        waiting = list(
+            Registration.objects.filter(category=category, status=Status.WAITLISTED).order_by(
+                "created_at", "id"
+            )[: max(free, 0)]
+        )
     for reg in waiting:
         before = reg.status
         auto = category.approval == RegistrationCategory.Approval.AUTO
@@ -174,13 +207,18 @@ def decide(actor: Any, registration: Registration, approve: bool) -> Registratio
     category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status not in (Status.PENDING, Status.WAITLISTED):
-        raise EventsError("decided", _("This registration has already been decided (%(status)s).")
-                          % {"status": reg.get_status_display()})
+        raise EventsError(
+            "decided",
+            _("This registration has already been decided (%(status)s).")
+            % {"status": reg.get_status_display()},
+        )
     if approve and reg.status == Status.WAITLISTED and category.capacity is not None:
         taken = Registration.objects.filter(category=category, status__in=Registration.HOLDS_PLACE).count()
         if taken >= category.capacity:
-            raise EventsError("full", _("The category is full; free a place before approving someone "
-                                        "from the waiting list."))
+            raise EventsError(
+                "full",
+                _("The category is full; free a place before approving someone from the waiting list."),
+            )
     before = reg.status
     reg.status = Status.APPROVED if approve else Status.REJECTED
     reg.decided_at = timezone.now()
@@ -233,12 +271,21 @@ def sign_up(registration: Registration, session: Session, *, actor: Any = None) 
         existing = ForumSignup.objects.filter(registration=registration, session=locked).first()
         if existing:
             return existing
-        clash = (ForumSignup.objects.filter(registration=registration, session__starts_at__lt=locked.ends_at,
-                                            session__ends_at__gt=locked.starts_at)
-                 .select_related("session").first())
+        clash = (
+            ForumSignup.objects.filter(
+                registration=registration,
+                session__starts_at__lt=locked.ends_at,
+                session__ends_at__gt=locked.starts_at,
+            )
+            .select_related("session")
+            .first()
+        )
         if clash:
-            raise EventsError("clash", _("You are already signed up for “%(title)s” at the same time.")
-                              % {"title": clash.session.title})
+            raise EventsError(
+                "clash",
+                _("You are already signed up for “%(title)s” at the same time.")
+                % {"title": clash.session.title},
+            )
         limit = locked.seat_limit
         if limit is not None and ForumSignup.objects.filter(session=locked).count() >= limit:
             raise EventsError("forum_full", _("“%(title)s” is full.") % {"title": locked.title})
@@ -255,6 +302,7 @@ def withdraw(registration: Registration, session: Session, *, actor: Any = None)
 
 
 # --- badges and check-in ------------------------------------------------------------------------
+
 
 def badge_expiry(meeting: Meeting) -> datetime.datetime:
     last = meeting.end_date + datetime.timedelta(days=meeting.badge_valid_days + 1)
@@ -285,9 +333,14 @@ def _warnings(reg: Registration) -> list[str]:
     return warnings
 
 
-def check_in(actor: Any, meeting: Meeting, *, token: str | None = None,
-             registration: Registration | None = None,
-             now: datetime.datetime | None = None) -> CheckInResult:
+def check_in(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    token: str | None = None,
+    registration: Registration | None = None,
+    now: datetime.datetime | None = None,
+) -> CheckInResult:
     """Check someone in by badge token (scan) or by a registration found by name (search).
 
     Idempotent: the first check-in of the day is stored; later ones report when it happened.
@@ -301,28 +354,43 @@ def check_in(actor: Any, meeting: Meeting, *, token: str | None = None,
             claim = tokens.verify(token, meeting_id=meeting.pk, now=now)
         except tokens.TokenError as exc:
             return CheckInResult("refused", str(exc))
-        registration = (Registration.objects.select_related("category", "meeting")
-                        .filter(public_id=claim.registration, meeting=meeting).first())
+        registration = (
+            Registration.objects.select_related("category", "meeting")
+            .filter(public_id=claim.registration, meeting=meeting)
+            .first()
+        )
         if registration is None:
             return CheckInResult("refused", _("No registration matches this badge."))
     if registration is None or registration.meeting_id != meeting.pk:
         return CheckInResult("refused", _("No registration matches this badge."))
     if registration.status in (Status.CANCELLED, Status.REJECTED):
-        return CheckInResult("refused", _("This registration is %(status)s: do not admit.")
-                             % {"status": registration.get_status_display()}, registration)
+        return CheckInResult(
+            "refused",
+            _("This registration is %(status)s: do not admit.")
+            % {"status": registration.get_status_display()},
+            registration,
+        )
     day = now.astimezone(meeting.tz).date()
     warnings = _warnings(registration)
     try:
         with transaction.atomic():
-            entry = CheckIn.objects.create(registration=registration, day=day, method=method,
-                                           by=actor if getattr(actor, "is_authenticated", False) else None)
+            entry = CheckIn.objects.create(
+                registration=registration,
+                day=day,
+                method=method,
+                by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
             activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
     except IntegrityError:
         entry = CheckIn.objects.filter(registration=registration, day=day).first()
         local = timezone.localtime(entry.at, meeting.tz) if entry else None
-        return CheckInResult("again", _("Already checked in today at %(time)s.")
-                             % {"time": local.strftime("%H:%M") if local else "?"},
-                             registration, entry, warnings)
+        return CheckInResult(
+            "again",
+            _("Already checked in today at %(time)s.") % {"time": local.strftime("%H:%M") if local else "?"},
+            registration,
+            entry,
+            warnings,
+        )
     return CheckInResult("ok", _("Checked in."), registration, entry, warnings)
 
 
@@ -331,8 +399,9 @@ def record_online_visit(registration: Registration, session: Session) -> OnlineA
     with transaction.atomic():
         visit, created = OnlineAttendance.objects.get_or_create(registration=registration, session=session)
         if not created:
-            OnlineAttendance.objects.filter(pk=visit.pk).update(visits=visit.visits + 1,
-                                                                last_at=timezone.now())
+            OnlineAttendance.objects.filter(pk=visit.pk).update(
+                visits=visit.visits + 1, last_at=timezone.now()
+            )
     return visit
 
 
@@ -341,28 +410,40 @@ def attendance_counts(meeting: Meeting, day: datetime.date | None = None) -> dic
     day = day or timezone.now().astimezone(meeting.tz).date()
     regs = Registration.objects.filter(meeting=meeting, status=Status.APPROVED)
     figures = regs.aggregate(
-        in_person=Count("id", filter=Q(mode=Mode.IN_PERSON)), online=Count("id", filter=Q(mode=Mode.ONLINE)))
+        in_person=Count("id", filter=Q(mode=Mode.IN_PERSON)), online=Count("id", filter=Q(mode=Mode.ONLINE))
+    )
     figures["checked_in"] = CheckIn.objects.filter(registration__meeting=meeting, day=day).count()
-    figures["checked_in_ever"] = (CheckIn.objects.filter(registration__meeting=meeting)
-                                  .values("registration").distinct().count())
-    figures["online_attended"] = (OnlineAttendance.objects.filter(session__meeting=meeting,
-                                                                  session__starts_at__date=day)
-                                  .values("registration").distinct().count())
+    figures["checked_in_ever"] = (
+        CheckIn.objects.filter(registration__meeting=meeting).values("registration").distinct().count()
+    )
+    figures["online_attended"] = (
+        OnlineAttendance.objects.filter(session__meeting=meeting, session__starts_at__date=day)
+        .values("registration")
+        .distinct()
+        .count()
+    )
     figures["day"] = day
     return figures
 
 
 # --- programme ----------------------------------------------------------------------------------
 
+
 def agenda_snapshot(meeting: Meeting) -> dict[str, dict[str, Any]]:
     """The public agenda as plain data (no online links), keyed by session UUID."""
-    sessions = (Session.objects.filter(meeting=meeting).select_related("room")
-                .prefetch_related("speaker_links__person"))
+    sessions = (
+        Session.objects.filter(meeting=meeting)
+        .select_related("room")
+        .prefetch_related("speaker_links__person")
+    )
     return {
         str(s.public_id): {
-            "title": s.title, "kind": s.kind,
-            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
-            "room": s.room.name if s.room else "", "track": s.track,
+            "title": s.title,
+            "kind": s.kind,
+            "starts_at": s.starts_at.isoformat(),
+            "ends_at": s.ends_at.isoformat(),
+            "room": s.room.name if s.room else "",
+            "track": s.track,
             "speakers": [link.person.name for link in s.speaker_links.all()],
         }
         for s in sessions
@@ -371,8 +452,15 @@ def agenda_snapshot(meeting: Meeting) -> dict[str, dict[str, Any]]:
 
 def agenda_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     """What changed between two snapshots, in words the change log shows."""
-    labels = {"title": "title", "starts_at": "start", "ends_at": "end", "room": "room", "track": "track",
-              "speakers": "speakers", "kind": "kind"}
+    labels = {
+        "title": "title",
+        "starts_at": "start",
+        "ends_at": "end",
+        "room": "room",
+        "track": "track",
+        "speakers": "speakers",
+        "kind": "kind",
+    }
     changes = []
     for key, item in sorted(new.items(), key=lambda kv: kv[1]["starts_at"]):
         if key not in old:
@@ -402,10 +490,16 @@ def publish_agenda(actor: Any, meeting: Meeting, note: str = "") -> AgendaVersio
     if last and not changes:
         raise EventsError("unchanged", _("Nothing has changed since version %(n)s.") % {"n": last.number})
     version = AgendaVersion.objects.create(
-        meeting=meeting, number=(last.number + 1) if last else 1, snapshot=snap, changes=changes, note=note,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None)
-    activity.record(actor, "publish_agenda", meeting, {"agenda_version": [last.number if last else None,
-                                                                          version.number]})
+        meeting=meeting,
+        number=(last.number + 1) if last else 1,
+        snapshot=snap,
+        changes=changes,
+        note=note,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    activity.record(
+        actor, "publish_agenda", meeting, {"agenda_version": [last.number if last else None, version.number]}
+    )
     return version
 
 

@@ -14,8 +14,11 @@ from .models import Registration, Session
 
 
 def _public_sessions(registration: Registration):
-    return (Session.objects.filter(meeting=registration.meeting).select_related("room")
-            .prefetch_related("speaker_links__person"))
+    return (
+        Session.objects.filter(meeting=registration.meeting)
+        .select_related("room")
+        .prefetch_related("speaker_links__person")
+    )
 
 
 def join_url_for(registration: Registration):
@@ -41,24 +44,38 @@ def build_registration_email(registration: Registration, event: str) -> EmailMes
         }
         meeting = registration.meeting
         online_ok = registration.is_online and registration.status == Registration.Status.APPROVED
-        body = render_to_string("events/email/registration.txt", {
-            "reg": registration, "meeting": meeting, "event": event,
-            "link": settings.SITE_URL + registration.get_absolute_url(),
-        })
+        body = render_to_string(
+            "events/email/registration.txt",
+            {
+                "reg": registration,
+                "meeting": meeting,
+                "event": event,
+                "link": settings.SITE_URL + registration.get_absolute_url(),
+            },
+        )
         subject = f"{subjects.get(event, subjects['received'])}: {meeting.title}"
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email],
-                               headers={"Content-Language": registration.language})
+        message = EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [registration.email],
+            headers={"Content-Language": registration.language},
+        )
         if registration.status in (Registration.Status.APPROVED, Registration.Status.PENDING):
-            ics = exporters.personal_ics(registration, _public_sessions(registration),
-                                         join_url_for(registration) if online_ok else None)
+            ics = exporters.personal_ics(
+                registration,
+                _public_sessions(registration),
+                join_url_for(registration) if online_ok else None,
+            )
             message.attach(f"{meeting.slug}.ics", ics, "text/calendar")
         return message
 
 
 @task()
 def send_registration_email(registration_id: int, event: str) -> bool:
-    registration = (Registration.objects.select_related("meeting", "category")
-                    .filter(pk=registration_id).first())
+    registration = (
+        Registration.objects.select_related("meeting", "category").filter(pk=registration_id).first()
+    )
     if registration is None:
         return False
     build_registration_email(registration, event).send()

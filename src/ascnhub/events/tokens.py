@@ -61,8 +61,9 @@ def _unb64(text: str) -> bytes:
 
 
 def _private_key() -> Ed25519PrivateKey:
-    seed = hmac.new(settings.SECRET_KEY.encode(), b"ascnhub.events.badge-signing-key",
-                    hashlib.sha256).digest()
+    seed = hmac.new(
+        settings.SECRET_KEY.encode(), b"ascnhub.events.badge-signing-key", hashlib.sha256
+    ).digest()
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
@@ -81,8 +82,13 @@ def sign(registration_id: uuid.UUID, meeting_id: int, expires: datetime.datetime
     return f"{PREFIX}.{_b64(payload)}.{_b64(_private_key().sign(payload))}"
 
 
-def verify(token: str, *, meeting_id: int | None = None, now: datetime.datetime | None = None,
-           key: Ed25519PublicKey | None = None) -> BadgeClaim:
+def verify(
+    token: str,
+    *,
+    meeting_id: int | None = None,
+    now: datetime.datetime | None = None,
+    key: Ed25519PublicKey | None = None,
+) -> BadgeClaim:
     """Check a token's signature, expiry and meeting; raise TokenError, or return its claim."""
     parts = (token or "").strip().split(".")
     if len(parts) != 3 or parts[0] != PREFIX:

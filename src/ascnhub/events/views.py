@@ -49,15 +49,21 @@ def _viewer_registration(request: HttpRequest, meeting: Meeting) -> Registration
     """The signed-in viewer's own (non-cancelled) registration for this meeting."""
     if not request.user.is_authenticated:
         return None
-    return (Registration.objects.select_related("category").filter(meeting=meeting, user=request.user)
-            .exclude(status=Status.CANCELLED).first())
+    return (
+        Registration.objects.select_related("category")
+        .filter(meeting=meeting, user=request.user)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
 
 
-def _registration_for(request: HttpRequest, meeting: Meeting, public_id: uuid.UUID,
-                      key: str | None = None) -> Registration:
+def _registration_for(
+    request: HttpRequest, meeting: Meeting, public_id: uuid.UUID, key: str | None = None
+) -> Registration:
     """A registration the viewer may see: by permission, or with the secret key from the e-mail."""
-    reg = get_object_or_404(Registration.objects.select_related("category", "meeting"), meeting=meeting,
-                            public_id=public_id)
+    reg = get_object_or_404(
+        Registration.objects.select_related("category", "meeting"), meeting=meeting, public_id=public_id
+    )
     key = key if key is not None else request.GET.get("key", "") or request.POST.get("key", "")
     if key and hmac.compare_digest(key, reg.secret):
         return reg
@@ -74,9 +80,11 @@ def _may_join_online(reg: Registration | None) -> bool:
 
 # --- public pages --------------------------------------------------------------------------------
 
+
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.select_related("host").annotate(
-        n_registered=Count("registrations", filter=Q(registrations__status=Status.APPROVED)))
+        n_registered=Count("registrations", filter=Q(registrations__status=Status.APPROVED))
+    )
     if not request.user.has_perm("events.add_meeting"):
         meetings = meetings.exclude(status=Meeting.Status.DRAFT)
     return render(request, "events/meeting_list.html", {"meetings": meetings})
@@ -84,18 +92,28 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
-    categories = list(meeting.categories.filter(is_public=True).annotate(
-        n_taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_PLACE))))
+    categories = list(
+        meeting.categories.filter(is_public=True).annotate(
+            n_taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_PLACE))
+        )
+    )
     for cat in categories:
         cat.is_full = cat.capacity is not None and cat.n_taken >= cat.capacity
-    return render(request, "events/meeting_detail.html", {
-        "meeting": meeting, "categories": categories, "co_chairs": list(meeting.co_chairs.all()),
-        "rooms": list(meeting.rooms.all()), "my_registration": _viewer_registration(request, meeting),
-        "can_manage": request.user.has_perm("events.manage_meeting", meeting),
-        "can_check_in": request.user.has_perm("events.check_in", meeting),
-        "can_approve": request.user.has_perm("events.approve_list", meeting),
-        "n_sessions": meeting.sessions.count(),
-    })
+    return render(
+        request,
+        "events/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "categories": categories,
+            "co_chairs": list(meeting.co_chairs.all()),
+            "rooms": list(meeting.rooms.all()),
+            "my_registration": _viewer_registration(request, meeting),
+            "can_manage": request.user.has_perm("events.manage_meeting", meeting),
+            "can_check_in": request.user.has_perm("events.check_in", meeting),
+            "can_approve": request.user.has_perm("events.approve_list", meeting),
+            "n_sessions": meeting.sessions.count(),
+        },
+    )
 
 
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
@@ -108,16 +126,24 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     signed_up = set()
     if my_reg:
         signed_up = set(ForumSignup.objects.filter(registration=my_reg).values_list("session_id", flat=True))
-    return render(request, "events/agenda.html", {
-        "meeting": meeting, "days": agenda_mod.build_days(meeting, sessions, request.viewer_timezone),
-        "version": version, "can_manage": can_manage, "my_registration": my_reg,
-        "show_online": _may_join_online(my_reg), "signed_up": signed_up,
-        "viewer_differs": request.viewer_timezone != meeting.timezone,
-        "venue_zone": zone_label(meeting.timezone, meeting_start),
-        "viewer_zone": zone_label(request.viewer_timezone, meeting_start),
-        "pending_changes": services.pending_agenda_changes(meeting) if can_manage else [],
-        "publish_form": PublishForm() if can_manage else None,
-    })
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "meeting": meeting,
+            "days": agenda_mod.build_days(meeting, sessions, request.viewer_timezone),
+            "version": version,
+            "can_manage": can_manage,
+            "my_registration": my_reg,
+            "show_online": _may_join_online(my_reg),
+            "signed_up": signed_up,
+            "viewer_differs": request.viewer_timezone != meeting.timezone,
+            "venue_zone": zone_label(meeting.timezone, meeting_start),
+            "viewer_zone": zone_label(request.viewer_timezone, meeting_start),
+            "pending_changes": services.pending_agenda_changes(meeting) if can_manage else [],
+            "publish_form": PublishForm() if can_manage else None,
+        },
+    )
 
 
 def agenda_changes(request: HttpRequest, slug: str) -> HttpResponse:
@@ -129,8 +155,9 @@ def agenda_changes(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
     sessions = agenda_mod.public_sessions(meeting) if meeting.agenda_versions.exists() else []
-    response = HttpResponse(exporters.agenda_ics(meeting, sessions),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        exporters.agenda_ics(meeting, sessions), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
     return response
 
@@ -147,9 +174,12 @@ def agenda_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     """Approved participants who agreed to be listed (name, organisation, country only)."""
     meeting = _meeting(request, slug)
-    regs = (Registration.objects.filter(meeting=meeting, status=Status.APPROVED, consent_list=True)
-            .select_related("category").only("name", "organisation_name", "country", "category__name",
-                                             "category__colour").order_by("name"))
+    regs = (
+        Registration.objects.filter(meeting=meeting, status=Status.APPROVED, consent_list=True)
+        .select_related("category")
+        .only("name", "organisation_name", "country", "category__name", "category__colour")
+        .order_by("name")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         regs = regs.filter(Q(name__icontains=q) | Q(organisation_name__icontains=q))
@@ -160,11 +190,18 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 def badge_key(request: HttpRequest, slug: str) -> JsonResponse:
     """The public key that verifies this meeting's badges offline."""
     meeting = _meeting(request, slug)
-    return JsonResponse({"meeting_id": meeting.pk, "algorithm": "Ed25519",
-                         "format": "B1.<payload>.<signature>", "public_key": tokens.public_key_b64()})
+    return JsonResponse(
+        {
+            "meeting_id": meeting.pk,
+            "algorithm": "Ed25519",
+            "format": "B1.<payload>.<signature>",
+            "public_key": tokens.public_key_b64(),
+        }
+    )
 
 
 # --- registration --------------------------------------------------------------------------------
+
 
 def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     # This page takes the load when registration opens: the lookup is one precompiled read.
@@ -182,47 +219,78 @@ def register(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if request.user.is_authenticated:
         initial["email"] = request.user.email
     if person is not None:
-        initial.update(name=person.name, job_title=person.title, timezone=person.timezone,
-                       language=person.preferred_language)
+        initial.update(
+            name=person.name,
+            job_title=person.title,
+            timezone=person.timezone,
+            language=person.preferred_language,
+        )
         if person.organisation_id:
             initial.update(organisation_name=person.organisation.name, country=person.organisation.country)
     form = RegistrationForm(request.POST or None, initial=initial, meeting=meeting, category=category)
     if request.method == "POST":
         if form.is_valid():
             try:
-                reg, _created = services.register(meeting, category, form.registration_data(),
-                                                  user=request.user,
-                                                  submission_key=form.cleaned_data["submission_key"])
+                reg, _created = services.register(
+                    meeting,
+                    category,
+                    form.registration_data(),
+                    user=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
             except services.EventsError as exc:
-                form.add_error("email" if exc.code == "duplicate_email" else None,
-                               DUPLICATE_EMAIL if exc.code == "duplicate_email" else str(exc))
+                form.add_error(
+                    "email" if exc.code == "duplicate_email" else None,
+                    DUPLICATE_EMAIL if exc.code == "duplicate_email" else str(exc),
+                )
             else:
-                messages.success(request, _("Thank you: your registration is %(status)s. We have sent you an "
-                                            "e-mail.") % {"status": reg.get_status_display()})
+                messages.success(
+                    request,
+                    _("Thank you: your registration is %(status)s. We have sent you an e-mail.")
+                    % {"status": reg.get_status_display()},
+                )
                 return redirect(reg.get_absolute_url())
         key = request.POST.get("submission_key", "")
         earlier = Registration.objects.filter(submission_key=key, meeting=meeting).first() if key else None
         if earlier is not None:  # a double click: the first submission already registered
             return redirect(earlier.get_absolute_url())
-    return render(request, "events/register.html", {"meeting": meeting, "category": category, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "events/register.html",
+        {"meeting": meeting, "category": category, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def registration_detail(request: HttpRequest, slug: str, public_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, slug)
     reg = _registration_for(request, meeting, public_id)
-    forums = list(meeting.sessions.filter(signup_required=True).select_related("room")
-                  .annotate(n_signed=Count("signups")).order_by("starts_at", "title"))
+    forums = list(
+        meeting.sessions.filter(signup_required=True)
+        .select_related("room")
+        .annotate(n_signed=Count("signups"))
+        .order_by("starts_at", "title")
+    )
     mine = set(reg.signups.values_list("session_id", flat=True))
     online_sessions = []
     if _may_join_online(reg):
         online_sessions = list(meeting.sessions.exclude(online_url="").order_by("starts_at"))
-    return render(request, "events/registration.html", {
-        "meeting": meeting, "reg": reg, "forums": forums, "mine": mine, "online_sessions": online_sessions,
-        "key": reg.secret, "can_manage": request.user.has_perm("events.manage_meeting", meeting),
-        "can_decide": request.user.has_perm("events.approve_registration", reg),
-        "may_badge": reg.status == Status.APPROVED and reg.mode == Mode.IN_PERSON, "modes": Mode.choices,
-    })
+    return render(
+        request,
+        "events/registration.html",
+        {
+            "meeting": meeting,
+            "reg": reg,
+            "forums": forums,
+            "mine": mine,
+            "online_sessions": online_sessions,
+            "key": reg.secret,
+            "can_manage": request.user.has_perm("events.manage_meeting", meeting),
+            "can_decide": request.user.has_perm("events.approve_registration", reg),
+            "may_badge": reg.status == Status.APPROVED and reg.mode == Mode.IN_PERSON,
+            "modes": Mode.choices,
+        },
+    )
 
 
 def registration_ics(request: HttpRequest, slug: str, public_id: uuid.UUID) -> HttpResponse:
@@ -246,8 +314,9 @@ def registration_badge(request: HttpRequest, slug: str, public_id: uuid.UUID) ->
 
 
 @require_POST
-def registration_signup(request: HttpRequest, slug: str, public_id: uuid.UUID,
-                        session_id: uuid.UUID) -> HttpResponse:
+def registration_signup(
+    request: HttpRequest, slug: str, public_id: uuid.UUID, session_id: uuid.UUID
+) -> HttpResponse:
     meeting = _meeting(request, slug)
     reg = _registration_for(request, meeting, public_id)
     session = get_object_or_404(Session, meeting=meeting, public_id=session_id)
@@ -275,8 +344,9 @@ def registration_cancel(request: HttpRequest, slug: str, public_id: uuid.UUID) -
 @require_POST
 def registration_decide(request: HttpRequest, slug: str, public_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, slug)
-    reg = get_object_or_404(Registration.objects.select_related("category"), meeting=meeting,
-                            public_id=public_id)
+    reg = get_object_or_404(
+        Registration.objects.select_related("category"), meeting=meeting, public_id=public_id
+    )
     require_perm(request, "events.approve_registration", reg)
     try:
         services.decide(request.user, reg, request.POST.get("decision") == "approve")
@@ -315,7 +385,8 @@ def join(request: HttpRequest, slug: str, session_id: uuid.UUID) -> HttpResponse
         # Only the participant's own visit counts as attendance: an organiser who may see the
         # registration can open its link (to check it works) without being counted as them.
         is_the_participant = bool(key and hmac.compare_digest(key, reg.secret)) or (
-            reg.user_id is not None and reg.user_id == request.user.pk)
+            reg.user_id is not None and reg.user_id == request.user.pk
+        )
     else:
         reg = _viewer_registration(request, meeting)
         if reg is None and not request.user.is_authenticated:
@@ -332,33 +403,49 @@ def join(request: HttpRequest, slug: str, session_id: uuid.UUID) -> HttpResponse
 
 # --- approvals (organisers and National Representatives) -------------------------------------
 
+
 def approvals(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
     require_perm(request, "events.approve_list", meeting)
-    regs = (Registration.objects.filter(meeting=meeting, status__in=[Status.PENDING, Status.WAITLISTED])
-            .select_related("category").order_by("created_at"))
+    regs = (
+        Registration.objects.filter(meeting=meeting, status__in=[Status.PENDING, Status.WAITLISTED])
+        .select_related("category")
+        .order_by("created_at")
+    )
     if not request.user.has_perm("events.manage_meeting", meeting):
-        regs = regs.filter(country__in=represented_country_codes(request.user),
-                           category__approval=RegistrationCategory.Approval.NATIONAL_REPRESENTATIVE)
+        regs = regs.filter(
+            country__in=represented_country_codes(request.user),
+            category__approval=RegistrationCategory.Approval.NATIONAL_REPRESENTATIVE,
+        )
     page = Paginator(regs, 50).get_page(request.GET.get("page"))
     return render(request, "events/approvals.html", {"meeting": meeting, "page": page})
 
 
 # --- organisers --------------------------------------------------------------------------------
 
+
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
     require_perm(request, "events.manage_meeting", meeting)
-    by_category = (meeting.categories.annotate(
+    by_category = meeting.categories.annotate(
         **{s: Count("registrations", filter=Q(registrations__status=s)) for s in Status.values},
-        online=Count("registrations", filter=Q(registrations__status=Status.APPROVED,
-                                               registrations__mode=Mode.ONLINE))))
+        online=Count(
+            "registrations", filter=Q(registrations__status=Status.APPROVED, registrations__mode=Mode.ONLINE)
+        ),
+    )
     forums = meeting.sessions.filter(signup_required=True).select_related("room").annotate(n=Count("signups"))
-    return render(request, "events/manage.html", {
-        "meeting": meeting, "categories": by_category, "forums": forums,
-        "pending_changes": services.pending_agenda_changes(meeting), "publish_form": PublishForm(),
-        "counts": services.attendance_counts(meeting),
-    })
+    return render(
+        request,
+        "events/manage.html",
+        {
+            "meeting": meeting,
+            "categories": by_category,
+            "forums": forums,
+            "pending_changes": services.pending_agenda_changes(meeting),
+            "publish_form": PublishForm(),
+            "counts": services.attendance_counts(meeting),
+        },
+    )
 
 
 @require_POST
@@ -380,8 +467,12 @@ def _participant_queryset(request: HttpRequest, meeting: Meeting):
     q = request.GET.get("q", "").strip()
     if q:
         regs = regs.filter(Q(name__icontains=q) | Q(organisation_name__icontains=q) | Q(email__icontains=q))
-    for param, field in (("status", "status"), ("category", "category__code"), ("mode", "mode"),
-                         ("country", "country")):
+    for param, field in (
+        ("status", "status"),
+        ("category", "category__code"),
+        ("mode", "mode"),
+        ("country", "country"),
+    ):
         value = request.GET.get(param, "")
         if value:
             regs = regs.filter(**{field: value})
@@ -393,10 +484,18 @@ def manage_participants(request: HttpRequest, slug: str) -> HttpResponse:
     require_perm(request, "events.manage_meeting", meeting)
     regs = _participant_queryset(request, meeting).annotate(n_checkins=Count("check_ins"))
     page = Paginator(regs, 50).get_page(request.GET.get("page"))
-    return render(request, "events/manage_participants.html", {
-        "meeting": meeting, "page": page, "categories": meeting.categories.all(),
-        "statuses": Status.choices, "modes": Mode.choices, "filters": request.GET,
-    })
+    return render(
+        request,
+        "events/manage_participants.html",
+        {
+            "meeting": meeting,
+            "page": page,
+            "categories": meeting.categories.all(),
+            "statuses": Status.choices,
+            "modes": Mode.choices,
+            "filters": request.GET,
+        },
+    )
 
 
 def export_participants(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
@@ -432,15 +531,25 @@ def clone(request: HttpRequest, slug: str) -> HttpResponse:
     require_perm(request, "events.manage_meeting", meeting)
     require_perm(request, "events.add_meeting")
     next_year = meeting.start_date.replace(year=meeting.start_date.year + 1)
-    form = CloneForm(request.POST or None, initial={
-        "title": meeting.title, "slug": f"{meeting.slug}-copy", "start_date": next_year,
-        "parts": ["rooms", "categories", "sessions"]})
+    form = CloneForm(
+        request.POST or None,
+        initial={
+            "title": meeting.title,
+            "slug": f"{meeting.slug}-copy",
+            "start_date": next_year,
+            "parts": ["rooms", "categories", "sessions"],
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            copy = services.clone_meeting(request.user, meeting, slug=form.cleaned_data["slug"],
-                                          title=form.cleaned_data["title"],
-                                          start_date=form.cleaned_data["start_date"],
-                                          parts=form.cleaned_data["parts"])
+            copy = services.clone_meeting(
+                request.user,
+                meeting,
+                slug=form.cleaned_data["slug"],
+                title=form.cleaned_data["title"],
+                start_date=form.cleaned_data["start_date"],
+                parts=form.cleaned_data["parts"],
+            )
         except services.EventsError as exc:
             form.add_error("slug", str(exc))
         else:
@@ -450,6 +559,7 @@ def clone(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- check-in ----------------------------------------------------------------------------------
+
 
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
@@ -472,12 +582,26 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     found = []
     if q and len(q) >= 2:
-        found = list(Registration.objects.filter(meeting=meeting).filter(
-            Q(name__icontains=q) | Q(organisation_name__icontains=q) | Q(email__iexact=q))
-            .select_related("category").annotate(n_checkins=Count("check_ins")).order_by("name")[:20])
-    return render(request, "events/check_in.html", {
-        "meeting": meeting, "form": form, "result": result, "q": q, "found": found,
-        "counts": services.attendance_counts(meeting)}, status=200)
+        found = list(
+            Registration.objects.filter(meeting=meeting)
+            .filter(Q(name__icontains=q) | Q(organisation_name__icontains=q) | Q(email__iexact=q))
+            .select_related("category")
+            .annotate(n_checkins=Count("check_ins"))
+            .order_by("name")[:20]
+        )
+    return render(
+        request,
+        "events/check_in.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "result": result,
+            "q": q,
+            "found": found,
+            "counts": services.attendance_counts(meeting),
+        },
+        status=200,
+    )
 
 
 def attendance(request: HttpRequest, slug: str) -> HttpResponse:
@@ -488,7 +612,6 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in counts.items()})
     return render(request, "events/_attendance.html", {"meeting": meeting, "counts": counts})
-
 
 
 # --- programme editing (organisers) -------------------------------------------------------------

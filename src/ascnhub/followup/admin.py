@@ -23,8 +23,16 @@ class OutcomeDocumentAdmin(ActivityLoggedAdmin):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
-    fields = ["party_kind", "member_state", "city", "organisation", "description", "due_date", "status",
-              "progress"]
+    fields = [
+        "party_kind",
+        "member_state",
+        "city",
+        "organisation",
+        "description",
+        "due_date",
+        "status",
+        "progress",
+    ]
     autocomplete_fields = ["city", "organisation"]
 
 

@@ -13,20 +13,29 @@ from .models import Status
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label=capfirst(_("status")), choices=Status.choices)
     progress = forms.IntegerField(label=capfirst(_("progress (%)")), min_value=0, max_value=100)
-    note = forms.CharField(label=capfirst(_("what happened")), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
-    evidence_url = forms.URLField(label=capfirst(_("evidence link")), required=False, assume_scheme="https",
-                                  help_text=_("A public web page, report or news item."))
+    note = forms.CharField(
+        label=capfirst(_("what happened")), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence_url = forms.URLField(
+        label=capfirst(_("evidence link")),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A public web page, report or news item."),
+    )
     evidence_file = forms.FileField(
-        label=capfirst(_("evidence file")), required=False,
-        validators=uploads.upload_validators, help_text=uploads.help_text())
+        label=capfirst(_("evidence file")),
+        required=False,
+        validators=uploads.upload_validators,
+        help_text=uploads.help_text(),
+    )
 
     def clean(self):
         data = super().clean()
         has_evidence = data.get("evidence_url") or data.get("evidence_file")
         if data.get("status") == Status.COMPLETED and not has_evidence:
-            raise forms.ValidationError(_("A completed commitment needs evidence: a link or a file."),
-                                        code="evidence_required")
+            raise forms.ValidationError(
+                _("A completed commitment needs evidence: a link or a file."), code="evidence_required"
+            )
         return data
 
 
@@ -40,8 +49,9 @@ class CommitmentForm(forms.Form):
     """A new commitment; the parties offered are those the user may speak for."""
 
     party = forms.ChoiceField(label=capfirst(_("who commits")))
-    description = forms.CharField(label=capfirst(_("what")), max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=capfirst(_("what")), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     due_date = forms.DateField(label=capfirst(_("by when")), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, states=(), cities=(), organisations=(), **kwargs):
@@ -52,8 +62,9 @@ class CommitmentForm(forms.Form):
         if cities:
             choices.append((_("cities"), [(f"city:{c.pk}", f"{c.name} ({c.country.name})") for c in cities]))
         if organisations:
-            choices.append((_("partner organisations"),
-                            [(f"organisation:{o.pk}", o.name) for o in organisations]))
+            choices.append(
+                (_("partner organisations"), [(f"organisation:{o.pk}", o.name) for o in organisations])
+            )
         self.fields["party"].choices = [("", "—")] + choices
         self._allowed = {v for _g, opts in choices for v, _l in opts}
 
@@ -64,5 +75,3 @@ class CommitmentForm(forms.Form):
         kind, pk = value.split(":")
         model = {"member_state": MemberState, "city": City, "organisation": Organisation}[kind]
         return {"party_kind": kind, kind: model.objects.get(pk=pk)}
-
-

@@ -44,8 +44,9 @@ class OutcomeDocument(models.Model):
     """The outcome document (chair's statement, joint statement) adopted at a meeting."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    meeting = models.OneToOneField("events.Meeting", on_delete=models.PROTECT,
-                                   related_name="outcome_document", verbose_name=_("meeting"))
+    meeting = models.OneToOneField(
+        "events.Meeting", on_delete=models.PROTECT, related_name="outcome_document", verbose_name=_("meeting")
+    )
     title = models.CharField(_("title"), max_length=250)
     adopted_on = models.DateField(_("adopted on"))
     summary = models.TextField(_("summary"), blank=True)
@@ -73,22 +74,32 @@ class Recommendation(models.Model):
     """One recommendation of an outcome document; it may carry over an earlier meeting's."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    document = models.ForeignKey(OutcomeDocument, on_delete=models.CASCADE, related_name="recommendations",
-                                 verbose_name=_("outcome document"))
+    document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("outcome document"),
+    )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("short title"), max_length=200)
     text = models.TextField(_("text"))
     carried_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
         verbose_name=_("carries over"),
-        help_text=_("The same recommendation in an earlier meeting's outcome document."))
+        help_text=_("The same recommendation in an earlier meeting's outcome document."),
+    )
 
     class Meta:
         ordering = ["document", "number"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
-        constraints = [models.UniqueConstraint(fields=["document", "number"],
-                                               name="recommendation_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="recommendation_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -100,11 +111,18 @@ class Recommendation(models.Model):
         if self.carried_from_id and self.document_id:
             earlier = self.carried_from
             if earlier.document_id == self.document_id:
-                raise ValidationError({"carried_from": _("A recommendation carries over one from an earlier "
-                                                         "meeting, not from the same document.")})
+                raise ValidationError(
+                    {
+                        "carried_from": _(
+                            "A recommendation carries over one from an earlier "
+                            "meeting, not from the same document."
+                        )
+                    }
+                )
             if earlier.document.adopted_on >= self.document.adopted_on:
-                raise ValidationError({"carried_from": _("The recommendation carried over must come from an "
-                                                         "earlier meeting.")})
+                raise ValidationError(
+                    {"carried_from": _("The recommendation carried over must come from an earlier meeting.")}
+                )
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -128,20 +146,40 @@ class Commitment(models.Model):
         ORGANISATION = "organisation", _("partner organisation")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="commitments",
-                                       verbose_name=_("recommendation"))
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("recommendation")
+    )
     party_kind = models.CharField(_("who"), max_length=20, choices=PartyKind.choices)
-    member_state = models.ForeignKey("registry.MemberState", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="commitments", verbose_name=_("member state"))
-    city = models.ForeignKey("registry.City", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="commitments", verbose_name=_("city"))
-    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="commitments", verbose_name=_("organisation"))
+    member_state = models.ForeignKey(
+        "registry.MemberState",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("member state"),
+    )
+    city = models.ForeignKey(
+        "registry.City",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("city"),
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("organisation"),
+    )
     description = models.TextField(_("what"))
     due_date = models.DateField(_("by when"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0,
-                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -153,13 +191,29 @@ class Commitment(models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         constraints = [
-            models.CheckConstraint(name="commitment_one_party", condition=(
-                Q(party_kind="member_state", member_state__isnull=False, city__isnull=True,
-                  organisation__isnull=True)
-                | Q(party_kind="city", city__isnull=False, member_state__isnull=True,
-                    organisation__isnull=True)
-                | Q(party_kind="organisation", organisation__isnull=False, member_state__isnull=True,
-                    city__isnull=True))),
+            models.CheckConstraint(
+                name="commitment_one_party",
+                condition=(
+                    Q(
+                        party_kind="member_state",
+                        member_state__isnull=False,
+                        city__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        party_kind="city",
+                        city__isnull=False,
+                        member_state__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        party_kind="organisation",
+                        organisation__isnull=False,
+                        member_state__isnull=True,
+                        city__isnull=True,
+                    )
+                ),
+            ),
             models.CheckConstraint(name="commitment_progress_percent", condition=Q(progress__lte=100)),
         ]
         indexes = [models.Index(fields=["status", "due_date"])]
@@ -171,8 +225,11 @@ class Commitment(models.Model):
         return reverse("followup:commitment", args=[self.public_id])
 
     def clean(self):
-        wanted = {"member_state": self.member_state_id, "city": self.city_id,
-                  "organisation": self.organisation_id}
+        wanted = {
+            "member_state": self.member_state_id,
+            "city": self.city_id,
+            "organisation": self.organisation_id,
+        }
         if not wanted.get(self.party_kind):
             field = self.party_kind if self.party_kind in wanted else "party_kind"
             raise ValidationError({field: _("Choose who makes this commitment.")})
@@ -205,8 +262,9 @@ class ActionItem(models.Model):
     """A concrete step towards a commitment."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="actions",
-                                   verbose_name=_("commitment"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="actions", verbose_name=_("commitment")
+    )
     title = models.CharField(_("action"), max_length=250)
     owner = models.CharField(_("who does it"), max_length=200, blank=True)
     due_date = models.DateField(_("by when"))
@@ -233,20 +291,29 @@ class StatusUpdate(models.Model):
     """A dated report on a commitment: its new status and progress, what happened, and evidence."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates",
-                                   verbose_name=_("commitment"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+", verbose_name=_("reported by"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
     author_name = models.CharField(_("reported by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     previous_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"),
-                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     note = models.TextField(_("what happened"))
     evidence_url = models.URLField(_("evidence link"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to="followup/evidence/%Y/", blank=True,
-                                     validators=evidence_validators)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="followup/evidence/%Y/", blank=True, validators=evidence_validators
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -280,9 +347,12 @@ class ReminderSent(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(
-            fields=["item_type", "item_id", "due_date", "kind", "recipient"],
-            name="reminder_once_per_due_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_type", "item_id", "due_date", "kind", "recipient"],
+                name="reminder_once_per_due_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_type}#{self.item_id} {self.due_date} → {self.recipient}"

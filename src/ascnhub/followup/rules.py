@@ -52,8 +52,9 @@ def is_commitment_city_officer(user, obj) -> bool:
 @rules.predicate
 def is_commitment_partner_staff(user, obj) -> bool:
     c = _commitment_of(obj)
-    return (c is not None and c.organisation_id is not None
-            and c.organisation_id == person_organisation_id(user))
+    return (
+        c is not None and c.organisation_id is not None and c.organisation_id == person_organisation_id(user)
+    )
 
 
 @rules.predicate
@@ -61,8 +62,10 @@ def represents_anyone(user) -> bool:
     return bool(represented_country_ids(user) or officer_city_ids(user))
 
 
-rules.add_perm("followup.update_commitment",
-               is_secretariat | is_commitment_nr | is_commitment_city_officer | is_commitment_partner_staff)
+rules.add_perm(
+    "followup.update_commitment",
+    is_secretariat | is_commitment_nr | is_commitment_city_officer | is_commitment_partner_staff,
+)
 rules.add_perm("followup.add_commitment", is_secretariat | represents_anyone)
 rules.add_perm("followup.manage_outcomes", is_secretariat)
 rules.add_perm("followup.view_reminders", is_secretariat)

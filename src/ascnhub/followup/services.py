@@ -47,6 +47,7 @@ class FollowupError(Exception):
 
 # --- status roll-up ------------------------------------------------------------------------------
 
+
 class Rollup:
     """What the tracker shows for a set of commitments: a status and the counts behind it."""
 
@@ -101,8 +102,13 @@ def recommendation_chain(rec: Recommendation) -> list[Recommendation]:
     later: list[Recommendation] = []
     cur = rec
     while True:
-        nxt = (Recommendation.objects.select_related("document__meeting").filter(carried_from=cur)
-               .exclude(pk__in=seen).order_by("document__adopted_on").first())
+        nxt = (
+            Recommendation.objects.select_related("document__meeting")
+            .filter(carried_from=cur)
+            .exclude(pk__in=seen)
+            .order_by("document__adopted_on")
+            .first()
+        )
         if nxt is None:
             break
         seen.add(nxt.pk)
@@ -113,29 +119,62 @@ def recommendation_chain(rec: Recommendation) -> list[Recommendation]:
 
 # --- changes -------------------------------------------------------------------------------------
 
-COMMITMENT_FIELDS = ["party_kind", "member_state", "city", "organisation", "description", "due_date",
-                     "status", "progress"]
+COMMITMENT_FIELDS = [
+    "party_kind",
+    "member_state",
+    "city",
+    "organisation",
+    "description",
+    "due_date",
+    "status",
+    "progress",
+]
 
 
 @transaction.atomic
-def create_commitment(actor: Any, recommendation: Recommendation, *, party_kind: str, description: str,
-                      due_date: datetime.date, member_state=None, city=None, organisation=None,
-                      is_demo: bool = False) -> Commitment:
+def create_commitment(
+    actor: Any,
+    recommendation: Recommendation,
+    *,
+    party_kind: str,
+    description: str,
+    due_date: datetime.date,
+    member_state=None,
+    city=None,
+    organisation=None,
+    is_demo: bool = False,
+) -> Commitment:
     """Record who commits to what, by when, under a recommendation."""
-    commitment = Commitment(recommendation=recommendation, party_kind=party_kind, member_state=member_state,
-                            city=city, organisation=organisation, description=description.strip(),
-                            due_date=due_date, is_demo=is_demo)
+    commitment = Commitment(
+        recommendation=recommendation,
+        party_kind=party_kind,
+        member_state=member_state,
+        city=city,
+        organisation=organisation,
+        description=description.strip(),
+        due_date=due_date,
+        is_demo=is_demo,
+    )
     commitment.full_clean()
     commitment.save()
-    activity.record(actor, "create", commitment,
-                    activity.diff({}, activity.snapshot(commitment, COMMITMENT_FIELDS)))
+    activity.record(
+        actor, "create", commitment, activity.diff({}, activity.snapshot(commitment, COMMITMENT_FIELDS))
+    )
     return commitment
 
 
 @transaction.atomic
-def post_status_update(actor: Any, commitment: Commitment, *, status: str, progress: int, note: str,
-                       evidence_url: str = "", evidence_file=None,
-                       at: datetime.datetime | None = None) -> StatusUpdate:
+def post_status_update(
+    actor: Any,
+    commitment: Commitment,
+    *,
+    status: str,
+    progress: int,
+    note: str,
+    evidence_url: str = "",
+    evidence_file=None,
+    at: datetime.datetime | None = None,
+) -> StatusUpdate:
     """Report on a commitment: its new status and progress, what happened, with evidence.
 
     The commitment row is locked so two reports at once are recorded one after the other, each
@@ -151,11 +190,17 @@ def post_status_update(actor: Any, commitment: Commitment, *, status: str, progr
         progress = 100
     before = activity.snapshot(locked, ["status", "progress"])
     person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
-    update = StatusUpdate(commitment=locked,
-                          author=actor if getattr(actor, "is_authenticated", False) else None,
-                          author_name=(person.name if person else getattr(actor, "email", "")) or "",
-                          status=status, previous_status=locked.status, progress=progress, note=note,
-                          evidence_url=evidence_url or "", created_at=at or timezone.now())
+    update = StatusUpdate(
+        commitment=locked,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author_name=(person.name if person else getattr(actor, "email", "")) or "",
+        status=status,
+        previous_status=locked.status,
+        progress=progress,
+        note=note,
+        evidence_url=evidence_url or "",
+        created_at=at or timezone.now(),
+    )
     if evidence_file:
         update.evidence_file = evidence_file
     update.full_clean()
@@ -170,13 +215,15 @@ def post_status_update(actor: Any, commitment: Commitment, *, status: str, progr
 
 
 @transaction.atomic
-def add_action_item(actor: Any, commitment: Commitment, *, title: str, due_date: datetime.date,
-                    owner: str = "") -> ActionItem:
+def add_action_item(
+    actor: Any, commitment: Commitment, *, title: str, due_date: datetime.date, owner: str = ""
+) -> ActionItem:
     item = ActionItem(commitment=commitment, title=title.strip(), due_date=due_date, owner=owner.strip())
     item.full_clean()
     item.save()
-    activity.record(actor, "add_action", commitment,
-                    {"action": [None, f"{item.title} ({due_date.isoformat()})"]})
+    activity.record(
+        actor, "add_action", commitment, {"action": [None, f"{item.title} ({due_date.isoformat()})"]}
+    )
     return item
 
 
@@ -188,9 +235,12 @@ def set_action_done(actor: Any, item: ActionItem, done: bool, on: datetime.date 
     if before == locked.done_on or (before and done):
         return locked
     locked.save(update_fields=["done_on"])
-    activity.record(actor, "action_done" if done else "action_reopened", locked.commitment,
-                    {locked.title[:80]: [before and before.isoformat(),
-                                         locked.done_on and locked.done_on.isoformat()]})
+    activity.record(
+        actor,
+        "action_done" if done else "action_reopened",
+        locked.commitment,
+        {locked.title[:80]: [before and before.isoformat(), locked.done_on and locked.done_on.isoformat()]},
+    )
     return locked
 
 
@@ -211,8 +261,12 @@ def responsible_people(commitment: Commitment, today: datetime.date | None = Non
     """Who answers for a commitment: the country's NR, the city's officer, or the partner's staff."""
     roles = Role.objects.current(today).filter(person__isnull=False).select_related("person")
     if commitment.member_state_id:
-        people = [r.person for r in roles.filter(kind=Role.Kind.NATIONAL_REPRESENTATIVE,
-                                                 member_state_id=commitment.member_state_id)]
+        people = [
+            r.person
+            for r in roles.filter(
+                kind=Role.Kind.NATIONAL_REPRESENTATIVE, member_state_id=commitment.member_state_id
+            )
+        ]
     elif commitment.city_id:
         people = [r.person for r in roles.filter(kind=Role.Kind.CSCO, city_id=commitment.city_id)]
     else:
@@ -225,33 +279,53 @@ def responsible_people(commitment: Commitment, today: datetime.date | None = Non
     return out
 
 
-def _reminder_email(recipient: Recipient, kind: str, commitment: Commitment, action: ActionItem | None,
-                    today: datetime.date) -> EmailMessage:
+def _reminder_email(
+    recipient: Recipient, kind: str, commitment: Commitment, action: ActionItem | None, today: datetime.date
+) -> EmailMessage:
     due = action.due_date if action else commitment.due_date
     with translation.override(recipient.language):
         if kind == ReminderSent.Kind.OVERDUE:
             subject = _("Overdue: %(what)s") % {
-                "what": (action.title if action else commitment.description)[:70]}
+                "what": (action.title if action else commitment.description)[:70]
+            }
         else:
             subject = _("Due on %(date)s: %(what)s") % {
-                "date": due.isoformat(), "what": (action.title if action else commitment.description)[:70]}
-        body = render_to_string("followup/email/reminder.txt", {
-            "recipient": recipient, "kind": kind, "commitment": commitment, "action": action, "due": due,
-            "days": (due - today).days, "overdue_days": (today - due).days,
-            "url": settings.SITE_URL + commitment.get_absolute_url(),
-            "rec": commitment.recommendation, "meeting": commitment.recommendation.document.meeting,
-        })
+                "date": due.isoformat(),
+                "what": (action.title if action else commitment.description)[:70],
+            }
+        body = render_to_string(
+            "followup/email/reminder.txt",
+            {
+                "recipient": recipient,
+                "kind": kind,
+                "commitment": commitment,
+                "action": action,
+                "due": due,
+                "days": (due - today).days,
+                "overdue_days": (today - due).days,
+                "url": settings.SITE_URL + commitment.get_absolute_url(),
+                "rec": commitment.recommendation,
+                "meeting": commitment.recommendation.document.meeting,
+            },
+        )
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
 
 
-def _send_once(item_type: str, item_id: int, due: datetime.date, kind: str, recipient: Recipient,
-               message: EmailMessage) -> bool:
+def _send_once(
+    item_type: str, item_id: int, due: datetime.date, kind: str, recipient: Recipient, message: EmailMessage
+) -> bool:
     """Record then send, in one transaction: a reminder already recorded is never sent again, and a
     failed send leaves no record, so the next run tries again."""
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(item_type=item_type, item_id=item_id, due_date=due, kind=kind,
-                                        recipient=recipient.email, language=recipient.language)
+            ReminderSent.objects.create(
+                item_type=item_type,
+                item_id=item_id,
+                due_date=due,
+                kind=kind,
+                recipient=recipient.email,
+                language=recipient.language,
+            )
             message.send()
     except IntegrityError:
         return False
@@ -266,28 +340,45 @@ def send_reminders(today: datetime.date | None = None, days_before: int | None =
     days_before = REMINDER_DAYS if days_before is None else days_before
     horizon = today + datetime.timedelta(days=days_before)
     sent = skipped = failed = 0
-    commitments = (Commitment.objects.open().filter(due_date__lte=horizon)
-                   .filter(recommendation__document__published=True)
-                   .select_related("member_state", "city", "organisation",
-                                   "recommendation__document__meeting"))
-    actions = (ActionItem.objects.filter(done_on__isnull=True, due_date__lte=horizon)
-               .exclude(commitment__status__in=CLOSED_STATUSES)
-               .select_related("commitment__member_state", "commitment__city", "commitment__organisation",
-                               "commitment__recommendation__document__meeting"))
-    work: list[tuple[str, int, Commitment, ActionItem | None, datetime.date]] = (
-        [("commitment", c.pk, c, None, c.due_date) for c in commitments]
-        + [("action", a.pk, a.commitment, a, a.due_date) for a in actions])
+    commitments = (
+        Commitment.objects.open()
+        .filter(due_date__lte=horizon)
+        .filter(recommendation__document__published=True)
+        .select_related("member_state", "city", "organisation", "recommendation__document__meeting")
+    )
+    actions = (
+        ActionItem.objects.filter(done_on__isnull=True, due_date__lte=horizon)
+        .exclude(commitment__status__in=CLOSED_STATUSES)
+        .select_related(
+            "commitment__member_state",
+            "commitment__city",
+            "commitment__organisation",
+            "commitment__recommendation__document__meeting",
+        )
+    )
+    work: list[tuple[str, int, Commitment, ActionItem | None, datetime.date]] = [
+        ("commitment", c.pk, c, None, c.due_date) for c in commitments
+    ] + [("action", a.pk, a.commitment, a, a.due_date) for a in actions]
     for item_type, item_id, commitment, action, due in work:
         kind = ReminderSent.Kind.OVERDUE if due < today else ReminderSent.Kind.DUE_SOON
-        done = set(ReminderSent.objects.filter(item_type=item_type, item_id=item_id, due_date=due, kind=kind)
-                   .values_list("recipient", flat=True))
+        done = set(
+            ReminderSent.objects.filter(
+                item_type=item_type, item_id=item_id, due_date=due, kind=kind
+            ).values_list("recipient", flat=True)
+        )
         for recipient in responsible_people(commitment, today):
             if recipient.email in done:
                 skipped += 1
                 continue
             try:
-                if _send_once(item_type, item_id, due, kind,
-                              recipient, _reminder_email(recipient, kind, commitment, action, today)):
+                if _send_once(
+                    item_type,
+                    item_id,
+                    due,
+                    kind,
+                    recipient,
+                    _reminder_email(recipient, kind, commitment, action, today),
+                ):
                     sent += 1
                 else:
                     skipped += 1

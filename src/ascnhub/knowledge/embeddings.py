@@ -36,8 +36,9 @@ class DatabaseEmbeddingStore:
         out: dict[str, np.ndarray] = {}
         keys = list(keys)
         for start in range(0, len(keys), CHUNK):
-            rows = (TextEmbedding.objects.filter(key__in=keys[start:start + CHUNK])
-                    .values_list("key", "vector"))
+            rows = TextEmbedding.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
+                "key", "vector"
+            )
             for key, blob in rows:
                 out[key] = np.frombuffer(bytes(blob), dtype=np.float32).copy()
         return out
@@ -47,8 +48,11 @@ class DatabaseEmbeddingStore:
         rows = []
         for key, vector in items.items():
             array = np.asarray(vector, dtype=np.float32)
-            rows.append(TextEmbedding(key=key, model=self.model_id[:120], dim=int(array.shape[-1]),
-                                      vector=array.tobytes()))
+            rows.append(
+                TextEmbedding(
+                    key=key, model=self.model_id[:120], dim=int(array.shape[-1]), vector=array.tobytes()
+                )
+            )
         TextEmbedding.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
 
     def __len__(self) -> int:

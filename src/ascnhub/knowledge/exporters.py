@@ -22,9 +22,15 @@ def guidebook_html(*, include_drafts: bool = False, for_pdf: bool = False) -> st
         single = len(items) == 1 and items[0].title.strip().casefold() == str(label).casefold()
         chapters = [{"c": c, "html": render_markdown(c.body, shift=2 if single else 3)} for c in items]
         parts.append({"label": label, "chapters": chapters, "single": single})
-    return render_to_string("knowledge/guidebook_export.html", {
-        "parts": parts, "include_drafts": include_drafts, "for_pdf": for_pdf, "generated": timezone.now(),
-    })
+    return render_to_string(
+        "knowledge/guidebook_export.html",
+        {
+            "parts": parts,
+            "include_drafts": include_drafts,
+            "for_pdf": for_pdf,
+            "generated": timezone.now(),
+        },
+    )
 
 
 def guidebook_pdf(*, include_drafts: bool = False) -> bytes:

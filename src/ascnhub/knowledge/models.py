@@ -36,31 +36,47 @@ class Case(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     title = models.CharField(_("title"), max_length=250)
-    city = models.ForeignKey("registry.City", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="cases", verbose_name=_("ASCN city"))
-    place = models.CharField(_("city or place"), max_length=160, blank=True,
-                             help_text=_("For places outside the network, e.g. a Japanese city."))
+    city = models.ForeignKey(
+        "registry.City",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("ASCN city"),
+    )
+    place = models.CharField(
+        _("city or place"),
+        max_length=160,
+        blank=True,
+        help_text=_("For places outside the network, e.g. a Japanese city."),
+    )
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     focus_area = models.CharField(_("focus area"), max_length=40, choices=FocusArea.choices)
-    language = models.CharField(_("language written in"), max_length=8, choices=CONTENT_LANGUAGES,
-                                default="en")
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True,
-                                            validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    language = models.CharField(
+        _("language written in"), max_length=8, choices=CONTENT_LANGUAGES, default="en"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     problem = models.TextField(_("problem"))
     solution = models.TextField(_("solution"))
     results = models.TextField(_("results"), blank=True)
-    partners = models.ManyToManyField("registry.Organisation", blank=True, related_name="cases",
-                                      verbose_name=_("partners"))
+    partners = models.ManyToManyField(
+        "registry.Organisation", blank=True, related_name="cases", verbose_name=_("partners")
+    )
     partners_text = models.CharField(_("other partners"), max_length=300, blank=True)
-    projects = models.ManyToManyField("projects.Project", blank=True, related_name="cases",
-                                      verbose_name=_("projects"))
-    partnerships = models.ManyToManyField("projects.Partnership", blank=True, related_name="cases",
-                                          verbose_name=_("partnerships"))
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="cases", verbose_name=_("projects")
+    )
+    partnerships = models.ManyToManyField(
+        "projects.Partnership", blank=True, related_name="cases", verbose_name=_("partnerships")
+    )
     source_url = models.URLField(_("source"), blank=True)
     published = models.BooleanField(_("published"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,8 +86,9 @@ class Case(models.Model):
         ordering = ["title"]
         verbose_name = _("best-practice case")
         verbose_name_plural = _("best-practice cases")
-        constraints = [models.CheckConstraint(name="case_has_a_place",
-                                              condition=Q(city__isnull=False) | ~Q(place=""))]
+        constraints = [
+            models.CheckConstraint(name="case_has_a_place", condition=Q(city__isnull=False) | ~Q(place=""))
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -147,17 +164,24 @@ class Chapter(models.Model):
     part = models.CharField(_("part"), max_length=20, choices=Part.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=250)
-    body = models.TextField(_("text"), blank=True,
-                            help_text=_("Markdown: # headings, *emphasis*, lists, links."))
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown: # headings, *emphasis*, lists, links.")
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     #: Goes up by one with every saved revision; an edit must name the revision it started from.
     revision_number = models.PositiveIntegerField(_("revision"), default=0)
-    published_revision = models.ForeignKey("ChapterRevision", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+",
-                                           verbose_name=_("published revision"))
+    published_revision = models.ForeignKey(
+        "ChapterRevision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published revision"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -179,16 +203,18 @@ class ChapterRevision(models.Model):
     title = models.CharField(_("title"), max_length=250)
     body = models.TextField(_("text"), blank=True)
     summary = models.CharField(_("what changed"), max_length=250, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["chapter", "-number"]
         verbose_name = _("chapter revision")
         verbose_name_plural = _("chapter revisions")
-        constraints = [models.UniqueConstraint(fields=["chapter", "number"],
-                                               name="chapter_revision_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "number"], name="chapter_revision_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.chapter} r{self.number}"
@@ -206,8 +232,9 @@ class ChapterComment(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="comments")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COMMENT)
     revision_number = models.PositiveIntegerField(_("on revision"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

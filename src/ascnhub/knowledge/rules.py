@@ -58,7 +58,9 @@ rules.add_perm("knowledge.view_guidebook_drafts", contributor)
 rules.add_perm("knowledge.change_chapter", contributor)
 rules.add_perm("knowledge.comment_chapter", contributor)
 rules.add_perm("knowledge.submit_chapter", contributor & is_draft)
-rules.add_perm("knowledge.approve_chapter",
-               is_in_review & (is_secretariat | (is_national_representative & ~wrote_latest_revision)))
+rules.add_perm(
+    "knowledge.approve_chapter",
+    is_in_review & (is_secretariat | (is_national_representative & ~wrote_latest_revision)),
+)
 rules.add_perm("knowledge.request_changes", is_in_review & (is_secretariat | is_national_representative))
 rules.add_perm("knowledge.add_chapter", is_secretariat)

@@ -36,26 +36,47 @@ class EditConflict(KnowledgeError):
 
     code = "edit_conflict"
 
-    def __init__(self, chapter: Chapter, base: ChapterRevision | None, current: ChapterRevision,
-                 others: list[ChapterRevision]):
+    def __init__(
+        self,
+        chapter: Chapter,
+        base: ChapterRevision | None,
+        current: ChapterRevision,
+        others: list[ChapterRevision],
+    ):
         super().__init__(_("Someone else saved this chapter while you were editing it; nothing was saved."))
         self.chapter, self.base, self.current, self.others = chapter, base, current, others
 
 
 # --- cases ---------------------------------------------------------------------------------------
 
-CASE_FIELDS = ["title", "city", "place", "country", "focus_area", "language", "year", "problem", "solution",
-               "results", "partners_text", "source_url", "published"]
+CASE_FIELDS = [
+    "title",
+    "city",
+    "place",
+    "country",
+    "focus_area",
+    "language",
+    "year",
+    "problem",
+    "solution",
+    "results",
+    "partners_text",
+    "source_url",
+    "published",
+]
 
 
 @transaction.atomic
-def create_case(actor: Any, data: dict[str, Any], *, partners=(), projects=(), partnerships=(),
-                slug: str | None = None) -> Case:
+def create_case(
+    actor: Any, data: dict[str, Any], *, partners=(), projects=(), partnerships=(), slug: str | None = None
+) -> Case:
     """Publish a new best-practice case; the slug is made from the title unless given."""
     from django.utils.text import slugify
 
-    case = Case(created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                **{k: v for k, v in data.items() if k in CASE_FIELDS})
+    case = Case(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{k: v for k, v in data.items() if k in CASE_FIELDS},
+    )
     base = slug or slugify(case.title, allow_unicode=False)[:120] or "case"
     candidate, n = base, 2
     while Case.objects.filter(slug=candidate).exists():
@@ -72,8 +93,9 @@ def create_case(actor: Any, data: dict[str, Any], *, partners=(), projects=(), p
 
 
 @transaction.atomic
-def update_case(actor: Any, case: Case, data: dict[str, Any], *, partners=None, projects=None,
-                partnerships=None) -> dict[str, list[Any]]:
+def update_case(
+    actor: Any, case: Case, data: dict[str, Any], *, partners=None, projects=None, partnerships=None
+) -> dict[str, list[Any]]:
     """Change a case; returns the changed fields."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     before = activity.snapshot(case, CASE_FIELDS)
@@ -147,16 +169,22 @@ def similar_cases(case: Case, *, limit: int = 4, embedder=None) -> list[tuple[Ca
     others = list(Case.objects.public().exclude(pk=case.pk).select_related("city"))
     if not others:
         return []
-    hits = similar_texts([case.similarity_text()], [o.similarity_text() for o in others],
-                         embedder=embedder or database_embedder(), top_k=limit)[0]
+    hits = similar_texts(
+        [case.similarity_text()],
+        [o.similarity_text() for o in others],
+        embedder=embedder or database_embedder(),
+        top_k=limit,
+    )[0]
     return [(others[j], score) for j, score in hits]
 
 
 # --- the guidebook -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def save_chapter(actor: Any, chapter: Chapter, *, title: str, body: str, base_revision: int,
-                 summary: str = "") -> ChapterRevision:
+def save_chapter(
+    actor: Any, chapter: Chapter, *, title: str, body: str, base_revision: int, summary: str = ""
+) -> ChapterRevision:
     """Save a new revision of a chapter, unless someone saved one since `base_revision`.
 
     Optimistic concurrency: the chapter row is locked, and if its revision number is no longer
@@ -180,10 +208,14 @@ def save_chapter(actor: Any, chapter: Chapter, *, title: str, body: str, base_re
         return latest
     before = activity.snapshot(locked, ["title", "body", "status", "revision_number"])
     locked.revision_number += 1
-    revision = ChapterRevision.objects.create(chapter=locked, number=locked.revision_number, title=title,
-                                              body=body, summary=summary.strip()[:250],
-                                              author=(actor if getattr(actor, "is_authenticated", False)
-                                                      else None))
+    revision = ChapterRevision.objects.create(
+        chapter=locked,
+        number=locked.revision_number,
+        title=title,
+        body=body,
+        summary=summary.strip()[:250],
+        author=(actor if getattr(actor, "is_authenticated", False) else None),
+    )
     locked.title, locked.body = title, body
     locked.updated_by = revision.author
     if locked.status != Chapter.Status.DRAFT:
@@ -197,12 +229,16 @@ def save_chapter(actor: Any, chapter: Chapter, *, title: str, body: str, base_re
     return revision
 
 
-def _review_step(actor: Any, chapter: Chapter, *, expect: str, to: str, kind: str, note: str,
-                 publish: bool = False) -> Chapter:
+def _review_step(
+    actor: Any, chapter: Chapter, *, expect: str, to: str, kind: str, note: str, publish: bool = False
+) -> Chapter:
     locked = Chapter.objects.select_for_update().get(pk=chapter.pk)
     if locked.status != expect:
-        raise KnowledgeError(_("This chapter is no longer %(status)s; reload the page.")
-                             % {"status": Chapter.Status(expect).label}, "wrong_status")
+        raise KnowledgeError(
+            _("This chapter is no longer %(status)s; reload the page.")
+            % {"status": Chapter.Status(expect).label},
+            "wrong_status",
+        )
     if locked.revision_number == 0:
         raise KnowledgeError(_("The chapter has no text yet."), "empty")
     before = locked.status
@@ -210,9 +246,13 @@ def _review_step(actor: Any, chapter: Chapter, *, expect: str, to: str, kind: st
     if publish:
         locked.published_revision = locked.revisions.get(number=locked.revision_number)
     locked.save(update_fields=["status", "published_revision", "updated_at"])
-    ChapterComment.objects.create(chapter=locked, kind=kind, revision_number=locked.revision_number,
-                                  author=actor if getattr(actor, "is_authenticated", False) else None,
-                                  body=note.strip())
+    ChapterComment.objects.create(
+        chapter=locked,
+        kind=kind,
+        revision_number=locked.revision_number,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        body=note.strip(),
+    )
     activity.record(actor, kind, locked, {"status": [before, to]})
     chapter.refresh_from_db()
     return locked
@@ -221,15 +261,28 @@ def _review_step(actor: Any, chapter: Chapter, *, expect: str, to: str, kind: st
 @transaction.atomic
 def submit_for_review(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
     """Draft → in review: contributors from member states are asked to read it."""
-    return _review_step(actor, chapter, expect=Chapter.Status.DRAFT, to=Chapter.Status.REVIEW,
-                        kind=ChapterComment.Kind.SUBMITTED, note=note)
+    return _review_step(
+        actor,
+        chapter,
+        expect=Chapter.Status.DRAFT,
+        to=Chapter.Status.REVIEW,
+        kind=ChapterComment.Kind.SUBMITTED,
+        note=note,
+    )
 
 
 @transaction.atomic
 def approve(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
     """In review → published: the latest revision becomes the public text."""
-    return _review_step(actor, chapter, expect=Chapter.Status.REVIEW, to=Chapter.Status.PUBLISHED,
-                        kind=ChapterComment.Kind.APPROVED, note=note, publish=True)
+    return _review_step(
+        actor,
+        chapter,
+        expect=Chapter.Status.REVIEW,
+        to=Chapter.Status.PUBLISHED,
+        kind=ChapterComment.Kind.APPROVED,
+        note=note,
+        publish=True,
+    )
 
 
 @transaction.atomic
@@ -237,8 +290,14 @@ def request_changes(actor: Any, chapter: Chapter, note: str) -> Chapter:
     """In review → draft, saying what should change."""
     if not note.strip():
         raise KnowledgeError(_("Say what should change."), "note_missing")
-    return _review_step(actor, chapter, expect=Chapter.Status.REVIEW, to=Chapter.Status.DRAFT,
-                        kind=ChapterComment.Kind.CHANGES, note=note)
+    return _review_step(
+        actor,
+        chapter,
+        expect=Chapter.Status.REVIEW,
+        to=Chapter.Status.DRAFT,
+        kind=ChapterComment.Kind.CHANGES,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -248,8 +307,13 @@ def add_comment(actor: Any, chapter: Chapter, body: str) -> ChapterComment:
         raise KnowledgeError(_("The comment is empty."), "empty_comment")
     if len(body) > 5000:
         raise KnowledgeError(_("Keep a comment under 5000 characters."), "comment_too_long")
-    comment = ChapterComment.objects.create(chapter=chapter, kind=ChapterComment.Kind.COMMENT, body=body,
-                                            revision_number=chapter.revision_number, author=actor)
+    comment = ChapterComment.objects.create(
+        chapter=chapter,
+        kind=ChapterComment.Kind.COMMENT,
+        body=body,
+        revision_number=chapter.revision_number,
+        author=actor,
+    )
     activity.record(actor, "comment", chapter, {"comment": [None, body[:200]]})
     return comment
 
@@ -270,9 +334,15 @@ def guidebook_contents(*, include_drafts: bool = False) -> list[GuidebookChapter
     out = []
     for ch in Chapter.objects.select_related("published_revision").order_by("position", "id"):
         if include_drafts and ch.revision_number:
-            out.append(GuidebookChapter(ch, ch.title, ch.body, ch.revision_number,
-                                        ch.published_revision_id is None
-                                        or ch.published_revision.number != ch.revision_number))
+            out.append(
+                GuidebookChapter(
+                    ch,
+                    ch.title,
+                    ch.body,
+                    ch.revision_number,
+                    ch.published_revision_id is None or ch.published_revision.number != ch.revision_number,
+                )
+            )
         elif ch.published_revision is not None:
             rev = ch.published_revision
             out.append(GuidebookChapter(ch, rev.title, rev.body, rev.number, False))

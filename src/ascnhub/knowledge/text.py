@@ -11,8 +11,33 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
-                "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "sup",
+    "sub",
+}
 
 
 def render_markdown(text: str, shift: int = 1) -> SafeString:
@@ -21,9 +46,13 @@ def render_markdown(text: str, shift: int = 1) -> SafeString:
     html = _markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     # A chapter's "# Heading" sits under the chapter title: make h1 -> h2 … so the outline stays sound.
     html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>", html)
-    clean = nh3.clean(html, tags=ALLOWED_TAGS,
-                      attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
     return mark_safe(clean)  # sanitised by nh3 just above
 
 

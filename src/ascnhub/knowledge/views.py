@@ -39,28 +39,44 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if language:
         cases = cases.filter(language=language)
     if q:
-        cases = cases.filter(Q(title__icontains=q) | Q(problem__icontains=q) | Q(solution__icontains=q)
-                             | Q(place__icontains=q) | Q(city__name__icontains=q))
+        cases = cases.filter(
+            Q(title__icontains=q)
+            | Q(problem__icontains=q)
+            | Q(solution__icontains=q)
+            | Q(place__icontains=q)
+            | Q(city__name__icontains=q)
+        )
     page = Paginator(cases.order_by("title", "id"), 24).get_page(request.GET.get("page"))
     present = Case.objects.public().order_by().values_list("country", "language").distinct()
     from ascnhub.registry.countries import country_name
+
     countries = sorted({(c, country_name(c)) for c, _l in present}, key=lambda x: x[1])
     used_languages = {lang for _c, lang in present}
-    return render(request, "knowledge/case_list.html", {
-        "page": page, "focus": focus, "country": country, "language": language, "q": q,
-        "focus_areas": FocusArea.choices, "countries": countries,
-        "content_languages": [(c, n) for c, n in CONTENT_LANGUAGES if c in used_languages],
-        "can_add": request.user.has_perm("knowledge.add_case"),
-        "chapters": Chapter.objects.filter(published_revision__isnull=False).order_by("position")[:8],
-    })
+    return render(
+        request,
+        "knowledge/case_list.html",
+        {
+            "page": page,
+            "focus": focus,
+            "country": country,
+            "language": language,
+            "q": q,
+            "focus_areas": FocusArea.choices,
+            "countries": countries,
+            "content_languages": [(c, n) for c, n in CONTENT_LANGUAGES if c in used_languages],
+            "can_add": request.user.has_perm("knowledge.add_case"),
+            "chapters": Chapter.objects.filter(published_revision__isnull=False).order_by("position")[:8],
+        },
+    )
 
 
 def _allowed_cities(user):
     """The cities a contributor may publish cases for (all, for the secretariat)."""
     if is_secretariat(user):
         return None
-    return City.objects.filter(Q(pk__in=officer_city_ids(user))
-                               | Q(country_id__in=represented_country_ids(user)))
+    return City.objects.filter(
+        Q(pk__in=officer_city_ids(user)) | Q(country_id__in=represented_country_ids(user))
+    )
 
 
 def case_create(request: HttpRequest) -> HttpResponse:
@@ -76,8 +92,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The case is published."))
             return redirect(case)
-    return render(request, "knowledge/case_form.html", {"form": form, "case": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "knowledge/case_form.html", {"form": form, "case": None}, status=400 if form.errors else 200
+    )
 
 
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -90,31 +107,44 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         similar = services.similar_cases(case)
     except Exception:  # the page still works if the model cannot be loaded; the log says why
         import logging
+
         logging.getLogger(__name__).exception("similar cases failed for %s", case.slug)
-    return render(request, "knowledge/case_detail.html", {
-        "case": case, "can_edit": can_edit, "similar": similar,
-        "problem_html": render_markdown(case.problem), "solution_html": render_markdown(case.solution),
-        "results_html": render_markdown(case.results),
-        "partners": case.partners.all(), "attachments": case.attachments.all(),
-        "projects": case.projects.filter(published=True).select_related("city"),
-        "partnerships": case.partnerships.public().select_related("city", "organisation"),
-        "attachment_form": AttachmentForm() if can_edit else None,
-    })
+    return render(
+        request,
+        "knowledge/case_detail.html",
+        {
+            "case": case,
+            "can_edit": can_edit,
+            "similar": similar,
+            "problem_html": render_markdown(case.problem),
+            "solution_html": render_markdown(case.solution),
+            "results_html": render_markdown(case.results),
+            "partners": case.partners.all(),
+            "attachments": case.attachments.all(),
+            "projects": case.projects.filter(published=True).select_related("city"),
+            "partnerships": case.partnerships.public().select_related("city", "organisation"),
+            "attachment_form": AttachmentForm() if can_edit else None,
+        },
+    )
 
 
 def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case, slug=slug)
     require_perm(request, "knowledge.change_case", case)
-    form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk),
-                    allowed_cities=_allowed_cities(request.user))
+    form = CaseForm(
+        request.POST or None,
+        instance=Case.objects.get(pk=case.pk),
+        allowed_cities=_allowed_cities(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         links = {k: data.pop(k) for k in ("partners", "projects", "partnerships")}
         services.update_case(request.user, case, data, **links)
         messages.success(request, _("Saved."))
         return redirect(case)
-    return render(request, "knowledge/case_form.html", {"form": form, "case": case},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "knowledge/case_form.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -124,8 +154,9 @@ def case_attach(request: HttpRequest, slug: str) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_case_attachment(request.user, case, form.cleaned_data["title"],
-                                         form.cleaned_data["file"])
+            services.add_case_attachment(
+                request.user, case, form.cleaned_data["title"], form.cleaned_data["file"]
+            )
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
@@ -151,8 +182,9 @@ def attachment_download(request: HttpRequest, public_id) -> FileResponse:
 
 def guidebook(request: HttpRequest) -> HttpResponse:
     contributor = request.user.has_perm("knowledge.view_guidebook_drafts")
-    chapters = (Chapter.objects.select_related("published_revision", "updated_by__person")
-                .order_by("position", "id"))
+    chapters = Chapter.objects.select_related("published_revision", "updated_by__person").order_by(
+        "position", "id"
+    )
     if not contributor:
         chapters = list(chapters.filter(published_revision__isnull=False))
         for c in chapters:  # a draft's new title is not public yet
@@ -181,21 +213,32 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         rev = chapter.published_revision
         title, body, number = rev.title, rev.body, rev.number
-    comments = (chapter.comments.select_related("author__person") if contributor
-                else ChapterComment.objects.none())
+    comments = (
+        chapter.comments.select_related("author__person") if contributor else ChapterComment.objects.none()
+    )
     user = request.user
-    return render(request, "knowledge/chapter_detail.html", {
-        "chapter": chapter, "title": title, "body_html": render_markdown(body), "number": number,
-        "contributor": contributor, "show_draft": show_draft,
-        "unpublished_changes": chapter.published_revision_id is not None
-        and chapter.published_revision.number != chapter.revision_number,
-        "comments": comments, "comment_form": CommentForm(), "review_form": ReviewForm(),
-        "can_edit": user.has_perm("knowledge.change_chapter", chapter),
-        "can_comment": user.has_perm("knowledge.comment_chapter", chapter),
-        "can_submit": user.has_perm("knowledge.submit_chapter", chapter),
-        "can_approve": user.has_perm("knowledge.approve_chapter", chapter),
-        "can_request_changes": user.has_perm("knowledge.request_changes", chapter),
-    })
+    return render(
+        request,
+        "knowledge/chapter_detail.html",
+        {
+            "chapter": chapter,
+            "title": title,
+            "body_html": render_markdown(body),
+            "number": number,
+            "contributor": contributor,
+            "show_draft": show_draft,
+            "unpublished_changes": chapter.published_revision_id is not None
+            and chapter.published_revision.number != chapter.revision_number,
+            "comments": comments,
+            "comment_form": CommentForm(),
+            "review_form": ReviewForm(),
+            "can_edit": user.has_perm("knowledge.change_chapter", chapter),
+            "can_comment": user.has_perm("knowledge.comment_chapter", chapter),
+            "can_submit": user.has_perm("knowledge.submit_chapter", chapter),
+            "can_approve": user.has_perm("knowledge.approve_chapter", chapter),
+            "can_request_changes": user.has_perm("knowledge.request_changes", chapter),
+        },
+    )
 
 
 def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -207,8 +250,14 @@ def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.save_chapter(request.user, chapter, title=d["title"], body=d["body"],
-                                      base_revision=d["base_revision"], summary=d["summary"])
+                services.save_chapter(
+                    request.user,
+                    chapter,
+                    title=d["title"],
+                    body=d["body"],
+                    base_revision=d["base_revision"],
+                    summary=d["summary"],
+                )
             except services.EditConflict as exc:
                 conflict = exc
                 # Keep the editor's text — merged with the other person's when both fit together —
@@ -227,18 +276,22 @@ def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Saved as revision %(n)s.") % {"n": chapter.revision_number})
                 return redirect(chapter)
     else:
-        form = ChapterEditForm(initial={"title": chapter.title, "body": chapter.body,
-                                        "base_revision": chapter.revision_number})
+        form = ChapterEditForm(
+            initial={"title": chapter.title, "body": chapter.body, "base_revision": chapter.revision_number}
+        )
     context = {"chapter": chapter, "form": form, "conflict": conflict}
     if conflict is not None:
         base_body = conflict.base.body if conflict.base else ""
-        context.update({
-            "merged": form.data["body"] != request.POST.get("body"),
-            "their_diff": diff_lines(base_body, conflict.current.body),
-            "their_title_changed": conflict.base is None or conflict.base.title != conflict.current.title,
-            "your_diff": diff_lines(conflict.current.body,
-                                    request.POST.get("body", "").replace("\r\n", "\n").strip() + "\n"),
-        })
+        context.update(
+            {
+                "merged": form.data["body"] != request.POST.get("body"),
+                "their_diff": diff_lines(base_body, conflict.current.body),
+                "their_title_changed": conflict.base is None or conflict.base.title != conflict.current.title,
+                "your_diff": diff_lines(
+                    conflict.current.body, request.POST.get("body", "").replace("\r\n", "\n").strip() + "\n"
+                ),
+            }
+        )
     status = 409 if conflict else (400 if form.errors else 200)
     return render(request, "knowledge/chapter_edit.html", context, status=status)
 
@@ -258,17 +311,26 @@ def chapter_diff(request: HttpRequest, slug: str) -> HttpResponse:
         frm = int(request.GET.get("from") or to - 1)
     except ValueError:
         raise Http404 from None
-    revs = {r.number: r
-            for r in chapter.revisions.select_related("author__person").filter(number__in=[frm, to])}
+    revs = {
+        r.number: r for r in chapter.revisions.select_related("author__person").filter(number__in=[frm, to])
+    }
     if to not in revs:
         raise Http404
     old, new = revs.get(frm), revs[to]
-    return render(request, "knowledge/chapter_diff.html", {
-        "chapter": chapter, "old": old, "new": new,
-        "lines": diff_lines(old.body if old else "", new.body),
-        "title_change": (old.title if old else "", new.title) if not old or old.title != new.title else None,
-        "revisions": chapter.revisions.order_by("-number").values_list("number", flat=True),
-    })
+    return render(
+        request,
+        "knowledge/chapter_diff.html",
+        {
+            "chapter": chapter,
+            "old": old,
+            "new": new,
+            "lines": diff_lines(old.body if old else "", new.body),
+            "title_change": (old.title if old else "", new.title)
+            if not old or old.title != new.title
+            else None,
+            "revisions": chapter.revisions.order_by("-number").values_list("number", flat=True),
+        },
+    )
 
 
 @require_POST
@@ -291,8 +353,11 @@ def chapter_comment(request: HttpRequest, slug: str) -> HttpResponse:
 def chapter_review(request: HttpRequest, slug: str) -> HttpResponse:
     chapter = get_object_or_404(Chapter, slug=slug)
     action = request.POST.get("action", "")
-    perms = {"submit": "knowledge.submit_chapter", "approve": "knowledge.approve_chapter",
-             "changes": "knowledge.request_changes"}
+    perms = {
+        "submit": "knowledge.submit_chapter",
+        "approve": "knowledge.approve_chapter",
+        "changes": "knowledge.request_changes",
+    }
     if action not in perms:
         raise PermissionDenied("unknown review action")
     require_perm(request, perms[action], chapter)
@@ -338,7 +403,11 @@ def guidebook_export_pdf(request: HttpRequest) -> HttpResponse:
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     chapter = get_object_or_404(Chapter, slug=slug)
     require_perm(request, "knowledge.view_guidebook_drafts", chapter)
-    rev = get_object_or_404(ChapterRevision.objects.select_related("author__person"), chapter=chapter,
-                            number=number)
-    return render(request, "knowledge/revision_detail.html",
-                  {"chapter": chapter, "rev": rev, "body_html": render_markdown(rev.body)})
+    rev = get_object_or_404(
+        ChapterRevision.objects.select_related("author__person"), chapter=chapter, number=number
+    )
+    return render(
+        request,
+        "knowledge/revision_detail.html",
+        {"chapter": chapter, "rev": rev, "body_html": render_markdown(rev.body)},
+    )

@@ -9,9 +9,7 @@ from ascnhub.common.timezones import known_timezones
 
 from .models import City, Person
 
-TIMEZONE_CHOICES = [
-    (z, z) for z in sorted(known_timezones()) if "/" in z and not z.startswith("Etc")
-]
+TIMEZONE_CHOICES = [(z, z) for z in sorted(known_timezones()) if "/" in z and not z.startswith("Etc")]
 
 
 class CityForm(forms.ModelForm):

@@ -35,7 +35,7 @@ def test_rerank_after_an_edit_embeds_only_the_changed_text(nano):
         **{**FLOOD_NEED_VI.__dict__, "description": FLOOD_NEED_VI.description + " Ngân sách có hạn."}
     )
     rank_offers([edited, *needs[1:]], offers, embedder=embedder, top_k=3, with_reasons=False)
-    assert counting.texts[len(needs) + len(offers):] == [edited.text]
+    assert counting.texts[len(needs) + len(offers) :] == [edited.text]
 
 
 def test_a_text_repeated_within_one_call_is_embedded_once(nano):

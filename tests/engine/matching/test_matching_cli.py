@@ -35,18 +35,37 @@ def files(tmp_path_factory, embedder):
     offers = _jsonl(d / "offers.jsonl", OFFERS)
     qrels = d / "qrels.jsonl"
     qrels.write_text(
-        json.dumps({"need": FLOOD_NEED_VI.id, "offer": FLOOD_SENSOR_JA.id, "grade": 2}) + "\n"
-        + json.dumps({"need": AIR_NEED_TH.id, "offer": PM25_SENSOR_JA.id, "grade": 2}) + "\n"
+        json.dumps({"need": FLOOD_NEED_VI.id, "offer": FLOOD_SENSOR_JA.id, "grade": 2})
+        + "\n"
+        + json.dumps({"need": AIR_NEED_TH.id, "offer": PM25_SENSOR_JA.id, "grade": 2})
+        + "\n"
     )
     return {
-        "dir": d, "needs": str(needs), "offers": str(offers), "qrels": str(qrels), "cache": str(d / "cache")
+        "dir": d,
+        "needs": str(needs),
+        "offers": str(offers),
+        "qrels": str(qrels),
+        "cache": str(d / "cache"),
     }
 
 
 def test_rank_writes_one_line_per_need_in_input_order(files, capsys):
     out = files["dir"] / "ranked.jsonl"
-    status = main(["rank", "--needs", files["needs"], "--offers", files["offers"], "--top", "2",
-                   "--out", str(out), "--cache-dir", files["cache"]])
+    status = main(
+        [
+            "rank",
+            "--needs",
+            files["needs"],
+            "--offers",
+            files["offers"],
+            "--top",
+            "2",
+            "--out",
+            str(out),
+            "--cache-dir",
+            files["cache"],
+        ]
+    )
     assert status == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["need"] for line in lines] == [n.id for n in NEEDS]
@@ -59,8 +78,15 @@ def test_rank_writes_one_line_per_need_in_input_order(files, capsys):
 
 def test_rank_to_stdout_and_second_run_embeds_nothing(files, capsys):
     args = [
-        "rank", "--needs", files["needs"], "--offers", files["offers"], "--top", "1",
-        "--cache-dir", files["cache"],
+        "rank",
+        "--needs",
+        files["needs"],
+        "--offers",
+        files["offers"],
+        "--top",
+        "1",
+        "--cache-dir",
+        files["cache"],
     ]
     assert main(args) == 0
     captured = capsys.readouterr()
@@ -69,8 +95,21 @@ def test_rank_to_stdout_and_second_run_embeds_nothing(files, capsys):
 
 
 def test_evaluate_prints_metrics_overall_and_by_language(files, capsys):
-    status = main(["evaluate", "--needs", files["needs"], "--offers", files["offers"],
-                   "--qrels", files["qrels"], "--cache-dir", files["cache"], "--json", "--quiet"])
+    status = main(
+        [
+            "evaluate",
+            "--needs",
+            files["needs"],
+            "--offers",
+            files["offers"],
+            "--qrels",
+            files["qrels"],
+            "--cache-dir",
+            files["cache"],
+            "--json",
+            "--quiet",
+        ]
+    )
     assert status == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"overall", "vi", "th"}
@@ -80,8 +119,21 @@ def test_evaluate_prints_metrics_overall_and_by_language(files, capsys):
 def test_the_project_command_dispatches_to_match(files, capsys):
     from ascnhub.cli import main as ascnhub_main
 
-    status = ascnhub_main(["match", "evaluate", "--needs", files["needs"], "--offers", files["offers"],
-                           "--qrels", files["qrels"], "--cache-dir", files["cache"], "--quiet"])
+    status = ascnhub_main(
+        [
+            "match",
+            "evaluate",
+            "--needs",
+            files["needs"],
+            "--offers",
+            files["offers"],
+            "--qrels",
+            files["qrels"],
+            "--cache-dir",
+            files["cache"],
+            "--quiet",
+        ]
+    )
     assert status == 0
     out = capsys.readouterr().out
     assert "nDCG@10" in out and "overall" in out

@@ -20,7 +20,9 @@ def _need(i: str, lang: str) -> Need:
 
 def test_hand_computed_example():
     qrels = [
-        Judgement("a", "o1", 2), Judgement("a", "o2", 1), Judgement("a", "o3", 2),
+        Judgement("a", "o1", 2),
+        Judgement("a", "o2", 1),
+        Judgement("a", "o3", 2),
         Judgement("b", "o9", 2),
     ]
     ranked = {"a": ["o2", "o1", "o7", "o8", "o5", "o3"], "b": ["o9"]}

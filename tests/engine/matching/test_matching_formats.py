@@ -13,14 +13,25 @@ from ascnhub.engine.matching.cli import main
 pytestmark = pytest.mark.engine
 
 NEED = {
-    "id": "n1", "city": "Makassar", "country": "ID", "language": "id",
-    "title": "Sistem peringatan dini banjir", "description": "Kami membutuhkan sensor tinggi muka air.",
-    "focus_areas": ["safety_security"], "stage": "planning", "budget_usd": 250000,
+    "id": "n1",
+    "city": "Makassar",
+    "country": "ID",
+    "language": "id",
+    "title": "Sistem peringatan dini banjir",
+    "description": "Kami membutuhkan sensor tinggi muka air.",
+    "focus_areas": ["safety_security"],
+    "stage": "planning",
+    "budget_usd": 250000,
 }
 OFFER = {
-    "id": "o1", "organisation": "Mizumori KK", "country": "JP", "language": "ja",
-    "title": "河川水位センサー", "description": "水位が基準を超えると住民に警報を送ります。",
-    "focus_areas": ["safety_security"], "deployed_in": ["JP", "VN"],
+    "id": "o1",
+    "organisation": "Mizumori KK",
+    "country": "JP",
+    "language": "ja",
+    "title": "河川水位センサー",
+    "description": "水位が基準を超えると住民に警報を送ります。",
+    "focus_areas": ["safety_security"],
+    "deployed_in": ["JP", "VN"],
 }
 
 
@@ -39,7 +50,9 @@ def write_jsonl(path: Path, rows: list) -> Path:
         ([NEED, {k: v for k, v in NEED.items() if k != "id"}], 2, "id", "missing"),
         ([NEED, {**NEED, "city": "Jakarta"}], 2, "id", "duplicate id 'n1' (first on line 1)"),
         (
-            [{**NEED, "focus_areas": ["smart_parking"]}], 1, "focus_areas",
+            [{**NEED, "focus_areas": ["smart_parking"]}],
+            1,
+            "focus_areas",
             "unknown focus area 'smart_parking'",
         ),
         ([NEED, NEED | {"id": "n2", "description": "   "}], 2, "description", "empty"),
@@ -83,8 +96,19 @@ def test_cli_refuses_bad_input_and_writes_nothing(tmp_path, capsys):
     needs = write_jsonl(tmp_path / "needs.jsonl", [NEED, {**NEED, "id": "n2", "focus_areas": ["parks"]}])
     offers = write_jsonl(tmp_path / "offers.jsonl", [OFFER])
     out = tmp_path / "ranked.jsonl"
-    status = main(["rank", "--needs", str(needs), "--offers", str(offers), "--out", str(out),
-                   "--cache-dir", str(tmp_path / "cache")])
+    status = main(
+        [
+            "rank",
+            "--needs",
+            str(needs),
+            "--offers",
+            str(offers),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
     assert status != 0
     assert not out.exists()
     assert f"{needs}:2: field 'focus_areas': unknown focus area 'parks'" in capsys.readouterr().err

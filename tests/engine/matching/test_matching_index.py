@@ -49,8 +49,10 @@ def test_tokenizer_splits_unspaced_scripts_into_bigrams():
 
 def test_bm25_scores_only_within_a_language():
     scores = same_language_bm25(
-        ["flood warning sensors"], ["en"],
-        ["river flood warning sensors", "bus tracking", "洪水警報センサー"], ["en", "en", "ja"],
+        ["flood warning sensors"],
+        ["en"],
+        ["river flood warning sensors", "bus tracking", "洪水警報センサー"],
+        ["en", "en", "ja"],
     )
     assert scores[0, 0] == 1.0 and scores[0, 1] == 0.0 and scores[0, 2] == 0.0
 
@@ -77,9 +79,12 @@ def test_hnsw_shortlist_ranking_agrees_with_exact_in_both_directions():
 
     rng = np.random.default_rng(3)
     needs = [Need(f"n{i}", f"city{i}", "VN", "vi", f"need {i}", "d", ("safety_security",)) for i in range(50)]
-    offers = [Offer(f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("safety_security",),
-                    ("VN",) if j % 2 else ())
-              for j in range(2000)]
+    offers = [
+        Offer(
+            f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("safety_security",), ("VN",) if j % 2 else ()
+        )
+        for j in range(2000)
+    ]
     vectors = _unit(rng, len(needs) + len(offers), 64)
     table = {x.text: vectors[k] for k, x in enumerate([*needs, *offers])}
     emb = FixedVectors(table)
@@ -88,9 +93,11 @@ def test_hnsw_shortlist_ranking_agrees_with_exact_in_both_directions():
     assert np.mean([len(set(a.ids) & set(e.ids)) / 10 for a, e in zip(approx, exact, strict=True)]) >= 0.9
     for a, e in zip(approx, exact, strict=True):
         assert a.subject == e.subject
-    back_exact = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False,
-                                       index_kind="exact")
-    back_approx = rank_needs_for_offers(offers[:20], needs, embedder=emb, top_k=5, with_reasons=False,
-                                        index_kind="hnsw")
+    back_exact = rank_needs_for_offers(
+        offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="exact"
+    )
+    back_approx = rank_needs_for_offers(
+        offers[:20], needs, embedder=emb, top_k=5, with_reasons=False, index_kind="hnsw"
+    )
     overlap = [len(set(a.ids) & set(e.ids)) / 5 for a, e in zip(back_approx, back_exact, strict=True)]
     assert np.mean(overlap) >= 0.9

@@ -107,7 +107,10 @@ def test_own_organisation_filter_applies_in_the_offer_direction(embedder):
 
 def test_peer_cities_work_on_the_same_problem_and_exclude_the_same_city(embedder):
     jakarta = Need(
-        id="n-jkt-flood", city="Jakarta", country="ID", language="id",
+        id="n-jkt-flood",
+        city="Jakarta",
+        country="ID",
+        language="id",
         title="Sistem peringatan dini banjir berbasis sensor tinggi muka air",
         description=(
             "Kami membutuhkan sensor tinggi muka air otomatis di hulu sungai dan peringatan otomatis "
@@ -116,7 +119,10 @@ def test_peer_cities_work_on_the_same_problem_and_exclude_the_same_city(embedder
         focus_areas=("safety_security",),
     )
     da_nang_other = Need(
-        id="n-dn-flood-2", city="Da Nang", country="VN", language="vi",
+        id="n-dn-flood-2",
+        city="Da Nang",
+        country="VN",
+        language="vi",
         title="Cảnh báo ngập lụt đô thị",
         description="Thành phố cần cảm biến đo mực nước và cảnh báo ngập cho người dân.",
         focus_areas=("safety_security",),
@@ -134,8 +140,10 @@ def test_similar_texts_match_across_languages(embedder):
         "都市部の河川に水位センサーを設置し、住民に洪水警報を送る取り組み。",
     ]
     (hits,) = similar_texts(
-        ["A city installed river water-level sensors that send flood alerts to residents."], cases,
-        embedder=embedder, top_k=2,
+        ["A city installed river water-level sensors that send flood alerts to residents."],
+        cases,
+        embedder=embedder,
+        top_k=2,
     )
     assert hits[0][0] == 2
 

@@ -93,7 +93,8 @@ def build_matrix(
     # the same references gives exactly the scores it gets in a full batch.
     scale = (
         semantic_scale(ref_q, ref_p, hub_vector(ref_q, ref_p, weights), hub_vector(ref_p, ref_q, weights))
-        if len(ref_q) and len(ref_p) else 1.0
+        if len(ref_q) and len(ref_p)
+        else 1.0
     )
     lexical = None
     if weights.lexical:
@@ -104,8 +105,16 @@ def build_matrix(
             [o.language for o in offers],
         )
     return MatchMatrix(
-        needs=needs, offers=offers, need_vectors=q, offer_vectors=p, hub_offer=hub_offer, hub_need=hub_need,
-        offset=offset, scale=scale, structure=StructureFeatures.build(needs, offers), lexical=lexical,
+        needs=needs,
+        offers=offers,
+        need_vectors=q,
+        offer_vectors=p,
+        hub_offer=hub_offer,
+        hub_need=hub_need,
+        offset=offset,
+        scale=scale,
+        structure=StructureFeatures.build(needs, offers),
+        lexical=lexical,
         weights=weights,
     )
 

@@ -143,8 +143,10 @@ class StructureFeatures:
         stage_vocab = {s: i for i, s in enumerate(STAGES)}
         # "Looking for" is matched against what the other side *is*: its focus areas and country.
         attr_vocab = _vocab(
-            [n.looking_for for n in needs], [o.looking_for for o in offers],
-            [n.focus_areas + (n.country,) for n in needs], [o.focus_areas + (o.country,) for o in offers],
+            [n.looking_for for n in needs],
+            [o.looking_for for o in offers],
+            [n.focus_areas + (n.country,) for n in needs],
+            [o.focus_areas + (o.country,) for o in offers],
         )
         orgs = _vocab(
             [[_org(n.organisation)] for n in needs if n.organisation],
@@ -312,8 +314,12 @@ class ScoreParts:
         """Weighted sum; excluded pairs get -inf so they never rank."""
         score = self.semantic.copy()
         for weight, term in (
-            (w.focus, self.focus), (w.deployed, self.deployed), (w.stage, self.stage),
-            (w.budget, self.budget), (w.interest, self.interest), (w.lexical, self.lexical),
+            (w.focus, self.focus),
+            (w.deployed, self.deployed),
+            (w.stage, self.stage),
+            (w.budget, self.budget),
+            (w.interest, self.interest),
+            (w.lexical, self.lexical),
         ):
             if weight and term is not None:
                 score += np.float32(weight) * term

@@ -12,258 +12,772 @@ import ascnhub.registry.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('kind', models.CharField(choices=[('annual', 'ASCN annual meeting'), ('partner_hlm', 'partner high-level meeting'), ('workshop', 'workshop')], default='partner_hlm', max_length=20, verbose_name='kind')),
-                ('venue', models.CharField(blank=True, max_length=250, verbose_name='venue')),
-                ('place', models.CharField(blank=True, help_text='City and country.', max_length=200, verbose_name='place')),
-                ('timezone', models.CharField(default='Asia/Tokyo', max_length=64, validators=[ascnhub.registry.models.validate_timezone], verbose_name='time zone')),
-                ('start_date', models.DateField(verbose_name='first day')),
-                ('end_date', models.DateField(verbose_name='last day')),
-                ('format', models.CharField(choices=[('in_person', 'in person'), ('online', 'online'), ('hybrid', 'hybrid')], default='hybrid', max_length=12, verbose_name='format')),
-                ('theme', models.TextField(blank=True, verbose_name='theme')),
-                ('languages', models.CharField(default='en', help_text='Language codes, separated by commas, e.g. en,ja.', max_length=100, verbose_name='languages')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('open', 'registration open'), ('closed', 'registration closed'), ('held', 'held'), ('cancelled', 'cancelled')], default='draft', max_length=12, verbose_name='status')),
-                ('badge_valid_days', models.PositiveSmallIntegerField(default=2, verbose_name='badge validity after the last day (days)')),
-                ('check_in_staff', models.ManyToManyField(blank=True, related_name='check_in_meetings', to=settings.AUTH_USER_MODEL, verbose_name='check-in staff')),
-                ('cloned_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='events.meeting', verbose_name='cloned from')),
-                ('co_chairs', models.ManyToManyField(blank=True, related_name='co_chaired_meetings', to='registry.organisation', verbose_name='co-chairs')),
-                ('host', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hosted_meetings', to='registry.organisation', verbose_name='host')),
-                ('organisers', models.ManyToManyField(blank=True, related_name='organised_meetings', to=settings.AUTH_USER_MODEL, verbose_name='organisers')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("annual", "ASCN annual meeting"),
+                            ("partner_hlm", "partner high-level meeting"),
+                            ("workshop", "workshop"),
+                        ],
+                        default="partner_hlm",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=250, verbose_name="venue")),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, help_text="City and country.", max_length=200, verbose_name="place"
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Asia/Tokyo",
+                        max_length=64,
+                        validators=[ascnhub.registry.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="first day")),
+                ("end_date", models.DateField(verbose_name="last day")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("in_person", "in person"), ("online", "online"), ("hybrid", "hybrid")],
+                        default="hybrid",
+                        max_length=12,
+                        verbose_name="format",
+                    ),
+                ),
+                ("theme", models.TextField(blank=True, verbose_name="theme")),
+                (
+                    "languages",
+                    models.CharField(
+                        default="en",
+                        help_text="Language codes, separated by commas, e.g. en,ja.",
+                        max_length=100,
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("open", "registration open"),
+                            ("closed", "registration closed"),
+                            ("held", "held"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "badge_valid_days",
+                    models.PositiveSmallIntegerField(
+                        default=2, verbose_name="badge validity after the last day (days)"
+                    ),
+                ),
+                (
+                    "check_in_staff",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="check_in_meetings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="check-in staff",
+                    ),
+                ),
+                (
+                    "cloned_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="events.meeting",
+                        verbose_name="cloned from",
+                    ),
+                ),
+                (
+                    "co_chairs",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="co_chaired_meetings",
+                        to="registry.organisation",
+                        verbose_name="co-chairs",
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="hosted_meetings",
+                        to="registry.organisation",
+                        verbose_name="host",
+                    ),
+                ),
+                (
+                    "organisers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organised_meetings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="organisers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-start_date'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaVersion',
+            name="AgendaVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=250, verbose_name='note')),
-                ('snapshot', models.JSONField(default=dict)),
-                ('changes', models.JSONField(default=list)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_versions', to='events.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=250, verbose_name="note")),
+                ("snapshot", models.JSONField(default=dict)),
+                ("changes", models.JSONField(default=list)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_versions",
+                        to="events.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('secret', models.CharField(default=ascnhub.events.models._new_secret, editable=False, max_length=40)),
-                ('name', models.CharField(max_length=200, verbose_name='full name')),
-                ('name_on_badge', models.CharField(blank=True, max_length=120, verbose_name='name on badge')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('organisation_name', models.CharField(max_length=200, verbose_name='organisation')),
-                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('country', models.CharField(choices=[('AU', 'Australia'), ('BN', 'Brunei Darussalam'), ('KH', 'Cambodia'), ('CA', 'Canada'), ('CN', 'China'), ('EU', 'European Union'), ('FR', 'France'), ('DE', 'Germany'), ('IN', 'India'), ('ID', 'Indonesia'), ('JP', 'Japan'), ('LA', 'Lao PDR'), ('MY', 'Malaysia'), ('MM', 'Myanmar'), ('NL', 'Netherlands'), ('NZ', 'New Zealand'), ('PH', 'Philippines'), ('KR', 'Republic of Korea'), ('SG', 'Singapore'), ('CH', 'Switzerland'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('GB', 'United Kingdom'), ('US', 'United States'), ('VN', 'Viet Nam')], max_length=2, verbose_name='country')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Indonesian'), ('ja', 'Japanese'), ('ms', 'Malay'), ('th', 'Thai'), ('vi', 'Vietnamese'), ('km', 'Khmer'), ('lo', 'Lao'), ('my', 'Burmese'), ('tl', 'Filipino'), ('ko', 'Korean')], default='en', max_length=8, verbose_name='language for e-mails')),
-                ('timezone', models.CharField(default='Asia/Jakarta', max_length=64, validators=[ascnhub.registry.models.validate_timezone], verbose_name='your time zone')),
-                ('mode', models.CharField(choices=[('in_person', 'in person'), ('online', 'online')], max_length=12, verbose_name='participation')),
-                ('status', models.CharField(choices=[('pending', 'awaiting approval'), ('approved', 'approved'), ('waitlisted', 'on the waiting list'), ('rejected', 'declined'), ('cancelled', 'cancelled')], db_index=True, default='pending', max_length=12, verbose_name='status')),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('consent_list', models.BooleanField(default=False, verbose_name='appear in the participant list')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('submission_key', models.CharField(blank=True, editable=False, max_length=40, null=True, unique=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.meeting')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registrations', to='registry.person')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registrations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "secret",
+                    models.CharField(
+                        default=ascnhub.events.models._new_secret, editable=False, max_length=40
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="full name")),
+                ("name_on_badge", models.CharField(blank=True, max_length=120, verbose_name="name on badge")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("organisation_name", models.CharField(max_length=200, verbose_name="organisation")),
+                ("job_title", models.CharField(blank=True, max_length=200, verbose_name="position")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("AU", "Australia"),
+                            ("BN", "Brunei Darussalam"),
+                            ("KH", "Cambodia"),
+                            ("CA", "Canada"),
+                            ("CN", "China"),
+                            ("EU", "European Union"),
+                            ("FR", "France"),
+                            ("DE", "Germany"),
+                            ("IN", "India"),
+                            ("ID", "Indonesia"),
+                            ("JP", "Japan"),
+                            ("LA", "Lao PDR"),
+                            ("MY", "Malaysia"),
+                            ("MM", "Myanmar"),
+                            ("NL", "Netherlands"),
+                            ("NZ", "New Zealand"),
+                            ("PH", "Philippines"),
+                            ("KR", "Republic of Korea"),
+                            ("SG", "Singapore"),
+                            ("CH", "Switzerland"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("GB", "United Kingdom"),
+                            ("US", "United States"),
+                            ("VN", "Viet Nam"),
+                        ],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Indonesian"),
+                            ("ja", "Japanese"),
+                            ("ms", "Malay"),
+                            ("th", "Thai"),
+                            ("vi", "Vietnamese"),
+                            ("km", "Khmer"),
+                            ("lo", "Lao"),
+                            ("my", "Burmese"),
+                            ("tl", "Filipino"),
+                            ("ko", "Korean"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language for e-mails",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Asia/Jakarta",
+                        max_length=64,
+                        validators=[ascnhub.registry.models.validate_timezone],
+                        verbose_name="your time zone",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "in person"), ("online", "online")],
+                        max_length=12,
+                        verbose_name="participation",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting approval"),
+                            ("approved", "approved"),
+                            ("waitlisted", "on the waiting list"),
+                            ("rejected", "declined"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                (
+                    "consent_list",
+                    models.BooleanField(default=False, verbose_name="appear in the participant list"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submission_key",
+                    models.CharField(blank=True, editable=False, max_length=40, null=True, unique=True),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.meeting",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="registrations",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('method', models.CharField(default='token', max_length=10)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='events.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("method", models.CharField(default="token", max_length=10)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_ins",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='RegistrationCategory',
+            name="RegistrationCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('government', 'government delegation'), ('city', 'city delegation'), ('private', 'private sector'), ('partner', 'partner'), ('media', 'media'), ('organiser', 'organiser')], max_length=20, verbose_name='kind')),
-                ('colour', models.CharField(default='#0b4f8a', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour like #0b4f8a.')], verbose_name='badge colour')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Empty: no limit.', null=True, verbose_name='capacity')),
-                ('approval', models.CharField(choices=[('auto', 'automatic'), ('organiser', 'by the organisers'), ('nr', "by the country's National Representative")], default='auto', max_length=12, verbose_name='approval')),
-                ('default_mode', models.CharField(choices=[('in_person', 'in person'), ('online', 'online')], default='in_person', max_length=12, verbose_name='participation')),
-                ('mode_choice', models.BooleanField(default=True, verbose_name='registrant may choose in person or online')),
-                ('is_public', models.BooleanField(default=True, verbose_name='open for self-registration')),
-                ('questions', models.JSONField(blank=True, default=list, help_text='A list like [{"name": "passport", "label": "Passport number", "type": "text", "required": true}]; types: text, choice (with "choices"), boolean.', verbose_name='extra questions')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='events.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "government delegation"),
+                            ("city", "city delegation"),
+                            ("private", "private sector"),
+                            ("partner", "partner"),
+                            ("media", "media"),
+                            ("organiser", "organiser"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#0b4f8a",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Use a colour like #0b4f8a."
+                            )
+                        ],
+                        verbose_name="badge colour",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty: no limit.", null=True, verbose_name="capacity"
+                    ),
+                ),
+                (
+                    "approval",
+                    models.CharField(
+                        choices=[
+                            ("auto", "automatic"),
+                            ("organiser", "by the organisers"),
+                            ("nr", "by the country's National Representative"),
+                        ],
+                        default="auto",
+                        max_length=12,
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "default_mode",
+                    models.CharField(
+                        choices=[("in_person", "in person"), ("online", "online")],
+                        default="in_person",
+                        max_length=12,
+                        verbose_name="participation",
+                    ),
+                ),
+                (
+                    "mode_choice",
+                    models.BooleanField(
+                        default=True, verbose_name="registrant may choose in person or online"
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="open for self-registration")),
+                (
+                    "questions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='A list like [{"name": "passport", "label": "Passport number", "type": "text", "required": true}]; types: text, choice (with "choices"), boolean.',
+                        verbose_name="extra questions",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="events.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration category',
-                'verbose_name_plural': 'registration categories',
-                'ordering': ['order', 'name'],
+                "verbose_name": "registration category",
+                "verbose_name_plural": "registration categories",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.AddField(
-            model_name='registration',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.registrationcategory', verbose_name='category'),
+            model_name="registration",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="registrations",
+                to="events.registrationcategory",
+                verbose_name="category",
+            ),
         ),
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='capacity')),
-                ('online_only', models.BooleanField(default=False, verbose_name='online only')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rooms', to='events.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="capacity"
+                    ),
+                ),
+                ("online_only", models.BooleanField(default=False, verbose_name="online only")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rooms", to="events.meeting"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'room',
-                'verbose_name_plural': 'rooms',
-                'ordering': ['name'],
+                "verbose_name": "room",
+                "verbose_name_plural": "rooms",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('kind', models.CharField(choices=[('ceremony', 'ceremony'), ('panel', 'panel discussion'), ('forum', 'forum'), ('matchmaking', 'business matchmaking'), ('break', 'break')], max_length=20, verbose_name='kind')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('track', models.CharField(blank=True, max_length=60, verbose_name='track')),
-                ('theme', models.CharField(blank=True, max_length=250, verbose_name='theme')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('interpretation', models.CharField(blank=True, help_text='Language codes, separated by commas.', max_length=60, verbose_name='interpretation languages')),
-                ('online_url', models.URLField(blank=True, help_text='Shown only to approved online participants; never exported.', verbose_name='online link')),
-                ('signup_required', models.BooleanField(default=False, verbose_name='sign-up required')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text="Empty: the room's capacity.", null=True, verbose_name='sign-up capacity')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='events.meeting')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='events.room', verbose_name='room')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ceremony", "ceremony"),
+                            ("panel", "panel discussion"),
+                            ("forum", "forum"),
+                            ("matchmaking", "business matchmaking"),
+                            ("break", "break"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("track", models.CharField(blank=True, max_length=60, verbose_name="track")),
+                ("theme", models.CharField(blank=True, max_length=250, verbose_name="theme")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "interpretation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Language codes, separated by commas.",
+                        max_length=60,
+                        verbose_name="interpretation languages",
+                    ),
+                ),
+                (
+                    "online_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Shown only to approved online participants; never exported.",
+                        verbose_name="online link",
+                    ),
+                ),
+                ("signup_required", models.BooleanField(default=False, verbose_name="sign-up required")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the room's capacity.",
+                        null=True,
+                        verbose_name="sign-up capacity",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="events.meeting",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="events.room",
+                        verbose_name="room",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['starts_at', 'track', 'title'],
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["starts_at", "track", "title"],
             },
         ),
         migrations.CreateModel(
-            name='OnlineAttendance',
+            name="OnlineAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_at', models.DateTimeField(auto_now_add=True)),
-                ('last_at', models.DateTimeField(auto_now=True)),
-                ('visits', models.PositiveIntegerField(default=1)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='online_visits', to='events.registration')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='online_visits', to='events.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_at", models.DateTimeField(auto_now_add=True)),
+                ("last_at", models.DateTimeField(auto_now=True)),
+                ("visits", models.PositiveIntegerField(default=1)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="online_visits",
+                        to="events.registration",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="online_visits",
+                        to="events.session",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ForumSignup',
+            name="ForumSignup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signups', to='events.registration')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signups', to='events.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signups",
+                        to="events.registration",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signups",
+                        to="events.session",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SessionSpeaker',
+            name="SessionSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('speaker', 'speaker'), ('moderator', 'moderator')], default='speaker', max_length=12, verbose_name='role')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='speaker_links', to='registry.person')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speaker_links', to='events.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("speaker", "speaker"), ("moderator", "moderator")],
+                        default="speaker",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="speaker_links",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speaker_links",
+                        to="events.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='session',
-            name='speakers',
-            field=models.ManyToManyField(blank=True, related_name='sessions', through='events.SessionSpeaker', to='registry.person'),
+            model_name="session",
+            name="speakers",
+            field=models.ManyToManyField(
+                blank=True, related_name="sessions", through="events.SessionSpeaker", to="registry.person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='meeting_ends_after_start'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))), name="meeting_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaversion',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='agenda_version_unique'),
+            model_name="agendaversion",
+            constraint=models.UniqueConstraint(fields=("meeting", "number"), name="agenda_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.UniqueConstraint(fields=('registration', 'day'), name='check_in_once_a_day'),
+            model_name="checkin",
+            constraint=models.UniqueConstraint(fields=("registration", "day"), name="check_in_once_a_day"),
         ),
         migrations.AddConstraint(
-            model_name='registrationcategory',
-            constraint=models.UniqueConstraint(fields=('meeting', 'code'), name='category_unique_code'),
+            model_name="registrationcategory",
+            constraint=models.UniqueConstraint(fields=("meeting", "code"), name="category_unique_code"),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['meeting', 'category', 'status'], name='events_regi_meeting_eadb6b_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["meeting", "category", "status"], name="events_regi_meeting_eadb6b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['meeting', 'name'], name='events_regi_meeting_bc5cfe_idx'),
+            model_name="registration",
+            index=models.Index(fields=["meeting", "name"], name="events_regi_meeting_bc5cfe_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('meeting', 'email'), name='registration_one_per_email'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("meeting", "email"),
+                name="registration_one_per_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(fields=('meeting', 'name'), name='room_unique_name'),
+            model_name="room",
+            constraint=models.UniqueConstraint(fields=("meeting", "name"), name="room_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='onlineattendance',
-            constraint=models.UniqueConstraint(fields=('registration', 'session'), name='online_visit_once'),
+            model_name="onlineattendance",
+            constraint=models.UniqueConstraint(fields=("registration", "session"), name="online_visit_once"),
         ),
         migrations.AddConstraint(
-            model_name='forumsignup',
-            constraint=models.UniqueConstraint(fields=('registration', 'session'), name='signup_once'),
+            model_name="forumsignup",
+            constraint=models.UniqueConstraint(fields=("registration", "session"), name="signup_once"),
         ),
         migrations.AddConstraint(
-            model_name='sessionspeaker',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='speaker_once_per_session'),
+            model_name="sessionspeaker",
+            constraint=models.UniqueConstraint(fields=("session", "person"), name="speaker_once_per_session"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="session_ends_after_start"
+            ),
         ),
     ]

@@ -36,4 +36,3 @@ def zone_label(zone: str | None, when: datetime.datetime | None = None) -> str:
     tz = _zone(zone)
     offset = (when or timezone.now()).astimezone(tz).strftime("%z")
     return f"{tz.key} (UTC{offset[:3]}:{offset[3:]})"
-

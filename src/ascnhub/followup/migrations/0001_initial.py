@@ -12,153 +12,411 @@ import ascnhub.followup.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("events", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('party_kind', models.CharField(choices=[('member_state', 'member state'), ('city', 'city'), ('organisation', 'partner organisation')], max_length=20, verbose_name='who')),
-                ('description', models.TextField(verbose_name='what')),
-                ('due_date', models.DateField(verbose_name='by when')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('in_progress', 'in progress'), ('completed', 'completed'), ('delayed', 'delayed'), ('dropped', 'dropped')], default='planned', max_length=20, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commitments', to='registry.city', verbose_name='city')),
-                ('member_state', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commitments', to='registry.memberstate', verbose_name='member state')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commitments', to='registry.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "party_kind",
+                    models.CharField(
+                        choices=[
+                            ("member_state", "member state"),
+                            ("city", "city"),
+                            ("organisation", "partner organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="who",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what")),
+                ("due_date", models.DateField(verbose_name="by when")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("delayed", "delayed"),
+                            ("dropped", "dropped"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commitments",
+                        to="registry.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commitments",
+                        to="registry.memberstate",
+                        verbose_name="member state",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commitments",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commitment',
-                'verbose_name_plural': 'commitments',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "commitment",
+                "verbose_name_plural": "commitments",
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ActionItem',
+            name="ActionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='action')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='who does it')),
-                ('due_date', models.DateField(verbose_name='by when')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='followup.commitment', verbose_name='commitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="action")),
+                ("owner", models.CharField(blank=True, max_length=200, verbose_name="who does it")),
+                ("due_date", models.DateField(verbose_name="by when")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="followup.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action item',
-                'verbose_name_plural': 'action items',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "action item",
+                "verbose_name_plural": "action items",
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeDocument',
+            name="OutcomeDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('adopted_on', models.DateField(verbose_name='adopted on')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('source_url', models.URLField(blank=True, verbose_name='source')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='outcome_document', to='events.meeting', verbose_name='meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("adopted_on", models.DateField(verbose_name="adopted on")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("source_url", models.URLField(blank=True, verbose_name="source")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcome_document",
+                        to="events.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome document',
-                'verbose_name_plural': 'outcome documents',
-                'ordering': ['-adopted_on'],
+                "verbose_name": "outcome document",
+                "verbose_name_plural": "outcome documents",
+                "ordering": ["-adopted_on"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='short title')),
-                ('text', models.TextField(verbose_name='text')),
-                ('carried_from', models.ForeignKey(blank=True, help_text="The same recommendation in an earlier meeting's outcome document.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_into', to='followup.recommendation', verbose_name='carries over')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='followup.outcomedocument', verbose_name='outcome document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="number"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="short title")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The same recommendation in an earlier meeting's outcome document.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="carried_into",
+                        to="followup.recommendation",
+                        verbose_name="carries over",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="followup.outcomedocument",
+                        verbose_name="outcome document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'verbose_name_plural': 'recommendations',
-                'ordering': ['document', 'number'],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
+                "ordering": ["document", "number"],
             },
         ),
         migrations.AddField(
-            model_name='commitment',
-            name='recommendation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='followup.recommendation', verbose_name='recommendation'),
+            model_name="commitment",
+            name="recommendation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="commitments",
+                to="followup.recommendation",
+                verbose_name="recommendation",
+            ),
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_type', models.CharField(max_length=20)),
-                ('item_id', models.PositiveBigIntegerField()),
-                ('due_date', models.DateField()),
-                ('kind', models.CharField(choices=[('due_soon', 'due soon'), ('overdue', 'overdue')], max_length=12)),
-                ('recipient', models.EmailField(max_length=254)),
-                ('language', models.CharField(max_length=8)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_type", models.CharField(max_length=20)),
+                ("item_id", models.PositiveBigIntegerField()),
+                ("due_date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("due_soon", "due soon"), ("overdue", "overdue")], max_length=12
+                    ),
+                ),
+                ("recipient", models.EmailField(max_length=254)),
+                ("language", models.CharField(max_length=8)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'reminder sent',
-                'verbose_name_plural': 'reminders sent',
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('item_type', 'item_id', 'due_date', 'kind', 'recipient'), name='reminder_once_per_due_date')],
+                "verbose_name": "reminder sent",
+                "verbose_name_plural": "reminders sent",
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("item_type", "item_id", "due_date", "kind", "recipient"),
+                        name="reminder_once_per_due_date",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatusUpdate',
+            name="StatusUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('author_name', models.CharField(blank=True, max_length=200, verbose_name='reported by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('in_progress', 'in progress'), ('completed', 'completed'), ('delayed', 'delayed'), ('dropped', 'dropped')], max_length=20, verbose_name='status')),
-                ('previous_status', models.CharField(blank=True, choices=[('planned', 'planned'), ('in_progress', 'in progress'), ('completed', 'completed'), ('delayed', 'delayed'), ('dropped', 'dropped')], max_length=20)),
-                ('progress', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('note', models.TextField(verbose_name='what happened')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='evidence link')),
-                ('evidence_file', models.FileField(blank=True, upload_to='followup/evidence/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'png', 'jpg', 'jpeg', 'webp', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'csv', 'txt']), ascnhub.followup.models.validate_evidence_size], verbose_name='evidence file')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='followup.commitment', verbose_name='commitment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("author_name", models.CharField(blank=True, max_length=200, verbose_name="reported by")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="reported at"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("delayed", "delayed"),
+                            ("dropped", "dropped"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "previous_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("planned", "planned"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("delayed", "delayed"),
+                            ("dropped", "dropped"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="what happened")),
+                ("evidence_url", models.URLField(blank=True, verbose_name="evidence link")),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True,
+                        upload_to="followup/evidence/%Y/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                [
+                                    "pdf",
+                                    "png",
+                                    "jpg",
+                                    "jpeg",
+                                    "webp",
+                                    "docx",
+                                    "xlsx",
+                                    "pptx",
+                                    "odt",
+                                    "ods",
+                                    "csv",
+                                    "txt",
+                                ]
+                            ),
+                            ascnhub.followup.models.validate_evidence_size,
+                        ],
+                        verbose_name="evidence file",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="followup.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status update',
-                'verbose_name_plural': 'status updates',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "status update",
+                "verbose_name_plural": "status updates",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='recommendation_unique_number'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(
+                fields=("document", "number"), name="recommendation_unique_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['status', 'due_date'], name='followup_co_status_9e062f_idx'),
+            model_name="commitment",
+            index=models.Index(fields=["status", "due_date"], name="followup_co_status_9e062f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('city__isnull', True), ('member_state__isnull', False), ('organisation__isnull', True), ('party_kind', 'member_state')), models.Q(('city__isnull', False), ('member_state__isnull', True), ('organisation__isnull', True), ('party_kind', 'city')), models.Q(('city__isnull', True), ('member_state__isnull', True), ('organisation__isnull', False), ('party_kind', 'organisation')), _connector='OR'), name='commitment_one_party'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("city__isnull", True),
+                        ("member_state__isnull", False),
+                        ("organisation__isnull", True),
+                        ("party_kind", "member_state"),
+                    ),
+                    models.Q(
+                        ("city__isnull", False),
+                        ("member_state__isnull", True),
+                        ("organisation__isnull", True),
+                        ("party_kind", "city"),
+                    ),
+                    models.Q(
+                        ("city__isnull", True),
+                        ("member_state__isnull", True),
+                        ("organisation__isnull", False),
+                        ("party_kind", "organisation"),
+                    ),
+                    _connector="OR",
+                ),
+                name="commitment_one_party",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='commitment_progress_percent'),
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="commitment_progress_percent"
+            ),
         ),
     ]

@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followup', '0001_initial'),
+        ("followup", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statusupdate',
-            name='evidence_file',
-            field=models.FileField(blank=True, upload_to='followup/evidence/%Y/', validators=[ascnhub.common.uploads.validate_upload], verbose_name='evidence file'),
+            model_name="statusupdate",
+            name="evidence_file",
+            field=models.FileField(
+                blank=True,
+                upload_to="followup/evidence/%Y/",
+                validators=[ascnhub.common.uploads.validate_upload],
+                verbose_name="evidence file",
+            ),
         ),
     ]

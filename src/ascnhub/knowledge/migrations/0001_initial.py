@@ -11,145 +11,416 @@ import ascnhub.knowledge.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('projects', '0002_focus_areas_and_outcomes'),
-        ('registry', '0001_initial'),
+        ("projects", "0002_focus_areas_and_outcomes"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TextEmbedding',
+            name="TextEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('model', models.CharField(max_length=120)),
-                ('dim', models.PositiveIntegerField()),
-                ('vector', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("model", models.CharField(max_length=120)),
+                ("dim", models.PositiveIntegerField()),
+                ("vector", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'text embedding',
-                'verbose_name_plural': 'text embeddings',
+                "verbose_name": "text embedding",
+                "verbose_name_plural": "text embeddings",
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=140, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('place', models.CharField(blank=True, help_text='For places outside the network, e.g. a Japanese city.', max_length=160, verbose_name='city or place')),
-                ('country', models.CharField(choices=[('AU', 'Australia'), ('BN', 'Brunei Darussalam'), ('KH', 'Cambodia'), ('CA', 'Canada'), ('CN', 'China'), ('EU', 'European Union'), ('FR', 'France'), ('DE', 'Germany'), ('IN', 'India'), ('ID', 'Indonesia'), ('JP', 'Japan'), ('LA', 'Lao PDR'), ('MY', 'Malaysia'), ('MM', 'Myanmar'), ('NL', 'Netherlands'), ('NZ', 'New Zealand'), ('PH', 'Philippines'), ('KR', 'Republic of Korea'), ('SG', 'Singapore'), ('CH', 'Switzerland'), ('TH', 'Thailand'), ('TL', 'Timor-Leste'), ('GB', 'United Kingdom'), ('US', 'United States'), ('VN', 'Viet Nam')], max_length=2, verbose_name='country')),
-                ('focus_area', models.CharField(choices=[('civic_social', 'Civic & social'), ('health_wellbeing', 'Health & well-being'), ('safety_security', 'Safety & security'), ('quality_environment', 'Quality environment'), ('built_infrastructure', 'Built infrastructure'), ('industry_innovation', 'Industry & innovation')], max_length=40, verbose_name='focus area')),
-                ('language', models.CharField(choices=[('en', 'English'), ('id', 'Bahasa Indonesia'), ('ja', '日本語'), ('ms', 'Bahasa Melayu'), ('th', 'ไทย'), ('vi', 'Tiếng Việt'), ('km', 'ខ្មែរ'), ('lo', 'ລາວ'), ('my', 'မြန်မာ'), ('tl', 'Filipino'), ('ko', '한국어'), ('zh', '中文'), ('tet', 'Tetun'), ('pt', 'Português')], default='en', max_length=8, verbose_name='language written in')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('problem', models.TextField(verbose_name='problem')),
-                ('solution', models.TextField(verbose_name='solution')),
-                ('results', models.TextField(blank=True, verbose_name='results')),
-                ('partners_text', models.CharField(blank=True, max_length=300, verbose_name='other partners')),
-                ('source_url', models.URLField(blank=True, verbose_name='source')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='registry.city', verbose_name='ASCN city')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partners', models.ManyToManyField(blank=True, related_name='cases', to='registry.organisation', verbose_name='partners')),
-                ('partnerships', models.ManyToManyField(blank=True, related_name='cases', to='projects.partnership', verbose_name='partnerships')),
-                ('projects', models.ManyToManyField(blank=True, related_name='cases', to='projects.project', verbose_name='projects')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=140, unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        help_text="For places outside the network, e.g. a Japanese city.",
+                        max_length=160,
+                        verbose_name="city or place",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[
+                            ("AU", "Australia"),
+                            ("BN", "Brunei Darussalam"),
+                            ("KH", "Cambodia"),
+                            ("CA", "Canada"),
+                            ("CN", "China"),
+                            ("EU", "European Union"),
+                            ("FR", "France"),
+                            ("DE", "Germany"),
+                            ("IN", "India"),
+                            ("ID", "Indonesia"),
+                            ("JP", "Japan"),
+                            ("LA", "Lao PDR"),
+                            ("MY", "Malaysia"),
+                            ("MM", "Myanmar"),
+                            ("NL", "Netherlands"),
+                            ("NZ", "New Zealand"),
+                            ("PH", "Philippines"),
+                            ("KR", "Republic of Korea"),
+                            ("SG", "Singapore"),
+                            ("CH", "Switzerland"),
+                            ("TH", "Thailand"),
+                            ("TL", "Timor-Leste"),
+                            ("GB", "United Kingdom"),
+                            ("US", "United States"),
+                            ("VN", "Viet Nam"),
+                        ],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "focus_area",
+                    models.CharField(
+                        choices=[
+                            ("civic_social", "Civic & social"),
+                            ("health_wellbeing", "Health & well-being"),
+                            ("safety_security", "Safety & security"),
+                            ("quality_environment", "Quality environment"),
+                            ("built_infrastructure", "Built infrastructure"),
+                            ("industry_innovation", "Industry & innovation"),
+                        ],
+                        max_length=40,
+                        verbose_name="focus area",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("id", "Bahasa Indonesia"),
+                            ("ja", "日本語"),
+                            ("ms", "Bahasa Melayu"),
+                            ("th", "ไทย"),
+                            ("vi", "Tiếng Việt"),
+                            ("km", "ខ្មែរ"),
+                            ("lo", "ລາວ"),
+                            ("my", "မြန်မာ"),
+                            ("tl", "Filipino"),
+                            ("ko", "한국어"),
+                            ("zh", "中文"),
+                            ("tet", "Tetun"),
+                            ("pt", "Português"),
+                        ],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language written in",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("problem", models.TextField(verbose_name="problem")),
+                ("solution", models.TextField(verbose_name="solution")),
+                ("results", models.TextField(blank=True, verbose_name="results")),
+                (
+                    "partners_text",
+                    models.CharField(blank=True, max_length=300, verbose_name="other partners"),
+                ),
+                ("source_url", models.URLField(blank=True, verbose_name="source")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="registry.city",
+                        verbose_name="ASCN city",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True, related_name="cases", to="registry.organisation", verbose_name="partners"
+                    ),
+                ),
+                (
+                    "partnerships",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="projects.partnership",
+                        verbose_name="partnerships",
+                    ),
+                ),
+                (
+                    "projects",
+                    models.ManyToManyField(
+                        blank=True, related_name="cases", to="projects.project", verbose_name="projects"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'best-practice case',
-                'verbose_name_plural': 'best-practice cases',
-                'ordering': ['title'],
+                "verbose_name": "best-practice case",
+                "verbose_name_plural": "best-practice cases",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAttachment',
+            name="CaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to='knowledge/cases/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'png', 'jpg', 'jpeg', 'webp', 'docx', 'pptx', 'xlsx', 'odt', 'txt']), ascnhub.knowledge.models.validate_attachment_size], verbose_name='file')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='knowledge.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to="knowledge/cases/%Y/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["pdf", "png", "jpg", "jpeg", "webp", "docx", "pptx", "xlsx", "odt", "txt"]
+                            ),
+                            ascnhub.knowledge.models.validate_attachment_size,
+                        ],
+                        verbose_name="file",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="knowledge.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['title'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('part', models.CharField(choices=[('introduction', 'Introduction'), ('basics', 'Basic understanding of smart cities'), ('priority_areas', 'Priority areas, with examples'), ('process', 'Process and enablers')], max_length=20, verbose_name='part')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='position')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('body', models.TextField(blank=True, help_text='Markdown: # headings, *emphasis*, lists, links.', verbose_name='text')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published')], default='draft', max_length=12, verbose_name='status')),
-                ('revision_number', models.PositiveIntegerField(default=0, verbose_name='revision')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Introduction"),
+                            ("basics", "Basic understanding of smart cities"),
+                            ("priority_areas", "Priority areas, with examples"),
+                            ("process", "Process and enablers"),
+                        ],
+                        max_length=20,
+                        verbose_name="part",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="position")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown: # headings, *emphasis*, lists, links.",
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("review", "in review"), ("published", "published")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("revision_number", models.PositiveIntegerField(default=0, verbose_name="revision")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guidebook chapter',
-                'verbose_name_plural': 'guidebook chapters',
-                'ordering': ['position', 'id'],
+                "verbose_name": "guidebook chapter",
+                "verbose_name_plural": "guidebook chapters",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChapterComment',
+            name="ChapterComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('comment', 'comment'), ('submitted', 'submitted for review'), ('approved', 'approved and published'), ('changes', 'changes requested')], default='comment', max_length=12)),
-                ('revision_number', models.PositiveIntegerField(verbose_name='on revision')),
-                ('body', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('chapter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='knowledge.chapter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("comment", "comment"),
+                            ("submitted", "submitted for review"),
+                            ("approved", "approved and published"),
+                            ("changes", "changes requested"),
+                        ],
+                        default="comment",
+                        max_length=12,
+                    ),
+                ),
+                ("revision_number", models.PositiveIntegerField(verbose_name="on revision")),
+                ("body", models.TextField(blank=True, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="knowledge.chapter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chapter comment',
-                'verbose_name_plural': 'chapter comments',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "chapter comment",
+                "verbose_name_plural": "chapter comments",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChapterRevision',
+            name="ChapterRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='revision')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('summary', models.CharField(blank=True, max_length=250, verbose_name='what changed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('chapter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='knowledge.chapter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="revision")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("summary", models.CharField(blank=True, max_length=250, verbose_name="what changed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="knowledge.chapter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chapter revision',
-                'verbose_name_plural': 'chapter revisions',
-                'ordering': ['chapter', '-number'],
+                "verbose_name": "chapter revision",
+                "verbose_name_plural": "chapter revisions",
+                "ordering": ["chapter", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='chapter',
-            name='published_revision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='knowledge.chapterrevision', verbose_name='published revision'),
+            model_name="chapter",
+            name="published_revision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="knowledge.chapterrevision",
+                verbose_name="published revision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('city__isnull', False), models.Q(('place', ''), _negated=True), _connector='OR'), name='case_has_a_place'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("city__isnull", False), models.Q(("place", ""), _negated=True), _connector="OR"
+                ),
+                name="case_has_a_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chapterrevision',
-            constraint=models.UniqueConstraint(fields=('chapter', 'number'), name='chapter_revision_unique_number'),
+            model_name="chapterrevision",
+            constraint=models.UniqueConstraint(
+                fields=("chapter", "number"), name="chapter_revision_unique_number"
+            ),
         ),
     ]

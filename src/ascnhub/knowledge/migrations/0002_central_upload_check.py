@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0001_initial'),
+        ("knowledge", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseattachment',
-            name='file',
-            field=models.FileField(upload_to='knowledge/cases/%Y/', validators=[ascnhub.common.uploads.validate_upload], verbose_name='file'),
+            model_name="caseattachment",
+            name="file",
+            field=models.FileField(
+                upload_to="knowledge/cases/%Y/",
+                validators=[ascnhub.common.uploads.validate_upload],
+                verbose_name="file",
+            ),
         ),
     ]

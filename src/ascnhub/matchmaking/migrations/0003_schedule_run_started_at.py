@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matchmaking', '0002_lead_need'),
+        ("matchmaking", "0002_lead_need"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='schedulerun',
-            name='started_at',
+            model_name="schedulerun",
+            name="started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_focus_areas_and_outcomes'),
+        ("projects", "0002_focus_areas_and_outcomes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='projectdocument',
-            name='file',
-            field=models.FileField(blank=True, upload_to='projects/documents/%Y/', validators=[ascnhub.common.uploads.validate_upload], verbose_name='file'),
+            model_name="projectdocument",
+            name="file",
+            field=models.FileField(
+                blank=True,
+                upload_to="projects/documents/%Y/",
+                validators=[ascnhub.common.uploads.validate_upload],
+                verbose_name="file",
+            ),
         ),
         migrations.AlterField(
-            model_name='reportattachment',
-            name='file',
-            field=models.FileField(upload_to='projects/reports/%Y/', validators=[ascnhub.common.uploads.validate_upload], verbose_name='file'),
+            model_name="reportattachment",
+            name="file",
+            field=models.FileField(
+                upload_to="projects/reports/%Y/",
+                validators=[ascnhub.common.uploads.validate_upload],
+                verbose_name="file",
+            ),
         ),
     ]

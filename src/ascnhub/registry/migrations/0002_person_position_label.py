@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='position'),
+            model_name="person",
+            name="title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="position"),
         ),
     ]

@@ -12,11 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["remind"])
-        parser.add_argument("--days", type=int, default=None,
-                            help="remind this many days before the due date (default 14)")
+        parser.add_argument(
+            "--days", type=int, default=None, help="remind this many days before the due date (default 14)"
+        )
         parser.add_argument("--today", default=None, help="pretend today is this date (YYYY-MM-DD)")
-        parser.add_argument("--enqueue", action="store_true",
-                            help="hand the work to a task worker instead of doing it now")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="hand the work to a task worker instead of doing it now"
+        )
 
     def handle(self, *args, action: str, days: int | None, today: str | None, enqueue: bool, **options):
         from ascnhub.followup import services, tasks
@@ -36,8 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Enqueued reminders task {result.id}.")
             return
         counts = services.send_reminders(today=day, days_before=days)
-        self.stdout.write(f"Reminders: {counts['sent']} sent, {counts['skipped']} already sent, "
-                          f"{counts['failed']} failed.")
+        self.stdout.write(
+            f"Reminders: {counts['sent']} sent, {counts['skipped']} already sent, {counts['failed']} failed."
+        )
         if counts["failed"]:
-            raise CommandError(f"{counts['failed']} reminders could not be sent; "
-                               "they will be retried next run.")
+            raise CommandError(
+                f"{counts['failed']} reminders could not be sent; they will be retried next run."
+            )

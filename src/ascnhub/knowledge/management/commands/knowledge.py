@@ -17,5 +17,6 @@ class Command(BaseCommand):
         from ascnhub.knowledge.models import Case
 
         n = services.embed_cases()
-        self.stdout.write(f"{Case.objects.public().count()} published cases; {n} texts embedded now, "
-                          "the rest were cached.")
+        self.stdout.write(
+            f"{Case.objects.public().count()} published cases; {n} texts embedded now, the rest were cached."
+        )
