@@ -22,11 +22,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascnhub.api import webhooks
 from ascnhub.common import activity
 from ascnhub.common.timezones import known_timezones
 
-from . import places, tokens
+from . import places, signals, tokens
 from .models import (
     AgendaVersion,
     CheckIn,
@@ -73,7 +72,9 @@ def _notify(registration: Registration, event: str) -> None:
         tasks.send_registration_email.enqueue(reg_id, event)
     else:
         transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
-    webhooks.registration_changed(registration)  # `registration.approved` to integrators, same transaction
+    # Announced, not called: the api app above turns it into `registration.approved` webhooks in
+    # this same transaction.
+    signals.registration_changed.send(sender=Registration, registration=registration)
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -27,10 +27,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascnhub.api import webhooks
 from ascnhub.common import activity
 
-from . import notifications
+from . import notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -400,7 +399,9 @@ def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[st
     )
     if notify:
         transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
-    webhooks.schedule_published(run, meetings=len(after), changed=len(changed), moved=moved)
+    signals.schedule_published.send(
+        sender=ScheduleRun, run=run, meetings=len(after), changed=len(changed), moved=moved
+    )
     return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
 
 

@@ -1,0 +1,13 @@
+"""Domain events that the events app announces to the apps above it.
+
+A lower app must not import a higher one (see docs/architecture.md, "Floors"). When something
+here matters upstairs — an integrator's webhook, say — the service sends one of these signals
+inside its transaction and the higher app listens (`api/receivers.py`), as pretix fires its
+webhooks from its log. Receivers run synchronously in the sender's transaction, so whatever they
+write commits or rolls back with the change itself.
+"""
+
+from django.dispatch import Signal
+
+# A registration's status changed (sent after the row is saved). Keyword: `registration`.
+registration_changed = Signal()
