@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ascnhub.common.models import ActivityLog
+from ascnhub.common.embeddings import DatabaseEmbeddingStore, database_embedder
+from ascnhub.common.models import ActivityLog, TextEmbedding
 from ascnhub.engine.matching import CachedEmbedder, cache_key
 from ascnhub.knowledge import services
-from ascnhub.knowledge.embeddings import DatabaseEmbeddingStore, database_embedder
-from ascnhub.knowledge.models import Case, TextEmbedding
+from ascnhub.knowledge.models import Case
 
 pytestmark = pytest.mark.django_db
 

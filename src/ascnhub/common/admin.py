@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import activity
-from .models import ActivityLog, OutgoingEmail, User
+from .models import ActivityLog, OutgoingEmail, TextEmbedding, User
 
 
 class ActivityLoggedAdmin(admin.ModelAdmin):
@@ -71,3 +71,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
         count = mail.retry(queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} message(s) queued again")
+
+
+@admin.register(TextEmbedding)
+class TextEmbeddingAdmin(admin.ModelAdmin):
+    list_display = ["key", "model", "dim", "created_at"]
+    readonly_fields = ["key", "model", "dim", "created_at"]
+    exclude = ["vector"]
+
+    def has_add_permission(self, request):
+        return False

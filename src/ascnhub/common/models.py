@@ -86,3 +86,20 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"
+
+
+class TextEmbedding(models.Model):
+    """One cached vector of the matching engine: keyed by the content hash of (model, side, text)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    model = models.CharField(max_length=120)
+    dim = models.PositiveIntegerField()
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text embedding")
+        verbose_name_plural = _("text embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key[:12]}"

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ascnhub.common.admin import ActivityLoggedAdmin
 
-from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision, TextEmbedding
+from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision
 
 
 class CaseAttachmentInline(admin.TabularInline):
@@ -48,13 +48,3 @@ class ChapterAdmin(ActivityLoggedAdmin):
 class ChapterCommentAdmin(ActivityLoggedAdmin):
     list_display = ["chapter", "kind", "author", "created_at"]
     list_filter = ["kind"]
-
-
-@admin.register(TextEmbedding)
-class TextEmbeddingAdmin(admin.ModelAdmin):
-    list_display = ["key", "model", "dim", "created_at"]
-    readonly_fields = ["key", "model", "dim", "created_at"]
-    exclude = ["vector"]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,5 +1,4 @@
-"""Best-practice cases, the smart-city planning guidebook (chapters, revisions, comments) and the
-database store of text embeddings used by the matching engine.
+"""Best-practice cases and the smart-city planning guidebook (chapters, revisions, comments).
 
 Thin models: fields, constraints and small properties. Every change goes through `services.py`.
 """
@@ -127,23 +126,6 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class TextEmbedding(models.Model):
-    """One cached vector of the matching engine: keyed by the content hash of (model, side, text)."""
-
-    key = models.CharField(max_length=64, unique=True)
-    model = models.CharField(max_length=120)
-    dim = models.PositiveIntegerField()
-    vector = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("text embedding")
-        verbose_name_plural = _("text embeddings")
-
-    def __str__(self) -> str:
-        return f"{self.model} {self.key[:12]}"
 
 
 class Chapter(models.Model):

@@ -137,7 +137,7 @@ def _enqueue(task, ids) -> None:
 def embed_cases(case_ids: list[int] | None = None, *, embedder=None) -> int:
     """Put the texts of these cases (default: every published case) in the embedding cache.
     Returns how many texts had to be embedded (the rest were cached)."""
-    from .embeddings import database_embedder
+    from ascnhub.common.embeddings import database_embedder
 
     cases = Case.objects.public()
     if case_ids is not None:
@@ -164,7 +164,7 @@ def similar_cases(case: Case, *, limit: int = 4, embedder=None) -> list[tuple[Ca
     cached in the database)."""
     from ascnhub.engine.matching import similar_texts
 
-    from .embeddings import database_embedder
+    from ascnhub.common.embeddings import database_embedder
 
     others = list(Case.objects.public().exclude(pk=case.pk).select_related("city"))
     if not others:

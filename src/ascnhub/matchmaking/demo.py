@@ -17,8 +17,8 @@ from importlib import resources
 import numpy as np
 from django.db.models import Q
 
+from ascnhub.common.embeddings import DatabaseEmbeddingStore, database_embedder
 from ascnhub.events.models import Meeting, Mode, Registration, RegistrationCategory
-from ascnhub.knowledge.embeddings import DatabaseEmbeddingStore, database_embedder
 from ascnhub.projects.models import Need, Offer
 from ascnhub.registry.models import Organisation, Person, Role
 
@@ -281,7 +281,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
 
 def export_demo_embeddings() -> int:
     """Write every cached vector to data/demo_embeddings.npz (run after changing the demo texts)."""
-    from ascnhub.knowledge.models import TextEmbedding
+    from ascnhub.common.models import TextEmbedding
 
     rows = list(TextEmbedding.objects.order_by("key").values_list("key", "vector", "model"))
     if not rows:

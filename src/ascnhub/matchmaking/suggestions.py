@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from ascnhub.common.embeddings import database_embedder
 from ascnhub.engine.matching import Need, Offer, rank_needs_for_offers, rank_offers
 from ascnhub.engine.matching.model import FOCUS_AREAS
-from ascnhub.knowledge.embeddings import database_embedder
 
 from .models import Profile, Setup, Suggestion
 

