@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from ascnhub.portal.schemas import package_errors
 from ascnhub.projects import demo as projects_demo
 from ascnhub.projects.models import ProgressReport, Project
+from ascnhub.projects.oc4ids.schema import package_errors
 from ascnhub.registry import demo as registry_demo
 from tests.e2e.conftest import axe_violations
 

@@ -11,7 +11,7 @@ import json
 import pytest
 from jsonschema import Draft4Validator
 
-from ascnhub.portal.schemas import PACKAGE_SCHEMA, package_errors, project_schema
+from ascnhub.projects.oc4ids.schema import PACKAGE_SCHEMA, package_errors, project_schema
 from tests.projects.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ascnhub.portal.schemas import package_errors
 from ascnhub.projects import demo as projects_demo
 from ascnhub.projects.exporters import oc4ids_package
 from ascnhub.projects.models import Need, Offer, Partnership, ProgressReport, Project
+from ascnhub.projects.oc4ids.schema import package_errors
 from ascnhub.registry import demo as registry_demo
 
 pytestmark = pytest.mark.django_db

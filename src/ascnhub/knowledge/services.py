@@ -162,9 +162,8 @@ def add_case_attachment(actor: Any, case: Case, title: str, file) -> CaseAttachm
 def similar_cases(case: Case, *, limit: int = 4, embedder=None) -> list[tuple[Case, float]]:
     """Published cases most like this one, in any language (the matching engine's embeddings,
     cached in the database)."""
-    from ascnhub.engine.matching import similar_texts
-
     from ascnhub.common.embeddings import database_embedder
+    from ascnhub.engine.matching import similar_texts
 
     others = list(Case.objects.public().exclude(pk=case.pk).select_related("city"))
     if not others:

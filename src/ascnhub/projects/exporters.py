@@ -249,7 +249,7 @@ def oc4ids_projects_queryset() -> QuerySet:
 
 
 def _schema_currencies() -> set[str]:
-    from ascnhub.portal.schemas import project_schema
+    from .oc4ids.schema import project_schema
 
     return set(project_schema()["definitions"]["Value"]["properties"]["currency"]["enum"])
 
