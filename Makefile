@@ -41,8 +41,11 @@ bench: install
 	mkdir -p benchmarks/results
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# Style (ruff check and format), the floors between apps (import-linter), types (mypy).
 lint: install
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy src/ascnhub/engine
 
 messages: install

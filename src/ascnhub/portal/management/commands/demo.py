@@ -1,4 +1,7 @@
-"""`ascnhub demo load`: load the demo network (idempotent, all or nothing)."""
+"""`ascnhub demo load`: load the demo network (idempotent, all or nothing).
+
+It lives in portal, the top floor, because it loads every app's demo and so may import them all.
+"""
 
 from __future__ import annotations
 
