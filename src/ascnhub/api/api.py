@@ -6,6 +6,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from ascnhub.common.errors import DomainError
+
 from . import matchmaking, public, registrations, registry, reports, webhook_endpoints
 from .errors import InvalidFields
 
@@ -40,6 +42,20 @@ def http_error(request, exc: HttpError):
 @api.exception_handler(InvalidFields)
 def invalid_fields(request, exc: InvalidFields):
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(DomainError)
+def refused(request, exc: DomainError):
+    """Every app's refusal, answered the same way: "field: message" (or "code: message") and `code`.
+
+    400 also names the field in `errors`, like a wrong input; 409 means the request clashes with
+    the current state (already registered, registration closed, a report already submitted).
+    """
+    name = exc.field or exc.code
+    body: dict[str, object] = {"detail": f"{name}: {exc}", "code": exc.code}
+    if exc.status == 400:
+        body["errors"] = {name: [str(exc)]}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(ValidationError)

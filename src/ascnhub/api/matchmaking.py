@@ -9,7 +9,6 @@ from ninja.errors import HttpError
 
 from ascnhub.events.models import Meeting
 from ascnhub.matchmaking import services
-from ascnhub.matchmaking.errors import MatchmakingError
 from ascnhub.matchmaking.models import MeetingRequest, Profile
 from ascnhub.matchmaking.setup import setup_for
 
@@ -98,12 +97,9 @@ def create_request(request, slug: str, payload: RequestIn):
     recipient = Profile.objects.filter(setup=mine.setup, public_id=payload.recipient).first()
     if recipient is None:
         raise HttpError(400, f"recipient: no participant {payload.recipient} in this meeting's matchmaking")
-    try:
-        created = services.send_request(
-            request.user, mine, recipient, message=payload.message, priority=payload.priority
-        )
-    except MatchmakingError as exc:
-        raise HttpError(400, f"{exc.code}: {exc.message}") from exc
+    created = services.send_request(
+        request.user, mine, recipient, message=payload.message, priority=payload.priority
+    )
     return 201, _out(created)
 
 
@@ -127,8 +123,5 @@ def answer_request(request, slug: str, request_id: uuid.UUID, payload: AnswerIn)
     found = get_object_or_404(MeetingRequest, setup=mine.setup, public_id=request_id)
     if found.recipient_id != mine.pk:
         raise HttpError(403, "only the recipient answers a request")
-    try:
-        answered = services.answer_request(request.user, found, accept=payload.accept)
-    except MatchmakingError as exc:
-        raise HttpError(400, f"{exc.code}: {exc.message}") from exc
+    answered = services.answer_request(request.user, found, accept=payload.accept)
     return _out(answered)

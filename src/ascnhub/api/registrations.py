@@ -178,15 +178,9 @@ def create_registration(request, slug: str, payload: RegistrationIn):
         if list(invalid.errors) == ["email"] and taken.exists():
             raise HttpError(409, str(invalid))
         raise invalid
-    try:
-        registration, created = services.register_on_behalf(
-            request.user, request.api_token, meeting, category, form.registration_data(), key
-        )
-    except events.EventsError as exc:
-        field = {"duplicate_email": "email", "closed": "meeting"}.get(exc.code, exc.code)
-        if exc.code in ("duplicate_email", "closed"):
-            raise HttpError(409, f"{field}: {exc}") from exc
-        raise InvalidFields.one(field, str(exc)) from exc
+    registration, created = services.register_on_behalf(
+        request.user, request.api_token, meeting, category, form.registration_data(), key
+    )
     return (201 if created else 200), _out(registration)
 
 

@@ -162,7 +162,4 @@ def submit_report(request, report_id: uuid.UUID):
         if report.is_editable:
             raise HttpError(403, "only the officer of the project's city submits its reports")
         raise HttpError(409, f"state: a {report.state} report cannot be submitted again")
-    try:
-        return _out(request, services.submit_report(request.user, report))
-    except services.ReviewError as exc:
-        raise HttpError(409, f"state: {exc}") from exc
+    return _out(request, services.submit_report(request.user, report))

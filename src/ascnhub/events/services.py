@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
+from ascnhub.common.errors import DomainError
 from ascnhub.common.timezones import known_timezones
 
 from . import places, signals, tokens
@@ -43,13 +44,10 @@ from .models import (
 Status = Registration.Status
 
 
-class EventsError(Exception):
-    """A refused action; `code` is machine-readable, the message is for people."""
+class EventsError(DomainError):
+    """A refused registration, sign-up, programme or meeting change."""
 
-    def __init__(self, code: str, message: str, field: str | None = None):
-        self.code = code
-        self.field = field  # the form field the message is about, if any
-        super().__init__(message)
+    conflicts = frozenset({"duplicate_email", "closed"})
 
 
 def _tasks_in_this_database() -> bool:
@@ -124,7 +122,7 @@ def register(
     if category.meeting_id != meeting.pk:
         raise EventsError("category", _("This category does not belong to this meeting."))
     if not meeting.is_open:
-        raise EventsError("closed", _("Registration for this meeting is closed."))
+        raise EventsError("closed", _("Registration for this meeting is closed."), "meeting")
     unknown = set(data) - set(REGISTRATION_FIELDS)
     if unknown:
         raise ValueError(f"fields not accepted here: {', '.join(sorted(unknown))}")
@@ -175,7 +173,9 @@ def register(
         if earlier is not None:
             return earlier, False
         raise EventsError(
-            "duplicate_email", _("Someone is already registered for this meeting with this e-mail address.")
+            "duplicate_email",
+            _("Someone is already registered for this meeting with this e-mail address."),
+            "email",
         ) from None
     return reg, True
 

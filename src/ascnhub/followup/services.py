@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ascnhub.common import activity
+from ascnhub.common.errors import DomainError
 from ascnhub.registry.models import Person, Role
 
 from .models import (
@@ -37,12 +38,8 @@ from .models import (
 log = logging.getLogger(__name__)
 
 
-class FollowupError(Exception):
-    """A refused change; `code` says why in a stable, machine-readable word."""
-
-    def __init__(self, message: str, code: str = "invalid"):
-        super().__init__(message)
-        self.code = code
+class FollowupError(DomainError):
+    """A refused change to an outcome document, recommendation, commitment or status update."""
 
 
 # --- status roll-up ------------------------------------------------------------------------------

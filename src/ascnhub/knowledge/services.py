@@ -12,19 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
+from ascnhub.common.errors import DomainError
 
 from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision
 
 
-class KnowledgeError(Exception):
-    """A refused change; `code` says why in a stable, machine-readable word."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        if code:
-            self.code = code
+class KnowledgeError(DomainError):
+    """A refused change to a case or a guidebook chapter."""
 
 
 class EditConflict(KnowledgeError):
@@ -34,8 +28,6 @@ class EditConflict(KnowledgeError):
     `others` the revisions saved in between (who changed what), newest first.
     """
 
-    code = "edit_conflict"
-
     def __init__(
         self,
         chapter: Chapter,
@@ -43,7 +35,10 @@ class EditConflict(KnowledgeError):
         current: ChapterRevision,
         others: list[ChapterRevision],
     ):
-        super().__init__(_("Someone else saved this chapter while you were editing it; nothing was saved."))
+        super().__init__(
+            "edit_conflict",
+            _("Someone else saved this chapter while you were editing it; nothing was saved."),
+        )
         self.chapter, self.base, self.current, self.others = chapter, base, current, others
 
 
@@ -201,7 +196,7 @@ def save_chapter(
         raise EditConflict(locked, base, current, others)
     title, body = title.strip(), body.replace("\r\n", "\n").strip() + "\n"
     if not title:
-        raise KnowledgeError(_("A chapter needs a title."), "title_missing")
+        raise KnowledgeError("title_missing", _("A chapter needs a title."), "title")
     latest = locked.revisions.order_by("-number").first()
     if latest is not None and latest.title == title and latest.body == body:
         return latest
@@ -234,12 +229,12 @@ def _review_step(
     locked = Chapter.objects.select_for_update().get(pk=chapter.pk)
     if locked.status != expect:
         raise KnowledgeError(
+            "wrong_status",
             _("This chapter is no longer %(status)s; reload the page.")
             % {"status": Chapter.Status(expect).label},
-            "wrong_status",
         )
     if locked.revision_number == 0:
-        raise KnowledgeError(_("The chapter has no text yet."), "empty")
+        raise KnowledgeError("empty", _("The chapter has no text yet."))
     before = locked.status
     locked.status = to
     if publish:
@@ -288,7 +283,7 @@ def approve(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
 def request_changes(actor: Any, chapter: Chapter, note: str) -> Chapter:
     """In review → draft, saying what should change."""
     if not note.strip():
-        raise KnowledgeError(_("Say what should change."), "note_missing")
+        raise KnowledgeError("note_missing", _("Say what should change."), "note")
     return _review_step(
         actor,
         chapter,
@@ -303,9 +298,9 @@ def request_changes(actor: Any, chapter: Chapter, note: str) -> Chapter:
 def add_comment(actor: Any, chapter: Chapter, body: str) -> ChapterComment:
     body = body.strip()
     if not body:
-        raise KnowledgeError(_("The comment is empty."), "empty_comment")
+        raise KnowledgeError("empty_comment", _("The comment is empty."), "body")
     if len(body) > 5000:
-        raise KnowledgeError(_("Keep a comment under 5000 characters."), "comment_too_long")
+        raise KnowledgeError("comment_too_long", _("Keep a comment under 5000 characters."), "body")
     comment = ChapterComment.objects.create(
         chapter=chapter,
         kind=ChapterComment.Kind.COMMENT,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from ascnhub.common.errors import DomainError
 
-class MatchmakingError(Exception):
+
+class MatchmakingError(DomainError):
     """A matchmaking action was refused; `code` is stable, `message` says why in plain words."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
+from ascnhub.common.errors import DomainError
 
 from .models import (
     FocusAreaTag,
@@ -28,12 +29,16 @@ from .models import (
 )
 
 
-class ReviewError(Exception):
-    """A report cannot change state this way (e.g. approving a draft); `code` says why."""
+class ReviewError(DomainError):
+    """A report cannot change state this way (e.g. approving a draft); `code` says why.
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+    The report's state is what is wrong, so `field` is "state" unless said otherwise.
+    """
+
+    http_status = 409
+
+    def __init__(self, code: str, message: Any, field: str | None = "state") -> None:
+        super().__init__(code, message, field)
 
 
 def unique_slug(model, text: str, *, exclude_pk: int | None = None, max_length: int = 110) -> str:
