@@ -162,6 +162,9 @@ else:
                 "timeout": 20,
             },
             "CONN_MAX_AGE": _CONN_MAX_AGE,
+            # Tests use an in-memory database, as Django does by default for SQLite. Named here because
+            # pytest-xdist would otherwise derive a per-worker file name from NAME for this engine.
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

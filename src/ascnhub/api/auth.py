@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from ninja.throttling import AuthRateThrottle
+from ninja.throttling import AuthRateThrottle, BaseThrottle
 
 from . import services
 
@@ -18,7 +18,8 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
-        request.api_token = found
+        # The views read the token (its scopes); HttpRequest's stubs do not know the attribute.
+        setattr(request, "api_token", found)  # noqa: B010
         return found
 
 
@@ -37,6 +38,6 @@ def require_any_scope(request: HttpRequest, *scopes: str) -> None:
 
 
 # Writes are rate-limited per token user, counted in the database cache (shared by all processes).
-WRITE_THROTTLE = [AuthRateThrottle("60/min")]
+WRITE_THROTTLE: list[BaseThrottle] = [AuthRateThrottle("60/min")]
 
 optional_token = [TokenAuth(), lambda request: True]  # public endpoints: a token is optional

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,9 @@ from django.utils import timezone
 from ascnhub.common import activity
 
 from .models import ApiToken, Scope, SubmittedRegistration, hash_token
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 TOKEN_PREFIX = "ascn_"
 
@@ -37,7 +40,7 @@ def issue_token(user: Any, name: str, scopes: list[str], *, days: int | None = 3
 
 
 @transaction.atomic
-def revoke_token(actor: Any, token: ApiToken) -> None:
+def revoke_token(actor: User, token: ApiToken) -> None:
     """Revoke a token at once; it stays listed for the audit trail."""
     token.revoked = True
     token.save(update_fields=["revoked"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -40,6 +40,9 @@ from .models import (
     Session,
     SessionSpeaker,
 )
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 Status = Registration.Status
 
@@ -180,7 +183,7 @@ def register(
     return reg, True
 
 
-def _promote_waiting(actor: Any, category: RegistrationCategory) -> list[Registration]:
+def _promote_waiting(actor: User, category: RegistrationCategory) -> list[Registration]:
     """Give freed places to the waiting list, oldest first (caller holds the category lock)."""
     if category.capacity is None:
         waiting = list(Registration.objects.filter(category=category, status=Status.WAITLISTED))
@@ -203,7 +206,7 @@ def _promote_waiting(actor: Any, category: RegistrationCategory) -> list[Registr
 
 
 @transaction.atomic
-def decide(actor: Any, registration: Registration, approve: bool) -> Registration:
+def decide(actor: User, registration: Registration, approve: bool) -> Registration:
     """Approve or decline a registration awaiting approval (organiser or the approving NR)."""
     category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -233,7 +236,7 @@ def decide(actor: Any, registration: Registration, approve: bool) -> Registratio
 
 
 @transaction.atomic
-def cancel(actor: Any, registration: Registration) -> Registration:
+def cancel(actor: User, registration: Registration) -> Registration:
     """Cancel a registration; its place (and forum seats) go to the waiting list."""
     category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -249,7 +252,7 @@ def cancel(actor: Any, registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def set_mode(actor: Any, registration: Registration, mode: str) -> Registration:
+def set_mode(actor: User, registration: Registration, mode: str) -> Registration:
     """Override one person's participation mode (in person / online)."""
     if mode not in Mode.values:
         raise EventsError("mode", _("Unknown participation mode."))
@@ -261,7 +264,7 @@ def set_mode(actor: Any, registration: Registration, mode: str) -> Registration:
     return reg
 
 
-def sign_up(registration: Registration, session: Session, *, actor: Any = None) -> ForumSignup:
+def sign_up(registration: Registration, session: Session, *, actor: User | None = None) -> ForumSignup:
     """Take a seat in a forum with limited places (idempotent: a second sign-up returns the first)."""
     if registration.status != Status.APPROVED:
         raise EventsError("not_approved", _("Only approved participants can sign up for forums."))
@@ -296,7 +299,7 @@ def sign_up(registration: Registration, session: Session, *, actor: Any = None) 
 
 
 @transaction.atomic
-def withdraw(registration: Registration, session: Session, *, actor: Any = None) -> None:
+def withdraw(registration: Registration, session: Session, *, actor: User | None = None) -> None:
     deleted, _n = ForumSignup.objects.filter(registration=registration, session=session).delete()
     if deleted:
         activity.record(actor, "forum_withdraw", registration, {"session": [session.title, None]})
@@ -335,7 +338,7 @@ def _warnings(reg: Registration) -> list[str]:
 
 
 def check_in(
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     *,
     token: str | None = None,
@@ -383,13 +386,13 @@ def check_in(
             )
             activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
     except IntegrityError:
-        entry = CheckIn.objects.filter(registration=registration, day=day).first()
-        local = timezone.localtime(entry.at, meeting.tz) if entry else None
+        earlier = CheckIn.objects.filter(registration=registration, day=day).first()
+        local = timezone.localtime(earlier.at, meeting.tz) if earlier else None
         return CheckInResult(
             "again",
             _("Already checked in today at %(time)s.") % {"time": local.strftime("%H:%M") if local else "?"},
             registration,
-            entry,
+            earlier,
             warnings,
         )
     return CheckInResult("ok", _("Checked in."), registration, entry, warnings)
@@ -482,7 +485,7 @@ def pending_agenda_changes(meeting: Meeting) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def publish_agenda(actor: Any, meeting: Meeting, note: str = "") -> AgendaVersion:
+def publish_agenda(actor: User, meeting: Meeting, note: str = "") -> AgendaVersion:
     """Publish the agenda as it is now: a new version whose change log lists what changed."""
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     last = meeting.agenda_versions.order_by("-number").first()
@@ -542,17 +545,18 @@ def _check_session(meeting: Meeting, session: Session, people: list[tuple[Any, s
             % {"start": meeting.start_date.isoformat(), "end": meeting.end_date.isoformat()},
             "starts_at",
         )
-    if session.room_id is not None and session.room.meeting_id != meeting.pk:
+    room = session.room if session.room_id is not None else None
+    if room is not None and room.meeting_id != meeting.pk:
         raise EventsError("room", _("This room belongs to another meeting."), "room")
     overlapping = Session.objects.filter(
         meeting=meeting, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
     ).exclude(pk=session.pk)
-    if session.room_id is not None:
-        clash = overlapping.filter(room_id=session.room_id).order_by("starts_at").first()
+    if room is not None:
+        clash = overlapping.filter(room_id=room.pk).order_by("starts_at").first()
         if clash is not None:
             local = clash.starts_at.astimezone(tz)
             message = _("%(room)s is already taken by “%(title)s” (%(start)s–%(end)s).") % {
-                "room": session.room.name,
+                "room": room.name,
                 "title": clash.title,
                 "start": local.strftime("%H:%M"),
                 "end": clash.ends_at.astimezone(tz).strftime("%H:%M"),
@@ -590,7 +594,7 @@ def _check_session(meeting: Meeting, session: Session, people: list[tuple[Any, s
 
 @transaction.atomic
 def save_session(
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     values: dict[str, Any],
     people: list[tuple[Any, str]],
@@ -641,7 +645,7 @@ def save_session(
 
 
 @transaction.atomic
-def delete_session(actor: Any, session: Session) -> None:
+def delete_session(actor: User, session: Session) -> None:
     """Take a session out of the programme (its forum sign-ups go with it; the log keeps the count)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     before = activity.snapshot(session, SESSION_FIELDS)
@@ -661,7 +665,7 @@ def delete_session(actor: Any, session: Session) -> None:
 
 
 @transaction.atomic
-def save_room(actor: Any, meeting: Meeting, values: dict[str, Any], room: Room | None = None) -> Room:
+def save_room(actor: User, meeting: Meeting, values: dict[str, Any], room: Room | None = None) -> Room:
     """Add a room to the meeting (`room` None) or change one; names are unique within a meeting."""
     unknown = set(values) - set(ROOM_FIELDS)
     if unknown:
@@ -697,7 +701,7 @@ def save_room(actor: Any, meeting: Meeting, values: dict[str, Any], room: Room |
 
 
 @transaction.atomic
-def delete_room(actor: Any, room: Room) -> None:
+def delete_room(actor: User, room: Room) -> None:
     """Remove a room that no session uses (move or delete its sessions first)."""
     room = Room.objects.select_for_update().get(pk=room.pk)
     n = room.sessions.count()
@@ -717,7 +721,7 @@ CLONE_PARTS = ("rooms", "categories", "sessions", "organisers")
 
 @transaction.atomic
 def clone_meeting(
-    actor: Any, meeting: Meeting, *, slug: str, title: str, start_date: datetime.date, parts: set[str]
+    actor: User, meeting: Meeting, *, slug: str, title: str, start_date: datetime.date, parts: set[str]
 ) -> Meeting:
     """Copy a meeting for next year with the chosen parts; session times keep their weekday offset.
 
@@ -783,7 +787,7 @@ def clone_meeting(
                 kind=s.kind,
                 starts_at=start,
                 ends_at=end,
-                room=rooms.get(s.room_id),
+                room=rooms.get(s.room_id) if s.room_id is not None else None,
                 track=s.track,
                 theme=s.theme,
                 description=s.description,

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +34,9 @@ from .models import (
     Status,
     StatusUpdate,
 )
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +133,7 @@ COMMITMENT_FIELDS = [
 
 @transaction.atomic
 def create_commitment(
-    actor: Any,
+    actor: User,
     recommendation: Recommendation,
     *,
     party_kind: str,
@@ -162,7 +165,7 @@ def create_commitment(
 
 @transaction.atomic
 def post_status_update(
-    actor: Any,
+    actor: User,
     commitment: Commitment,
     *,
     status: str,
@@ -213,7 +216,7 @@ def post_status_update(
 
 @transaction.atomic
 def add_action_item(
-    actor: Any, commitment: Commitment, *, title: str, due_date: datetime.date, owner: str = ""
+    actor: User, commitment: Commitment, *, title: str, due_date: datetime.date, owner: str = ""
 ) -> ActionItem:
     item = ActionItem(commitment=commitment, title=title.strip(), due_date=due_date, owner=owner.strip())
     item.full_clean()
@@ -225,7 +228,7 @@ def add_action_item(
 
 
 @transaction.atomic
-def set_action_done(actor: Any, item: ActionItem, done: bool, on: datetime.date | None = None) -> ActionItem:
+def set_action_done(actor: User, item: ActionItem, done: bool, on: datetime.date | None = None) -> ActionItem:
     locked = ActionItem.objects.select_for_update().get(pk=item.pk)
     before = locked.done_on
     locked.done_on = (on or timezone.localdate()) if done else None
@@ -266,8 +269,10 @@ def responsible_people(commitment: Commitment, today: datetime.date | None = Non
         ]
     elif commitment.city_id:
         people = [r.person for r in roles.filter(kind=Role.Kind.CSCO, city_id=commitment.city_id)]
-    else:
+    elif commitment.organisation_id:
         people = list(Person.objects.filter(organisation_id=commitment.organisation_id, user__isnull=False))
+    else:  # a commitment with no one named answers to no one (the tracker shows it as unowned)
+        people = []
     seen, out = set(), []
     for p in people:
         if p.email and p.email not in seen:

@@ -6,7 +6,7 @@ Domain errors carry a machine-readable `code` (as in pretix's services).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +15,9 @@ from ascnhub.common import activity
 from ascnhub.common.errors import DomainError
 
 from .models import Case, CaseAttachment, Chapter, ChapterComment, ChapterRevision
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 
 class KnowledgeError(DomainError):
@@ -63,7 +66,7 @@ CASE_FIELDS = [
 
 @transaction.atomic
 def create_case(
-    actor: Any, data: dict[str, Any], *, partners=(), projects=(), partnerships=(), slug: str | None = None
+    actor: User, data: dict[str, Any], *, partners=(), projects=(), partnerships=(), slug: str | None = None
 ) -> Case:
     """Publish a new best-practice case; the slug is made from the title unless given."""
     from django.utils.text import slugify
@@ -89,7 +92,7 @@ def create_case(
 
 @transaction.atomic
 def update_case(
-    actor: Any, case: Case, data: dict[str, Any], *, partners=None, projects=None, partnerships=None
+    actor: User, case: Case, data: dict[str, Any], *, partners=None, projects=None, partnerships=None
 ) -> dict[str, list[Any]]:
     """Change a case; returns the changed fields."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -146,7 +149,7 @@ def embed_cases(case_ids: list[int] | None = None, *, embedder=None) -> int:
 
 
 @transaction.atomic
-def add_case_attachment(actor: Any, case: Case, title: str, file) -> CaseAttachment:
+def add_case_attachment(actor: User, case: Case, title: str, file) -> CaseAttachment:
     att = CaseAttachment(case=case, title=title, file=file)
     att.full_clean()
     att.save()
@@ -177,7 +180,7 @@ def similar_cases(case: Case, *, limit: int = 4, embedder=None) -> list[tuple[Ca
 
 @transaction.atomic
 def save_chapter(
-    actor: Any, chapter: Chapter, *, title: str, body: str, base_revision: int, summary: str = ""
+    actor: User, chapter: Chapter, *, title: str, body: str, base_revision: int, summary: str = ""
 ) -> ChapterRevision:
     """Save a new revision of a chapter, unless someone saved one since `base_revision`.
 
@@ -224,7 +227,7 @@ def save_chapter(
 
 
 def _review_step(
-    actor: Any, chapter: Chapter, *, expect: str, to: str, kind: str, note: str, publish: bool = False
+    actor: User, chapter: Chapter, *, expect: str, to: str, kind: str, note: str, publish: bool = False
 ) -> Chapter:
     locked = Chapter.objects.select_for_update().get(pk=chapter.pk)
     if locked.status != expect:
@@ -253,7 +256,7 @@ def _review_step(
 
 
 @transaction.atomic
-def submit_for_review(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
+def submit_for_review(actor: User, chapter: Chapter, note: str = "") -> Chapter:
     """Draft → in review: contributors from member states are asked to read it."""
     return _review_step(
         actor,
@@ -266,7 +269,7 @@ def submit_for_review(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
 
 
 @transaction.atomic
-def approve(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
+def approve(actor: User, chapter: Chapter, note: str = "") -> Chapter:
     """In review → published: the latest revision becomes the public text."""
     return _review_step(
         actor,
@@ -280,7 +283,7 @@ def approve(actor: Any, chapter: Chapter, note: str = "") -> Chapter:
 
 
 @transaction.atomic
-def request_changes(actor: Any, chapter: Chapter, note: str) -> Chapter:
+def request_changes(actor: User, chapter: Chapter, note: str) -> Chapter:
     """In review → draft, saying what should change."""
     if not note.strip():
         raise KnowledgeError("note_missing", _("Say what should change."), "note")
@@ -295,7 +298,7 @@ def request_changes(actor: Any, chapter: Chapter, note: str) -> Chapter:
 
 
 @transaction.atomic
-def add_comment(actor: Any, chapter: Chapter, body: str) -> ChapterComment:
+def add_comment(actor: User, chapter: Chapter, body: str) -> ChapterComment:
     body = body.strip()
     if not body:
         raise KnowledgeError("empty_comment", _("The comment is empty."), "body")
@@ -334,7 +337,7 @@ def guidebook_contents(*, include_drafts: bool = False) -> list[GuidebookChapter
                     ch.title,
                     ch.body,
                     ch.revision_number,
-                    ch.published_revision_id is None or ch.published_revision.number != ch.revision_number,
+                    ch.published_revision is None or ch.published_revision.number != ch.revision_number,
                 )
             )
         elif ch.published_revision is not None:

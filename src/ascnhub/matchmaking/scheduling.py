@@ -19,7 +19,7 @@ import time
 import uuid
 import zoneinfo
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -32,6 +32,9 @@ from ascnhub.common import activity
 from . import notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +139,7 @@ def build_instance(setup: Setup) -> dict[str, Any]:
 
 
 @transaction.atomic
-def start_run(actor: Any, setup: Setup, *, reschedule: bool = False, enqueue: bool = True) -> ScheduleRun:
+def start_run(actor: User, setup: Setup, *, reschedule: bool = False, enqueue: bool = True) -> ScheduleRun:
     """Queue a scheduling run (the task worker solves it); returns the run at once."""
     setup = Setup.objects.select_for_update().get(pk=setup.pk)
     if not setup.slots.exists():
@@ -306,7 +309,7 @@ def _reschedule(instance: Any, previous_doc: dict, time_limit: int, on_progress:
 
 
 @transaction.atomic
-def publish_run(actor: Any, run: ScheduleRun, *, notify: bool = True) -> dict[str, int]:
+def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[str, int]:
     """Make a draft the meeting's schedule; notify only the people whose meetings changed.
 
     Refused when the draft is not finished, or when a newer run has been published since this one

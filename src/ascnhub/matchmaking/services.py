@@ -7,7 +7,7 @@ writes, logs to the activity log and queues notifications. Scheduling runs live 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +20,9 @@ from ascnhub.common import activity
 from . import notifications
 from .errors import MatchmakingError
 from .models import Feedback, Lead, MeetingRequest, Profile, ScheduledMeeting, Setup
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 
 def bump_version(setup: Setup) -> None:
@@ -61,7 +64,7 @@ def _check_open(setup: Setup) -> None:
 
 @transaction.atomic
 def send_request(
-    actor: Any,
+    actor: User,
     requester: Profile,
     recipient: Profile,
     *,
@@ -136,7 +139,7 @@ def _accepted(setup: Setup, request: MeetingRequest) -> None:
 
 
 @transaction.atomic
-def answer_request(actor: Any, request: MeetingRequest, *, accept: bool) -> MeetingRequest:
+def answer_request(actor: User, request: MeetingRequest, *, accept: bool) -> MeetingRequest:
     """The recipient accepts or declines a waiting request."""
     request = (
         MeetingRequest.objects.select_for_update()
@@ -158,7 +161,7 @@ def answer_request(actor: Any, request: MeetingRequest, *, accept: bool) -> Meet
 
 
 @transaction.atomic
-def cancel_request(actor: Any, request: MeetingRequest) -> MeetingRequest:
+def cancel_request(actor: User, request: MeetingRequest) -> MeetingRequest:
     """Either side withdraws a request or an accepted meeting (not one the organiser set)."""
     request = MeetingRequest.objects.select_for_update().select_related("setup").get(pk=request.pk)
     if request.locked:
@@ -185,7 +188,7 @@ def cancel_request(actor: Any, request: MeetingRequest) -> MeetingRequest:
 
 
 @transaction.atomic
-def organiser_set_meeting(actor: Any, a: Profile, b: Profile, *, message: str = "") -> MeetingRequest:
+def organiser_set_meeting(actor: User, a: Profile, b: Profile, *, message: str = "") -> MeetingRequest:
     """The organiser adds a meeting that must happen (e.g. between government delegations) and locks it."""
     setup = Setup.objects.select_for_update().get(pk=a.setup_id)
     if a.pk == b.pk:
@@ -227,7 +230,7 @@ def _side(meeting: ScheduledMeeting, profile: Profile) -> str:
 
 
 @transaction.atomic
-def confirm_at_table(actor: Any, meeting: ScheduledMeeting, profile: Profile) -> ScheduledMeeting:
+def confirm_at_table(actor: User, meeting: ScheduledMeeting, profile: Profile) -> ScheduledMeeting:
     """A side confirms it is at the table (or in the room); with both confirmations the meeting is held."""
     meeting = ScheduledMeeting.objects.select_for_update().select_related("request").get(pk=meeting.pk)
     side = _side(meeting, profile)
@@ -242,7 +245,7 @@ def confirm_at_table(actor: Any, meeting: ScheduledMeeting, profile: Profile) ->
 
 
 @transaction.atomic
-def mark_no_show(actor: Any, meeting: ScheduledMeeting, absent: Profile) -> ScheduledMeeting:
+def mark_no_show(actor: User, meeting: ScheduledMeeting, absent: Profile) -> ScheduledMeeting:
     """Record that one side did not come; the absent side's later meetings are re-planned if needed."""
     meeting = (
         ScheduledMeeting.objects.select_for_update()
@@ -258,7 +261,7 @@ def mark_no_show(actor: Any, meeting: ScheduledMeeting, absent: Profile) -> Sche
 
 @transaction.atomic
 def give_feedback(
-    actor: Any,
+    actor: User,
     meeting: ScheduledMeeting,
     profile: Profile,
     *,
@@ -302,7 +305,7 @@ def give_feedback(
 
 
 @transaction.atomic
-def save_profile(actor: Any, form: Any) -> Profile:
+def save_profile(actor: User, form: Any) -> Profile:
     """Create or update a profile from a valid ProfileForm; suggestions are refreshed afterwards."""
     profile = form.instance
     before = activity.snapshot(profile) if profile.pk else {}
@@ -315,7 +318,7 @@ def save_profile(actor: Any, form: Any) -> Profile:
 
 
 @transaction.atomic
-def save_setup(actor: Any, form: Any) -> Setup:
+def save_setup(actor: User, form: Any) -> Setup:
     """Save the organiser's matchmaking rules."""
     before = activity.snapshot(Setup.objects.get(pk=form.instance.pk))
     setup = form.save()
@@ -327,7 +330,7 @@ _KEEP: Any = object()
 
 
 @transaction.atomic
-def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "", need: Any = _KEEP) -> Lead:
+def update_lead(actor: User, lead: Lead, *, status: str, note: str = "", need: Any = _KEEP) -> Lead:
     """Track a lead: open, became a partnership, or dropped; optionally link it to one of the
     city's needs (`need=None` unlinks it; leaving `need` out keeps the link)."""
     if status not in Lead.Status.values:
@@ -349,7 +352,7 @@ def update_lead(actor: Any, lead: Lead, *, status: str, note: str = "", need: An
 
 @transaction.atomic
 def lead_to_partnership(
-    actor: Any,
+    actor: User,
     lead: Lead,
     *,
     kind: str,
@@ -382,7 +385,7 @@ def lead_to_partnership(
             if lead.city_id is None
             else _("A partnership needs a city and an organisation; this lead has no organisation."),
         )
-    if project is None and lead.need_id:
+    if project is None and lead.need is not None:
         project = lead.need.project
     if project is not None and project.city_id != lead.city_id:
         raise MatchmakingError(
@@ -459,7 +462,7 @@ def delegation_candidates(profile: Profile) -> QuerySet:
 
 
 @transaction.atomic
-def add_member(actor: Any, profile: Profile, registration: Any) -> Profile:
+def add_member(actor: User, profile: Profile, registration: Any) -> Profile:
     """Add a registered participant to a delegation; they then see its requests and meetings and get
     its e-mails. Refused (with the reason) for someone not approved for this meeting, of another
     organisation or city, or already in a delegation (or with a profile) of this meeting."""
@@ -509,7 +512,7 @@ def add_member(actor: Any, profile: Profile, registration: Any) -> Profile:
 
 
 @transaction.atomic
-def remove_member(actor: Any, profile: Profile, registration: Any) -> Profile:
+def remove_member(actor: User, profile: Profile, registration: Any) -> Profile:
     """Take a participant out of a delegation (the owner stays; meetings stay the delegation's)."""
     setup = Setup.objects.select_for_update().get(pk=profile.setup_id)
     if not profile.members.filter(pk=registration.pk).exists():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +13,9 @@ from ascnhub.common import activity
 from .errors import MatchmakingError
 from .models import Location, Setup, Slot
 
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
+
 
 def setup_for(meeting: Any) -> Setup:
     """The meeting's matchmaking set-up (created on first use)."""
@@ -20,7 +23,7 @@ def setup_for(meeting: Any) -> Setup:
 
 
 @transaction.atomic
-def slots_from_agenda(actor: Any, setup: Setup) -> int:
+def slots_from_agenda(actor: User, setup: Setup) -> int:
     """Cut every matchmaking block of the agenda into slots of `slot_minutes` (replacing unused slots)."""
     if setup.published_run_id:
         raise MatchmakingError("published", _("The schedule is published; slots can no longer be changed."))
@@ -47,7 +50,7 @@ def slots_from_agenda(actor: Any, setup: Setup) -> int:
 
 
 @transaction.atomic
-def set_locations(actor: Any, setup: Setup, *, tables: int, video_rooms: int) -> None:
+def set_locations(actor: User, setup: Setup, *, tables: int, video_rooms: int) -> None:
     """Have exactly `tables` tables (T01…) and `video_rooms` video rooms (V01…); keeps existing ones."""
     if setup.published_run_id and (
         tables < setup.locations.filter(kind="table").count()

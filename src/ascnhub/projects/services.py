@@ -4,7 +4,7 @@ transaction. Views and importers call these; they never save models themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +27,9 @@ from .models import (
     ProjectParty,
     ReportAttachment,
 )
+
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
 
 
 class ReviewError(DomainError):
@@ -57,7 +60,7 @@ def _m2m_codes(obj, name: str) -> list[str]:
     return sorted(getattr(obj, name).values_list("code", flat=True)) if obj.pk else []
 
 
-def _save(actor: Any, obj, data: dict[str, Any], m2m: dict[str, list[str]] | None = None) -> dict:
+def _save(actor: User, obj, data: dict[str, Any], m2m: dict[str, list[str]] | None = None) -> dict:
     """Set fields, validate, save, set many-to-many codes and log the difference."""
     creating = obj.pk is None
     m2m = m2m or {}
@@ -81,7 +84,7 @@ def _save(actor: Any, obj, data: dict[str, Any], m2m: dict[str, list[str]] | Non
 
 @transaction.atomic
 def save_project(
-    actor: Any,
+    actor: User,
     project: Project,
     data: dict[str, Any],
     *,
@@ -98,7 +101,7 @@ def save_project(
 
 
 @transaction.atomic
-def add_party(actor: Any, project: Project, organisation, role: str, note: str = "") -> ProjectParty:
+def add_party(actor: User, project: Project, organisation, role: str, note: str = "") -> ProjectParty:
     party = ProjectParty(project=project, organisation=organisation, role=role, note=note)
     party.full_clean()
     party.save()
@@ -107,13 +110,13 @@ def add_party(actor: Any, project: Project, organisation, role: str, note: str =
 
 
 @transaction.atomic
-def remove_party(actor: Any, party: ProjectParty) -> None:
+def remove_party(actor: User, party: ProjectParty) -> None:
     activity.record(actor, "remove_party", party.project, {"parties": [str(party), None]})
     party.delete()
 
 
 @transaction.atomic
-def add_document(actor: Any, project: Project, data: dict[str, Any]) -> ProjectDocument:
+def add_document(actor: User, project: Project, data: dict[str, Any]) -> ProjectDocument:
     doc = ProjectDocument(project=project, **data)
     doc.full_clean()
     doc.save()
@@ -122,14 +125,14 @@ def add_document(actor: Any, project: Project, data: dict[str, Any]) -> ProjectD
 
 
 @transaction.atomic
-def remove_document(actor: Any, doc: ProjectDocument) -> None:
+def remove_document(actor: User, doc: ProjectDocument) -> None:
     activity.record(actor, "remove_document", doc.project, {"documents": [doc.title, None]})
     doc.file.delete(save=False) if doc.file else None
     doc.delete()
 
 
 @transaction.atomic
-def save_need(actor: Any, need: Need, data: dict[str, Any], *, focus_areas: list[str]) -> Need:
+def save_need(actor: User, need: Need, data: dict[str, Any], *, focus_areas: list[str]) -> Need:
     if need.pk is None:
         need.created_by = actor if getattr(actor, "is_authenticated", False) else None
     _save(actor, need, data, {"focus_areas": focus_areas})
@@ -137,7 +140,7 @@ def save_need(actor: Any, need: Need, data: dict[str, Any], *, focus_areas: list
 
 
 @transaction.atomic
-def save_offer(actor: Any, offer: Offer, data: dict[str, Any], *, focus_areas: list[str]) -> Offer:
+def save_offer(actor: User, offer: Offer, data: dict[str, Any], *, focus_areas: list[str]) -> Offer:
     if offer.pk is None:
         offer.created_by = actor if getattr(actor, "is_authenticated", False) else None
         org = data.get("organisation") or offer.organisation
@@ -147,7 +150,7 @@ def save_offer(actor: Any, offer: Offer, data: dict[str, Any], *, focus_areas: l
 
 
 @transaction.atomic
-def save_partnership(actor: Any, partnership: Partnership, data: dict[str, Any]) -> Partnership:
+def save_partnership(actor: User, partnership: Partnership, data: dict[str, Any]) -> Partnership:
     _save(actor, partnership, data)
     return partnership
 
@@ -157,7 +160,10 @@ def save_partnership(actor: Any, partnership: Partnership, data: dict[str, Any])
 
 @transaction.atomic
 def save_report(
-    actor: Any, report: ProgressReport, data: dict[str, Any], attachments: list[tuple[str, Any]] | None = None
+    actor: User,
+    report: ProgressReport,
+    data: dict[str, Any],
+    attachments: list[tuple[str, Any]] | None = None,
 ) -> ProgressReport:
     """Create or edit a report while it is a draft or returned; attachments are (title, file) pairs."""
     if report.pk is not None:
@@ -178,7 +184,7 @@ def save_report(
 
 
 @transaction.atomic
-def submit_report(actor: Any, report: ProgressReport) -> ProgressReport:
+def submit_report(actor: User, report: ProgressReport) -> ProgressReport:
     """The officer sends the report to the National Representative for review."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -192,7 +198,7 @@ def submit_report(actor: Any, report: ProgressReport) -> ProgressReport:
 
 
 @transaction.atomic
-def review_report(actor: Any, report: ProgressReport, *, approve: bool, comment: str = "") -> ProgressReport:
+def review_report(actor: User, report: ProgressReport, *, approve: bool, comment: str = "") -> ProgressReport:
     """Approve (the report becomes public and the project takes its status) or return with a comment."""
     report = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
     if report.state != ProgressReport.State.SUBMITTED:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,11 +12,14 @@ from ascnhub.common import activity
 
 from .models import City, Person, Role
 
+if TYPE_CHECKING:
+    from ascnhub.common.models import User
+
 CITY_EDITABLE_FIELDS = ["description", "website", "population", "timezone", "latitude", "longitude", "kind"]
 PERSON_EDITABLE_FIELDS = ["name", "title", "email", "preferred_language", "timezone", "organisation"]
 
 
-def _update(actor: Any, obj: Any, data: dict[str, Any], allowed: list[str]) -> dict[str, list[Any]]:
+def _update(actor: User, obj: Any, data: dict[str, Any], allowed: list[str]) -> dict[str, list[Any]]:
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValueError(f"fields not editable here: {', '.join(sorted(unknown))}")
@@ -32,7 +35,7 @@ def _update(actor: Any, obj: Any, data: dict[str, Any], allowed: list[str]) -> d
 
 
 @transaction.atomic
-def update_city(actor: Any, city: City, data: dict[str, Any]) -> dict[str, list[Any]]:
+def update_city(actor: User, city: City, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Change a city's public profile; returns the changed fields {field: [before, after]}.
 
     `data` holds already-validated form values; `full_clean` runs again so a service caller
@@ -42,14 +45,14 @@ def update_city(actor: Any, city: City, data: dict[str, Any]) -> dict[str, list[
 
 
 @transaction.atomic
-def update_person(actor: Any, person: Person, data: dict[str, Any]) -> dict[str, list[Any]]:
+def update_person(actor: User, person: Person, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Change a person's details; returns the changed fields."""
     return _update(actor, person, data, PERSON_EDITABLE_FIELDS)
 
 
 @transaction.atomic
 def assign_role(
-    actor: Any,
+    actor: User,
     *,
     kind: str,
     start_date: datetime.date,
@@ -96,7 +99,7 @@ def assign_role(
 
 
 @transaction.atomic
-def end_role(actor: Any, role: Role, end_date: datetime.date) -> Role:
+def end_role(actor: User, role: Role, end_date: datetime.date) -> Role:
     """End a role on a given day; it stays in the history."""
     before = role.end_date
     role.end_date = end_date
