@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The apps whose services.py mypy checks (with django-stubs), beside the engines and the API.
+SERVICE_APPS := events followup knowledge matchmaking projects registry
 export HOST PORT
 
 .PHONY: install run test test-fast e2e bench lint messages openapi clean
@@ -30,12 +32,13 @@ run: install
 	$(BIN)/ascnhub serve --host $(HOST) --port $(PORT)
 
 # The whole suite: engines, web apps, and the browser tests (they skip with a reason when
-# chromium is missing; .ci/run installs it).
+# chromium is missing; .ci/run installs it), spread over every core (pytest-xdist).
+# Markers choose tiers: e2e, slow, engine, sqlite_only, postgres_only (pyproject.toml).
 test: install
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e" -x -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not e2e and not slow" -q $(PYTEST_ARGS)
 
 bench: install
 	mkdir -p benchmarks/results
@@ -46,7 +49,8 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy src/ascnhub/engine
+	cd src && ASCNHUB_DATA_DIR=$(CURDIR)/var ../$(BIN)/mypy --config-file ../pyproject.toml \
+	  -p ascnhub.engine -p ascnhub.api $(patsubst %,-m ascnhub.%.services,$(SERVICE_APPS))
 
 messages: install
 	cd src/ascnhub && ASCNHUB_DATA_DIR=$(CURDIR)/var ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore='engine/*' -v0

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    # A PostgreSQL pass skips what only exercises SQLite (child processes on their own file).
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        skip = pytest.mark.skip(reason="SQLite only: already run in the SQLite pass")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.processes import ROOT, sqlite_env
+
+# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
+# PostgreSQL pass would only repeat them.
+pytestmark = pytest.mark.sqlite_only
 
 ASCNHUB = [sys.executable, "-m", "ascnhub.cli"]
 

@@ -42,6 +42,10 @@ HOLDER = (
     SETUP
     + """
 import time
+
+# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
+# PostgreSQL pass would only repeat them.
+pytestmark = pytest.mark.sqlite_only
 with transaction.atomic():
     with connection.cursor() as c:
         c.execute("UPDATE counter SET n = -1")

@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from ascnhub.events.models import Meeting
@@ -100,7 +100,7 @@ def create_request(request, slug: str, payload: RequestIn):
     created = services.send_request(
         request.user, mine, recipient, message=payload.message, priority=payload.priority
     )
-    return 201, _out(created)
+    return Status(201, _out(created))
 
 
 @router.post(

@@ -11,6 +11,7 @@ import uuid
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -167,7 +168,7 @@ def create_registration(request, slug: str, payload: RegistrationIn):
     key = services.submission_key(request.user, payload.idempotency_key or uuid.uuid4().hex)
     earlier = Registration.objects.filter(meeting=meeting, submission_key=key).first()
     if earlier is not None:
-        return 200, _out(earlier)
+        return Answer(200, _out(earlier))
     if not meeting.is_open:
         raise HttpError(409, "meeting: registration for this meeting is not open")
     form = RegistrationForm(_form_data(payload, meeting, category, key), meeting=meeting, category=category)
@@ -181,7 +182,7 @@ def create_registration(request, slug: str, payload: RegistrationIn):
     registration, created = services.register_on_behalf(
         request.user, request.api_token, meeting, category, form.registration_data(), key
     )
-    return (201 if created else 200), _out(registration)
+    return Answer(201 if created else 200, _out(registration))
 
 
 @router.get(

@@ -10,7 +10,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ascnhub.projects import services
@@ -128,7 +128,7 @@ def create_report(request, slug: str, payload: ReportIn):
             report = services.submit_report(request.user, report)
     except ValidationError as exc:
         raise _invalid(exc) from exc
-    return 201, _out(request, report)
+    return Status(201, _out(request, report))
 
 
 @router.get(

@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from . import webhooks
@@ -115,7 +115,7 @@ def create_endpoint(request, payload: EndpointIn):
         endpoint = webhooks.create_endpoint(request.user, payload.url, payload.events, payload.description)
     except webhooks.WebhookError as exc:
         raise InvalidFields.one(exc.field, str(exc)) from exc
-    return 201, {**_endpoint_out(endpoint), "secret": endpoint.secret}
+    return Status(201, {**_endpoint_out(endpoint), "secret": endpoint.secret})
 
 
 @router.get(
@@ -135,7 +135,7 @@ def get_endpoint(request, endpoint_id: uuid.UUID):
 )
 def delete_endpoint(request, endpoint_id: uuid.UUID):
     webhooks.delete_endpoint(request.user, _mine(request, endpoint_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -156,4 +156,4 @@ def list_deliveries(request, endpoint_id: uuid.UUID):
     summary="Send a signed test event (`ping`) to the endpoint",
 )
 def ping_endpoint(request, endpoint_id: uuid.UUID):
-    return 202, _delivery_out(webhooks.ping(_mine(request, endpoint_id)))
+    return Status(202, _delivery_out(webhooks.ping(_mine(request, endpoint_id))))
