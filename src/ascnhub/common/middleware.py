@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
@@ -19,7 +20,8 @@ def viewer_timezone_name(request) -> str:
         person = getattr(user, "person", None)
         if person is not None and person.timezone:
             return person.timezone
-    name = request.COOKIES.get(TIMEZONE_COOKIE, "")
+    # Browsers' scripts often percent-encode the value ("Asia%2FTokyo"); a zone name never holds "%".
+    name = unquote(request.COOKIES.get(TIMEZONE_COOKIE, ""))
     if name in known_timezones():
         return name
     return settings.ASCNHUB_DEFAULT_VIEWER_TIMEZONE

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,20 @@ class User(AbstractUser):
     objects = AccountManager()
 
     REQUIRED_FIELDS = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+    def get_full_name(self) -> str:
+        """The person's name when the account belongs to one, else the e-mail (never the internal username)."""
+        try:
+            name = self.person.name  # registry.Person, linked to the account (reverse one-to-one)
+        except ObjectDoesNotExist:
+            name = ""
+        return name or " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
 
     def save(self, *args, **kwargs):
         if not self.username:

@@ -5,7 +5,8 @@
   try {
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz && document.cookie.indexOf("ascnhub_tz=") === -1) {
-      document.cookie = "ascnhub_tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+      // Zone names ("Asia/Tokyo") are valid cookie values as they are: no encoding.
+      document.cookie = "ascnhub_tz=" + tz + "; path=/; max-age=31536000; samesite=lax";
     }
   } catch (e) { /* old browser: the site default zone is used */ }
 

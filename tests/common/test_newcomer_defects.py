@@ -1,0 +1,54 @@
+"""Defects a newcomer met on a first walk through the site (issue 19), each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from ascnhub.common import activity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_percent_encoded_zone_cookie_is_understood(client, network):
+    # Browsers' scripts percent-encode the slash; the zone must still be used, not the default.
+    client.cookies["ascnhub_tz"] = "Asia%2FTokyo"
+    assert "Times are shown in Asia/Tokyo" in client.get("/").content.decode()
+
+
+def test_an_unknown_zone_gives_the_form_again_with_suggestions_and_a_way_back(client, db):
+    response = client.post("/timezone/", {"timezone": "Tokyo", "next": "/cities/"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "“Tokyo” is not a time zone we know" in html
+    assert 'value="Asia/Tokyo"' in html  # offered as a one-click suggestion
+    assert 'href="/cities/"' in html and 'name="timezone"' in html
+    # The suggestion works: it sets the zone and returns where the visitor was.
+    chosen = client.post("/timezone/", {"timezone": "Asia/Tokyo", "next": "/cities/"})
+    assert chosen.status_code == 302 and chosen["Location"] == "/cities/"
+    assert client.cookies["ascnhub_tz"].value == "Asia/Tokyo"
+
+
+def test_a_zone_typed_with_spaces_and_lower_case_is_suggested(client, db):
+    html = client.post("/timezone/", {"timezone": "ho chi minh"}).content.decode()
+    assert 'value="Asia/Ho_Chi_Minh"' in html
+
+
+def test_the_activity_filter_names_kinds_of_objects_in_words(client_for, network):
+    activity.record(network.secretariat, "update", network.makassar, {"description": ["a", "b"]})
+    html = client_for(network.secretariat).get("/activity/").content.decode()
+    assert '<option value="registry.city">City</option>' in html
+    assert ">registry.city<" not in html
+
+
+def test_people_are_greeted_by_name_not_by_their_internal_account_id(client, network):
+    officer = network.makassar_officer
+    assert str(officer.user) == officer.name
+    assert str(network.outsider) == network.outsider.email  # no person: the e-mail
+    officer.user.set_password("pw-for-tests-1")
+    officer.user.save()
+    response = client.post(
+        "/accounts/login/", {"login": officer.user.email, "password": "pw-for-tests-1"}, follow=True
+    )
+    html = response.content.decode()
+    assert f"Successfully signed in as {officer.name}" in html
+    assert officer.user.username not in html
