@@ -34,7 +34,7 @@ class User(AbstractUser):
         return self.get_full_name()
 
     def get_full_name(self) -> str:
-        """The person's name when the account belongs to one, else the e-mail (never the internal username)."""
+        """The person's name if the account has one, else the e-mail (never the internal username)."""
         try:
             name = self.person.name  # registry.Person, linked to the account (reverse one-to-one)
         except ObjectDoesNotExist:
