@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from ascnhub.wsgi import application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Locally every run explores new requests; CI (.ci/run sets ASCNHUB_CI) replays a fixed set so
 # that a commit lands or fails on its own merits. Raise the count to hunt: ASCNHUB_API_EXAMPLES=200.

@@ -17,7 +17,7 @@ from tests.processes import ROOT, sqlite_env
 
 # These run the platform in child processes on their own SQLite file (tests/processes.py), so a
 # PostgreSQL pass would only repeat them.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
 
 ASCNHUB = [sys.executable, "-m", "ascnhub.cli"]
 

@@ -14,6 +14,10 @@ import pytest
 
 from tests.processes import ROOT, sqlite_env, write_lock_held
 
+# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
+# PostgreSQL pass would only repeat them.
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
+
 SETUP = """
 import django, sys
 django.setup()
@@ -42,10 +46,6 @@ HOLDER = (
     SETUP
     + """
 import time
-
-# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
-# PostgreSQL pass would only repeat them.
-pytestmark = pytest.mark.sqlite_only
 with transaction.atomic():
     with connection.cursor() as c:
         c.execute("UPDATE counter SET n = -1")

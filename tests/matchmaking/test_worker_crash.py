@@ -16,6 +16,10 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -70,6 +74,7 @@ STATE = """
 import django, json, sys
 django.setup()
 from ascnhub.matchmaking.models import ScheduleRun, Setup
+
 run = ScheduleRun.objects.get(pk=int(sys.argv[1]))
 setup = Setup.objects.get(pk=run.setup_id)
 print(json.dumps({"status": run.status, "published": setup.published_run_id, "result": bool(run.result)}))

@@ -14,7 +14,13 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.processes import ROOT, sqlite_env, write_lock_held
+
+# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
+# PostgreSQL pass would only repeat them.
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
 
 PREPARE = """
 import django, json
@@ -49,10 +55,6 @@ django.setup()
 from django.db import connection
 from ascnhub.common.models import ActivityLog
 from ascnhub.projects.models import Project
-
-# These run the platform in child processes on their own SQLite file (tests/processes.py), so a
-# PostgreSQL pass would only repeat them.
-pytestmark = pytest.mark.sqlite_only
 with connection.cursor() as c:
     c.execute("PRAGMA integrity_check")
     integrity = c.fetchone()[0]
