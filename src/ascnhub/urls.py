@@ -19,6 +19,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("", include("ascnhub.registry.urls")),
     path("", include("ascnhub.projects.urls")),
+    path("", include("ascnhub.matchmaking.lead_urls")),  # /leads/: the cities' leads
     path("meetings/<slug:slug>/matchmaking/", include("ascnhub.matchmaking.urls")),
     path("meetings/", include("ascnhub.events.urls")),
     path("outcomes/", include("ascnhub.followup.urls")),

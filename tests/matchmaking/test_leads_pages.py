@@ -102,6 +102,16 @@ def test_the_project_page_shows_its_leads_to_the_city_only(lead, network, client
         assert "Makassar flood warning" in page and _detail(lead) not in page
 
 
+def test_the_projects_pages_link_to_the_leads(lead, network, client_for):
+    """The leads reach the projects pages through their signals, as links (not escaped text)."""
+    client = client_for(network.makassar_officer.user)
+    page = client.get("/projects/makassar-flood/").content.decode()
+    assert '<h2 id="h-leads">Leads from business matchmaking</h2>' in page
+    assert f'<a href="{_detail(lead)}">{lead.meeting.request.recipient.name}</a>' in page
+    assert '<a href="/leads/">Leads from business matchmaking</a>' in client.get("/needs/").content.decode()
+    assert "/leads/" not in client_for(network.company_person.user).get("/needs/").content.decode()
+
+
 def test_the_officer_turns_a_lead_into_a_partnership(lead, mm, network, client_for):
     client = client_for(network.makassar_officer.user)
     data = {

@@ -104,6 +104,26 @@ def test_another_citys_officer_cannot_touch_the_project(world, client_for):
     assert not ActivityLog.objects.exists()
 
 
+def test_a_projects_unapproved_reports_show_on_its_page_to_the_city_its_nr_and_the_secretariat(
+    world, client_for
+):
+    url = world.public.get_absolute_url()
+    net = world.net
+    for user in (net.makassar_officer.user, net.indonesia_nr.user, net.secretariat):
+        page = client_for(user).get(url).content.decode()
+        assert "Submitted narrative" in page and "Draft narrative" in page, user
+    # Another city's officer (even in the same country), another country's NR, a company, anyone else.
+    for user in (
+        net.banyuwangi_officer.user,
+        net.vietnam_nr.user,
+        net.company_person.user,
+        net.outsider,
+    ):
+        page = client_for(user).get(url).content.decode()
+        assert "Approved narrative" in page, user
+        assert "Submitted narrative" not in page and "Draft narrative" not in page, user
+
+
 def test_officer_cannot_approve_own_report(world, client_for):
     officer = client_for(world.net.makassar_officer.user)
     response = officer.post(f"/reports/{world.submitted.public_id}/review/", {"decision": "approve"})

@@ -1,19 +1,19 @@
 from django.urls import path
 
-from . import views
+from .views import commitments, open_data, tracker
 
 app_name = "followup"
 urlpatterns = [
-    path("", views.tracker, name="tracker"),
-    path("by-country/", views.by_country, name="by_country"),
-    path("mine/", views.mine, name="mine"),
-    path("commitments.csv", views.commitments_csv, name="commitments_csv"),
-    path("meetings/<slug:slug>/", views.document_detail, name="document"),
-    path("recommendations/<uuid:public_id>/", views.recommendation_detail, name="recommendation"),
-    path("recommendations/<uuid:public_id>/commit/", views.commitment_create, name="commitment_create"),
-    path("commitments/<uuid:public_id>/", views.commitment_detail, name="commitment"),
-    path("commitments/<uuid:public_id>/update/", views.commitment_update, name="commitment_update"),
-    path("commitments/<uuid:public_id>/actions/", views.action_add, name="action_add"),
-    path("actions/<uuid:public_id>/done/", views.action_toggle, name="action_toggle"),
-    path("evidence/<uuid:public_id>/", views.evidence, name="evidence"),
+    path("", tracker.tracker, name="tracker"),
+    path("by-country/", tracker.by_country, name="by_country"),
+    path("mine/", commitments.mine, name="mine"),
+    path("commitments.csv", open_data.commitments_csv, name="commitments_csv"),
+    path("meetings/<slug:slug>/", tracker.document_detail, name="document"),
+    path("recommendations/<uuid:public_id>/", tracker.recommendation_detail, name="recommendation"),
+    path("recommendations/<uuid:public_id>/commit/", commitments.commitment_create, name="commitment_create"),
+    path("commitments/<uuid:public_id>/", commitments.commitment_detail, name="commitment"),
+    path("commitments/<uuid:public_id>/update/", commitments.commitment_update, name="commitment_update"),
+    path("commitments/<uuid:public_id>/actions/", commitments.action_add, name="action_add"),
+    path("actions/<uuid:public_id>/done/", commitments.action_toggle, name="action_toggle"),
+    path("evidence/<uuid:public_id>/", commitments.evidence, name="evidence"),
 ]

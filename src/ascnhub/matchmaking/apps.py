@@ -5,3 +5,8 @@ class MatchmakingConfig(AppConfig):
     name = "ascnhub.matchmaking"
     label = "matchmaking"
     verbose_name = "Business matchmaking"
+
+    def ready(self) -> None:
+        # Connects the answers to the projects pages' signals (a project's leads, the needs
+        # list's link to them): projects, a floor below, cannot import matchmaking.
+        from .views import leads  # noqa: F401

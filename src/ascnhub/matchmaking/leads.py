@@ -1,8 +1,9 @@
 """Which leads a person may see, and how they read in lists (the city's side and its counterpart).
 
 A lead is private: the city's Chief Smart City Officer, the National Representative of its country,
-the meeting's organisers and the secretariat see it (permissions in rules.py). The pages of
-`projects` list them for the city; the organisers' list is in the matchmaking pages.
+the meeting's organisers and the secretariat see it (permissions in rules.py). The city's pages
+(`/leads/`, and the leads on a project's page) are in `views/leads.py`; the organisers' list is
+in the matchmaking pages of their meeting.
 """
 
 from __future__ import annotations

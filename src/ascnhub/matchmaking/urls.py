@@ -1,21 +1,21 @@
 from django.urls import path
 
-from . import views
+from .views import agenda, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("profile/", views.profile_edit, name="profile_edit"),
-    path("p/<uuid:public_id>/", views.profile_detail, name="profile"),
-    path("p/<uuid:public_id>/members/", views.delegation, name="delegation"),
-    path("p/<uuid:public_id>/request/", views.request_create, name="request_create"),
-    path("requests/", views.requests_page, name="requests"),
-    path("requests/<uuid:public_id>/<str:action>/", views.request_action, name="request_action"),
-    path("agenda/", views.agenda, name="agenda"),
-    path("agenda.ics", views.agenda_ics, name="agenda_ics"),
-    path("m/<uuid:public_id>/<str:action>/", views.meeting_action, name="meeting_action"),
-    path("organise/", views.organise, name="organise"),
-    path("organise/runs/<int:number>/", views.run_detail, name="run"),
-    path("organise/runs/<int:number>/<str:what>.json", views.run_download, name="run_download"),
-    path("organise/leads/", views.leads, name="leads"),
+    path("", profiles.home, name="home"),
+    path("profile/", profiles.profile_edit, name="profile_edit"),
+    path("p/<uuid:public_id>/", profiles.profile_detail, name="profile"),
+    path("p/<uuid:public_id>/members/", profiles.delegation, name="delegation"),
+    path("p/<uuid:public_id>/request/", meeting_requests.request_create, name="request_create"),
+    path("requests/", meeting_requests.requests_page, name="requests"),
+    path("requests/<uuid:public_id>/<str:action>/", meeting_requests.request_action, name="request_action"),
+    path("agenda/", agenda.agenda, name="agenda"),
+    path("agenda.ics", agenda.agenda_ics, name="agenda_ics"),
+    path("m/<uuid:public_id>/<str:action>/", agenda.meeting_action, name="meeting_action"),
+    path("organise/", organise.organise, name="organise"),
+    path("organise/runs/<int:number>/", organise.run_detail, name="run"),
+    path("organise/runs/<int:number>/<str:what>.json", organise.run_download, name="run_download"),
+    path("organise/leads/", organise.leads, name="leads"),
 ]

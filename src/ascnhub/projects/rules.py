@@ -99,10 +99,14 @@ def report_is_submitted(user, report) -> bool:
 
 can_edit_city_things = is_secretariat | is_officer_for
 can_add_city_things = is_secretariat | is_officer_for_or_any
+# What is not public yet about a project (its draft needs, its unapproved reports): the city's
+# officer, its National Representative and the secretariat.
+can_see_city_drafts = can_edit_city_things | is_nr_for
 
 rules.add_perm("projects.add_project", can_add_city_things)  # obj: the city (None: any city)
 rules.add_perm("projects.change_project", can_edit_city_things)
 rules.add_perm("projects.view_project", is_published | can_edit_city_things | is_nr_for)
+rules.add_perm("projects.view_project_drafts", can_see_city_drafts)  # obj: the project
 rules.add_perm("projects.add_need", can_add_city_things)
 rules.add_perm("projects.change_need", can_edit_city_things)
 rules.add_perm("projects.view_need", is_published | can_edit_city_things | is_nr_for)

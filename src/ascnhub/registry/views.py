@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 
 from . import services
@@ -231,13 +232,13 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), public_id=public_id)
     require_perm(request, "registry.change_person", person)
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Person:
         services.update_person(request.user, person, form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect(person)
+        return person
+
+    if done := submit_form(request, form, save, success=_("Saved.")):
+        return done
     return render(
-        request,
-        "registry/person_edit.html",
-        {"person": person, "form": form},
-        status=400 if form.errors else 200,
+        request, "registry/person_edit.html", {"person": person, "form": form}, status=form_status(form)
     )

@@ -1,0 +1,1 @@
+"""Meeting pages, one module per concern, each thin: parse, authorise, call a service, render."""
