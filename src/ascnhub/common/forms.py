@@ -18,6 +18,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from .errors import DomainError
+
 T = TypeVar("T")
 
 
@@ -47,7 +49,7 @@ def submit_form(
     *,
     success: str | Callable[[T], str],
     then: Callable[[T], Any] | Any = None,
-    refused: tuple[type[Exception], ...] = (ValidationError,),
+    refused: tuple[type[Exception], ...] = (ValidationError, DomainError),
 ) -> HttpResponse | None:
     """The POST half of a form page.
 

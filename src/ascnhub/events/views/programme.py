@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +19,6 @@ from .. import services
 from ..forms import PublishForm, RoomForm, SessionForm
 from ..models import Meeting, Room, Session
 from .helpers import meeting_or_404
-
-# What the programme's services refuse with: shown on the form, next to the field named.
-REFUSALS = (services.EventsError, ValidationError)
 
 
 def _manage_meeting(request: HttpRequest, slug: str) -> Meeting:
@@ -91,7 +87,6 @@ def session_edit(request: HttpRequest, slug: str, session_id: uuid.UUID | None =
             % {"title": result[0].title}
         ),
         then=saved,
-        refused=REFUSALS,
     )
     if done:
         return done
@@ -132,7 +127,6 @@ def room_edit(request: HttpRequest, slug: str, room_id: int | None = None) -> Ht
         lambda: services.save_room(request.user, meeting, form.cleaned_data, room=room),
         success=lambda saved: _("Room “%(name)s” is saved.") % {"name": saved.name},
         then=lambda saved: _saved(request, meeting),
-        refused=REFUSALS,
     )
     if done:
         return done
