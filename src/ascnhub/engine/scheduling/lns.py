@@ -43,14 +43,14 @@ def lp_weight_bound(instance: Instance) -> tuple[float, list[int]]:
             usable.update(allowed[k])
         cap = len(usable) if p.max_meetings is None else min(len(usable), p.max_meetings)
         if len(mine) > cap:
-            lp.add(sum(y[k] for k in mine) <= cap)
+            lp.Add(sum(y[k] for k in mine) <= cap)
     tab = [y[k] for k in y if inst.is_in_person(inst.meetings[k])]
     vir = [y[k] for k in y if not inst.is_in_person(inst.meetings[k])]
     if len(tab) > sum(inst.tables_open):
-        lp.add(sum(tab) <= sum(inst.tables_open))
+        lp.Add(sum(tab) <= sum(inst.tables_open))
     if len(vir) > sum(inst.rooms_open):
-        lp.add(sum(vir) <= sum(inst.rooms_open))
-    lp.maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
+        lp.Add(sum(vir) <= sum(inst.rooms_open))
+    lp.Maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return float(sum(m.weight for m in inst.meetings)), []
     return lp.Objective().Value() + 1e-6, [k for k, v in y.items() if v.solution_value() > 0.5]
