@@ -132,6 +132,11 @@ def _breaks_by_participant(
     return out
 
 
+def _rank(inst: Instance, slot_of: Mapping[int, int]) -> tuple[float, int]:
+    """Held weight, then -breaks: the lexicographic objective as a key to maximise."""
+    return sum(inst.meetings[k].weight for k in slot_of), -sum(_breaks_by_participant(inst, slot_of).values())
+
+
 def improve(
     instance: Instance,
     slot_of: dict[int, int],
@@ -267,8 +272,13 @@ def solve_lns(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     hint: Mapping[int, int] | None = None,
+    baseline: Mapping[int, int] | None = None,
 ) -> Result:
-    """Schedule a large instance (see the module docstring)."""
+    """Schedule a large instance (see the module docstring).
+
+    The search starts from ``hint`` when given, else from the better (held weight, then breaks) of
+    the relaxation-ordered break-aware greedy and ``baseline`` (the solver's warm start).
+    """
     from .solver import make_result
 
     inst = instance
@@ -286,6 +296,8 @@ def solve_lns(
             key=lambda k: (k not in chosen_set, not inst.meetings[k].required, -inst.meetings[k].weight, k),
         )
         cur = greedy_slots(inst, break_aware=True, order=order)
+        if baseline and _rank(inst, baseline) > _rank(inst, cur):
+            cur = dict(baseline)
     t_greedy = time.monotonic() - started - t_bound
     if on_progress is not None:
         on_progress(
