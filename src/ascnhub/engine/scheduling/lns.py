@@ -175,17 +175,20 @@ def improve(
     while time.monotonic() < deadline - 0.05:
         iterations += 1
         unheld_of: dict[str, int] = {}
+        missing: set[str] = set()  # participants of a required meeting not yet placed
         for k, m in enumerate(inst.meetings):
             if k not in cur and inst.allowed_slots[k] and (movable is None or k in movable):
                 for p in m.participants:
                     unheld_of[p] = unheld_of.get(p, 0) + 1
+                if m.required:
+                    missing.update(m.participants)
         hot = [p for p in inst.participants if breaks.get(p.id, 0) > 0 or unheld_of.get(p.id, 0) > 0]
         if movable is not None:
             mov_parts = {p for k in movable for p in inst.meetings[k].participants}
             hot = [p for p in hot if p.id in mov_parts]
         if not hot:
             break
-        seed_p = rng.choice(hot).id
+        seed_p = rng.choice([p for p in hot if p.id in missing] or hot).id
         chosen = [seed_p]
         seen = {seed_p}
         frontier = [seed_p]
@@ -215,8 +218,9 @@ def improve(
         held_free = {k for k in inside if k in cur}
         unheld = [k for k in free if k not in cur]
         if bound is not None and sum(inst.meetings[k].weight for k in cur) >= bound - 1e-9:
-            unheld = []
-        unheld.sort(key=lambda k: (-w[k], k))
+            unheld = [k for k in unheld if inst.meetings[k].required]
+        # a required meeting the start could not place comes first (the sub-model must hold it)
+        unheld.sort(key=lambda k: (not inst.meetings[k].required, -w[k], k))
         free = held_free | set(unheld[:max_unheld])
         if not free:
             continue
@@ -241,13 +245,16 @@ def improve(
         new = sm.slots_of(solver)
         old_w = sum(w[k] for k in free if k in cur)
         new_w = sum(w[k] for k in new)
+        old_req = sum(1 for k in free if k in cur and inst.meetings[k].required)
+        new_req = sum(1 for k in new if inst.meetings[k].required)
         touched = list(sm.breaks_of)
         trial = dict(fixed)
         trial.update(new)
         new_b = _breaks_by_participant(inst, trial, touched)
         old_br = sum(breaks.get(p, 0) for p in touched)
         new_br = sum(new_b.get(p, 0) for p in touched)
-        if (new_w, -new_br) > (old_w, -old_br):
+        # placed required meetings first: a start that misses one is not a valid timetable
+        if (new_req, new_w, -new_br) > (old_req, old_w, -old_br):
             cur = trial
             for p in touched:
                 breaks[p] = new_b.get(p, 0)

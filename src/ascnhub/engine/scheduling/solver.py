@@ -101,7 +101,17 @@ def precheck(instance: Instance) -> str | None:
             return (
                 f"required meeting {m.id}: its participants share no free slot where a location is open"
                 + (f" (fixed slot {m.fixed_slot})" if m.fixed_slot else "")
+                + (f" (fixed location {m.fixed_location})" if m.fixed_location else "")
             )
+    taken: dict[tuple[str, str], str] = {}
+    for m in instance.meetings:
+        if m.required and m.fixed_location is not None and m.fixed_slot is not None:
+            other = taken.setdefault((m.fixed_location, m.fixed_slot), m.id)
+            if other != m.id:
+                return (
+                    f"required meetings {other} and {m.id} are both pinned to location "
+                    f"{m.fixed_location} in slot {m.fixed_slot}"
+                )
     for p in instance.participants:
         req = [k for k in instance.meetings_of[p.id] if instance.meetings[k].required]
         if p.max_meetings is not None and len(req) > p.max_meetings:
