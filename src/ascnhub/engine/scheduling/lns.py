@@ -101,11 +101,12 @@ def weight_bound(
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # out of time before any solution: CP-SAT's bound is not valid then (it reports 0)
+        return lp_weight_bound(inst)
     scale = weight_scale(inst)
     bound = solver.best_objective_bound / scale
-    chosen = [
-        k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.boolean_value(v)
-    ]
+    chosen = [k for k, v in y.items() if solver.boolean_value(v)]
     return bound, chosen
 
 
