@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -157,7 +158,160 @@ def case_reschedule(spec: dict) -> dict:
     }
 
 
-CASES = {"b2bsp": case_b2bsp, "generated": case_generated, "reschedule": case_reschedule}
+DEMO_SLUG = "asean-japan-hlm-2021"
+
+
+def demo_instance_file(folder: Path) -> Path | None:
+    """The platform's demo meeting as an ``ascnhub-schedule/1`` file, built in a scratch data dir
+    (``ascnhub migrate``, ``ascnhub demo load``, ``ascnhub matchmaking export-instance``); None
+    when the web platform cannot run here (then the curve uses a generated instance of its shape)."""
+    out = folder / "demo.json"
+    if out.is_file():
+        return out
+    env = {**os.environ, "ASCNHUB_DATA_DIR": str(folder / "data"), "PYTHONPATH": str(ROOT / "src")}
+    steps = (
+        ["migrate", "-v0", "--noinput"],
+        ["demo", "load"],
+        ["matchmaking", "export-instance", DEMO_SLUG, "--out", str(out)],
+    )
+    for step in steps:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ascnhub.cli", *step], env=env, capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            print(f"demo instance not built ({' '.join(step)}): {proc.stderr[-300:]}", file=sys.stderr)
+            return None
+    return out
+
+
+def _demo_shaped(seed: int) -> object:
+    """A generated instance of the demo's shape: 239 participants, about 2 requests each, one day of
+    14 slots in two groups, no forum sessions or exhibitors (used when the demo cannot be built)."""
+    from ascnhub.engine.scheduling import generate
+
+    return generate(
+        239, seed, requests_per_participant=2, days=1, slots_per_day=14, forum_share=0, exhibitor_share=0
+    )
+
+
+def _load(spec: dict) -> object:
+    from ascnhub.engine.scheduling import generate, read_instance
+
+    if spec.get("file"):
+        return read_instance(spec["file"])
+    if spec.get("demo_shaped"):
+        return _demo_shaped(spec["seed"])
+    return generate(
+        spec["participants"],
+        spec["seed"],
+        requests_per_participant=spec["requests"],
+        days=spec.get("days", 2),
+        slots_per_day=spec.get("slots_per_day"),
+    )
+
+
+def _mix(inst: object, seed: int) -> object:
+    """Make about 10 % of the meetings the greedy places required, and pin about 30 % of those to
+    the slot and a free location of the right kind (as an organiser pins a meeting)."""
+    from ascnhub.engine.scheduling import instance_from_dict, instance_to_dict
+    from ascnhub.engine.scheduling.greedy import greedy_slots
+
+    rng = random.Random(seed)
+    greedy = greedy_slots(inst, break_aware=True)
+    tables = [loc.id for loc in inst.locations if loc.kind == "table"]
+    rooms = [loc.id for loc in inst.locations if loc.kind == "virtual"]
+    meetings = list(inst.meetings)
+    used: set[tuple[str, int]] = set()
+    for k, m in enumerate(meetings):
+        if k not in greedy or rng.random() > 0.1:
+            continue
+        pin = None
+        if rng.random() < 0.3 and inst.home_of(m) is None:
+            pool = tables if inst.is_in_person(m) else rooms
+            free = [
+                loc
+                for loc in pool
+                if (loc, greedy[k]) not in used and inst.location_open(inst.location_by_id[loc], greedy[k])
+            ]
+            if free:
+                pin = rng.choice(free)
+                used.add((pin, greedy[k]))
+        meetings[k] = dataclasses.replace(
+            m, required=True, fixed_slot=inst.slots[greedy[k]].id if pin else None, fixed_location=pin
+        )
+    return instance_from_dict(instance_to_dict(dataclasses.replace(inst, meetings=tuple(meetings))))
+
+
+def case_event(spec: dict) -> dict:
+    """One solve of a demo, generated or mixed instance at one time limit, beside the greedy warm
+    start; with ``progress`` the solver's progress reports (quality against time in one run)."""
+    from ascnhub.engine.scheduling import solve, validate
+    from ascnhub.engine.scheduling.greedy import greedy_slots
+    from ascnhub.engine.scheduling.solver import make_result
+
+    t = time.monotonic()
+    inst = _load(spec)
+    if spec.get("mixed"):
+        inst = _mix(inst, spec["seed"])
+    gen_s = time.monotonic() - t
+    t = time.monotonic()
+    g = greedy_slots(inst, break_aware=True)
+    greedy_s = time.monotonic() - t
+    gres = make_result(inst, g, "feasible", bound_weight=None, bound_breaks=None, stats={})
+    events: list[list[float | None]] = []
+
+    def progress(p: object) -> None:
+        events.append([round(p.elapsed_s, 2), p.objective, p.bound])
+
+    t = time.monotonic()
+    res = solve(
+        inst,
+        time_limit_s=spec["time_limit"],
+        seed=0,
+        workers=spec["workers"],
+        on_progress=progress if spec.get("progress") else None,
+    )
+    wall = time.monotonic() - t
+    bound = res.objective.bound_held_weight
+    o, go = res.objective, gres.objective
+    return {
+        "participants": len(inst.participants),
+        "meetings": len(inst.meetings),
+        "required": sum(m.required for m in inst.meetings),
+        "pinned": sum(m.fixed_location is not None for m in inst.meetings),
+        "slots": len(inst.slots),
+        "instance_s": round(gen_s, 2),
+        "ours": {
+            "status": res.status,
+            "held_weight": o.held_weight,
+            "bound_held_weight": bound,
+            "fraction_of_bound": round(o.held_weight / bound, 5) if bound else None,
+            "breaks": o.breaks,
+            "bound_breaks": o.bound_breaks,
+            "wall_time_s": round(wall, 2),
+            "valid": not validate(inst, res),
+            "solver": res.stats.get("solver"),
+            "returned": res.stats.get("returned", "solver"),
+        },
+        "greedy": {
+            "held_weight": go.held_weight,
+            "fraction_of_bound": round(go.held_weight / bound, 5) if bound else None,
+            "breaks": go.breaks,
+            "wall_time_s": round(greedy_s, 3),
+            "valid": not validate(inst, gres),
+        },
+        "not_worse_than_greedy": (o.held_weight, -o.breaks) >= (go.held_weight, -go.breaks)
+        or bool(validate(inst, gres)),
+        "progress": events[-200:] if spec.get("progress") else None,
+    }
+
+
+CASES = {
+    "b2bsp": case_b2bsp,
+    "generated": case_generated,
+    "reschedule": case_reschedule,
+    "event": case_event,
+}
 
 
 def run_child(spec: dict) -> dict:
@@ -187,6 +341,309 @@ def child_main(spec_json: str) -> None:
     print(json.dumps(out))
 
 
+# ------------------------------------------------------------------------------------------ docs
+DOC = ROOT / "docs" / "benchmarks-scheduling.md"
+DOC_JSON = ROOT / "docs" / "benchmarks" / "scheduling.json"
+BEGIN = (
+    "<!-- begin: tables written by benchmarks/bench_scheduling.py from docs/benchmarks/scheduling.json -->"
+)
+END = "<!-- end: tables written by benchmarks/bench_scheduling.py -->"
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(_cell(c) for c in r) + " |" for r in rows),
+        "",
+    ]
+
+
+def tables(out: dict) -> list[str]:
+    """The Markdown tables of one run (every figure read from ``out``, the script's JSON)."""
+    env = out.get("environment", {})
+    inp = out.get("inputs", {})
+    lines = [
+        f"Run of {out.get('date_utc', '?')} UTC, mode {out.get('mode')}, {env.get('cpu_count')} CPUs, "
+        f"{env.get('workers')} workers, OR-Tools {env.get('ortools')}, Python {env.get('python')}; "
+        f"load average at start {env.get('load_average_at_start')}, at end {env.get('load_average_at_end')}; "
+        f"total {out.get('total_wall_time_s')} s. Peak memory: each case's own process (RC2 child apart).",
+        "",
+    ]
+    b2 = out.get("b2bsp_original")
+    if b2:
+        lines += [
+            f"#### B2BSP originals (d = 2, {inp.get('b2bsp_time_limit_s')} s each)",
+            "",
+            "Ours optimal at the published optimum: "
+            f"**{b2['ours_optimal_matching_published']}/{b2['instances']}** "
+            f"({b2['ours_optimal_within_10s']} within 10 s); without the probe "
+            f"{b2['no_probe_optimal_matching_published']}; "
+            f"plain CP-SAT {b2['plain_optimal_matching_published']}. "
+            "Published: the JAIR 2022 MaxSAT time (3.1 GHz Xeon).",
+            "",
+        ]
+        rows = []
+        for r in b2["rows"]:
+            o, n, pl = r["ours"], r["no_probe"], r["plain"]
+            rows.append(
+                [
+                    r["instance"],
+                    r["published_opt"],
+                    r.get("published_maxsat_s"),
+                    o.get("status"),
+                    o.get("breaks"),
+                    o.get("bound_breaks"),
+                    o.get("wall_time_s"),
+                    o.get("memory_peak_mib"),
+                    (o.get("maxsat") or {}).get("status"),
+                    n.get("status"),
+                    n.get("breaks"),
+                    n.get("wall_time_s"),
+                    pl.get("status"),
+                    pl.get("breaks"),
+                    pl.get("wall_time_s"),
+                ]
+            )
+        lines += _table(
+            [
+                "instance",
+                "published optimum",
+                "published s",
+                "ours: status",
+                "breaks",
+                "bound",
+                "time s",
+                "peak MiB",
+                "MaxSAT race",
+                "no probe: status",
+                "breaks",
+                "time s",
+                "plain: status",
+                "breaks",
+                "time s",
+            ],
+            rows,
+        )
+    var = out.get("b2bsp_variants")
+    if var:
+        lines += [
+            f"#### B2BSP variants ({inp.get('b2bsp_time_limit_s')} s each)",
+            "",
+            f"Solved (optimal or proven infeasible): **{var['solved']}/{var['instances']}**; fixed020 at the "
+            f"published optimum: **{var['fixed020_matching_published']}/20**.",
+            "",
+        ]
+        lines += _table(
+            ["instance", "status", "breaks", "bound", "published", "time s", "peak MiB"],
+            [
+                [
+                    r["instance"],
+                    r.get("status"),
+                    r.get("breaks"),
+                    r.get("bound_breaks"),
+                    r.get("published_opt"),
+                    r.get("wall_time_s"),
+                    r.get("memory_peak_mib"),
+                ]
+                for r in var["rows"]
+            ],
+        )
+
+    def event_rows(rows: list[dict], label: str) -> list[list[object]]:
+        out_rows = []
+        for r in rows:
+            o, g = r.get("ours", {}), r.get("greedy", {})
+            out_rows.append(
+                [
+                    r.get(label),
+                    r.get("meetings"),
+                    r.get("slots"),
+                    f"{_cell(o.get('held_weight'))} / {_cell(o.get('bound_held_weight'))}",
+                    o.get("fraction_of_bound"),
+                    o.get("breaks"),
+                    o.get("wall_time_s"),
+                    r.get("memory_peak_mib"),
+                    g.get("held_weight"),
+                    g.get("fraction_of_bound"),
+                    g.get("breaks"),
+                ]
+            )
+        return out_rows
+
+    head = [
+        "case",
+        "meetings",
+        "slots",
+        "ours: held / bound",
+        "fraction",
+        "breaks",
+        "time s",
+        "peak MiB",
+        "greedy: held",
+        "fraction",
+        "breaks",
+    ]
+    if out.get("generated"):
+        lines += [
+            f"#### Generated events ({inp.get('event_time_limit_s')} s each; greedy: the plain greedy)",
+            "",
+        ]
+        lines += _table(head, event_rows(out["generated"], "case"))
+    if out.get("very_large"):
+        lines += [f"#### Very large ({inp.get('large_time_limit_s')} s)", ""]
+        lines += _table(head, event_rows([{**out["very_large"], "case": "2200x27, 4 x 25 slots"}], "case"))
+    ts = out.get("trade_show")
+    if ts:
+        lines += [
+            "#### Trade show (2,200 participants, 5 days x 19 slots; greedy: the break-aware warm start)",
+            "",
+        ]
+        lines += _table(head, event_rows([{**ts, "case": "2200x27, 5 x 19 slots"}], "case"))
+        prog = ts.get("progress") or []
+        if prog:
+            lines += ["Quality against time in that run (the solver's progress reports):", ""]
+            step = max(1, len(prog) // 10)
+            pick = prog[::step] + ([prog[-1]] if (len(prog) - 1) % step else [])
+            lines += _table(
+                ["elapsed s", "held weight", "bound", "fraction"],
+                [[t, w, b, round(w / b, 5) if w is not None and b else None] for t, w, b in pick],
+            )
+    rs = out.get("reschedule")
+    if rs:
+        lines += ["#### Re-scheduling (1,200 participants, 5 % cancelled + 5 % new requests)", ""]
+        lines += _table(
+            [
+                "cancelled",
+                "new",
+                "added",
+                "moved",
+                "previously held not kept in place",
+                "time s",
+                "valid",
+                "peak MiB",
+            ],
+            [
+                [
+                    rs.get("cancelled"),
+                    rs.get("new_requests"),
+                    rs.get("new_held"),
+                    rs.get("moved"),
+                    rs.get("previously_held_not_kept_in_place"),
+                    rs.get("wall_time_s"),
+                    rs.get("valid"),
+                    rs.get("memory_peak_mib"),
+                ]
+            ],
+        )
+    for curve in out.get("curves") or []:
+        lines += [
+            f"#### Quality against the time limit: {curve['instance']} "
+            "(one solve per limit; greedy: the break-aware warm start)",
+            "",
+        ]
+        rows = []
+        for pt in curve["points"]:
+            o, g = pt.get("ours", {}), pt.get("greedy", {})
+            rows.append(
+                [
+                    pt["time_limit_s"],
+                    o.get("status"),
+                    f"{_cell(o.get('held_weight'))} / {_cell(o.get('bound_held_weight'))}",
+                    o.get("fraction_of_bound"),
+                    o.get("breaks"),
+                    o.get("wall_time_s"),
+                    o.get("returned"),
+                    g.get("held_weight"),
+                    g.get("breaks"),
+                    pt.get("not_worse_than_greedy"),
+                ]
+            )
+        lines += _table(
+            [
+                "limit s",
+                "status",
+                "held / bound",
+                "fraction",
+                "breaks",
+                "time s",
+                "returned",
+                "greedy: held",
+                "breaks",
+                "not worse than greedy",
+            ],
+            rows,
+        )
+    if out.get("mixed"):
+        lines += [
+            f"#### Mixed instances (about 10 % of the meetings required, 3 % pinned to a slot and a "
+            f"location; {inp.get('event_time_limit_s')} s)",
+            "",
+        ]
+        rows = []
+        for r in out["mixed"]:
+            o, g = r.get("ours", {}), r.get("greedy", {})
+            rows.append(
+                [
+                    r.get("case"),
+                    r.get("meetings"),
+                    r.get("required"),
+                    r.get("pinned"),
+                    o.get("status"),
+                    f"{_cell(o.get('held_weight'))} / {_cell(o.get('bound_held_weight'))}",
+                    o.get("fraction_of_bound"),
+                    o.get("breaks"),
+                    o.get("wall_time_s"),
+                    o.get("valid"),
+                    g.get("held_weight"),
+                    g.get("breaks"),
+                ]
+            )
+        lines += _table(
+            [
+                "case",
+                "meetings",
+                "required",
+                "pinned",
+                "status",
+                "held / bound",
+                "fraction",
+                "breaks",
+                "time s",
+                "valid",
+                "greedy: held",
+                "breaks",
+            ],
+            rows,
+        )
+    return lines
+
+
+def write_docs(out: dict, *, copy_json: bool) -> None:
+    """Replace the generated part of docs/benchmarks-scheduling.md with the tables of ``out`` (and
+    keep ``out`` as docs/benchmarks/scheduling.json)."""
+    text = DOC.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{DOC}: the markers of the generated tables are missing ({BEGIN!r} ... {END!r})")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(head + BEGIN + "\n\n" + "\n".join(tables(out)) + "\n" + END + tail, encoding="utf-8")
+    if copy_json:
+        DOC_JSON.parent.mkdir(parents=True, exist_ok=True)
+        DOC_JSON.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote the tables in {DOC}" + (f" and {DOC_JSON}" if copy_json else ""), file=sys.stderr)
+
+
 # ------------------------------------------------------------------------------------------ main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -200,16 +657,39 @@ def main() -> None:
     ap.add_argument("--event-time", type=float, default=60.0)
     ap.add_argument("--large-time", type=float, default=540.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--trade-time", type=float, default=120.0)
     ap.add_argument(
-        "--only", choices=["b2bsp", "variants", "generated", "very_large", "reschedule"], action="append"
+        "--only",
+        choices=[
+            "b2bsp",
+            "variants",
+            "generated",
+            "very_large",
+            "trade_show",
+            "reschedule",
+            "curves",
+            "mixed",
+        ],
+        action="append",
     )
+    ap.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="write docs/benchmarks/scheduling.json and the tables in docs/benchmarks-scheduling.md "
+        "(done by default after a run of every part)",
+    )
+    ap.add_argument("--tables-from", type=Path, help="only rewrite the doc tables from this JSON")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
         child_main(args.case)
         return
+    if args.tables_from:
+        write_docs(json.loads(args.tables_from.read_text()), copy_json=False)
+        return
     quick = args.quick and not args.full
-    only = set(args.only or ["b2bsp", "variants", "generated", "very_large", "reschedule"])
+    parts = ["b2bsp", "variants", "generated", "very_large", "trade_show", "reschedule", "curves", "mixed"]
+    only = set(args.only or parts)
     if not args.full and not args.only:
         only -= {"variants", "very_large"}
     started = time.time()
@@ -220,6 +700,7 @@ def main() -> None:
         published = {r["instance"]: r for r in csv.DictReader(f)}
     out: dict = {
         "benchmark": "scheduling",
+        "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "mode": "quick" if quick else ("full" if args.full else "default"),
         "environment": {
             "cpu_count": os.cpu_count(),
@@ -246,7 +727,11 @@ def main() -> None:
             names = ["tic-12", "tic-13", "forumt-14", "tic-14crafa", "forum-14", "forum-13crafb"]
         rows = []
         for name in names:
-            row: dict = {"instance": name, "published_opt": int(published[name]["opt_total_breaks_d2"])}
+            row: dict = {
+                "instance": name,
+                "published_opt": int(published[name]["opt_total_breaks_d2"]),
+                "published_maxsat_s": float(published[name]["maxsat_imp12plus_time_s"]),
+            }
             for column, method, probe in (
                 ("ours", "exact", True),
                 ("no_probe", "exact", False),
@@ -362,9 +847,67 @@ def main() -> None:
         res = run_child(spec)
         out["reschedule"] = res
         log(f"reschedule: {json.dumps(res)}")
+    if "trade_show" in only:
+        spec = {
+            "kind": "event",
+            "participants": 2200,
+            "requests": 27,
+            "seed": 1,
+            "days": 5,
+            "slots_per_day": 19,
+            "time_limit": args.trade_time,
+            "workers": args.workers,
+            "progress": True,
+        }
+        res = run_child(spec)
+        out["trade_show"] = res
+        log(f"trade show: {json.dumps(res.get('ours'))}")
+    if "curves" in only:
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="bench-demo-"))
+        demo = demo_instance_file(scratch)
+        sources: list[tuple[str, dict]] = [
+            (
+                "demo" if demo else "demo-shaped (generated)",
+                {"file": str(demo)} if demo else {"demo_shaped": True},
+            ),
+            ("1200x5 generated", {"participants": 1200, "requests": 5}),
+        ]
+        limits = [1.0, 3.0] if quick else [1.0, 3.0, 10.0, 30.0]
+        curves = []
+        for label, source in sources:
+            points = []
+            for tl in limits:
+                spec = {"kind": "event", "seed": 1, "time_limit": tl, "workers": args.workers, **source}
+                res = run_child(spec)
+                points.append({"time_limit_s": tl, **res})
+                log(f"curve {label} at {tl}s: {json.dumps(res.get('ours'))}")
+            curves.append({"instance": label, "points": points})
+        out["curves"] = curves
+        shutil.rmtree(scratch, ignore_errors=True)
+    if "mixed" in only:
+        rows = []
+        for n in [300] if quick else [300, 1200]:
+            spec = {
+                "kind": "event",
+                "participants": n,
+                "requests": 5,
+                "seed": 1,
+                "mixed": True,
+                "time_limit": args.event_time,
+                "workers": args.workers,
+            }
+            res = run_child(spec)
+            res["case"] = f"{n}x5 mixed"
+            rows.append(res)
+            log(f"mixed {n}: {json.dumps(res.get('ours'))}")
+        out["mixed"] = rows
     out["environment"]["load_average_at_end"] = os.getloadavg()
     out["total_wall_time_s"] = round(time.time() - started, 1)
     print(json.dumps(out, indent=1))
+    if args.write_docs or (not args.only and not quick):
+        write_docs(out, copy_json=True)
 
 
 if __name__ == "__main__":

@@ -187,6 +187,8 @@ def build_slot_model(
             used_rooms[s] += 1
     cap_tables = [inst.tables_open[s] - used_tables[s] for s in range(n_slots)]
     cap_rooms = [inst.rooms_open[s] - used_rooms[s] for s in range(n_slots)]
+    # a location pinned by a fixed meeting (its fixed_location or home table) is taken in its slot
+    pinned_used = {(inst.location_of(meetings[k]), s) for k, s in fixed.items()}
     free_set = set(free)
     id_to_k = {m.id: k for k, m in enumerate(meetings)}
 
@@ -198,6 +200,9 @@ def build_slot_model(
             dom -= fixed_busy.get(p, set())
         inperson = inst.is_in_person(m)
         dom = {s for s in dom if (cap_tables[s] if inperson else cap_rooms[s]) > 0}
+        pin = inst.location_of(m)
+        if pin is not None:
+            dom = {s for s in dom if (pin, s) not in pinned_used}
         for before in m.after:
             kb = id_to_k[before]
             if kb in fixed:
@@ -258,6 +263,19 @@ def build_slot_model(
     for s, lits in per_slot_r.items():
         if len(lits) > cap_rooms[s]:
             model.add(sum(lits) <= cap_rooms[s])
+    # meetings pinned to one location (fixed_location, or a home table another meeting is pinned
+    # to) use it one at a time; with the counts above this is exactly what makes the location
+    # assignment succeed (pinned meetings take their locations, the others any free one)
+    pinned_to: dict[tuple[str, int], list[cp_model.IntVar]] = {}
+    has_pin: set[str] = {m.fixed_location for m in meetings if m.fixed_location is not None}
+    if has_pin:
+        for (k, s), v in sm.x.items():
+            pin = inst.location_of(meetings[k])
+            if pin in has_pin:
+                pinned_to.setdefault((pin, s), []).append(v)
+        for lits in pinned_to.values():
+            if len(lits) > 1:
+                model.add_at_most_one(lits)
 
     # precedences among free meetings
     for k in free:
@@ -459,9 +477,12 @@ def _fixed_breaks(inst: Instance, busy: set[int]) -> int:
 
 def participant_break_bounds(instance: Instance) -> dict[str, int] | None:
     """Per participant, a proven lower bound on its breaks, for instances where every meeting is
-    required and all slots form one group (B2BSP); None for other instances."""
+    required and all slots form one group (B2BSP); None for other instances, and for instances
+    with pinned locations (``fixed_location``), which the probe models do not represent."""
     inst = instance
     if len(inst.groups) != 1 or not all(m.required for m in inst.meetings):
+        return None
+    if any(m.fixed_location is not None for m in inst.meetings):
         return None
     n_slots = len(inst.slots)
     allowed = inst.allowed_slots

@@ -176,6 +176,8 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
             home_owner[home] = pid
         participants.append(Participant(pid, mode, frozenset(unavailable), mm, home))
     pids = {p.id for p in participants}
+    p_mode = {p.id: p.mode for p in participants}
+    p_home = {p.id: p.home_location for p in participants}
 
     meetings: list[Meeting] = []
     raw_meetings = _list(data, "meetings", "instance") or []
@@ -209,6 +211,26 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
         fixed = raw.get("fixed_slot")
         if fixed is not None and fixed not in slot_ids:
             raise InstanceError(el, f"unknown fixed_slot {fixed!r}")
+        pin = raw.get("fixed_location")
+        if pin is not None:
+            if pin not in loc_kind:
+                raise InstanceError(el, f"unknown fixed_location {pin!r}")
+            modes = {p_mode[p] for p in who}
+            need = "table" if modes == {"in_person"} else "virtual"
+            if loc_kind[pin] != need:
+                raise InstanceError(
+                    el,
+                    f"fixed_location {pin!r} is a {loc_kind[pin]} but the meeting needs a {need} "
+                    + (
+                        "(every participant is in person)" if need == "table" else "(a participant is online)"
+                    ),
+                )
+            for p in who:
+                home = p_home[p]
+                if need == "table" and home is not None and home != pin:
+                    raise InstanceError(
+                        el, f"fixed_location {pin!r} is not the home_location {home!r} of participant {p}"
+                    )
         after = _list(raw, "after", el) or []
         for a in after:
             if a not in mids:
@@ -216,7 +238,16 @@ def instance_from_dict(data: Mapping[str, Any]) -> Instance:
             if a == mid:
                 raise InstanceError(el, "a meeting cannot come after itself")
         meetings.append(
-            Meeting(mid, tuple(who), w, req, None if ms is None else check_slots(ms, el), fixed, tuple(after))
+            Meeting(
+                mid,
+                tuple(who),
+                w,
+                req,
+                None if ms is None else check_slots(ms, el),
+                fixed,
+                tuple(after),
+                pin,
+            )
         )
 
     obj_raw = _obj(data.get("objective") or {}, "objective")
@@ -268,6 +299,8 @@ def instance_to_dict(instance: Instance) -> dict[str, Any]:
                 "slots": None if m.slots is None else list(m.slots),
                 "fixed_slot": m.fixed_slot,
                 "after": list(m.after),
+                # written only when set: documents without pins stay as they were
+                **({"fixed_location": m.fixed_location} if m.fixed_location is not None else {}),
             }
             for m in instance.meetings
         ],

@@ -27,7 +27,7 @@ def greedy_slots(
     """Meeting index -> slot index for the meetings the greedy manages to place.
 
     ``fixed`` meetings are placed first as given (assumed valid); ``order`` overrides the
-    default order (required first, then by decreasing weight).
+    default order (required first, pinned ones first among them, then by decreasing weight).
     """
     inst = instance
     n = len(inst.slots)
@@ -58,12 +58,21 @@ def greedy_slots(
     for k, bs in enumerate(before):
         for b in bs:
             later[b].append(k)
+    # meetings pinned to a location (fixed_location, or a home table someone is pinned to) use it
+    # one at a time: the free slots of each such location
+    pinned = {m.fixed_location for m in inst.meetings if m.fixed_location is not None}
+    pin_of = [inst.location_of(m) if pinned else None for m in inst.meetings]
+    pin_of = [loc if loc in pinned else None for loc in pin_of]
+    loc_free = dict.fromkeys(pinned, full)
     out: dict[int, int] = {}
 
     def place(k: int, s: int) -> None:
         nonlocal tmask, rmask
         out[k] = s
         bit = 1 << s
+        pin = pin_of[k]
+        if pin is not None:
+            loc_free[pin] &= ~bit
         for p in parts[k]:
             free[p] &= ~bit
             busy[p] |= bit
@@ -80,9 +89,15 @@ def greedy_slots(
     for k, s in (fixed or {}).items():
         place(k, s)
     if order is None:
+        # required meetings first, pinned ones (a fixed slot and location) before the others
         order = sorted(
             range(len(inst.meetings)),
-            key=lambda k: (not inst.meetings[k].required, -inst.meetings[k].weight, k),
+            key=lambda k: (
+                not inst.meetings[k].required,
+                inst.meetings[k].fixed_location is None or inst.meetings[k].fixed_slot is None,
+                -inst.meetings[k].weight,
+                k,
+            ),
         )
     for k in order:
         if k in out:
@@ -91,6 +106,9 @@ def greedy_slots(
         if any(count[p] >= cap[p] for p in ps):
             continue
         cand = allowed[k] & (tmask if inperson[k] else rmask)
+        pin = pin_of[k]
+        if pin is not None:
+            cand &= loc_free[pin]
         for p in ps:
             cand &= free[p]
         for b in before[k]:

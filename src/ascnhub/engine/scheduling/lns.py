@@ -43,14 +43,14 @@ def lp_weight_bound(instance: Instance) -> tuple[float, list[int]]:
             usable.update(allowed[k])
         cap = len(usable) if p.max_meetings is None else min(len(usable), p.max_meetings)
         if len(mine) > cap:
-            lp.add(sum(y[k] for k in mine) <= cap)
+            lp.Add(sum(y[k] for k in mine) <= cap)
     tab = [y[k] for k in y if inst.is_in_person(inst.meetings[k])]
     vir = [y[k] for k in y if not inst.is_in_person(inst.meetings[k])]
     if len(tab) > sum(inst.tables_open):
-        lp.add(sum(tab) <= sum(inst.tables_open))
+        lp.Add(sum(tab) <= sum(inst.tables_open))
     if len(vir) > sum(inst.rooms_open):
-        lp.add(sum(vir) <= sum(inst.rooms_open))
-    lp.maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
+        lp.Add(sum(vir) <= sum(inst.rooms_open))
+    lp.Maximize(sum(inst.meetings[k].weight * v for k, v in y.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return float(sum(m.weight for m in inst.meetings)), []
     return lp.Objective().Value() + 1e-6, [k for k, v in y.items() if v.solution_value() > 0.5]
@@ -101,11 +101,12 @@ def weight_bound(
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # out of time before any solution: CP-SAT's bound is not valid then (it reports 0)
+        return lp_weight_bound(inst)
     scale = weight_scale(inst)
     bound = solver.best_objective_bound / scale
-    chosen = [
-        k for k, v in y.items() if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.boolean_value(v)
-    ]
+    chosen = [k for k, v in y.items() if solver.boolean_value(v)]
     return bound, chosen
 
 
@@ -130,6 +131,11 @@ def _breaks_by_participant(
                 n += sum(1 for i in range(idx[0] + 1, idx[-1] + 1) if used[i] and not used[i - 1])
         out[p] = n
     return out
+
+
+def _rank(inst: Instance, slot_of: Mapping[int, int]) -> tuple[float, int]:
+    """Held weight, then -breaks: the lexicographic objective as a key to maximise."""
+    return sum(inst.meetings[k].weight for k in slot_of), -sum(_breaks_by_participant(inst, slot_of).values())
 
 
 def improve(
@@ -170,17 +176,20 @@ def improve(
     while time.monotonic() < deadline - 0.05:
         iterations += 1
         unheld_of: dict[str, int] = {}
+        missing: set[str] = set()  # participants of a required meeting not yet placed
         for k, m in enumerate(inst.meetings):
             if k not in cur and inst.allowed_slots[k] and (movable is None or k in movable):
                 for p in m.participants:
                     unheld_of[p] = unheld_of.get(p, 0) + 1
+                if m.required:
+                    missing.update(m.participants)
         hot = [p for p in inst.participants if breaks.get(p.id, 0) > 0 or unheld_of.get(p.id, 0) > 0]
         if movable is not None:
             mov_parts = {p for k in movable for p in inst.meetings[k].participants}
             hot = [p for p in hot if p.id in mov_parts]
         if not hot:
             break
-        seed_p = rng.choice(hot).id
+        seed_p = rng.choice([p for p in hot if p.id in missing] or hot).id
         chosen = [seed_p]
         seen = {seed_p}
         frontier = [seed_p]
@@ -210,8 +219,9 @@ def improve(
         held_free = {k for k in inside if k in cur}
         unheld = [k for k in free if k not in cur]
         if bound is not None and sum(inst.meetings[k].weight for k in cur) >= bound - 1e-9:
-            unheld = []
-        unheld.sort(key=lambda k: (-w[k], k))
+            unheld = [k for k in unheld if inst.meetings[k].required]
+        # a required meeting the start could not place comes first (the sub-model must hold it)
+        unheld.sort(key=lambda k: (not inst.meetings[k].required, -w[k], k))
         free = held_free | set(unheld[:max_unheld])
         if not free:
             continue
@@ -236,13 +246,16 @@ def improve(
         new = sm.slots_of(solver)
         old_w = sum(w[k] for k in free if k in cur)
         new_w = sum(w[k] for k in new)
+        old_req = sum(1 for k in free if k in cur and inst.meetings[k].required)
+        new_req = sum(1 for k in new if inst.meetings[k].required)
         touched = list(sm.breaks_of)
         trial = dict(fixed)
         trial.update(new)
         new_b = _breaks_by_participant(inst, trial, touched)
         old_br = sum(breaks.get(p, 0) for p in touched)
         new_br = sum(new_b.get(p, 0) for p in touched)
-        if (new_w, -new_br) > (old_w, -old_br):
+        # placed required meetings first: a start that misses one is not a valid timetable
+        if (new_req, new_w, -new_br) > (old_req, old_w, -old_br):
             cur = trial
             for p in touched:
                 breaks[p] = new_b.get(p, 0)
@@ -267,8 +280,13 @@ def solve_lns(
     workers: int = 2,
     on_progress: ProgressFn | None = None,
     hint: Mapping[int, int] | None = None,
+    baseline: Mapping[int, int] | None = None,
 ) -> Result:
-    """Schedule a large instance (see the module docstring)."""
+    """Schedule a large instance (see the module docstring).
+
+    The search starts from ``hint`` when given, else from the better (held weight, then breaks) of
+    the relaxation-ordered break-aware greedy and ``baseline`` (the solver's warm start).
+    """
     from .solver import make_result
 
     inst = instance
@@ -286,6 +304,8 @@ def solve_lns(
             key=lambda k: (k not in chosen_set, not inst.meetings[k].required, -inst.meetings[k].weight, k),
         )
         cur = greedy_slots(inst, break_aware=True, order=order)
+        if baseline and _rank(inst, baseline) > _rank(inst, cur):
+            cur = dict(baseline)
     t_greedy = time.monotonic() - started - t_bound
     if on_progress is not None:
         on_progress(

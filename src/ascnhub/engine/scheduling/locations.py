@@ -1,9 +1,10 @@
 """Location assignment after the slots are chosen (slots first, then locations).
 
-Per slot, a meeting with a home table gets it; other in-person meetings get a free open table,
-preferring the table one of its participants used last (people stay at the same table when that
-costs nothing); online meetings get an open video room the same way. The slot model's capacity
-constraints guarantee that this always succeeds.
+Per slot, a meeting with a ``fixed_location`` or a home table gets it; other in-person meetings get
+a free open table, preferring the table one of its participants used last (people stay at the same
+table when that costs nothing); online meetings get an open video room the same way. The slot
+model's capacity constraints (and one meeting at a time per pinned location) guarantee that this
+always succeeds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def assign_locations(
         by_slot.setdefault(s, []).append(k)
     last_loc: dict[str, str] = {}
     loc_of: dict[int, str] = {}
+    # home tables and pinned locations (``fixed_location``) are lent to others last
     homes = {p.home_location for p in inst.participants if p.home_location is not None}
+    homes |= {m.fixed_location for m in inst.meetings if m.fixed_location is not None}
     for s in sorted(by_slot):
         ks = sorted(by_slot[s])
         # someone's home table is lent to others only when no other table is free
@@ -39,13 +42,14 @@ def assign_locations(
         open_rooms = [
             loc.id for loc in inst.locations if loc.kind == "virtual" and inst.location_open(loc, s)
         ]
+        open_rooms.sort(key=lambda r: r in homes)
         table_set, room_set = set(open_tables), set(open_rooms)
         taken: set[str] = set()
         pending: list[int] = []
-        # home tables first, then preferred (kept) locations
+        # pinned locations and home tables first, then preferred (kept) locations
         for k in ks:
             m = inst.meetings[k]
-            home = inst.home_of(m)
+            home = inst.location_of(m)
             if home is not None:
                 loc_of[k] = home
                 taken.add(home)

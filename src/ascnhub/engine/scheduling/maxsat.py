@@ -57,8 +57,9 @@ def eligible(instance: Instance) -> bool:
     """True when the encoding is exact for ``instance`` and small enough to be worth a try.
 
     Every meeting must be required (the cost is breaks only), the slots must form one group, no
-    participant may have a home table (the capacity per slot would not be the only location
-    condition), and the (meeting, slot) pairs must be at most :data:`MAXSAT_MAX_PAIRS`.
+    participant may have a home table and no meeting a ``fixed_location`` (the capacity per slot
+    would not be the only location condition), and the (meeting, slot) pairs must be at most
+    :data:`MAXSAT_MAX_PAIRS`.
     """
     inst = instance
     if len(inst.groups) != 1 or not inst.meetings:
@@ -66,6 +67,8 @@ def eligible(instance: Instance) -> bool:
     if not all(m.required for m in inst.meetings):
         return False
     if any(p.home_location is not None for p in inst.participants):
+        return False
+    if any(m.fixed_location is not None for m in inst.meetings):
         return False
     allowed = inst.allowed_slots
     if any(not a for a in allowed):

@@ -60,6 +60,8 @@ class Meeting:
     slots: tuple[str, ...] | None = None
     fixed_slot: str | None = None
     after: tuple[str, ...] = ()
+    #: the location the meeting must use when held (an organiser's pin, with or without a fixed slot)
+    fixed_location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,20 @@ class Instance:
         return None
 
     def home_conflict(self, meeting: Meeting) -> bool:
-        """True when an in-person meeting's participants have different home tables (it cannot be held)."""
+        """True when an in-person meeting's participants have different home tables, or its
+        ``fixed_location`` is not the home table of one of them (it cannot be held)."""
         if not self.is_in_person(meeting):
             return False
         homes = {self.participant_by_id[p].home_location for p in meeting.participants} - {None}
+        if meeting.fixed_location is not None and homes - {meeting.fixed_location}:
+            return True
         return len(homes) > 1
+
+    def location_of(self, meeting: Meeting) -> str | None:
+        """The one location ``meeting`` may use (its ``fixed_location``, else a home table), or None."""
+        if meeting.fixed_location is not None:
+            return meeting.fixed_location
+        return self.home_of(meeting)
 
     def location_open(self, location: Location, slot: int) -> bool:
         """True when ``location`` is open in slot index ``slot``."""
@@ -184,7 +195,7 @@ class Instance:
         """Per meeting index: slot indexes where it may be held given every unary rule.
 
         Applies ``slots``, ``fixed_slot``, participants' ``unavailable``, home conflicts, an open
-        home table, and the existence of an open location of the right kind.
+        home table or ``fixed_location``, and the existence of an open location of the right kind.
         """
         n = len(self.slots)
         out: list[list[int]] = []
@@ -199,13 +210,14 @@ class Instance:
                 cand &= {self.slot_index[m.fixed_slot]}
             for p in m.participants:
                 cand -= {self.slot_index[s] for s in self.participant_by_id[p].unavailable}
-            if self.is_in_person(m):
-                home = self.home_of(m)
-                if home is not None:
-                    loc = self.location_by_id[home]
-                    cand = {s for s in cand if self.location_open(loc, s)}
-                else:
-                    cand = {s for s in cand if self.tables_open[s] > 0}
+            pin = self.location_of(m)
+            if pin is not None:
+                loc = self.location_by_id[pin]
+                if loc.kind != ("table" if self.is_in_person(m) else "virtual"):
+                    cand = set()
+                cand = {s for s in cand if self.location_open(loc, s)}
+            elif self.is_in_person(m):
+                cand = {s for s in cand if self.tables_open[s] > 0}
             else:
                 cand = {s for s in cand if self.rooms_open[s] > 0}
             out.append(sorted(cand))

@@ -25,10 +25,16 @@ def kept_assignments(instance: Instance, previous: Result) -> tuple[dict[int, in
 
     An assignment is dropped when its meeting is gone, its slot is no longer allowed (a participant
     became unavailable, the slot was removed), its location is gone, closed or of the wrong kind,
-    or it now clashes with an earlier kept assignment (participant, location, capacity, cap).
+    or it now clashes with an earlier kept assignment (participant, location, capacity, cap), or
+    with a required meeting the organiser pinned to that slot and location (the pin wins).
     """
     inst = instance
     k_of = {m.id: k for k, m in enumerate(inst.meetings)}
+    pins = {
+        (m.fixed_location, m.fixed_slot): m.id
+        for m in inst.meetings
+        if m.required and m.fixed_location is not None and m.fixed_slot is not None
+    }
     allowed = [set(a) for a in inst.allowed_slots]
     busy: set[tuple[str, int]] = set()
     used_loc: set[tuple[str, int]] = set()
@@ -45,8 +51,10 @@ def kept_assignments(instance: Instance, previous: Result) -> tuple[dict[int, in
         need = "table" if inst.is_in_person(m) else "virtual"
         if loc.kind != need or not inst.location_open(loc, s) or (a.location, s) in used_loc:
             continue
-        home = inst.home_of(m)
+        home = inst.location_of(m)
         if home is not None and home != a.location:
+            continue
+        if pins.get((a.location, a.slot), m.id) != m.id:
             continue
         if any((p, s) in busy for p in m.participants):
             continue
@@ -98,13 +106,31 @@ def reschedule(
         who = owner.get(loc)
         if who is not None and who not in inst.meetings[k].participants:
             blocked.setdefault(who, set()).add(inst.slots[kept[k]].id)
+    # likewise a kept meeting at a location someone else's meeting is pinned to (fixed_location)
+    pinned: dict[str, list[int]] = {}
+    for k, m in enumerate(inst.meetings):
+        if m.fixed_location is not None and k not in kept:
+            pinned.setdefault(m.fixed_location, []).append(k)
+    off: dict[int, set[str]] = {}
+    for k, loc in kept_loc.items():
+        for j in pinned.get(loc, ()):
+            off.setdefault(j, set()).add(inst.slots[kept[k]].id)
     work = inst
     if blocked:
         parts = tuple(
             dataclasses.replace(p, unavailable=p.unavailable | blocked[p.id]) if p.id in blocked else p
             for p in inst.participants
         )
-        work = dataclasses.replace(inst, participants=parts)
+        work = dataclasses.replace(work, participants=parts)
+    if off:
+        all_slots = [s.id for s in inst.slots]
+        meetings = tuple(
+            dataclasses.replace(m, slots=tuple(s for s in (m.slots or all_slots) if s not in off[j]))
+            if j in off
+            else m
+            for j, m in enumerate(inst.meetings)
+        )
+        work = dataclasses.replace(work, meetings=meetings)
     cur = greedy_slots(work, break_aware=True, fixed=kept)
     movable = {k for k in range(len(inst.meetings)) if k not in kept}
     cur, figures = improve(

@@ -160,13 +160,22 @@ def validate(instance: Instance, result: Result, *, check_objective: bool = True
                 )
             )
 
-    # rule 4: slots, fixed_slot, after
+    # rule 4: slots, fixed_slot, fixed_location, after
     for mid, sid in slot_of.items():
         m = mby[mid]
         if m.slots is not None and sid not in m.slots:
             v.append(Violation(4, "slot is not among the meeting's allowed slots", meeting=mid, slot=sid))
         if m.fixed_slot is not None and sid != m.fixed_slot:
             v.append(Violation(4, f"meeting is fixed to slot {m.fixed_slot}", meeting=mid, slot=sid))
+        if m.fixed_location is not None and mid in loc_of and loc_of[mid] != m.fixed_location:
+            v.append(
+                Violation(
+                    4,
+                    f"meeting is fixed to location {m.fixed_location} but is at {loc_of[mid]}",
+                    meeting=mid,
+                    slot=sid,
+                )
+            )
         for before in m.after:
             if before in slot_of and si[slot_of[before]] >= si[sid]:
                 v.append(
