@@ -103,20 +103,22 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     k = min(k, m)
     if k == 0:
         return np.empty((n, 0), scores.dtype), np.empty((n, 0), np.int64)
-    groups = m // _GROUP
-    if groups < 2 * k:
+    # Groups of up to 64 columns, at least 4k of them, so that few groups reach the threshold.
+    size = min(_GROUP, m // (4 * k))
+    if size < 4:
         return _top_k_by_sorting(scores, k)
+    groups = m // size
     # The k-th largest of the rows' group maxima is a lower bound of k distinct values, so it is at
     # most the row's k-th largest value: every top-k item lies in a group whose maximum reaches it.
     # Only those groups (about k per row) and the short tail are looked at again, which is much
     # cheaper than a selection over every element (argpartition).
-    width = groups * _GROUP
-    grouped = scores[:, :width].reshape(n, groups, _GROUP)
+    width = groups * size
+    grouped = scores[:, :width].reshape(n, groups, size)
     maxima = grouped.max(axis=2)
     threshold = np.partition(maxima, groups - k, axis=1)[:, groups - k]
     g_rows, g_ids = np.nonzero(maxima >= threshold[:, None])
-    rows = np.repeat(g_rows, _GROUP)
-    cols = (g_ids[:, None] * _GROUP + np.arange(_GROUP)).ravel()
+    rows = np.repeat(g_rows, size)
+    cols = (g_ids[:, None] * size + np.arange(size)).ravel()
     values = grouped[g_rows, g_ids].ravel()
     if width < m:  # the tail columns that do not fill a group
         tail = np.arange(width, m)
@@ -136,7 +138,7 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return top, ids
 
 
-#: Columns per group in `top_k`'s pre-filter.
+#: Most columns per group in `top_k`'s pre-filter.
 _GROUP = 64
 
 

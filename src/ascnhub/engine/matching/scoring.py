@@ -146,7 +146,8 @@ class StructureFeatures:
 
     @property
     def any_organisation(self) -> bool:
-        return bool((self.org_n >= 0).any())
+        # True only when some need's organisation also publishes an offer in this batch.
+        return bool(np.isin(self.org_n[self.org_n >= 0], self.org_o).any())
 
     @classmethod
     def build(cls, needs: Sequence[Need], offers: Sequence[Offer]) -> StructureFeatures:
