@@ -293,20 +293,23 @@ def centre_languages(
     if weights.language == 0 or len(reference) < weights.min_reference or not len(vectors):
         return vectors
     overall = reference.mean(axis=0)
-    names, ref_code = np.unique([_base_language(x) for x in reference_languages], return_inverse=True)
-    sums = np.zeros((len(names) + 1, reference.shape[1]), np.float64)  # last row: an unseen language
+    base = {tag: _base_language(tag) for tag in {*reference_languages, *languages}}  # few distinct tags
+    names, ref_code = np.unique([base[x] for x in reference_languages], return_inverse=True)
     ref_code = ref_code.ravel()
+    sums = np.zeros((len(names), reference.shape[1]), np.float64)
     for i in range(len(names)):
         sums[i] = reference[ref_code == i].sum(axis=0)
-    counts = np.bincount(ref_code, minlength=len(names) + 1)[:, None]
+    counts = np.bincount(ref_code, minlength=len(names))[:, None]
     shrink = weights.language_shrink
-    shifts = np.zeros_like(sums)  # a language's (shrunk) mean minus the overall mean; 0 if unseen
-    shifts[:-1] = (sums[:-1] + shrink * overall) / (counts[:-1] + shrink) - overall
+    # A language's (shrunk) mean minus the overall mean; the last row, for unseen languages, is 0.
+    shifts = np.zeros((len(names) + 1, reference.shape[1]), np.float32)
+    shifts[:-1] = weights.language * ((sums + shrink * overall) / (counts + shrink) - overall)
     lookup = {name: i for i, name in enumerate(names.tolist())}
-    code = np.array([lookup.get(_base_language(x), len(names)) for x in languages], dtype=np.intp)
-    out = vectors - (np.float32(weights.language) * shifts.astype(np.float32))[code]
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    code = np.array([lookup.get(base[x], len(names)) for x in languages], dtype=np.intp)
+    out = vectors.astype(np.float32) - shifts[code]
+    norms = np.sqrt(np.einsum("ij,ij->i", out, out))
+    out /= np.where(norms > 0, norms, 1.0)[:, None]
+    return out
 
 
 def _base_language(tag: str) -> str:
