@@ -27,7 +27,7 @@ def _jsonl(path, records, drop=("looking_for", "stages", "min_budget_usd")):
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, embedder):
     d = tmp_path_factory.mktemp("match")
-    # Seed the CLI's on-disk cache with the session's reason labels: embedding them again per test
+    # Seed the CLI's on-disk cache with the session's reason sub-themes: embedding them again per test
     # module would only slow the suite down (the cache itself is tested in test_matching_cache.py).
     SubthemeLabeller.build(embedder)  # embeds the sub-themes into the session cache (once per session)
     SQLiteEmbeddingStore(d / "cache" / "embeddings.sqlite3").put_many(embedder.store.items())
