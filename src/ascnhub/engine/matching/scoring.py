@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -272,6 +273,7 @@ def _jaccard_table() -> np.ndarray:
 _JACCARD = _jaccard_table()
 
 
+@lru_cache(maxsize=65536)  # an organisation publishes many offers: normalise each name once
 def _org(name: str | None) -> str:
     """Organisation names compared case- and space-insensitively."""
     return " ".join((name or "").casefold().split())
@@ -296,10 +298,10 @@ def centre_languages(
     base = {tag: _base_language(tag) for tag in {*reference_languages, *languages}}  # few distinct tags
     names, ref_code = np.unique([base[x] for x in reference_languages], return_inverse=True)
     ref_code = ref_code.ravel()
-    sums = np.zeros((len(names), reference.shape[1]), np.float64)
-    for i in range(len(names)):
-        sums[i] = reference[ref_code == i].sum(axis=0)
-    counts = np.bincount(ref_code, minlength=len(names))[:, None]
+    members = np.zeros((len(names), len(reference)), np.float32)
+    members[ref_code, np.arange(len(reference))] = 1.0
+    sums = members @ reference  # every language's sum in one product, not one masked copy each
+    counts = members.sum(axis=1, keepdims=True)
     shrink = weights.language_shrink
     # A language's (shrunk) mean minus the overall mean; the last row, for unseen languages, is 0.
     shifts = np.zeros((len(names) + 1, reference.shape[1]), np.float32)
