@@ -185,3 +185,38 @@ def test_language_centring_brings_languages_together_and_can_be_switched_off():
     # A language the reference population has never seen is left as it is.
     (unseen,) = centre_languages(vectors[:1], ["km"], vectors, langs, Weights())
     assert np.allclose(unseen, vectors[0])
+
+
+def test_stage_budget_and_interest_terms_move_scores_by_their_weights():
+    from dataclasses import replace
+
+    from ascnhub.engine.matching import DEFAULT_WEIGHTS as W
+    from ascnhub.engine.matching import Need, Offer
+    from ascnhub.engine.matching.ranking import build_matrix
+
+    rng = np.random.default_rng(7)
+    needs = [Need(f"n{i}", f"c{i}", "VN", "vi", f"need {i}", "d", ("civic_social",)) for i in range(10)]
+    offers = [Offer(f"o{j}", f"org{j}", "JP", "ja", f"offer {j}", "d", ("civic_social",)) for j in range(12)]
+    vectors = _unit(rng, len(needs) + len(offers), 16)
+    emb = FixedVectors({x.text: vectors[k] for k, x in enumerate([*needs, *offers])})
+    rows, cols = np.arange(len(needs)), np.arange(len(offers))
+    plain = build_matrix(needs, offers, embedder=emb).total(rows, cols)
+
+    need = replace(needs[0], stage="planning", budget_usd=50_000, looking_for=("JP",))
+    offer_fits = replace(offers[0], stages=("planning",))
+    offer_other_stage = replace(offers[1], stages=("implementation",))
+    offer_too_dear = replace(offers[2], min_budget_usd=100_000)
+    offer_wants_vn = replace(offers[3], looking_for=("VN",))
+    changed = build_matrix(
+        [need, *needs[1:]],
+        [offer_fits, offer_other_stage, offer_too_dear, offer_wants_vn, *offers[4:]],
+        embedder=emb,
+    ).total(rows, cols)
+    delta = changed[0] - plain[0]
+    half_interest = 0.5 * W.interest  # the need looks for Japanese companies: every offer meets it
+    assert delta[0] == pytest.approx(W.stage + half_interest, abs=1e-4)
+    assert delta[1] == pytest.approx(-W.stage + half_interest, abs=1e-4)
+    assert delta[2] == pytest.approx(-W.budget + half_interest, abs=1e-4)
+    assert delta[3] == pytest.approx(2 * half_interest, abs=1e-4)  # and the company looks for Viet Nam
+    assert delta[4] == pytest.approx(half_interest, abs=1e-4)
+    assert np.allclose(changed[1:, 4:], plain[1:, 4:], atol=1e-4)  # other needs meet no interest

@@ -157,13 +157,30 @@ class StructureFeatures:
         countries = _vocab([[n.country] for n in needs], [o.deployed_in for o in offers])
         regions = {r: i for i, r in enumerate(sorted(set(REGIONS.values())))}
         stage_vocab = {s: i for i, s in enumerate(STAGES)}
-        # "Looking for" is matched against what the other side *is*: its focus areas and country.
-        attr_vocab = _vocab(
-            [n.looking_for for n in needs],
-            [o.looking_for for o in offers],
-            [n.focus_areas + (n.country,) for n in needs],
-            [o.focus_areas + (o.country,) for o in offers],
+        # "Looking for" is matched against what the other side *is*: its focus areas and country. Most
+        # batches state no interests; their encodings are then empty rather than built for nothing.
+        interests = any(n.looking_for for n in needs) or any(o.looking_for for o in offers)
+        attr_vocab = (
+            _vocab(
+                [n.looking_for for n in needs],
+                [o.looking_for for o in offers],
+                [n.focus_areas + (n.country,) for n in needs],
+                [o.focus_areas + (o.country,) for o in offers],
+            )
+            if interests
+            else {}
         )
+
+        def attrs(items: Sequence[Need] | Sequence[Offer]) -> np.ndarray:
+            if not interests:
+                return np.zeros((len(items), 1), np.float32)
+            return _multi_hot([x.focus_areas + (x.country,) for x in items], attr_vocab)
+
+        def wants(items: Sequence[Need] | Sequence[Offer]) -> np.ndarray:
+            if not interests:
+                return np.zeros((len(items), 1), np.float32)
+            return _multi_hot([x.looking_for for x in items], attr_vocab)
+
         orgs = _vocab(
             [[_org(n.organisation)] for n in needs if n.organisation],
             [[_org(o.organisation)] for o in offers],
@@ -193,10 +210,10 @@ class StructureFeatures:
             min_budget_o=np.array(
                 [np.nan if o.min_budget_usd is None else o.min_budget_usd for o in offers], dtype=np.float64
             ),
-            wants_n=_multi_hot([n.looking_for for n in needs], attr_vocab),
-            attrs_o=_multi_hot([o.focus_areas + (o.country,) for o in offers], attr_vocab),
-            wants_o=_multi_hot([o.looking_for for o in offers], attr_vocab),
-            attrs_n=_multi_hot([n.focus_areas + (n.country,) for n in needs], attr_vocab),
+            wants_n=wants(needs),
+            attrs_o=attrs(offers),
+            wants_o=wants(offers),
+            attrs_n=attrs(needs),
             org_n=np.array([orgs.get(_org(n.organisation), -1) if n.organisation else -1 for n in needs]),
             org_o=np.array([orgs.get(_org(o.organisation), -2) for o in offers]),
             # index of each need's country in the country vocabulary (-1: the appended zero row)
