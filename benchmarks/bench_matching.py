@@ -676,12 +676,57 @@ def render_markdown(report: dict) -> str:
         f"({emb['seconds_per_100_tokens']} s per 100 tokens) |"
     )
     out.append(f"| embedding, short texts (8 words) | {emb['short_texts_per_s (8 words)']} texts/s |")
+    out += _history_table(report)
     out += ["", END]
     return "\n".join(out)
 
 
+def _speed_summary(report: dict) -> dict:
+    """One line of the speed history: when, at what load, and the wall times of both paths."""
+    sp = report["speed"]["ranking"]
+    return {
+        "measured_at": report.get("measured_at", "?"),
+        "load_average_1min": [
+            report["speed"]["embedding"]["load_average_1min_at_start"],
+            report["environment"]["load_average_1min_at_end"],
+        ],
+        "size": f"{sp['needs']} x {sp['offers']}",
+        "engine_s": sp["exact_rank_s_all_runs"],
+        "previous_path_s": sp["baseline_previous_path_s_all_runs"],
+    }
+
+
+def with_history(report: dict, previous: dict | None) -> dict:
+    """`report` with `speed_history`: the previous report's history (or the previous report itself)
+    followed by this run, so that runs at different loads stay visible side by side."""
+    history = list(
+        (previous or {}).get("speed_history") or ([] if not previous else [_speed_summary(previous)])
+    )
+    current = _speed_summary(report)
+    history = [h for h in history if h["measured_at"] != current["measured_at"]] + [current]
+    return {**report, "speed_history": history}
+
+
+def _history_table(report: dict) -> list[str]:
+    lines = [
+        "",
+        "### Speed across runs of this benchmark (wall time of each repeat, seconds)",
+        "",
+        "| measured | load average (start, end) | size | engine | previous path, same run |",
+        "|---|---|---|---|---|",
+    ]
+    for h in report.get("speed_history", []):
+        lines.append(
+            f"| {h['measured_at']} | {', '.join(map(str, h['load_average_1min']))} | {h['size']} | "
+            f"{', '.join(map(str, h['engine_s']))} | {', '.join(map(str, h['previous_path_s']))} |"
+        )
+    return lines
+
+
 def write_docs(report: dict) -> None:
     """Keep the JSON in the repository and regenerate the figures part of the page from it."""
+    previous = json.loads(JSON_OUT.read_text(encoding="utf-8")) if JSON_OUT.exists() else None
+    report = with_history(report, previous)
     JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
     JSON_OUT.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     page = DOC.read_text(encoding="utf-8")
