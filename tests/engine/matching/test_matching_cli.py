@@ -9,9 +9,9 @@ import pytest
 
 from ascnhub.engine.matching import SQLiteEmbeddingStore
 from ascnhub.engine.matching.cli import main
-from ascnhub.engine.matching.reasons import ProblemLabeller
+from ascnhub.engine.matching.reasons import SubthemeLabeller
 
-from .sample_records import AIR_NEED_TH, FLOOD_NEED_VI, FLOOD_SENSOR_JA, NEEDS, OFFERS, PM25_SENSOR_JA
+from .sample_records import NEEDS, OFFERS, QUEUE_APP_KO, QUEUE_NEED_TH, SALINITY_NEED_VI, SALINITY_SENSOR_JA
 
 pytestmark = pytest.mark.engine
 
@@ -27,17 +27,17 @@ def _jsonl(path, records, drop=("looking_for", "stages", "min_budget_usd")):
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, embedder):
     d = tmp_path_factory.mktemp("match")
-    # Seed the CLI's on-disk cache with the session's reason labels: embedding them again per test
+    # Seed the CLI's on-disk cache with the session's reason sub-themes: embedding them again per test
     # module would only slow the suite down (the cache itself is tested in test_matching_cache.py).
-    ProblemLabeller.build(embedder)  # embeds the labels into the session cache (once per session)
+    SubthemeLabeller.build(embedder)  # embeds the sub-themes into the session cache (once per session)
     SQLiteEmbeddingStore(d / "cache" / "embeddings.sqlite3").put_many(embedder.store.items())
     needs = _jsonl(d / "needs.jsonl", NEEDS)
     offers = _jsonl(d / "offers.jsonl", OFFERS)
     qrels = d / "qrels.jsonl"
     qrels.write_text(
-        json.dumps({"need": FLOOD_NEED_VI.id, "offer": FLOOD_SENSOR_JA.id, "grade": 2})
+        json.dumps({"need": SALINITY_NEED_VI.id, "offer": SALINITY_SENSOR_JA.id, "grade": 2})
         + "\n"
-        + json.dumps({"need": AIR_NEED_TH.id, "offer": PM25_SENSOR_JA.id, "grade": 2})
+        + json.dumps({"need": QUEUE_NEED_TH.id, "offer": QUEUE_APP_KO.id, "grade": 2})
         + "\n"
     )
     return {
@@ -70,7 +70,7 @@ def test_rank_writes_one_line_per_need_in_input_order(files, capsys):
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["need"] for line in lines] == [n.id for n in NEEDS]
     assert all(len(line["ranking"]) == 2 for line in lines)
-    assert lines[0]["ranking"][0]["offer"] == FLOOD_SENSOR_JA.id
+    assert lines[0]["ranking"][0]["offer"] == SALINITY_SENSOR_JA.id
     first = lines[0]["ranking"][0]
     assert set(first) == {"offer", "score", "reasons"} and first["reasons"]
     assert "embedding [" in capsys.readouterr().err  # the progress bar

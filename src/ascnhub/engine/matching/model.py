@@ -8,6 +8,10 @@ its database rows. Optional fields beyond the published format (`organisation` o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .reasons import Reason
 
 #: The six focus areas of the ASEAN Smart Cities Framework.
 FOCUS_AREAS: tuple[str, ...] = (
@@ -84,11 +88,20 @@ class Offer:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One ranked item with its score and reasons (English, true of the pair)."""
+    """One ranked item with its score and reasons, each true of the pair, most specific first.
+
+    `explanations` are the structured reasons (`reasons.Reason`: a kind code and its values), to store
+    and to show in the reader's language; `reasons` are the same in English, for existing callers.
+    """
 
     id: str
     score: float
     reasons: tuple[str, ...] = ()
+    explanations: tuple[Reason, ...] = ()
+
+    def reasons_in(self, language: str) -> tuple[str, ...]:
+        """The reasons rendered in `language` (`en`, `id`, `ja`; others fall back to English)."""
+        return tuple(r.text(language) for r in self.explanations)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ import numpy as np
 
 from .embedder import Embedder, default_embedder
 from .model import Need, Ranking, Suggestion
-from .ranking import _labeller
-from .reasons import peer_reasons
+from .reasons import MIN_TEXTS, Reason, SubthemeLabeller, TitleMatcher, peer_reasons
 from .scoring import (
     DEFAULT_WEIGHTS,
     StructureFeatures,
@@ -52,8 +51,12 @@ def peer_cities(
     total = cos / scale + weights.focus * focus
     city = np.array([f"{n.country}|{n.city.casefold().strip()}" for n in needs])
     total = np.where(city[:, None] == city[None, :], -np.inf, total)  # never the same city (nor itself)
-    labeller = _labeller(embedder, with_reasons)
+    labeller = SubthemeLabeller.build(embedder) if with_reasons else None
     labels = labeller.nearest(q)[0] if labeller else None
+    titles = None
+    if with_reasons and len(needs) >= MIN_TEXTS:
+        title_vectors = embedder.embed_queries([n.title for n in needs])
+        titles = TitleMatcher.build(title_vectors, title_vectors)
     out = []
     for i, need in enumerate(needs):
         order = np.argsort(-total[i], kind="stable")
@@ -65,9 +68,11 @@ def peer_cities(
             if city[j] in seen:
                 continue
             seen.add(city[j])
-            reasons: tuple[str, ...] = ()
+            why: tuple[Reason, ...] = ()
             if labeller is not None and labels is not None:
-                reasons = peer_reasons(need, needs[j], labeller.shared(int(labels[i]), int(labels[j])))
-            suggestions.append(Suggestion(needs[j].id, display_score(float(total[i, j])), reasons))
+                sub = labeller.shared(int(labels[i]), int(labels[j]))
+                why = peer_reasons(need, needs[j], sub, titles is not None and titles.close(i, int(j)))
+            score = display_score(float(total[i, j]))
+            suggestions.append(Suggestion(needs[j].id, score, tuple(r.text("en") for r in why), why))
         out.append(Ranking(need.id, tuple(suggestions)))
     return out
