@@ -2,7 +2,8 @@
 server exactly once, and no row is even attempted twice, because a claim is one conditional UPDATE.
 
 The real thing: its own database (an SQLite file, or a fresh PostgreSQL database beside the test
-one), separate processes started together, and an SMTP server (aiosmtpd) counting what arrives."""
+one), separate processes started together, and an SMTP server (aiosmtpd) counting what arrives.
+On PostgreSQL, threads with their own connections also race for single rows."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection, connections
 
 from tests.matchmaking.test_worker_crash import _fresh_postgres
 
@@ -125,3 +128,42 @@ def test_workers_sweeping_together_send_each_message_once(tmp_path):
         smtp.stop()
         if drop is not None:
             drop()
+
+
+def _race(n: int, work) -> list:
+    """Run `work()` in n threads released together, each on its own connection; their results."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel connections are tested on PostgreSQL")
+def test_threads_claiming_one_row_at_once_have_one_winner():
+    from ascnhub.common import delivery, mail
+    from ascnhub.common.models import OutgoingEmail
+
+    rows = [
+        OutgoingEmail.objects.create(subject=f"s{i}", recipients=["a@example.org"], message={})
+        for i in range(5)
+    ]
+    for row in rows:
+        won = _race(8, lambda pk=row.pk: delivery.claim(mail.CHANNEL, pk) is not None)
+        assert won.count(True) == 1, won
+    assert set(OutgoingEmail.objects.values_list("attempts", flat=True)) == {1}
