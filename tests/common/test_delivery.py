@@ -285,7 +285,12 @@ def test_the_sweep_command_delivers_what_is_due_on_every_channel(settings, netwo
 
 def test_retry_failed_from_the_command_line(settings):
     settings.ASCNHUB_EMAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
     row = _row()
     OutgoingEmail.objects.filter(pk=row.pk).update(status="failed", attempts=8, last_error="550 no such user")
     out = io.StringIO()
@@ -293,3 +298,44 @@ def test_retry_failed_from_the_command_line(settings):
     assert out.getvalue() == "email: 1 queued again\n"
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("pending", 0)
+
+
+def test_the_admin_shows_every_kind_of_delivery_and_sends_failed_ones_again(
+    client, django_user_model, settings, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage
+
+    from ascnhub.common import mail
+
+    settings.ASCNHUB_EMAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
+    client.force_login(django_user_model.objects.create_superuser(email="admin@example.org", password="x"))
+    [stored] = mail.queue([EmailMessage("Outcome report", "On track", to=["nr@example.org"])])
+    OutgoingEmail.objects.filter(pk=stored.pk).update(
+        status="failed", attempts=8, last_error="550 no such user"
+    )
+    for page in (
+        "common/outgoingemail",
+        "api/webhookdelivery",
+        "followup/remindersent",
+        "matchmaking/meetingreminder",
+    ):
+        assert client.get(f"/admin/{page}/").status_code == 200, page
+    listed = client.get("/admin/common/outgoingemail/?status__exact=failed").content.decode()
+    assert "Outcome report" in listed and "gave up" in listed
+    assert (
+        "550 no such user" in client.get(f"/admin/common/outgoingemail/{stored.pk}/change/").content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/common/outgoingemail/", {"action": "send_again", "_selected_action": [stored.pk]}
+        )
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert (stored.status, stored.attempts) == ("sent", 1)
+    assert [m.subject for m in django_mail.outbox] == ["Outcome report"]
