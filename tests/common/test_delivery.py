@@ -331,6 +331,8 @@ def test_the_admin_shows_every_kind_of_delivery_and_sends_failed_ones_again(
     assert (
         "550 no such user" in client.get(f"/admin/common/outgoingemail/{stored.pk}/change/").content.decode()
     )
+    # View only: a stale form can never overwrite what a worker writes.
+    assert client.post(f"/admin/common/outgoingemail/{stored.pk}/change/", {}).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/common/outgoingemail/", {"action": "send_again", "_selected_action": [stored.pk]}

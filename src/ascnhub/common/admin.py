@@ -51,7 +51,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
 class DeliveryAdmin(admin.ModelAdmin):
     """The one admin of durable deliveries (`common.delivery`), subclassed for each kind: what
-    waits, what was done, what failed and why, read-only; "send again" gives failed (and waiting)
+    waits, what was done, what failed and why, view only; "send again" gives failed (and waiting)
     rows a fresh set of attempts, due now."""
 
     list_filter = ["status"]
@@ -63,10 +63,12 @@ class DeliveryAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         return [*self.list_display_extra, "status", "attempts", "next_attempt_at", "last_attempt_at"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # View only: saving the form would write back a stale copy of a row a worker may be
+        # updating at that moment. "Send again" is the one change, made by the primitive.
         return False
 
     @admin.action(description=_("Send the selected deliveries again (failed, or waiting for a retry)"))
