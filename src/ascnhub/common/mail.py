@@ -14,8 +14,9 @@ the row being marked sent it may arrive twice.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from email.mime.base import MIMEBase
 from typing import Any
 
@@ -144,6 +145,22 @@ def transport(connection: Any = None) -> Any:
     return get_connection(settings.ASCNHUB_EMAIL_TRANSPORT)
 
 
+@contextlib.contextmanager
+def _session() -> Iterator[Any]:
+    """One open connection for a batch of sends. When the server cannot be reached, each send
+    tries on its own and fails, so every message records the attempt and why it failed."""
+    connection = transport()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - reported per message by its own attempt
+        yield None
+        return
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
 CHANNEL = delivery.register(
     delivery.Channel(
         name="email",
@@ -153,7 +170,7 @@ CHANNEL = delivery.register(
         max_attempts=max_attempts,
         lease=CLAIM_TIMEOUT,
         enqueue=_enqueue,
-        session=transport,
+        session=_session,
     )
 )
 

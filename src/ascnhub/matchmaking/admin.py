@@ -72,4 +72,3 @@ admin.site.register(Lead)
 @admin.register(MeetingReminder)
 class MeetingReminderAdmin(DeliveryAdmin):
     list_display_extra = ["meeting", "sent_at"]
-    raw_id_fields = ["meeting"]
