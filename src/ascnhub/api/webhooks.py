@@ -456,8 +456,3 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> Webhoo
 def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
     """Attempt every pending delivery that is due (the periodic safety net); returns how many."""
     return sum(delivery_channels.deliver_due(CHANNEL, now=now, limit=limit).values())
-
-
-def retry(delivery_ids: Iterable[int]) -> int:
-    """Send failed or pending (not in flight) deliveries again with a fresh set of attempts."""
-    return delivery_channels.retry(CHANNEL, delivery_ids, include_pending=True)
