@@ -166,3 +166,14 @@ def test_attachments_and_alternatives_survive_the_outbox(settings):
     assert copy.extra_headers["Content-Language"] == "ja" and copy.alternatives[0][0] == "<p>本文</p>"
     assert copy.attachments[0][:2] == ("agenda.ics", "BEGIN:VCALENDAR")
     assert copy.attachments[1][1] == b"%PDF-1.7\x00\xff"
+
+
+def test_an_unreachable_server_counts_as_a_failed_attempt_with_its_reason(smtp, settings):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = probe.getsockname()[1]
+    stored = mail.queue([EmailMessage("Agenda", "Table 12", to=["ana@example.org"])])[0]
+    assert mail.send_pending() == {"pending": 1}
+    stored.refresh_from_db()
+    assert stored.attempts == 1 and "ConnectionRefusedError" in stored.last_error
+    assert stored.next_attempt_at == stored.last_attempt_at + mail.BACKOFF.pause(1)

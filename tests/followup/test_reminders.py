@@ -128,3 +128,94 @@ def test_the_task_sends_reminders(network, due_soon, settings):
 
     result = send_reminders.enqueue(days_before=400)
     assert result.return_value["sent"] >= 1
+
+
+def test_a_reminder_another_worker_is_sending_is_not_sent_twice(network, due_soon, monkeypatch):
+    import datetime as dt
+
+    from django.core.mail import EmailMessage
+    from django.utils import timezone
+
+    from ascnhub.common import delivery
+
+    real_send = EmailMessage.send
+    monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: 1 / 0)
+    assert services.send_reminders(today=TODAY) == {"sent": 0, "skipped": 0, "failed": 2}
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    officer = ReminderSent.objects.get(recipient=network.makassar_officer.email)
+    assert officer.status == "pending" and officer.attempts == 1 and "ZeroDivisionError" in officer.last_error
+    # Another worker (a sweep) takes the officer's reminder and is still at it: this run leaves it alone.
+    delivery.make_due(services.REMINDER_CHANNEL, [officer.pk])
+    assert delivery.claim(services.REMINDER_CHANNEL, officer.pk) is not None
+    assert services.send_reminders(today=TODAY) == {"sent": 1, "skipped": 1, "failed": 0}
+    assert [m.to for m in mail.outbox] == [[network.indonesia_nr.email]]
+    # That worker died: once its lease is over, the next run sends the reminder, once.
+    ReminderSent.objects.filter(pk=officer.pk).update(claimed_at=timezone.now() - dt.timedelta(minutes=6))
+    assert services.send_reminders(today=TODAY) == {"sent": 1, "skipped": 1, "failed": 0}
+    assert services.send_reminders(today=TODAY) == {"sent": 0, "skipped": 2, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [network.indonesia_nr.email, network.makassar_officer.email]
+    )
+    officer.refresh_from_db()
+    assert officer.status == "sent" and officer.attempts == 3 and officer.sent_at is not None
+
+
+def test_a_reminder_that_keeps_failing_is_kept_as_failed_and_can_be_sent_again(
+    network, due_soon, monkeypatch, settings
+):
+    from django.core.mail import EmailMessage
+
+    from ascnhub.common import delivery
+
+    real_send = EmailMessage.send
+
+    def flaky(self, *a, **k):
+        if self.to == [network.makassar_officer.email]:
+            raise ConnectionError("SMTP down")
+        return real_send(self, *a, **k)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky)
+    results = [services.send_reminders(today=TODAY) for _ in range(9)]
+    assert results[0] == {"sent": 1, "skipped": 0, "failed": 1}
+    assert results[7] == {"sent": 0, "skipped": 1, "failed": 1}  # the 8th and last attempt
+    assert results[8] == {"sent": 0, "skipped": 2, "failed": 0}  # given up: no 9th attempt
+    officer = ReminderSent.objects.get(recipient=network.makassar_officer.email)
+    assert (officer.status, officer.attempts) == ("failed", 8)
+    assert officer.last_error == "ConnectionError: SMTP down"
+    # The secretariat fixes the address and sends it again (the admin's "send again").
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
+    assert delivery.retry(services.REMINDER_CHANNEL, [officer.pk]) == 1
+    assert call_command("deliveries", "sweep", "--channel", "followup-reminder", stdout=io.StringIO()) is None
+    officer.refresh_from_db()
+    assert officer.status == "sent" and mail.outbox[-1].to == [network.makassar_officer.email]
+    assert "Pilot flood sensors" in mail.outbox[-1].body and "2026年3月4日" in mail.outbox[-1].body
+
+
+def test_a_reminder_for_an_item_closed_meanwhile_is_not_sent(network, due_soon, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    real_send = EmailMessage.send
+    monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: 1 / 0)
+    services.send_reminders(today=TODAY)
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    city = due_soon["city"]
+    city.status = "completed"
+    city.save()
+    out = io.StringIO()
+    call_command("deliveries", "sweep", "--channel", "followup-reminder", stdout=out)
+    assert out.getvalue() == "followup-reminder: nothing due\n"  # waiting for its back-off
+    from ascnhub.common import delivery
+
+    delivery.make_due(services.REMINDER_CHANNEL, ReminderSent.objects.values_list("pk", flat=True))
+    out = io.StringIO()
+    call_command("deliveries", "sweep", "--channel", "followup-reminder", stdout=out)
+    assert out.getvalue() == "followup-reminder: 1 failed, 1 sent\n"
+    officer = ReminderSent.objects.get(recipient=network.makassar_officer.email)
+    assert officer.status == "failed" and "closed" in officer.last_error
+    assert [m.to for m in mail.outbox] == [[network.indonesia_nr.email]]

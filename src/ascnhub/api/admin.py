@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
+
+from ascnhub.common.admin import DeliveryAdmin
 
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 
@@ -25,41 +25,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = [
-        "event",
-        "endpoint",
-        "status",
-        "attempts",
-        "last_status_code",
-        "next_attempt_at",
-        "created_at",
-    ]
+class WebhookDeliveryAdmin(DeliveryAdmin):
+    list_display_extra = ["event", "endpoint", "last_status_code", "created_at"]
     list_filter = ["status", "event"]
     search_fields = ["endpoint__url", "public_id"]
-    readonly_fields = [
-        "public_id",
-        "endpoint",
-        "event",
-        "payload",
-        "attempts",
-        "last_attempt_at",
-        "last_status_code",
-        "last_error",
-        "delivered_at",
-        "created_at",
-    ]
-    fields = readonly_fields[:4] + ["status", "next_attempt_at"] + readonly_fields[4:]
-    actions = ["retry"]
-
-    @admin.action(description=_("Send again (failed or pending deliveries)"))
-    def retry(self, request, queryset):
-        from . import tasks
-
-        ids = list(queryset.exclude(status=WebhookDelivery.Status.DELIVERED).values_list("pk", flat=True))
-        WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
-        )
-        for pk in ids:
-            tasks.deliver_webhook.enqueue(pk)
-        self.message_user(request, _("%(n)d deliveries queued.") % {"n": len(ids)}, messages.SUCCESS)

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common.models import Delivery
+
 
 class Scope(models.TextChoices):
     READ_PRIVATE = "read:private", _("read what the token's owner may see")
@@ -93,8 +95,12 @@ class WebhookEndpoint(models.Model):
         return self.url
 
 
-class WebhookDelivery(models.Model):
-    """One event for one endpoint: created with the event (same transaction), sent and retried until done."""
+class WebhookDelivery(Delivery):
+    """One event for one endpoint: created with the event (same transaction), sent and retried until
+    done through the durable-delivery channel "webhook" (`common.delivery`)."""
+
+    DONE = "delivered"
+    DONE_AT = "delivered_at"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -106,13 +112,8 @@ class WebhookDelivery(models.Model):
     event = models.CharField(max_length=60, choices=WebhookEvent.choices)
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,17 +5,15 @@ from __future__ import annotations
 from django_tasks import task
 
 from . import webhooks
-from .models import WebhookDelivery
 
 
 @task()
 def deliver_webhook(delivery_id: int) -> str:
-    """One attempt at a webhook delivery; a failed one is enqueued again for its next attempt."""
+    """One attempt at a webhook delivery; a failed one is enqueued again for its next attempt
+    (by the delivery channel, see `common.delivery`)."""
     delivery = webhooks.deliver(delivery_id)
     if delivery is None:
         return "not due"
-    if delivery.status == WebhookDelivery.Status.PENDING and deliver_webhook.get_backend().supports_defer:
-        deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery_id)
     return delivery.status
 
 

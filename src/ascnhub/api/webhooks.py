@@ -4,12 +4,13 @@ How a delivery is never lost:
 - `emit()` runs inside the transaction that makes the event happen (a registration approved, a
   schedule published) and writes one `WebhookDelivery` per subscribed endpoint there: the event
   and its deliveries are committed together or not at all;
-- after the commit a background task (django-tasks) sends each one; sending first *claims* the
-  delivery (attempts + 1, next attempt pushed out by the back-off) in its own transaction, so two
-  workers never send the same attempt, and a worker that dies mid-send leaves the delivery pending
-  with a due time;
-- `deliver_due()` (`ascnhub webhooks deliver`, from cron every minute) sends whatever is pending and
-  due: deliveries whose task was never run, crashed, or is waiting for its next retry.
+- after the commit a background task (django-tasks) sends each one through the durable-delivery
+  channel "webhook" (`common.delivery`): sending first *claims* the delivery with one conditional
+  UPDATE (attempts + 1, a lease of 30 s), so two workers never send the same attempt, and a worker
+  that dies mid-send leaves the delivery to be taken again once the lease is over;
+- `deliver_due()` (`ascnhub webhooks deliver`, or `ascnhub deliveries sweep` for every channel, from
+  cron every minute) sends whatever is pending and due: deliveries whose task was never run,
+  crashed, or is waiting for its next retry.
 A failed attempt (no answer, or an answer other than 2xx) is retried with exponential back-off
 (30 s, 1 min, 2 min … at most 6 h apart) until `ASCNHUB_WEBHOOK_MAX_ATTEMPTS`; then it is marked
 failed. Every attempt's status code or error is recorded on the delivery.
@@ -40,6 +41,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ascnhub.common import activity
+from ascnhub.common import delivery as delivery_channels
+from ascnhub.common.delivery import AttemptFailed, GiveUp
 
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -62,6 +65,7 @@ class WebhookError(Exception):
 
 
 def max_attempts() -> int:
+    """Attempts before a delivery is marked failed (ASCNHUB_WEBHOOK_MAX_ATTEMPTS)."""
     return int(getattr(settings, "ASCNHUB_WEBHOOK_MAX_ATTEMPTS", 8))
 
 
@@ -69,9 +73,14 @@ def _allow_private() -> bool:
     return bool(getattr(settings, "ASCNHUB_WEBHOOK_ALLOW_PRIVATE", False))
 
 
+BACKOFF = delivery_channels.Backoff(
+    base=datetime.timedelta(seconds=BASE_DELAY_S), cap=datetime.timedelta(seconds=MAX_DELAY_S)
+)
+
+
 def backoff(attempts: int) -> datetime.timedelta:
     """Wait before the next attempt after `attempts` attempts: 30 s, 1 min, 2 min, … at most 6 h."""
-    return datetime.timedelta(seconds=min(BASE_DELAY_S * 2 ** max(attempts - 1, 0), MAX_DELAY_S))
+    return BACKOFF.pause(attempts)
 
 
 # --- signing -----------------------------------------------------------------------------------------
@@ -393,52 +402,57 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     return status, "" if 200 <= status < 300 else f"HTTP {status} {reason}"[:500]
 
 
+def _send_one(delivery: WebhookDelivery, _session: Any) -> None:
+    """The channel's send: one signed POST; anything but a 2xx answer is a failed attempt."""
+    if not delivery.endpoint.active:
+        delivery.last_status_code = None
+        raise GiveUp("the endpoint is deactivated")
+    code, error = _post(delivery)
+    delivery.last_status_code = code
+    if error:
+        raise AttemptFailed(error)  # no answer, or an answer other than 2xx: the text says which
+
+
+def _enqueue_retry(delivery_ids: list[int], run_after: datetime.datetime | None) -> None:
+    from . import tasks
+
+    task = tasks.deliver_webhook
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # `ascnhub deliveries sweep` finds it when it is due
+        task = task.using(run_after=run_after)
+    for pk in delivery_ids:
+        task.enqueue(pk)
+
+
+CHANNEL = delivery_channels.register(
+    delivery_channels.Channel(
+        name="webhook",
+        model=WebhookDelivery,
+        send=_send_one,
+        backoff=BACKOFF,
+        max_attempts=max_attempts,
+        # Three times the HTTP timeout: an attempt still running after that is taken for dead.
+        lease=datetime.timedelta(seconds=3 * TIMEOUT_S),
+        enqueue=_enqueue_retry,
+        select_related=("endpoint",),
+        outcome_fields=("last_status_code",),
+    )
+)
+
+
 def _claim(delivery_id: int, now: datetime.datetime) -> WebhookDelivery | None:
     """Take a due pending delivery for one attempt (or None: done, failed, not yet due, or taken)."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
-            .first()
-        )
-        if delivery is None:
-            return None
-        delivery.attempts += 1
-        delivery.last_attempt_at = now
-        # The lease: should this attempt never report back (a crash), the delivery is due again then.
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
-        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
-        return delivery
+    return delivery_channels.claim(CHANNEL, delivery_id, now)
 
 
 def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> WebhookDelivery | None:
-    """Make one attempt at a due pending delivery and record what happened; None when not due."""
-    now = now or timezone.now()
-    delivery = _claim(delivery_id, now)
-    if delivery is None:
-        return None
-    active = delivery.endpoint.active
-    code, error = _post(delivery) if active else (None, "the endpoint is deactivated")
-    delivery.last_status_code = code
-    delivery.last_error = error
-    fields = ["last_status_code", "last_error", "status"]
-    if code is not None and 200 <= code < 300:
-        delivery.status = WebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-        fields.append("delivered_at")
-    elif not active or delivery.attempts >= max_attempts():
-        delivery.status = WebhookDelivery.Status.FAILED
-    delivery.save(update_fields=fields)
-    return delivery
+    """Make one attempt at a due pending delivery and record what happened; None when not due.
+
+    A failed attempt that has attempts left is handed to the task worker for its due time."""
+    return delivery_channels.deliver(CHANNEL, delivery_id, now=now)
 
 
 def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
     """Attempt every pending delivery that is due (the periodic safety net); returns how many."""
-    now = now or timezone.now()
-    due = list(
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in due if deliver(pk, now=now) is not None)
+    return sum(delivery_channels.deliver_due(CHANNEL, now=now, limit=limit).values())

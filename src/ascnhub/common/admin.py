@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from . import activity
 from .models import ActivityLog, OutgoingEmail, TextEmbedding, User
@@ -48,29 +49,48 @@ class ActivityLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """The outbox, read-only: what was sent, what waits, what failed and why."""
+class DeliveryAdmin(admin.ModelAdmin):
+    """The one admin of durable deliveries (`common.delivery`), subclassed for each kind: what
+    waits, what was done, what failed and why, view only; "send again" gives failed (and waiting)
+    rows a fresh set of attempts, due now."""
 
-    list_display = ["subject", "recipient_list", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status"]
-    search_fields = ["subject", "recipients"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
     actions = ["send_again"]
 
-    @admin.display(description="recipients")
-    def recipient_list(self, obj):
-        return ", ".join(obj.recipients)
+    #: The kind's own columns, shown before the delivery state.
+    list_display_extra: list[str] = ["__str__"]
+
+    def get_list_display(self, request):
+        return [*self.list_display_extra, "status", "attempts", "next_attempt_at", "last_attempt_at"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send the selected failed messages again")
-    def send_again(self, request, queryset):
-        from . import mail
+    def has_change_permission(self, request, obj=None):
+        # View only: saving the form would write back a stale copy of a row a worker may be
+        # updating at that moment. "Send again" is the one change, made by the primitive.
+        return False
 
-        count = mail.retry(queryset.values_list("pk", flat=True))
-        self.message_user(request, f"{count} message(s) queued again")
+    @admin.action(description=_("Send the selected deliveries again (failed, or waiting for a retry)"))
+    def send_again(self, request, queryset):
+        from . import delivery
+
+        count = delivery.retry(
+            delivery.channel_for(self.model), queryset.values_list("pk", flat=True), include_pending=True
+        )
+        self.message_user(request, _("%(n)d queued again.") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(DeliveryAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed and why."""
+
+    list_display_extra = ["subject", "recipient_list", "sent_at"]
+    search_fields = ["subject", "recipients"]
+
+    @admin.display(description="recipients")
+    def recipient_list(self, obj):
+        return ", ".join(obj.recipients)
 
 
 @admin.register(TextEmbedding)

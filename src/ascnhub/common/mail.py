@@ -3,18 +3,20 @@
 `OutboxBackend` is Django's EMAIL_BACKEND. It does not talk to a mail server: it stores each
 message as an `OutgoingEmail` row inside the caller's transaction and, once that transaction
 commits, asks the task worker to deliver it. Delivery uses the real transport
-(`ASCNHUB_EMAIL_BACKEND`: SMTP, console, ...). A refused or failed delivery is retried with
-growing pauses; a worker that dies mid-delivery leaves the row claimed, and the sweep
-(`ascnhub mail send-pending`, also run by the worker after every failure) takes it again after
-CLAIM_TIMEOUT. Delivery is at least once: a message is never lost, and in the rare crash between
-the server accepting it and the row being marked sent it may arrive twice.
+(`ASCNHUB_EMAIL_BACKEND`: SMTP, console, ...) through the durable-delivery channel "email"
+(`common.delivery`): a refused or failed delivery is retried with growing pauses, and a worker
+that dies mid-delivery leaves the row claimed, which the sweep (`ascnhub deliveries sweep`, or
+`ascnhub mail send-pending` for e-mail alone) takes again after CLAIM_TIMEOUT. Delivery is at
+least once: a message is never lost, and in the rare crash between the server accepting it and
+the row being marked sent it may arrive twice.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from email.mime.base import MIMEBase
 from typing import Any
 
@@ -22,18 +24,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
+from . import delivery
 from .models import OutgoingEmail
 
-# Pauses before the 2nd, 3rd, ... attempt; the last one repeats until MAX_ATTEMPTS.
-BACKOFF = [datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 360)]
-# A claim older than this belongs to a worker that died: the message is taken again.
+# Pauses after the 1st, 2nd, ... failed attempt: 1 min, 5 min, 25 min, about 2 h, then 6 h.
+BACKOFF = delivery.Backoff(base=datetime.timedelta(minutes=1), factor=5, cap=datetime.timedelta(hours=6))
+# The lease: a claim older than this belongs to a worker that died; the message is taken again.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 
 def max_attempts() -> int:
+    """Attempts before a message is kept as failed (ASCNHUB_EMAIL_MAX_ATTEMPTS)."""
     return int(getattr(settings, "ASCNHUB_EMAIL_MAX_ATTEMPTS", 8))
 
 
@@ -129,55 +132,10 @@ def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None
     task.enqueue(ids)
 
 
-def _due(now: datetime.datetime) -> Q:
-    """Messages to send now: waiting and due, or claimed by a worker that has since died."""
-    return Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    )
-
-
-def _claim(email_id: int, now: datetime.datetime) -> bool:
-    """Take one message for delivery; False when it is not due or another worker holds it."""
-    return bool(
-        OutgoingEmail.objects.filter(_due(now), pk=email_id).update(
-            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    )
-
-
-def deliver(email_id: int, connection: Any = None) -> str:
-    """Try to deliver one outbox message now, if it is due. Returns its status afterwards.
-
-    The claim is a single UPDATE, so two workers never send the same message at once, and no
-    database lock is held while talking to the mail server.
-    """
-    now = timezone.now()
-    if not _claim(email_id, now):
-        return OutgoingEmail.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
-    email = OutgoingEmail.objects.get(pk=email_id)
-    try:
-        sent = transport(connection).send_messages([deserialise(email.message)])
-        if not sent:
-            raise RuntimeError("the mail server accepted none of the recipients")
-    except Exception as error:  # noqa: BLE001 - any transport failure is retried, never lost
-        return _failed(email, f"{type(error).__name__}: {error}")
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return OutgoingEmail.Status.SENT
-
-
-def _failed(email: OutgoingEmail, error: str) -> str:
-    if email.attempts >= max_attempts():
-        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED, last_error=error)
-        return OutgoingEmail.Status.FAILED
-    pause = BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)]
-    next_at = timezone.now() + pause
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.PENDING, next_attempt_at=next_at, claimed_at=None, last_error=error
-    )
-    transaction.on_commit(lambda: _enqueue([email.pk], run_after=next_at))
-    return OutgoingEmail.Status.PENDING
+def _send_one(email: OutgoingEmail, connection: Any) -> None:
+    sent = transport(connection).send_messages([deserialise(email.message)])
+    if not sent:
+        raise RuntimeError("the mail server accepted none of the recipients")
 
 
 def transport(connection: Any = None) -> Any:
@@ -187,32 +145,67 @@ def transport(connection: Any = None) -> Any:
     return get_connection(settings.ASCNHUB_EMAIL_TRANSPORT)
 
 
+@contextlib.contextmanager
+def _session() -> Iterator[Any]:
+    """One open connection for a batch of sends. When the server cannot be reached, each send
+    tries on its own and fails, so every message records the attempt and why it failed."""
+    connection = transport()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - reported per message by its own attempt
+        yield None
+        return
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+CHANNEL = delivery.register(
+    delivery.Channel(
+        name="email",
+        model=OutgoingEmail,
+        send=_send_one,
+        backoff=BACKOFF,
+        max_attempts=max_attempts,
+        lease=CLAIM_TIMEOUT,
+        enqueue=_enqueue,
+        session=_session,
+    )
+)
+
+
+def _claim(email_id: int, now: datetime.datetime) -> OutgoingEmail | None:
+    """Take one message for delivery; None when it is not due or another worker holds it."""
+    return delivery.claim(CHANNEL, email_id, now)
+
+
+def deliver(email_id: int, connection: Any = None) -> str:
+    """Try to deliver one outbox message now, if it is due. Returns its status afterwards.
+
+    The claim is a single UPDATE, so two workers never send the same message at once, and no
+    database lock is held while talking to the mail server.
+    """
+    email = delivery.deliver(CHANNEL, email_id, session=connection)
+    if email is None:
+        return OutgoingEmail.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
+    return email.status
+
+
 def deliver_all(email_ids: Iterable[int]) -> dict[str, int]:
     """Deliver each message over one connection; returns how many ended in each status."""
-    counts: dict[str, int] = {}
-    connection = transport()
-    with connection:
-        for email_id in email_ids:
-            status = deliver(email_id, connection)
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+    return delivery.deliver_many(CHANNEL, email_ids)
 
 
 def send_pending(limit: int = 500) -> dict[str, int]:
     """Deliver every message that is due (first attempts, retries, and claims of dead workers);
     the safety net that cron (or an operator) runs. Returns how many ended in each status."""
-    due = OutgoingEmail.objects.filter(_due(timezone.now())).order_by("next_attempt_at", "pk")
-    return deliver_all(list(due.values_list("pk", flat=True)[:limit]))
+    return delivery.deliver_due(CHANNEL, limit=limit)
 
 
 def retry(email_ids: Iterable[int]) -> int:
     """Give failed messages a fresh set of attempts (the secretariat's "send again")."""
-    ids = list(email_ids)
-    count = OutgoingEmail.objects.filter(pk__in=ids, status=OutgoingEmail.Status.FAILED).update(
-        status=OutgoingEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
-    )
-    transaction.on_commit(lambda: _enqueue(ids))
-    return count
+    return delivery.retry(CHANNEL, email_ids)
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,27 +74,51 @@ class ActivityLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
-class OutgoingEmail(models.Model):
+class Delivery(models.Model):
+    """What every durably delivered row carries (see `common.delivery`): its state, the attempts
+    made, when the next one is due, and the claim (lease) of the worker making one now.
+
+    Abstract, so each kind of delivery keeps its own table with its own payload, foreign keys and
+    unique constraints (a webhook delivery goes with its endpoint; a reminder is unique per item,
+    due date and recipient), while the claim, back-off and sweep are written once. A concrete
+    model names its finished state in `DONE` and the field stamped then in `DONE_AT`, and declares
+    `status` with its own choices (pending, failed and its DONE value).
+    """
+
+    PENDING = "pending"
+    FAILED = "failed"
+    DONE = "sent"
+    DONE_AT = "sent_at"
+
+    status = models.CharField(max_length=10, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set by a worker's claim and cleared when it records the outcome: a row still claimed after
+    # the channel's lease belongs to a worker that died, and is taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutgoingEmail(Delivery):
     """One e-mail in the outbox. It is stored in the same transaction as the change that caused
     it, so a notification exists exactly when its cause does; it is marked sent only after the
     mail server accepted it, so a failure or a crash leaves it to be sent again."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
-        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("gave up")
 
-    created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     subject = models.CharField(max_length=998)
     recipients = models.JSONField(default=list)  # every envelope recipient: to + cc + bcc
     message = models.JSONField()  # the EmailMessage's parts, see common.mail.serialise
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ascnhub.common.admin import ActivityLoggedAdmin
+from ascnhub.common.admin import ActivityLoggedAdmin, DeliveryAdmin
 
 from .models import ActionItem, Commitment, OutcomeDocument, Recommendation, ReminderSent, StatusUpdate
 
@@ -67,13 +67,7 @@ class StatusUpdateAdmin(ActivityLoggedAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "kind", "item_type", "item_id", "due_date", "recipient", "language"]
-    list_filter = ["kind", "item_type", "language"]
-    readonly_fields = [f.name for f in ReminderSent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReminderSentAdmin(DeliveryAdmin):
+    list_display_extra = ["kind", "item_type", "item_id", "due_date", "recipient", "language", "sent_at"]
+    list_filter = ["status", "kind", "item_type", "language"]
+    search_fields = ["recipient"]

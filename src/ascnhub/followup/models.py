@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common import uploads
+from ascnhub.common.models import Delivery
 
 EVIDENCE_EXTENSIONS = uploads.EXTENSIONS
 # The name migration 0001 refers to; every upload check lives in common.uploads.
@@ -328,23 +329,35 @@ class StatusUpdate(models.Model):
         return self.evidence_file.name.rsplit("/", 1)[-1] if self.evidence_file else ""
 
 
-class ReminderSent(models.Model):
-    """One reminder e-mail: at most one per item, due date, kind and recipient, ever."""
+class ReminderSent(Delivery):
+    """One reminder e-mail: at most one per item, due date, kind and recipient, ever. Planned by
+    `services.send_reminders` and handed to the outbox through the durable-delivery channel
+    "followup-reminder" (`common.delivery`); `sent_at` is when it went to the outbox."""
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("due soon")
         OVERDUE = "overdue", _("overdue")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("gave up")
 
     item_type = models.CharField(max_length=20)  # "commitment" or "action"
     item_id = models.PositiveBigIntegerField()
     due_date = models.DateField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     recipient = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=8)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    # The day the reminder was planned for: "due in N days" counts from it.
+    as_of = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints = [

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ascnhub.common import activity
+from ascnhub.common import activity, delivery
 from ascnhub.common.errors import DomainError
 from ascnhub.registry.models import Person, Role
 
@@ -313,31 +313,60 @@ def _reminder_email(
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
 
 
-def _send_once(
-    item_type: str, item_id: int, due: datetime.date, kind: str, recipient: Recipient, message: EmailMessage
-) -> bool:
-    """Record then send, in one transaction: a reminder already recorded is never sent again, and a
-    failed send leaves no record, so the next run tries again."""
+def _item(reminder: ReminderSent) -> tuple[Commitment, ActionItem | None]:
+    """The commitment (and action item) a reminder is about, as they are now."""
+    related = ("member_state", "city", "organisation", "recommendation__document__meeting")
+    if reminder.item_type == "action":
+        action = ActionItem.objects.select_related(*[f"commitment__{r}" for r in related]).get(
+            pk=reminder.item_id
+        )
+        return action.commitment, action
+    return Commitment.objects.select_related(*related).get(pk=reminder.item_id), None
+
+
+def _deliver_reminder(reminder: ReminderSent, _session: Any) -> None:
+    """The reminder channel's send: write the e-mail to the outbox, in the reminder's transaction
+    (the channel is atomic), so it is handed over exactly once; the outbox delivers it."""
     try:
-        with transaction.atomic():
-            ReminderSent.objects.create(
-                item_type=item_type,
-                item_id=item_id,
-                due_date=due,
-                kind=kind,
-                recipient=recipient.email,
-                language=recipient.language,
-            )
-            message.send()
-    except IntegrityError:
-        return False
-    return True
+        commitment, action = _item(reminder)
+    except (Commitment.DoesNotExist, ActionItem.DoesNotExist):
+        raise delivery.GiveUp(f"the {reminder.item_type} no longer exists") from None
+    if commitment.status in CLOSED_STATUSES or (action is not None and action.done_on is not None):
+        raise delivery.GiveUp(f"the {reminder.item_type} was closed before the reminder went out")
+    if (action.due_date if action else commitment.due_date) != reminder.due_date:
+        raise delivery.GiveUp(
+            f"the {reminder.item_type}'s due date changed; the new one has its own reminder"
+        )
+    recipient = Recipient(reminder.recipient, reminder.name, reminder.language)
+    today = reminder.as_of or timezone.localdate()
+    _reminder_email(recipient, reminder.kind, commitment, action, today).send()
+
+
+REMINDER_CHANNEL = delivery.register(
+    delivery.Channel(
+        name="followup-reminder",
+        model=ReminderSent,
+        send=_deliver_reminder,
+        backoff=delivery.Backoff(base=datetime.timedelta(minutes=10), cap=datetime.timedelta(hours=6)),
+        max_attempts=lambda: 8,
+        lease=datetime.timedelta(minutes=5),
+        atomic=True,
+    )
+)
 
 
 def send_reminders(today: datetime.date | None = None, days_before: int | None = None) -> dict[str, int]:
     """E-mail those responsible for open commitments and action items due within `days_before` days
     (one reminder per due date) and once more when they become overdue. Safe to run as often as
-    you like, from several machines at once. Returns counts."""
+    you like, from several machines at once.
+
+    Each reminder is a row of the "followup-reminder" delivery channel, unique per item, due date,
+    kind and recipient: planned here, then claimed and sent once. A reminder whose attempt failed
+    is retried by this run (a run is the reminders' schedule, whatever the back-off says) and by
+    `ascnhub deliveries sweep` in between, until the channel's last attempt. Returns counts: `sent`
+    now, `skipped` (sent before, being sent by another worker, or given up: see the admin), and
+    `failed` attempts.
+    """
     today = today or timezone.localdate()
     days_before = REMINDER_DAYS if days_before is None else days_before
     horizon = today + datetime.timedelta(days=days_before)
@@ -358,33 +387,36 @@ def send_reminders(today: datetime.date | None = None, days_before: int | None =
             "commitment__recommendation__document__meeting",
         )
     )
-    work: list[tuple[str, int, Commitment, ActionItem | None, datetime.date]] = [
-        ("commitment", c.pk, c, None, c.due_date) for c in commitments
-    ] + [("action", a.pk, a.commitment, a, a.due_date) for a in actions]
-    for item_type, item_id, commitment, action, due in work:
+    work: list[tuple[str, int, Commitment, datetime.date]] = [
+        ("commitment", c.pk, c, c.due_date) for c in commitments
+    ] + [("action", a.pk, a.commitment, a.due_date) for a in actions]
+    for item_type, item_id, commitment, due in work:
         kind = ReminderSent.Kind.OVERDUE if due < today else ReminderSent.Kind.DUE_SOON
-        done = set(
-            ReminderSent.objects.filter(
-                item_type=item_type, item_id=item_id, due_date=due, kind=kind
-            ).values_list("recipient", flat=True)
-        )
         for recipient in responsible_people(commitment, today):
-            if recipient.email in done:
+            reminder, _created = ReminderSent.objects.get_or_create(
+                item_type=item_type,
+                item_id=item_id,
+                due_date=due,
+                kind=kind,
+                recipient=recipient.email,
+                defaults={"name": recipient.name, "language": recipient.language, "as_of": today},
+            )
+            if reminder.status != ReminderSent.Status.PENDING:
                 skipped += 1
                 continue
-            try:
-                if _send_once(
+            delivery.make_due(REMINDER_CHANNEL, [reminder.pk])
+            outcome = delivery.deliver(REMINDER_CHANNEL, reminder.pk)
+            if outcome is None:  # another worker holds it
+                skipped += 1
+            elif outcome.status == ReminderSent.Status.SENT:
+                sent += 1
+            else:  # one bad address must not stop the others; retried later
+                log.warning(
+                    "reminder to %s for %s %s failed: %s",
+                    recipient.email,
                     item_type,
                     item_id,
-                    due,
-                    kind,
-                    recipient,
-                    _reminder_email(recipient, kind, commitment, action, today),
-                ):
-                    sent += 1
-                else:
-                    skipped += 1
-            except Exception:  # one bad address must not stop the others; the next run retries it
-                log.exception("reminder to %s for %s %s failed", recipient.email, item_type, item_id)
+                    outcome.last_error,
+                )
                 failed += 1
     return {"sent": sent, "skipped": skipped, "failed": failed}

@@ -1,8 +1,18 @@
 from django.contrib import admin
 
-from ascnhub.common.admin import ActivityLoggedAdmin
+from ascnhub.common.admin import ActivityLoggedAdmin, DeliveryAdmin
 
-from .models import Lead, Location, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot
+from .models import (
+    Lead,
+    Location,
+    MeetingReminder,
+    MeetingRequest,
+    Profile,
+    ScheduledMeeting,
+    ScheduleRun,
+    Setup,
+    Slot,
+)
 
 
 @admin.register(Setup)
@@ -57,3 +67,8 @@ class ScheduledMeetingAdmin(admin.ModelAdmin):
 admin.site.register(Slot)
 admin.site.register(Location)
 admin.site.register(Lead)
+
+
+@admin.register(MeetingReminder)
+class MeetingReminderAdmin(DeliveryAdmin):
+    list_display_extra = ["meeting", "sent_at"]

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ascnhub.common.models import Delivery
 from ascnhub.registry.models import validate_timezone
 
 
@@ -350,6 +351,31 @@ class SlotBooking(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "slot", "profile"], name="booking_one_per_slot")
         ]
+
+
+class MeetingReminder(Delivery):
+    """The reminder of one scheduled meeting, sent to both sides shortly before it starts, through
+    the durable-delivery channel "meeting-reminder" (`common.delivery`). One per meeting row; once
+    it is sent the meeting's `reminded_at` is stamped in the same transaction, and a republished
+    schedule carries that stamp over to an unchanged meeting, which is then not reminded again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("gave up")
+
+    meeting = models.OneToOneField(ScheduledMeeting, on_delete=models.CASCADE, related_name="reminder")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("meeting reminder")
+        verbose_name_plural = _("meeting reminders")
+
+    def __str__(self) -> str:
+        return f"reminder of meeting {self.meeting_id} ({self.status})"
 
 
 class Feedback(models.Model):

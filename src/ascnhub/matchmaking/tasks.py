@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+from ascnhub.common import delivery
+
 from . import notifications
-from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
+from .models import MeetingReminder, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
 
 
 @task(queue_name="scheduling")
@@ -82,39 +83,79 @@ def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     return sent
 
 
+def _deliver_meeting_reminder(reminder: MeetingReminder, _session: object) -> None:
+    """The meeting-reminder channel's send: both sides' e-mails go to the outbox and the meeting is
+    stamped reminded, in one transaction (the channel is atomic)."""
+    meeting = (
+        ScheduledMeeting.objects.select_related(
+            "slot",
+            "location",
+            "request__requester__owner",
+            "request__recipient__owner",
+            "run__setup__meeting",
+        )
+        .filter(pk=reminder.meeting_id)
+        .first()
+    )
+    if meeting is None or meeting.status != ScheduledMeeting.Status.SCHEDULED:
+        raise delivery.GiveUp("the meeting was cancelled or replaced before its reminder went out")
+    now = timezone.now()
+    if meeting.slot.starts_at <= now:
+        raise delivery.GiveUp("the meeting had started before its reminder could be sent")
+    for profile, other in (
+        (meeting.request.requester, meeting.request.recipient),
+        (meeting.request.recipient, meeting.request.requester),
+    ):
+        for message in notifications.build_email(
+            profile, "reminder", gettext_noop("Meeting reminder"), {"meeting": meeting, "other": other}
+        ):
+            message.send()
+    ScheduledMeeting.objects.filter(pk=meeting.pk).update(reminded_at=now)
+
+
+REMINDER_CHANNEL = delivery.register(
+    delivery.Channel(
+        name="meeting-reminder",
+        model=MeetingReminder,
+        send=_deliver_meeting_reminder,
+        # Minutes matter: a reminder is useless once the meeting has started.
+        backoff=delivery.Backoff(base=datetime.timedelta(seconds=30), cap=datetime.timedelta(minutes=2)),
+        max_attempts=lambda: 5,
+        lease=datetime.timedelta(minutes=2),
+        atomic=True,
+    )
+)
+
+
 @task()
 def send_reminders(minutes_ahead: int = 15) -> int:
-    """Remind both sides of meetings starting within `minutes_ahead` minutes; each meeting once."""
+    """Remind both sides of meetings starting within `minutes_ahead` minutes; each meeting once.
+    Returns how many meetings were reminded now.
+
+    Each meeting gets one `MeetingReminder` row (unique), claimed before it is sent, so two
+    workers never send the same one; a failed one is retried by `ascnhub deliveries sweep` or
+    the next run, until the meeting starts.
+    """
     now = timezone.now()
     soon = now + datetime.timedelta(minutes=minutes_ahead)
-    sent = 0
     published = Setup.objects.exclude(published_run=None).values_list("published_run", flat=True)
-    due = ScheduledMeeting.objects.filter(
-        run_id__in=list(published),
-        reminded_at__isnull=True,
-        status=ScheduledMeeting.Status.SCHEDULED,
-        slot__starts_at__gt=now,
-        slot__starts_at__lte=soon,
-    ).select_related(
-        "slot", "location", "request__requester__owner", "request__recipient__owner", "run__setup__meeting"
+    due = list(
+        ScheduledMeeting.objects.filter(
+            run_id__in=list(published),
+            reminded_at__isnull=True,
+            status=ScheduledMeeting.Status.SCHEDULED,
+            slot__starts_at__gt=now,
+            slot__starts_at__lte=soon,
+        ).values_list("pk", flat=True)
     )
-    for meeting in due:
-        with transaction.atomic():
-            # Claim the reminder first: two workers never send the same one twice.
-            if not ScheduledMeeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            ):
-                continue
-            for profile, other in (
-                (meeting.request.requester, meeting.request.recipient),
-                (meeting.request.recipient, meeting.request.requester),
-            ):
-                for message in notifications.build_email(
-                    profile,
-                    "reminder",
-                    gettext_noop("Meeting reminder"),
-                    {"meeting": meeting, "other": other},
-                ):
-                    message.send()
-                    sent += 1
-    return sent
+    MeetingReminder.objects.bulk_create(
+        [MeetingReminder(meeting_id=pk, next_attempt_at=now) for pk in due], ignore_conflicts=True
+    )
+    reminders = list(
+        MeetingReminder.objects.filter(meeting_id__in=due, status=MeetingReminder.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    delivery.make_due(REMINDER_CHANNEL, reminders, now=now)
+    counts = delivery.deliver_many(REMINDER_CHANNEL, reminders, now=now)
+    return counts.get(MeetingReminder.Status.SENT, 0)

@@ -1,14 +1,16 @@
-"""`ascnhub mail send-pending | status | retry-failed`: look after the e-mail outbox."""
+"""`ascnhub mail send-pending | status | retry-failed`: look after the e-mail outbox (the "email"
+channel of `ascnhub deliveries`, which does the same for every channel at once)."""
 
-from django.core.management.base import BaseCommand
-from django.db.models import Count
+from django.core.management.base import BaseCommand, CommandError
 
-from ascnhub.common import mail
-from ascnhub.common.models import OutgoingEmail
+from ascnhub.common import delivery, mail
 
 
 class Command(BaseCommand):
-    help = "Deliver due outbox e-mails (run it from cron every few minutes), show or retry the outbox."
+    help = (
+        "Deliver due outbox e-mails, show or retry the outbox. `ascnhub deliveries sweep` (cron, every "
+        "minute) covers e-mail and every other channel; this is the same for e-mail alone."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -19,16 +21,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "send-pending":
+            if options["limit"] < 1:
+                raise CommandError("--limit must be 1 or more")
             counts = mail.send_pending(limit=options["limit"])
             self.stdout.write(
                 ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing due"
             )
         elif action == "retry-failed":
-            ids = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).values_list(
-                "pk", flat=True
-            )
+            ids = mail.OutgoingEmail.objects.filter(status=delivery.FAILED).values_list("pk", flat=True)
             self.stdout.write(f"{mail.retry(list(ids))} message(s) queued again")
         else:
-            rows = OutgoingEmail.objects.values("status").annotate(n=Count("pk")).order_by("status")
-            for row in rows:
-                self.stdout.write(f"{row['status']}: {row['n']}")
+            for status, n in delivery.counts(mail.CHANNEL).items():
+                self.stdout.write(f"{status}: {n}")

@@ -25,7 +25,7 @@ def copy_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("common", "0003_cache_table"),
+        ("common", "0004_delivery_primitive"),
         ("knowledge", "0002_central_upload_check"),
     ]
 
