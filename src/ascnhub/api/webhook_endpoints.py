@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from . import webhooks
 from .auth import WRITE_THROTTLE, TokenAuth, require_scope
-from .errors import InvalidFields, refuse_nul
+from .errors import refuse_nul
 from .models import WebhookDelivery, WebhookEndpoint
 from .pagination import Page
 from .schemas import ErrorOut, FieldErrorsOut
@@ -111,10 +111,7 @@ def list_endpoints(request):
 def create_endpoint(request, payload: EndpointIn):
     require_scope(request, SCOPE)
     refuse_nul(url=payload.url, description=payload.description)
-    try:
-        endpoint = webhooks.create_endpoint(request.user, payload.url, payload.events, payload.description)
-    except webhooks.WebhookError as exc:
-        raise InvalidFields.one(exc.field, str(exc)) from exc
+    endpoint = webhooks.create_endpoint(request.user, payload.url, payload.events, payload.description)
     return Status(201, {**_endpoint_out(endpoint), "secret": endpoint.secret})
 
 

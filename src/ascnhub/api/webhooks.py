@@ -43,6 +43,7 @@ from django.utils import timezone
 from ascnhub.common import activity
 from ascnhub.common import delivery as delivery_channels
 from ascnhub.common.delivery import AttemptFailed, GiveUp
+from ascnhub.common.errors import DomainError
 
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -56,12 +57,8 @@ SUBSCRIBABLE = [e for e in WebhookEvent.values if e != WebhookEvent.PING]
 MAX_ENDPOINTS_PER_OWNER = 20
 
 
-class WebhookError(Exception):
-    """A refused change; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        super().__init__(message)
+class WebhookError(DomainError):
+    """A refused endpoint change; `field` names the input at fault (url, events, description)."""
 
 
 def max_attempts() -> int:
@@ -124,32 +121,40 @@ def check_url(url: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise WebhookError("url", "Enter a full http(s) URL, e.g. https://example.org/hooks/ascn.") from None
+        raise WebhookError(
+            "invalid_url", "Enter a full http(s) URL, e.g. https://example.org/hooks/ascn.", "url"
+        ) from None
     if len(url) > 500:
-        raise WebhookError("url", "The URL is longer than 500 characters.")
+        raise WebhookError("invalid_url", "The URL is longer than 500 characters.", "url")
     if _allow_private():
         return url
     parts = urlsplit(url)
     if parts.scheme != "https":
-        raise WebhookError("url", "Webhook URLs must use https.")
+        raise WebhookError("invalid_url", "Webhook URLs must use https.", "url")
     host = parts.hostname or ""
     try:
         public = _is_public_address(host)
     except ValueError:  # a name, not an address
         public = "." in host and not host.endswith((".localhost", ".local", ".internal"))
     if not public:
-        raise WebhookError("url", "Webhook URLs must point to a public host, not a private or local one.")
+        raise WebhookError(
+            "invalid_url", "Webhook URLs must point to a public host, not a private or local one.", "url"
+        )
     return url
 
 
 def _check_events(events: Iterable[str]) -> list[str]:
     events = sorted(set(events))
     if not events:
-        raise WebhookError("events", f"Subscribe to at least one event: {', '.join(SUBSCRIBABLE)}.")
+        raise WebhookError(
+            "invalid_events", f"Subscribe to at least one event: {', '.join(SUBSCRIBABLE)}.", "events"
+        )
     unknown = [e for e in events if e not in SUBSCRIBABLE]
     if unknown:
         raise WebhookError(
-            "events", f"Unknown event(s): {', '.join(unknown)}; known: {', '.join(SUBSCRIBABLE)}."
+            "invalid_events",
+            f"Unknown event(s): {', '.join(unknown)}; known: {', '.join(SUBSCRIBABLE)}.",
+            "events",
         )
     return events
 
@@ -161,9 +166,11 @@ def create_endpoint(owner: Any, url: str, events: Iterable[str], description: st
     events = _check_events(events)
     description = " ".join((description or "").split())
     if "\x00" in description or len(description) > 200:
-        raise WebhookError("description", "At most 200 printable characters.")
+        raise WebhookError("invalid_description", "At most 200 printable characters.", "description")
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_OWNER:
-        raise WebhookError("url", f"At most {MAX_ENDPOINTS_PER_OWNER} webhook endpoints per user.")
+        raise WebhookError(
+            "too_many_endpoints", f"At most {MAX_ENDPOINTS_PER_OWNER} webhook endpoints per user.", "url"
+        )
     endpoint = WebhookEndpoint.objects.create(owner=owner, url=url, events=events, description=description)
     activity.record(owner, "create_webhook", endpoint, {"url": [None, url], "events": [None, events]})
     return endpoint
