@@ -341,7 +341,7 @@ def _vetted_address(url: str) -> str:
     )
     if not infos:
         raise OSError(f"{parts.hostname} does not resolve")
-    addresses = [sockaddr[0] for *_ignored, sockaddr in infos]
+    addresses = [str(sockaddr[0]) for *_ignored, sockaddr in infos]
     if not _allow_private() and not all(_is_public_address(a) for a in addresses):
         raise OSError(f"{parts.hostname} resolves to a non-public address")
     return addresses[0]
@@ -362,12 +362,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """Connects to a given address; TLS still checks the certificate against the URL's host name."""
 
     def __init__(self, host: str, port: int | None, *, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def _send(url: str, address: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
