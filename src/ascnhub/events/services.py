@@ -383,6 +383,7 @@ def check_in(
                 day=day,
                 method=method,
                 by=actor if getattr(actor, "is_authenticated", False) else None,
+                scanned_at=now,  # the desk's clock is the server's: earliest-wins compares it with devices'
             )
             activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
     except IntegrityError:

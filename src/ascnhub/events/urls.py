@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checkin_app, views
 
 app_name = "events"
 urlpatterns = [
@@ -63,4 +63,11 @@ urlpatterns = [
     path("<slug:slug>/manage/programme/rooms/<int:room_id>/delete/", views.room_delete, name="room_delete"),
     path("<slug:slug>/check-in/", views.check_in, name="check_in"),
     path("<slug:slug>/check-in/counts/", views.attendance, name="attendance"),
+    path("<slug:slug>/check-in/app/", checkin_app.app, name="checkin_app"),
+    path("<slug:slug>/check-in/app/sw.js", checkin_app.service_worker, name="checkin_sw"),
+    path("<slug:slug>/check-in/app/manifest.webmanifest", checkin_app.manifest, name="checkin_manifest"),
+    path("<slug:slug>/check-in/app/state.json", checkin_app.state, name="checkin_state"),
+    path("<slug:slug>/check-in/app/counts.json", checkin_app.counts, name="checkin_counts"),
+    path("<slug:slug>/check-in/app/device-key/", checkin_app.device_key, name="checkin_device_key"),
+    path("<slug:slug>/check-in/app/sync/", checkin_app.sync, name="checkin_sync"),
 ]

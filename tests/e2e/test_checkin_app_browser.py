@@ -1,0 +1,165 @@
+"""The check-in web app on a staff phone: it caches, checks badges in offline, syncs, and a second
+device sees "already checked in". A badge QR played through Chromium's fake camera is read too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ascnhub.events import services
+from ascnhub.events.models import CheckIn
+from tests.e2e.conftest import CHROMIUM, axe_violations
+from tests.events.factories import RegistrationFactory, make_meeting
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP = "/meetings/hlm-test/check-in/app/"
+PASSWORD = "door-staff-pass-1"
+
+
+@pytest.fixture
+def meeting_with_staff(settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "scheduling"],
+        }
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hlm = make_meeting()
+    staff = UserFactory(email="door@test.example", password=PASSWORD)
+    hlm.meeting.check_in_staff.add(staff)
+    regs = [
+        RegistrationFactory(meeting=hlm.meeting, category=hlm.private, name=name)
+        for name in ("Sari Wulandari", "山田 花子", "Somchai Prasert")
+    ]
+    return hlm, staff, regs
+
+
+def sign_in_and_open_app(page) -> None:
+    page.goto(f"/accounts/login/?next={APP}")
+    page.fill("input[name=login]", "door@test.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(rf".*{APP}$"))
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def scan_typed(page, text: str) -> str:
+    shown = page.locator("#result").get_attribute("data-shown") or "0"
+    page.fill("#code", text)
+    page.get_by_role("button", name="Check in", exact=True).click()
+    page.wait_for_function(f"() => document.getElementById('result').dataset.shown !== '{shown}'")
+    return page.locator("#result").inner_text()
+
+
+def test_staff_check_in_offline_then_sync_and_a_second_device_sees_it(
+    browser, live_server, meeting_with_staff
+):
+    hlm, staff, regs = meeting_with_staff
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 412, "height": 915}
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    sign_in_and_open_app(page)
+    # 1. The app caches: once its service worker is active, the page opens with no network.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.fill("#entrance", "North entrance")
+    page.locator("#entrance").dispatch_event("change")
+    assert axe_violations(page) == []
+
+    # 2. Offline: three badges check in on the device, a forged one is refused there.
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#net").inner_text().startswith("Offline")
+    assert page.locator("#entrance").input_value() == "North entrance"
+    tokens = [services.badge_token(r) for r in regs]
+    for reg, token in zip(regs, tokens, strict=True):
+        shown = scan_typed(page, token)
+        assert "Checked in (offline: will sync)." in shown and reg.name in shown
+    forged = tokens[0][:-4] + ("AAAA" if not tokens[0].endswith("AAAA") else "BBBB")
+    assert "may be forged or altered" in scan_typed(page, forged)
+    assert "Already checked in at" in scan_typed(page, tokens[1])  # the same badge again, still offline
+    assert page.locator("#queue-summary").get_attribute("data-waiting") == "3"
+    assert CheckIn.objects.count() == 0
+
+    # 3. Back online: the queue syncs and the server holds the three check-ins.
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('queue-summary').dataset.waiting === '0'")
+    assert sorted(CheckIn.objects.values_list("registration__name", flat=True)) == sorted(
+        r.name for r in regs
+    )
+    assert set(CheckIn.objects.values_list("entrance", flat=True)) == {"North entrance"}
+    assert page.locator("#queue li[data-outcome='ok']").count() == 3
+    first_time = CheckIn.objects.get(registration=regs[0]).when
+
+    # 4. A second phone scanning one of the same badges is told it was already done.
+    other = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 412, "height": 915}
+    )
+    second = other.new_page()
+    second.set_default_timeout(20000)
+    sign_in_and_open_app(second)
+    shown = scan_typed(second, tokens[0])
+    local = first_time.astimezone(hlm.meeting.tz).strftime("%H:%M")
+    assert f"Already checked in at {local} at North entrance." in shown
+    assert CheckIn.objects.count() == 3
+    other.close()
+    context.close()
+
+
+def _qr_y4m(text: str, path: Path, size: int = 480, frames: int = 10) -> None:
+    """A Y4M video (grey frames) of the QR code for `text`, for Chromium's fake camera."""
+    import segno
+
+    qr = segno.make(text, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix]
+    n = len(matrix) + 8  # quiet zone of four modules each side
+    scale = size // n
+    side = n * scale
+    luma = bytearray(b"\xff" * side * side)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for dy in range(scale):
+                    start = ((y + 4) * scale + dy) * side + (x + 4) * scale
+                    luma[start : start + scale] = b"\x00" * scale
+    chroma = b"\x80" * ((side // 2) * (side // 2))
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{side} H{side} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + bytes(luma) + chroma + chroma)
+
+
+def test_the_camera_reads_a_badge_qr(browser, live_server, meeting_with_staff, tmp_path):
+    hlm, staff, regs = meeting_with_staff
+    video = tmp_path / "badge.y4m"
+    _qr_y4m(services.badge_token(regs[2]), video)
+    # A browser of its own: the fake camera is chosen at launch.
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(base_url=live_server.url, locale="en-GB", permissions=["camera"])
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        sign_in_and_open_app(page)
+        page.get_by_role("button", name="Scan with the camera").click()
+        page.wait_for_function("() => document.getElementById('result').dataset.shown !== undefined")
+        shown = page.locator("#result").inner_text()
+        assert "Checked in." in shown and "Somchai Prasert" in shown
+        page.wait_for_function("() => document.getElementById('queue-summary').dataset.waiting === '0'")
+        assert CheckIn.objects.filter(registration=regs[2]).count() == 1
+    finally:
+        camera_browser.close()
