@@ -180,7 +180,8 @@ def sync(request: HttpRequest, slug: str) -> JsonResponse:
     """Apply a device's queue: `{"entries": [...]}` → `{"results": [...]}`, one answer per entry."""
     meeting = _staff_meeting(request, slug)
     try:
-        results = scans.sync_scans(request.user, meeting, _json_body(request).get("entries"))
+        actor = request.user if request.user.is_authenticated else None  # always signed in here
+        results = scans.sync_scans(actor, meeting, _json_body(request).get("entries"))
     except ValueError as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     return JsonResponse({"results": [r.as_json(meeting) for r in results]})

@@ -371,7 +371,7 @@ def sync_one(
 
 
 def sync_scans(
-    actor: User | None, meeting: Meeting, entries: list[Any], *, now: datetime.datetime | None = None
+    actor: User | None, meeting: Meeting, entries: Any, *, now: datetime.datetime | None = None
 ) -> list[ScanResult]:
     """Apply a device's queue, entry by entry (each accepted or refused on its own), in order.
 

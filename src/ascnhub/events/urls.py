@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_app, views
+from . import badge_batches, checkin_app, views
 
 app_name = "events"
 urlpatterns = [
@@ -50,6 +50,8 @@ urlpatterns = [
     path("<slug:slug>/manage/participants.<str:fmt>", views.export_participants, name="export"),
     path("<slug:slug>/manage/badges.pdf", views.badges_batch, name="badges"),
     path("<slug:slug>/manage/clone/", views.clone, name="clone"),
+    path("<slug:slug>/manage/badges/", badge_batches.print_queue, name="badge_queue"),
+    path("<slug:slug>/manage/badges/<uuid:batch_id>.pdf", badge_batches.batch_pdf, name="badge_batch"),
     path("<slug:slug>/manage/programme/", views.programme, name="programme"),
     path("<slug:slug>/manage/programme/sessions/new/", views.session_edit, name="session_add"),
     path("<slug:slug>/manage/programme/sessions/<uuid:session_id>/", views.session_edit, name="session_edit"),
