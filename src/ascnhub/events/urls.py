@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import badge_batches, checkin_app, views
+from . import attendance, badge_batches, checkin_app, views
 
 app_name = "events"
 urlpatterns = [
@@ -44,6 +44,14 @@ urlpatterns = [
         "<slug:slug>/registration/<uuid:public_id>/mode/", views.registration_mode, name="registration_mode"
     ),
     path("<slug:slug>/sessions/<uuid:session_id>/join/", views.join, name="join"),
+    path("<slug:slug>/sessions/<uuid:session_id>/watch/", attendance.watch, name="watch"),
+    path("<slug:slug>/sessions/<uuid:session_id>/presence/", attendance.beat, name="presence"),
+    path("<slug:slug>/manage/attendance/", attendance.session_attendance, name="session_attendance"),
+    path(
+        "<slug:slug>/manage/programme/sessions/<uuid:session_id>/streams/",
+        attendance.stream_links,
+        name="stream_links",
+    ),
     path("<slug:slug>/approvals/", views.approvals, name="approvals"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/manage/participants/", views.manage_participants, name="manage_participants"),
