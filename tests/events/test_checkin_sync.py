@@ -317,3 +317,25 @@ def test_the_app_page_manifest_and_service_worker(staff, hlm):
     assert sw["Content-Type"].startswith("text/javascript")
     body = sw.content.decode()
     assert "/static/vendor/jsqr/jsQR.js" in body and '"/meetings/hlm-test/check-in/app/"' in body
+
+
+def test_a_desk_check_in_and_an_earlier_offline_scan_agree_on_the_first(network, staff, hlm):
+    reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.private)
+    desk_time = datetime.datetime(2021, 10, 18, 9, 30, tzinfo=TOKYO)
+    assert (
+        services.check_in(
+            network.secretariat, hlm.meeting, token=services.badge_token(reg), now=desk_time
+        ).outcome
+        == "ok"
+    )
+    phone = Device(staff, "hlm-test")
+    answer = phone.sync(
+        [phone.entry(token=services.badge_token(reg), at=tokyo(9, 12), entrance="Side door")]
+    )[0]
+    assert answer["outcome"] == "ok"  # scanned before the desk did, synced after
+    check_in = CheckIn.objects.get(registration=reg)
+    assert (check_in.method, check_in.entrance) == ("scan", "Side door")
+    again = services.check_in(
+        network.secretariat, hlm.meeting, token=services.badge_token(reg), now=desk_time
+    )
+    assert again.outcome == "again" and again.message == "Already checked in today at 09:12."

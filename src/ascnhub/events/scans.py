@@ -286,9 +286,9 @@ def _day_check_in(actor: User | None, meeting: Meeting, reg: Registration, scan:
             return
     if scan.scanned_at < existing.when:
         before = _local_time(meeting, existing.when)
-        for name, value in fields.items():
+        for name, value in {**fields, "method": "scan"}.items():
             setattr(existing, name, value)
-        existing.save(update_fields=list(fields))
+        existing.save(update_fields=[*fields, "method"])
         activity.record(
             actor, "check_in_earlier", reg, {"time": [before, _local_time(meeting, scan.scanned_at)]}
         )

@@ -400,7 +400,8 @@ def check_in(
             activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
     except IntegrityError:
         earlier = CheckIn.objects.filter(registration=registration, day=day).first()
-        local = timezone.localtime(earlier.at, meeting.tz) if earlier else None
+        # `when`: the device's time for a scan synced from the check-in app, else the desk's.
+        local = timezone.localtime(earlier.when, meeting.tz) if earlier else None
         return CheckInResult(
             "again",
             _("Already checked in today at %(time)s.") % {"time": local.strftime("%H:%M") if local else "?"},
