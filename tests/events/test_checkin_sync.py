@@ -35,7 +35,7 @@ class Device:
 
     def __init__(self, client, slug: str):
         self.client, self.slug, self.id = client, slug, f"phone-{uuid.uuid4().hex[:8]}"
-        answer = self.post("device-key/", {"device": self.id})
+        answer = client.get(f"/meetings/{slug}/check-in/app/device-key/?device={self.id}")
         assert answer.status_code == 200, answer.content
         self.key = base64.b64decode(answer.json()["key"])
 
@@ -203,12 +203,7 @@ def test_staff_of_another_meeting_cannot_check_in_here(network, hlm, client_for)
     reg = RegistrationFactory(meeting=hlm.meeting, category=hlm.private)
     for path in ("state.json", "counts.json", ""):
         assert theirs.get(f"/meetings/hlm-test/check-in/app/{path}").status_code == 403
-    response = theirs.post(
-        "/meetings/hlm-test/check-in/app/device-key/",
-        json.dumps({"device": "x"}),
-        content_type="application/json",
-    )
-    assert response.status_code == 403
+    assert theirs.get("/meetings/hlm-test/check-in/app/device-key/?device=x").status_code == 403
     # Their device key is for their meeting: an entry signed with it is refused here, even by
     # someone who also staffs this meeting.
     theirs_device = Device(theirs, "other-meeting")
@@ -339,3 +334,13 @@ def test_a_desk_check_in_and_an_earlier_offline_scan_agree_on_the_first(network,
         network.secretariat, hlm.meeting, token=services.badge_token(reg), now=desk_time
     )
     assert again.outcome == "again" and again.message == "Already checked in today at 09:12."
+
+
+def test_a_draft_meetings_app_manifest_is_not_shown_to_outsiders(client_for, network, hlm):
+    hlm.meeting.status = "draft"
+    hlm.meeting.save()
+    for path in ("manifest.webmanifest", "sw.js"):
+        assert client_for(network.outsider).get(f"/meetings/hlm-test/check-in/app/{path}").status_code == 404
+        assert (
+            client_for(network.secretariat).get(f"/meetings/hlm-test/check-in/app/{path}").status_code == 200
+        )

@@ -39,10 +39,15 @@ SHELL_STATIC = [
 ]
 
 
-def _staff_meeting(request: HttpRequest, slug: str) -> Meeting:
+def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
     meeting = get_object_or_404(Meeting, slug=slug)
     if not request.user.has_perm("events.view_meeting", meeting):
         raise Http404("no such meeting")
+    return meeting
+
+
+def _staff_meeting(request: HttpRequest, slug: str) -> Meeting:
+    meeting = _visible_meeting(request, slug)
     require_perm(request, "events.check_in", meeting)
     return meeting
 
@@ -80,8 +85,10 @@ def _shell_version(meeting: Meeting, urls: list[str]) -> str:
 
 @require_GET
 def service_worker(request: HttpRequest, slug: str) -> HttpResponse:
-    """The service worker; served from the app's path so its scope covers the app and nothing else."""
-    meeting = get_object_or_404(Meeting, slug=slug)
+    """The service worker; served from the app's path so its scope covers the app and nothing else.
+
+    It holds no data (file addresses only), so it is served to anyone who may see the meeting."""
+    meeting = _visible_meeting(request, slug)
     urls = _urls(meeting)
     shell = [urls["app"], urls["app"] + "manifest.webmanifest"] + [
         staticfiles_storage.url(p) for p in SHELL_STATIC
@@ -101,7 +108,8 @@ def service_worker(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def manifest(request: HttpRequest, slug: str) -> JsonResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
+    """The web app manifest (name, scope, icons): public, like the meeting's page."""
+    meeting = _visible_meeting(request, slug)
     base = reverse("events:checkin_app", args=[meeting.slug])
     data = {
         "name": _("Check-in: %(meeting)s") % {"meeting": meeting.title},
@@ -160,14 +168,14 @@ def _json_body(request: HttpRequest) -> dict:
 
 
 @never_cache
-@require_POST
+@require_GET
 def device_key(request: HttpRequest, slug: str) -> JsonResponse:
-    """The key that binds this device's queue entries (the app imports it as non-extractable)."""
+    """The key that binds this device's queue entries (the app imports it as non-extractable).
+
+    A GET (`?device=<id>`): it changes nothing, and a JSON object cannot be read cross-origin.
+    """
     meeting = _staff_meeting(request, slug)
-    try:
-        device = str(_json_body(request).get("device") or "")
-    except ValueError as exc:
-        return JsonResponse({"detail": str(exc)}, status=400)
+    device = request.GET.get("device", "")
     if not device or len(device) > scans.DEVICE_ID_MAX:
         return JsonResponse({"detail": "device: missing or too long"}, status=400)
     key = base64.b64encode(scans.device_key(meeting, device)).decode()
@@ -177,11 +185,18 @@ def device_key(request: HttpRequest, slug: str) -> JsonResponse:
 @never_cache
 @require_POST
 def sync(request: HttpRequest, slug: str) -> JsonResponse:
-    """Apply a device's queue: `{"entries": [...]}` → `{"results": [...]}`, one answer per entry."""
+    """Apply a device's queue: `{"entries": [...]}` → `{"results": [...]}`, one answer per entry.
+
+    The app posts JSON; a form post with the JSON text in the field `entries` is taken too.
+    """
     meeting = _staff_meeting(request, slug)
     try:
+        if request.content_type == "application/json":
+            entries = _json_body(request).get("entries")
+        else:  # a form post (e.g. a beacon) carries the same JSON in the field `entries`
+            entries = json.loads(request.POST.get("entries") or "null")
         actor = request.user if request.user.is_authenticated else None  # always signed in here
-        results = scans.sync_scans(actor, meeting, _json_body(request).get("entries"))
+        results = scans.sync_scans(actor, meeting, entries)
     except ValueError as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     return JsonResponse({"results": [r.as_json(meeting) for r in results]})

@@ -291,7 +291,7 @@
     macKey = (await kvGet("macKey")) || null;
     if (!macKey && navigator.onLine) {
       try {
-        const answer = await postJson(config.urls.device_key, { device: deviceId });
+        const answer = await getJson(config.urls.device_key + "?device=" + encodeURIComponent(deviceId));
         const raw = Uint8Array.from(atob(answer.key), (c) => c.charCodeAt(0));
         macKey = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
         await kvPut("macKey", macKey);
