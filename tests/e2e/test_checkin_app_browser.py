@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from ascnhub.events import services
 from ascnhub.events.models import CheckIn
@@ -32,10 +33,9 @@ def meeting_with_staff(settings):
     hlm = make_meeting()
     staff = UserFactory(email="door@test.example", password=PASSWORD)
     hlm.meeting.check_in_staff.add(staff)
-    regs = [
-        RegistrationFactory(meeting=hlm.meeting, category=hlm.private, name=name)
-        for name in ("Sari Wulandari", "山田 花子", "Somchai Prasert")
-    ]
+    names = ("Sari Wulandari", "山田 花子", "Somchai Prasert", "Cancelled Early", "Cancelled Late")
+    regs = [RegistrationFactory(meeting=hlm.meeting, category=hlm.private, name=name) for name in names]
+    services.cancel(None, regs[3])  # before the device's sync: the device knows
     return hlm, staff, regs
 
 
@@ -68,6 +68,7 @@ def test_staff_check_in_offline_then_sync_and_a_second_device_sees_it(
     sign_in_and_open_app(page)
     # 1. The app caches: once its service worker is active, the page opens with no network.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    services.cancel(None, regs[4])  # after the device's sync: the device cannot know yet
     page.fill("#entrance", "North entrance")
     page.locator("#entrance").dispatch_event("change")
     assert axe_violations(page) == []
@@ -79,23 +80,36 @@ def test_staff_check_in_offline_then_sync_and_a_second_device_sees_it(
     assert page.locator("#net").inner_text().startswith("Offline")
     assert page.locator("#entrance").input_value() == "North entrance"
     tokens = [services.badge_token(r) for r in regs]
-    for reg, token in zip(regs, tokens, strict=True):
+    for reg, token in zip(regs[:3], tokens[:3], strict=True):
         shown = scan_typed(page, token)
         assert "Checked in (offline: will sync)." in shown and reg.name in shown
     forged = tokens[0][:-4] + ("AAAA" if not tokens[0].endswith("AAAA") else "BBBB")
     assert "may be forged or altered" in scan_typed(page, forged)
     assert "Already checked in at" in scan_typed(page, tokens[1])  # the same badge again, still offline
-    assert page.locator("#queue-summary").get_attribute("data-waiting") == "3"
+    # A registration cancelled before the last sync is refused with no network ...
+    shown = scan_typed(page, tokens[3])
+    assert "This registration is cancelled: do not admit." in shown and "As of the last sync" in shown
+    # ... one cancelled since is accepted on its signature and refused when the queue syncs.
+    assert "Checked in (offline: will sync)." in scan_typed(page, tokens[4])
+    assert page.locator("#queue-summary").get_attribute("data-waiting") == "4"
     assert CheckIn.objects.count() == 0
 
     # 3. Back online: the queue syncs and the server holds the three check-ins.
     context.set_offline(False)
     page.wait_for_function("() => document.getElementById('queue-summary').dataset.waiting === '0'")
-    assert sorted(CheckIn.objects.values_list("registration__name", flat=True)) == sorted(
-        r.name for r in regs
-    )
+    names = sorted(CheckIn.objects.values_list("registration__name", flat=True))
+    assert names == sorted(r.name for r in regs[:3])
     assert set(CheckIn.objects.values_list("entrance", flat=True)) == {"North entrance"}
     assert page.locator("#queue li[data-outcome='ok']").count() == 3
+    refused = page.locator("#queue li[data-outcome='refused']")
+    assert refused.count() == 1 and "Cancelled Late" in refused.inner_text()
+    assert "This registration is cancelled: do not admit." in refused.inner_text()
+    # The live counts show today's three.
+    today = timezone.localtime(timezone.now(), hlm.meeting.tz).date().isoformat()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#day-counts tbody tr')].some("
+        f"tr => tr.cells[0].textContent === '{today}' && tr.cells[1].textContent === '3')"
+    )
     first_time = CheckIn.objects.get(registration=regs[0]).when
 
     # 4. A second phone scanning one of the same badges is told it was already done.

@@ -464,9 +464,9 @@ def counts(meeting: Meeting) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
-    days = [
-        {"day": d.isoformat(), "checked_in": per_day.get(d, 0), "expected": expected} for d in meeting.days()
-    ]
+    # The meeting's days, and any other day someone was checked in (e.g. badge pick-up the day before).
+    all_days = sorted(set(meeting.days()) | set(per_day))
+    days = [{"day": d.isoformat(), "checked_in": per_day.get(d, 0), "expected": expected} for d in all_days]
     sessions = [
         {
             "id": str(s.public_id),

@@ -346,6 +346,7 @@
       await refreshState();
       await renderQueue();
       setNet(true);
+      if (pending.length) refreshCounts();
     } catch (e) {
       setNet(false);
     } finally {
