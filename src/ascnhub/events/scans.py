@@ -28,7 +28,7 @@ Rules:
   by another.
 
 Refused entries write nothing. Accepted ones write the `Scan`, the check-in and an activity-log
-entry in one transaction per entry.
+entry together (a savepoint per entry, one commit per batch).
 """
 
 from __future__ import annotations
@@ -381,7 +381,10 @@ def sync_scans(
         raise ValueError("entries: a list of scans is expected")
     if len(entries) > MAX_BATCH:
         raise ValueError(f"entries: at most {MAX_BATCH} per request, {len(entries)} given")
-    return [sync_one(actor, meeting, entry, now=now) for entry in entries]
+    # One commit for the batch (each entry is its own savepoint, accepted or rolled back alone):
+    # a commit per entry made a 100-entry sync three times slower on SQLite.
+    with transaction.atomic():
+        return [sync_one(actor, meeting, entry, now=now) for entry in entries]
 
 
 # --- what a device downloads, and the live counts ------------------------------------------------

@@ -82,6 +82,8 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(body),
     });
+    const type = response.headers.get("Content-Type") || "";
+    if (response.redirected || !type.includes("json")) throw new Error("signed out: sign in again");
     if (!response.ok) throw new Error("HTTP " + response.status);
     return response.json();
   }
@@ -329,9 +331,11 @@
     if (syncing || !navigator.onLine) return;
     syncing = true;
     try {
-      const pending = (await queueAll()).filter((q) => q.outcome === "queued");
-      if (pending.length) {
-        const entries = pending.map((q) => ({ id: q.id, device: q.device, token: q.token, code: q.code, at: q.at, entrance: q.entrance, session: q.session, mac: q.mac }));
+      const pending = (await queueAll()).filter((q) => q.outcome === "queued").sort((a, b) => (a.at < b.at ? -1 : 1));
+      // In chunks of 100 (the server takes at most 500 a request; a chunk answers in a few seconds).
+      for (let start = 0; start < pending.length; start += 100) {
+        const chunk = pending.slice(start, start + 100);
+        const entries = chunk.map((q) => ({ id: q.id, device: q.device, token: q.token, code: q.code, at: q.at, entrance: q.entrance, session: q.session, mac: q.mac }));
         const answer = await postJson(config.urls.sync, { entries: entries });
         for (const r of answer.results) {
           const item = pending.find((q) => q.id === r.id);
@@ -348,7 +352,8 @@
       setNet(true);
       if (pending.length) refreshCounts();
     } catch (e) {
-      setNet(false);
+      // Offline, or online with the sync refused (signed out, no longer staff): say which.
+      setNet(navigator.onLine, navigator.onLine ? "sync failed: " + e.message : "");
     } finally {
       syncing = false;
     }
@@ -372,10 +377,11 @@
     $("queue-summary").textContent = waiting + " waiting to sync · " + items.length + " scanned on this device";
     $("queue-summary").dataset.waiting = String(waiting);
   }
-  function setNet(online) {
+  function setNet(online, problem) {
     const net = $("net");
-    net.textContent = online ? "Online" + (state ? " · synced " + clock(state.synced_at) : "") : "Offline" + (state ? " · last sync " + clock(state.synced_at) : "");
-    net.classList.toggle("offline", !online);
+    const last = state ? (online ? " · synced " : " · last sync ") + clock(state.synced_at) : "";
+    net.textContent = (online ? "Online" : "Offline") + (problem ? " · " + problem : last);
+    net.classList.toggle("offline", !online || Boolean(problem));
   }
 
   // --- live counts --------------------------------------------------------------------------
