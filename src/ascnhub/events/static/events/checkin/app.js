@@ -19,6 +19,7 @@
   let db = null;
   let state = null;
   let publicKey = null;
+  let noEd25519 = false;
   let deviceId = null;
   let macKey = null;
   let syncing = false;
@@ -124,6 +125,7 @@
       return { refused: "This is not a badge code of this system (it could not be read)." };
     }
     if (payload.length !== 25 || signature.length !== 64 || payload[0] !== 1) return { refused: "This is not a badge code of this system (it could not be read)." };
+    if (noEd25519) return { refused: "This browser cannot check badge signatures (no Ed25519): update it, or use the check-in desk page." };
     if (!publicKey) return { refused: "The meeting's key is not on this device yet: connect once to load it." };
     const valid = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, signature, payload);
     if (!valid) return { refused: "The badge signature is not valid: the badge may be forged or altered." };
@@ -304,7 +306,14 @@
   }
   async function useState(next) {
     state = next;
-    publicKey = await crypto.subtle.importKey("raw", b64urlToBytes(state.public_key), { name: "Ed25519" }, false, ["verify"]);
+    try {
+      publicKey = await crypto.subtle.importKey("raw", b64urlToBytes(state.public_key), { name: "Ed25519" }, false, ["verify"]);
+      noEd25519 = false;
+    } catch (e) {
+      // Ed25519 in WebCrypto: Chromium 137+, Safari 17+, Firefox 129+. Older browsers cannot check.
+      publicKey = null;
+      noEd25519 = true;
+    }
     const door = $("door");
     const chosen = door.value;
     door.querySelectorAll("option[data-session]").forEach((o) => o.remove());
