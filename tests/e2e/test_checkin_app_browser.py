@@ -94,6 +94,18 @@ def test_staff_check_in_offline_then_sync_and_a_second_device_sees_it(
     assert page.locator("#queue-summary").get_attribute("data-waiting") == "4"
     assert CheckIn.objects.count() == 0
 
+    # A second phone opened while the first is offline: it knows of no check-in yet; then it loses
+    # the network too.
+    other = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 412, "height": 915}
+    )
+    second = other.new_page()
+    second.set_default_timeout(20000)
+    sign_in_and_open_app(second)
+    second.fill("#entrance", "South entrance")
+    second.locator("#entrance").dispatch_event("change")
+    other.set_offline(True)
+
     # 3. Back online: the queue syncs and the server holds the three check-ins.
     context.set_offline(False)
     page.wait_for_function("() => document.getElementById('queue-summary').dataset.waiting === '0'")
@@ -110,19 +122,22 @@ def test_staff_check_in_offline_then_sync_and_a_second_device_sees_it(
         "() => [...document.querySelectorAll('#day-counts tbody tr')].some("
         f"tr => tr.cells[0].textContent === '{today}' && tr.cells[1].textContent === '3')"
     )
-    first_time = CheckIn.objects.get(registration=regs[0]).when
 
-    # 4. A second phone scanning one of the same badges is told it was already done.
-    other = browser.new_context(
-        base_url=live_server.url, locale="en-GB", viewport={"width": 412, "height": 915}
-    )
-    second = other.new_page()
-    second.set_default_timeout(20000)
-    sign_in_and_open_app(second)
-    shown = scan_typed(second, tokens[0])
+    # 4. The second phone scans one of the same badges with no network: it cannot know, and queues
+    # it; at its sync the server answers "already checked in", with the first phone's time and door.
+    first_time = CheckIn.objects.get(registration=regs[0]).when
     local = first_time.astimezone(hlm.meeting.tz).strftime("%H:%M")
-    assert f"Already checked in at {local} at North entrance." in shown
-    assert CheckIn.objects.count() == 3
+    assert "Checked in (offline: will sync)." in scan_typed(second, tokens[0])
+    shown = second.locator("#result").get_attribute("data-shown")
+    other.set_offline(False)
+    second.wait_for_function(f"() => document.getElementById('result').dataset.shown !== '{shown}'")
+    assert f"Already checked in at {local} at North entrance." in second.locator("#result").inner_text()
+    second.wait_for_selector("#queue li[data-outcome='again']")
+    assert second.locator("#queue li[data-outcome='again']").count() == 1
+    # Online, with the synced state, a scan of another of them is answered on the phone at once.
+    assert "Already checked in at" in scan_typed(second, tokens[1])
+    check_in = CheckIn.objects.get(registration=regs[0])
+    assert (check_in.entrance, CheckIn.objects.count()) == ("North entrance", 3)
     other.close()
     context.close()
 

@@ -23,6 +23,7 @@
   let deviceId = null;
   let macKey = null;
   let syncing = false;
+  let lastQueued = null; // the entry the result box shows, until the server answers for it
 
   // --- IndexedDB ----------------------------------------------------------------------------
   function openDb() {
@@ -233,6 +234,7 @@
     const message = [entry.id, entry.device, entry.token, entry.code, entry.at, entry.entrance, entry.session].join("\n");
     entry.mac = hex(await crypto.subtle.sign("HMAC", macKey, enc.encode(message)));
     await queuePut(Object.assign({}, entry, { registration: registration, name: name, day: day, outcome: "queued", message: "" }));
+    lastQueued = entry.id;
     const unknown = !person ? "Not in this device's list yet: to be confirmed at the next sync." : "";
     show("ok", navigator.onLine ? "Checked in." : "Checked in (offline: will sync).", name, unknown);
     await renderQueue();
@@ -354,6 +356,8 @@
           if (r.name) item.name = item.name || r.name;
           if (r.registration) item.registration = r.registration;
           await queuePut(item);
+          // The server knows better (an earlier scan elsewhere, a cancellation): say so at once.
+          if (r.id === lastQueued && r.outcome !== "ok") show(r.outcome, r.message, item.name, "Answer of the server at the sync.");
         }
       }
       await refreshState();
