@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The apps whose services.py mypy checks (with django-stubs), beside the engines and the API.
 SERVICE_APPS := events followup knowledge matchmaking projects registry
+# Service modules beside services.py (one concern each), checked the same way.
+SERVICE_MODULES := events.scans events.printing events.presence
 export HOST PORT
 
 .PHONY: install run test test-fast e2e bench lint messages openapi clean
@@ -50,7 +52,8 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
 	cd src && ASCNHUB_DATA_DIR=$(CURDIR)/var ../$(BIN)/mypy --config-file ../pyproject.toml \
-	  -p ascnhub.engine -p ascnhub.api $(patsubst %,-m ascnhub.%.services,$(SERVICE_APPS))
+	  -p ascnhub.engine -p ascnhub.api $(patsubst %,-m ascnhub.%.services,$(SERVICE_APPS)) \
+	  $(patsubst %,-m ascnhub.%,$(SERVICE_MODULES))
 
 messages: install
 	cd src/ascnhub && ASCNHUB_DATA_DIR=$(CURDIR)/var ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore='engine/*' -v0

@@ -78,6 +78,33 @@ def shows(obj, url, markers, allowed, **kw) -> Row:
     return Row(obj, "read (content)", url, frozenset(allowed), markers=markers, **kw)
 
 
+def _signed_scan(w) -> str:
+    """A check-in app queue holding one scan of the in-person CSCO's badge, signed as a device would."""
+    import json
+    import uuid
+
+    from ascnhub.events import scans, services
+
+    entry = {
+        "id": str(uuid.uuid4()),
+        "device": "matrix-phone",
+        "token": services.badge_token(w.csco_reg),
+        "code": "",
+        "at": "2021-10-18T09:12:00+09:00",
+        "entrance": "North entrance",
+        "session": "",
+    }
+    entry["mac"] = scans.sign_entry(w.meeting, entry)
+    return json.dumps([entry])
+
+
+def _badge_batch(w):
+    from ascnhub.events import printing
+
+    batch = w.meeting.badge_batches.first()
+    return batch or printing.make_batch(None, w.meeting, [w.csco_reg], "matrix batch")
+
+
 def _pdf(name="file.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n% matrix\n", content_type="application/pdf")
 
@@ -448,6 +475,50 @@ UI_ROWS: list[Row] = [
         lambda w: {"registration": str(w.csco_reg.public_id)},
     ),
     read("attendance counts", lambda w: f"{M}/check-in/counts/?format=json", DESK),
+    # --- the check-in web app (issue 24) -------------------------------------------------------------
+    read("check-in app", lambda w: f"{M}/check-in/app/", DESK),
+    read("check-in app: roster and statuses", lambda w: f"{M}/check-in/app/state.json", DESK),
+    read("check-in app: counts", lambda w: f"{M}/check-in/app/counts.json", DESK),
+    read("check-in app: device key", lambda w: f"{M}/check-in/app/device-key/?device=matrix-phone", DESK),
+    write(
+        "check-in app: sync a scan",
+        lambda w: f"{M}/check-in/app/sync/",
+        DESK,
+        lambda w: {"entries": _signed_scan(w)},
+    ),
+    read("badge print queue", lambda w: f"{M}/manage/badges/", ORGANISERS),
+    write(
+        "badge print queue: print a list",
+        lambda w: f"{M}/manage/badges/",
+        ORGANISERS,
+        lambda w: {"people": w.csco_reg.email},
+    ),
+    read(
+        "badge print batch (PDF)", lambda w: f"{M}/manage/badges/{_badge_batch(w).public_id}.pdf", ORGANISERS
+    ),
+    read(
+        "watch page of a session (own registration)",
+        lambda w: f"{M}/sessions/{w.hlm.opening.public_id}/watch/",
+        {"participant"},
+    ),
+    write(
+        "online presence heartbeat (own registration)",
+        lambda w: f"{M}/sessions/{w.hlm.opening.public_id}/presence/",
+        {"participant"},
+        lambda w: {"event": "join"},
+    ),
+    read("attendance per session", lambda w: f"{M}/manage/attendance/", ORGANISERS),
+    read(
+        "stream links: form",
+        lambda w: f"{M}/manage/programme/sessions/{w.hlm.opening.public_id}/streams/",
+        ORGANISERS,
+    ),
+    write(
+        "stream links",
+        lambda w: f"{M}/manage/programme/sessions/{w.hlm.opening.public_id}/streams/",
+        ORGANISERS,
+        lambda w: {"links": "ja = https://stream.test.example/ja"},
+    ),
     # --- matchmaking: profiles, requests, agenda, feedback, leads, schedule runs ---------------------
     read("matchmaking profile: own edit form", lambda w: f"{MM}/profile/", MATCHMAKERS),
     read("hidden matchmaking profile", lambda w: f"{MM}/p/{w.hidden_profile.public_id}/", ORGANISERS),
@@ -1274,6 +1345,8 @@ PUBLIC_PAGES = {
     "events:agenda_pdf": "published agenda",
     "events:participants": "consenting participants only (content row)",
     "events:badge_key": "the public key that verifies badges",
+    "events:checkin_manifest": "the check-in app's manifest: the meeting's title and icons (drafts: 404)",
+    "events:checkin_sw": "the check-in app's service worker: file addresses only (drafts: 404)",
     "events:register": "anyone may register",
     "matchmaking:home": "own suggestions; aggregates for others (content row)",
     "followup:tracker": "published outcomes (content row)",

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 import segno
 from django.template.loader import render_to_string
 
-from . import services
-from .models import Meeting, Registration
+from . import badge_codes, services
+from .models import BadgeBatch, Meeting, Registration
 
 BADGES_PER_PDF = 100
 
@@ -40,8 +40,38 @@ def badges_pdf(meeting: Meeting, registrations: Iterable[Registration]) -> bytes
     badges = []
     for reg in registrations:
         token = services.badge_token(reg)
-        badges.append({"reg": reg, "token": token, "qr": qr_data_uri(token)})
+        badges.append(
+            {
+                "reg": reg,
+                "token": token,
+                "qr": qr_data_uri(token),
+                "short": badge_codes.display(reg.badge_code or ""),
+            }
+        )
     html = render_to_string("events/pdf/badges.html", {"meeting": meeting, "badges": badges})
+    return _pdf(html)
+
+
+def badge_sheets_pdf(meeting: Meeting, batch: BadgeBatch, registrations: list[Registration]) -> bytes:
+    """A print batch on A4: four A6 badges a sheet, each with its signed QR and short badge code."""
+    colours: list[str] = []
+    badges = []
+    for reg in registrations:
+        if reg.category.colour not in colours:
+            colours.append(reg.category.colour)
+        badges.append(
+            {
+                "reg": reg,
+                "qr": qr_data_uri(services.badge_token(reg)),
+                "code": badge_codes.display(reg.badge_code or ""),
+                "colour": colours.index(reg.category.colour),
+            }
+        )
+    sheets = [badges[i : i + 4] for i in range(0, len(badges), 4)]
+    html = render_to_string(
+        "events/pdf/badge_sheets.html",
+        {"meeting": meeting, "batch": batch, "sheets": sheets, "colours": colours},
+    )
     return _pdf(html)
 
 

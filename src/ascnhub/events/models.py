@@ -38,6 +38,12 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_badge_code() -> str:
+    from .badge_codes import new_code
+
+    return new_code()
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         ANNUAL = "annual", _("ASCN annual meeting")
@@ -356,6 +362,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    # The short code printed under the QR (see badge_codes.py), typed at check-in when a QR won't scan.
+    badge_code = models.CharField(
+        max_length=10, unique=True, null=True, blank=True, editable=False, default=new_badge_code
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -411,11 +421,121 @@ class CheckIn(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    method = models.CharField(max_length=10, default="token")  # token | search
+    method = models.CharField(max_length=10, default="token")  # token | search | code
+    # When the scanning device recorded it (its clock): the earliest scan of the day wins.
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    entrance = models.CharField(max_length=80, blank=True)
+    device_id = models.CharField(max_length=64, blank=True)
+    scan = models.ForeignKey("Scan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-at"]
         constraints = [models.UniqueConstraint(fields=["registration", "day"], name="check_in_once_a_day")]
+
+    @property
+    def when(self) -> datetime.datetime:
+        return self.scanned_at or self.at
+
+
+class Scan(models.Model):
+    """A scan a check-in device sent (synced), kept once per device entry id: re-sending changes nothing."""
+
+    entry_id = models.UUIDField(unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scans")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="scans")
+    session = models.ForeignKey(
+        "Session", null=True, blank=True, on_delete=models.CASCADE, related_name="scans"
+    )
+    device_id = models.CharField(max_length=64)
+    entrance = models.CharField(max_length=80, blank=True)
+    scanned_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scanned_at", "id"]
+
+
+class SessionCheckIn(models.Model):
+    """A person let in at a session's door (once per session; the earliest scan wins)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="door_check_ins")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="session_check_ins")
+    scanned_at = models.DateTimeField()
+    entrance = models.CharField(max_length=80, blank=True)
+    device_id = models.CharField(max_length=64, blank=True)
+    scan = models.ForeignKey(Scan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scanned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "registration"], name="session_check_in_once")
+        ]
+
+
+class BadgeBatch(models.Model):
+    """A print job of badges: what was printed, by whom, and why when it was a reprint."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="badge_batches")
+    created_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(max_length=250)
+    reprint_reason = models.CharField(max_length=250, blank=True)
+    registrations = models.ManyToManyField(Registration, through="BadgePrint", related_name="badge_batches")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_reprint(self) -> bool:
+        return bool(self.reprint_reason)
+
+
+class BadgePrint(models.Model):
+    batch = models.ForeignKey(BadgeBatch, on_delete=models.CASCADE, related_name="prints")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="badge_prints")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "registration"], name="badge_print_once")]
+
+
+class StreamLink(models.Model):
+    """A session's online stream in one interpretation language (shown only to those who may join)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="stream_links")
+    language = models.CharField(_("language"), max_length=8)
+    url = models.URLField(_("stream link"))
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "language"], name="stream_link_per_language")
+        ]
+
+
+class PresenceSpan(models.Model):
+    """An unbroken stretch of online presence in a session, extended by the join page's heartbeat."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="presence_spans")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="presence_spans")
+    language = models.CharField(max_length=8, blank=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    left = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["started_at"]
+        indexes = [models.Index(fields=["session", "registration", "last_seen_at"])]
 
 
 class OnlineAttendance(models.Model):

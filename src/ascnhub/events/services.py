@@ -26,7 +26,7 @@ from ascnhub.common import activity
 from ascnhub.common.errors import DomainError
 from ascnhub.common.timezones import known_timezones
 
-from . import places, signals, tokens
+from . import badge_codes, places, signals, tokens
 from .models import (
     AgendaVersion,
     CheckIn,
@@ -345,14 +345,26 @@ def check_in(
     registration: Registration | None = None,
     now: datetime.datetime | None = None,
 ) -> CheckInResult:
-    """Check someone in by badge token (scan) or by a registration found by name (search).
+    """Check someone in by badge token (scan), short badge code (typed) or a registration found by
+    name (search).
 
     Idempotent: the first check-in of the day is stored; later ones report when it happened.
     A cancelled or declined registration is refused; other problems come back as warnings.
     """
     now = now or timezone.now()
     method = "search"
-    if token is not None:
+    short_code = badge_codes.normalise(token) if token and not token.strip().startswith("B1.") else None
+    if short_code is not None:
+        # The ten-character code printed under the QR, typed when the QR won't scan.
+        method = "code"
+        registration = (
+            Registration.objects.select_related("category", "meeting").filter(badge_code=short_code).first()
+        )
+        if registration is None:
+            return CheckInResult("refused", _("No registration matches this badge."))
+        if registration.meeting_id != meeting.pk:
+            return CheckInResult("refused", str(tokens.TokenError.MESSAGES["other_meeting"]))
+    elif token is not None:
         method = "token"
         try:
             claim = tokens.verify(token, meeting_id=meeting.pk, now=now)
@@ -383,11 +395,13 @@ def check_in(
                 day=day,
                 method=method,
                 by=actor if getattr(actor, "is_authenticated", False) else None,
+                scanned_at=now,  # the desk's clock is the server's: earliest-wins compares it with devices'
             )
             activity.record(actor, "check_in", registration, {"day": [None, day.isoformat()]})
     except IntegrityError:
         earlier = CheckIn.objects.filter(registration=registration, day=day).first()
-        local = timezone.localtime(earlier.at, meeting.tz) if earlier else None
+        # `when`: the device's time for a scan synced from the check-in app, else the desk's.
+        local = timezone.localtime(earlier.when, meeting.tz) if earlier else None
         return CheckInResult(
             "again",
             _("Already checked in today at %(time)s.") % {"time": local.strftime("%H:%M") if local else "?"},

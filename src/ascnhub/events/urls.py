@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import checkin, organisers, programme, public, registration
+from .views import (
+    attendance,
+    badge_batches,
+    checkin,
+    checkin_app,
+    organisers,
+    programme,
+    public,
+    registration,
+)
 
 app_name = "events"
 urlpatterns = [
@@ -59,6 +68,16 @@ urlpatterns = [
         programme.session_edit,
         name="session_edit",
     ),
+    path("<slug:slug>/sessions/<uuid:session_id>/watch/", attendance.watch, name="watch"),
+    path("<slug:slug>/sessions/<uuid:session_id>/presence/", attendance.beat, name="presence"),
+    path("<slug:slug>/manage/attendance/", attendance.session_attendance, name="session_attendance"),
+    path(
+        "<slug:slug>/manage/programme/sessions/<uuid:session_id>/streams/",
+        attendance.stream_links,
+        name="stream_links",
+    ),
+    path("<slug:slug>/manage/badges/", badge_batches.print_queue, name="badge_queue"),
+    path("<slug:slug>/manage/badges/<uuid:batch_id>.pdf", badge_batches.batch_pdf, name="badge_batch"),
     path(
         "<slug:slug>/manage/programme/sessions/<uuid:session_id>/delete/",
         programme.session_delete,
@@ -71,4 +90,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/check-in/", checkin.check_in, name="check_in"),
     path("<slug:slug>/check-in/counts/", checkin.attendance, name="attendance"),
+    path("<slug:slug>/check-in/app/", checkin_app.app, name="checkin_app"),
+    path("<slug:slug>/check-in/app/sw.js", checkin_app.service_worker, name="checkin_sw"),
+    path("<slug:slug>/check-in/app/manifest.webmanifest", checkin_app.manifest, name="checkin_manifest"),
+    path("<slug:slug>/check-in/app/state.json", checkin_app.state, name="checkin_state"),
+    path("<slug:slug>/check-in/app/counts.json", checkin_app.counts, name="checkin_counts"),
+    path("<slug:slug>/check-in/app/device-key/", checkin_app.device_key, name="checkin_device_key"),
+    path("<slug:slug>/check-in/app/sync/", checkin_app.sync, name="checkin_sync"),
 ]
