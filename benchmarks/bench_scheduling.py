@@ -8,9 +8,17 @@ Cases (issue 3):
               held weight / proven bound, breaks, time, beside the greedy baseline
   very_large  2,200 participants, ~50,000 requested meetings, 100 slots (--full)
   reschedule  5 % cancellations + 5 % new requests on the 1,200-participant instance
+  trade_show  2,200 participants, ~50,000 meetings, 5 days x 19 slots, 120 s (--trade-time), with
+              the solver's progress reports (issue 22 item 5)
+  curves      quality at 1, 3, 10 and 30 s on the platform's demo meeting and on 1,200 x 5
+  mixed       300 / 1,200 x 5 with ~10 % of the meetings required and ~3 % pinned (issue 22 item 4)
+
+A run of every part (or --write-docs) keeps the JSON as docs/benchmarks/scheduling.json and
+rewrites the tables in docs/benchmarks-scheduling.md; --tables-from JSON only rewrites the tables.
 
 Each case runs in a fresh child process so that its memory peak (ru_maxrss) is its own.
 Usage: python benchmarks/bench_scheduling.py [--quick | --full] [--b2bsp-time S] [--event-time S]
+       [--only PART] [--write-docs] [--tables-from JSON]
 """
 
 from __future__ import annotations
@@ -373,10 +381,15 @@ def tables(out: dict) -> list[str]:
     """The Markdown tables of one run (every figure read from ``out``, the script's JSON)."""
     env = out.get("environment", {})
     inp = out.get("inputs", {})
+
+    def load(key: str) -> str:
+        return ", ".join(f"{x:.2f}" for x in env.get(key) or [])
+
     lines = [
         f"Run of {out.get('date_utc', '?')} UTC, mode {out.get('mode')}, {env.get('cpu_count')} CPUs, "
         f"{env.get('workers')} workers, OR-Tools {env.get('ortools')}, Python {env.get('python')}; "
-        f"load average at start {env.get('load_average_at_start')}, at end {env.get('load_average_at_end')}; "
+        f"load average (1, 5, 15 min) at start {load('load_average_at_start')}, at end "
+        f"{load('load_average_at_end')}; "
         f"total {out.get('total_wall_time_s')} s. Peak memory: each case's own process (RC2 child apart).",
         "",
     ]
