@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ascnhub.registry",
     "ascnhub.projects",
     "ascnhub.events",
+    "ascnhub.programmes",
     "ascnhub.matchmaking",
     "ascnhub.followup",
     "ascnhub.knowledge",
