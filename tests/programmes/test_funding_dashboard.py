@@ -34,6 +34,8 @@ def test_funding_by_source_and_by_country_leaves_drafts_out(world, client):
         ("Nusa Bank", "IDR"): (Decimal("1000000"), Decimal(0)),
         ("Tokyo Agency", "JPY"): (Decimal("20000"), Decimal("50000")),
     }
+    # Tokyo Agency funds two projects in yen: one by commitment, one by pledge.
+    assert {r["label"]: r["projects"] for r in summary["sources"]} == {"Nusa Bank": 1, "Tokyo Agency": 2}
     by_country = {(r["label"], r["currency"]): r["total"] for r in summary["countries"]}
     assert by_country == {
         (world.net.indonesia.name, "IDR"): Decimal("1000000"),
@@ -56,3 +58,15 @@ def test_the_dashboard_costs_the_same_queries_for_few_and_many_fundings(world, c
     with CaptureQueriesContext(connection) as many:
         client.get("/programmes/funding/")
     assert len(many) == len(few)
+
+
+def test_the_project_page_shows_its_funding_by_source_and_om_cost(world, client):
+    bank = OrganisationFactory(name="Nusa Bank", slug="nusa-bank")
+    _fund(world, world.public, bank, "1000000", "IDR", "committed")
+    world.public.om_cost_per_year = Decimal("120000")
+    world.public.om_cost_currency = "IDR"
+    world.public.save()
+    body = client.get(world.public.get_absolute_url()).content.decode()
+    assert "Funding by source" in body and "Nusa Bank" in body and "1,000,000 IDR" in body
+    assert "Operation and maintenance cost per year: 120,000 IDR" in body
+    assert f"/open-data/projects/{world.public.slug}.oc4ids.json" in body

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from ascnhub.projects.models import Funding
 
 
-def _rows(values: list[dict], key: str, label: str, link) -> list[dict]:
-    """One row per (key, currency): committed, pledged, total and the number of projects."""
+def _rows(values: list[dict], projects: list[dict], key: str, label: str, link) -> list[dict]:
+    """One row per (key, currency): committed, pledged, total and the number of projects funded."""
+    counts = {(v[key], v["currency"]): v["n"] for v in projects}
     table: dict[tuple, dict] = {}
     for v in values:
         row = table.setdefault(
@@ -33,7 +34,7 @@ def _rows(values: list[dict], key: str, label: str, link) -> list[dict]:
             },
         )
         row[v["status"]] += v["total"]
-        row["projects"] += v["n"]
+        row["projects"] = counts.get((v[key], v["currency"]), 0)
     rows = list(table.values())
     for row in rows:
         row["total"] = row["committed"] + row["pledged"]
@@ -42,32 +43,28 @@ def _rows(values: list[dict], key: str, label: str, link) -> list[dict]:
 
 
 def funding_summary() -> dict[str, list[dict]]:
-    """Funding of public projects by source and by country, per currency and status (two queries)."""
+    """Funding of public projects by source and by country, per currency and status (four queries)."""
     public = Funding.objects.filter(project__published=True)
-    by_source = (
-        public.values("source__slug", "source__name", "currency", "status")
-        .annotate(total=Sum("amount"), n=Count("project", distinct=True))
-        .order_by()
-    )
-    by_country = (
-        public.values("project__city__country__code", "project__city__country__name", "currency", "status")
-        .annotate(total=Sum("amount"), n=Count("project", distinct=True))
-        .order_by()
-    )
-    return {
-        "sources": _rows(
-            list(by_source),
+    tables = {}
+    for name, key, label, link in [
+        (
+            "sources",
             "source__slug",
             "source__name",
             lambda v: reverse("registry:organisation", args=[v["source__slug"]]),
         ),
-        "countries": _rows(
-            list(by_country),
+        (
+            "countries",
             "project__city__country__code",
             "project__city__country__name",
-            lambda v: f"/projects/?country={v['project__city__country__code']}",
+            lambda v: f"{reverse('projects:projects')}?country={v['project__city__country__code']}",
         ),
-    }
+    ]:
+        sums = public.values(key, label, "currency", "status").annotate(total=Sum("amount")).order_by()
+        # A project funded both by commitment and by pledge counts once.
+        projects = public.values(key, "currency").annotate(n=Count("project", distinct=True)).order_by()
+        tables[name] = _rows(list(sums), list(projects), key, label, link)
+    return tables
 
 
 def funding(request: HttpRequest) -> HttpResponse:
