@@ -80,3 +80,10 @@ def test_an_item_of_another_agreement_is_refused(progs, client_for):
     assert response.status_code == 400
     assert "not part of this agreement" in response.content.decode()
     assert not ItemUpdate.objects.exists()
+
+
+def test_the_activity_log_shows_item_changes(progs, client_for):
+    _post(client_for(progs.net.secretariat), progs)
+    body = client_for(progs.net.secretariat).get("/activity/").content.decode()
+    assert "cooperation_items" in body and "1. Bus shelters" in body
+    assert "First shelters installed." in body

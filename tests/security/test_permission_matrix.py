@@ -772,6 +772,20 @@ UI_ROWS: list[Row] = [
         lambda w: {"title": "New case by the matrix"},
         form_from=lambda w: "/knowledge/cases/draft-case/edit/",
     ),
+    # --- roles: assigned and ended by the secretariat only ------------------------------------------
+    read("roles page", lambda w: "/roles/", SEC),
+    write(
+        "role: assign",
+        lambda w: "/roles/",
+        SEC,
+        lambda w: {"kind": "focal_point", "person": w.net.makassar_officer.pk, "start_date": "2024-07-01"},
+    ),
+    write(
+        "role: end",
+        lambda w: f"/roles/{w.net.makassar_officer.roles.get(kind='csco').pk}/end/",
+        SEC,
+        lambda w: {"end_date": "2030-01-01"},
+    ),
     # --- programmes: draft studies and agreements, status updates of items, imports -------------------
     read("unpublished study", lambda w: "/programmes/studies/unpublished-study-secret-2024/", SEC),
     read("unpublished agreement", lambda w: w.draft_agreement.get_absolute_url(), SEC),

@@ -137,7 +137,7 @@ def add_item(
         _raise_as_domain_error(exc)
     item.save()
     item.projects.set(projects or [])
-    activity.record(actor, "add_item", agreement, {"items": [None, str(item)]})
+    activity.record(actor, "add_item", agreement, {"cooperation_items": [None, str(item)]})
     return item
 
 
@@ -168,7 +168,7 @@ def add_item_update(
         item.status = latest.status
         item.save(update_fields=["status"])
         activity.record(actor, "update", item, {"status": [before, item.status]})
-    activity.record(actor, "add_update", item.agreement, {"updates": [None, str(update)]})
+    activity.record(actor, "add_update", item.agreement, {"updates": [None, f"{update}: {update.note}"]})
     return update
 
 
