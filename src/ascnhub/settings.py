@@ -273,7 +273,9 @@ if not re.fullmatch(r"oc4ids-[a-z0-9]{6}-", ASCNHUB_OC4IDS_PREFIX):
     )
 # The page that says what is published, when and how (linked from every OC4IDS package).
 ASCNHUB_OPEN_DATA_POLICY_URL = env("ASCNHUB_OPEN_DATA_POLICY_URL", "")
-MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Maps draw the vendored country outlines (Natural Earth) under the markers, so they read with no
+# tile server; a deployment that has one sets its URL template here (empty: outlines only).
+MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 # --- caches -------------------------------------------------------------------------------------

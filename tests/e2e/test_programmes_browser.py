@@ -41,3 +41,19 @@ def test_study_page_and_funding_dashboard(page, live_server):
     by_country = page.locator("#by-country-table")
     assert by_country.locator("tr", has_text="Cambodia").first.is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_city_map_draws_country_outlines_without_tiles(page, live_server):
+    from tests.factories import make_network
+
+    network = make_network()
+    tile_requests = []
+    page.on("request", lambda r: tile_requests.append(r.url) if "tile" in r.url else None)
+    page.goto(network.makassar.get_absolute_url())
+    page.wait_for_selector("#city-map.outlines-ready")
+    outlines = page.locator(".leaflet-outlines-pane path")
+    assert outlines.count() >= 12
+    # The marker is drawn above the outlines.
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 1
+    assert tile_requests == []
+    assert page.locator(".leaflet-tile").count() == 0
