@@ -178,3 +178,10 @@ def test_the_admin_goes_through_the_same_rules(network, django_user_model):
     assert done.status_code == 302
     assert _csco_terms(network)[0][2] == datetime.date(2024, 6, 30)  # the previous term was ended
     assert ActivityLog.objects.filter(action="end_role").exists()
+
+
+def test_the_secretariat_finds_the_roles_page_from_city_and_person_pages(network, client_for):
+    for url in [network.makassar.get_absolute_url(), network.makassar_officer.get_absolute_url()]:
+        assert "/roles/" in client_for(network.secretariat).get(url).content.decode()
+        assert "/roles/" not in client_for(network.makassar_officer.user).get(url).content.decode()
+        assert "/roles/" not in client_for(None).get(url).content.decode()
