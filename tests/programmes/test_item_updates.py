@@ -58,6 +58,7 @@ def test_outsiders_cannot_post_updates(progs, client_for):
         ({"status": "finished"}, "Select a valid choice"),
         ({"date": (datetime.date.today() + datetime.timedelta(days=3)).isoformat()}, "in the future"),
         ({"date": "yesterday"}, "Enter a valid date"),
+        ({"date": "2022-04-30"}, "before the agreement was signed (2022-05-01)"),
     ],
 )
 def test_bad_updates_are_refused_with_a_message_and_change_nothing(progs, client_for, overrides, message):

@@ -147,13 +147,20 @@ def add_item_update(
 ) -> ItemUpdate:
     """Post a status update on a cooperation item. The item takes the status of its latest update
     (by date), so an update back-dated behind a newer one is kept in the history without changing it."""
-    item = CooperationItem.objects.select_for_update().get(pk=item.pk)
+    item = CooperationItem.objects.select_for_update().select_related("agreement").get(pk=item.pk)
     if status not in ItemStatus.values:
         raise ProgrammesError("invalid", _("Choose a status from the list."), "status")
     if not (note or "").strip():
         raise ProgrammesError("invalid", _("Say what happened."), "note")
     if date > datetime.date.today():
         raise ProgrammesError("invalid", _("An update cannot be dated in the future."), "date")
+    if date < item.agreement.signed_on:
+        raise ProgrammesError(
+            "invalid",
+            _("An update cannot be dated before the agreement was signed (%(date)s).")
+            % {"date": item.agreement.signed_on.isoformat()},
+            "date",
+        )
     update = ItemUpdate(
         item=item,
         date=date,
