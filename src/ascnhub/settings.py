@@ -7,11 +7,13 @@ default for a laptop; docs/deployment.md lists each one. DEBUG is off unless ask
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "ascnhub.registry",
     "ascnhub.projects",
     "ascnhub.events",
+    "ascnhub.programmes",
     "ascnhub.matchmaking",
     "ascnhub.followup",
     "ascnhub.knowledge",
@@ -259,7 +262,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "ascnhub.common.storage.StaticStorage"},
 }
-MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Open data (docs/open-data.md): OC4IDS project identifiers start with a prefix registered with the
+# Open Contracting Partnership, in the standard's `oc4ids-xxxxxx-` form (six lower-case letters or
+# digits). The default is this project's placeholder; a deployment that publishes sets its own.
+ASCNHUB_OC4IDS_PREFIX = env("ASCNHUB_OC4IDS_PREFIX", "oc4ids-ascnhb-")
+if not re.fullmatch(r"oc4ids-[a-z0-9]{6}-", ASCNHUB_OC4IDS_PREFIX):
+    raise ImproperlyConfigured(
+        f"ASCNHUB_OC4IDS_PREFIX={ASCNHUB_OC4IDS_PREFIX!r} is not in the form oc4ids-xxxxxx- "
+        "(six lower-case letters or digits between the dashes)"
+    )
+# The page that says what is published, when and how (linked from every OC4IDS package).
+ASCNHUB_OPEN_DATA_POLICY_URL = env("ASCNHUB_OPEN_DATA_POLICY_URL", "")
+# Maps draw the vendored country outlines (Natural Earth) under the markers, so they read with no
+# tile server; a deployment that has one sets its URL template here (empty: outlines only).
+MAP_TILE_URL = env("ASCNHUB_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 # --- caches -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/", include("ascnhub.events.urls")),
     path("outcomes/", include("ascnhub.followup.urls")),
     path("knowledge/", include("ascnhub.knowledge.urls")),
+    path("programmes/", include("ascnhub.programmes.urls")),
     path("", include("ascnhub.portal.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),

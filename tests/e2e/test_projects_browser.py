@@ -8,6 +8,7 @@ import json
 import pytest
 
 from ascnhub.projects import demo as projects_demo
+from ascnhub.projects.exporters import oc4ids_id
 from ascnhub.projects.models import ProgressReport, Project
 from ascnhub.projects.oc4ids.schema import package_errors
 from ascnhub.registry import demo as registry_demo
@@ -90,7 +91,7 @@ def test_officer_reports_nr_approves_public_sees_it(page, live_server, monkeypat
     assert page.get_by_text("Forty new home-care teams").first.is_visible()
     package = json.loads(page.goto("/open-data/projects.oc4ids.json").text())
     assert package_errors(package) == []
-    entry = next(p for p in package["projects"] if p["id"] == f"oc4ids-ascnhub-{project.public_id}")
+    entry = next(p for p in package["projects"] if p["id"] == oc4ids_id(project))
     observed = [
         o["measure"]
         for m in entry["metrics"]

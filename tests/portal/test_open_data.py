@@ -24,7 +24,7 @@ def _package(client) -> dict:
     return json.loads(response.content)
 
 
-def test_oc4ids_package_is_valid_and_complete(world, client):
+def test_oc4ids_package_is_valid_and_complete(world, client, settings):
     package = _package(client)
     assert package_errors(package) == []
     Draft4Validator.check_schema(project_schema())
@@ -36,7 +36,7 @@ def test_oc4ids_package_is_valid_and_complete(world, client):
     for project in package["projects"]:
         assert list(validator.iter_errors(project)) == []
     project = next(p for p in package["projects"] if p["title"] == "Makassar home-care visits")
-    assert project["id"] == f"oc4ids-ascnhub-{world.public.public_id}"
+    assert project["id"] == f"{settings.ASCNHUB_OC4IDS_PREFIX}{world.public.public_id}"
     assert project["status"] == "implementation"
     assert {
         "scheme": "ASCF-focusArea",

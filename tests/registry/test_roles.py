@@ -9,13 +9,13 @@ import pytest
 from ascnhub.common.models import ActivityLog
 from ascnhub.registry import services
 from ascnhub.registry.models import Role
-from tests.factories import PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_assigning_a_new_officer_ends_the_previous_term(network, client_for):
-    newcomer = PersonFactory(name="New Officer")
+    newcomer = PersonFactory(name="New Officer", organisation=OrganisationFactory(country="ID"))
     services.assign_role(
         network.secretariat,
         kind=Role.Kind.CSCO,
@@ -36,12 +36,13 @@ def test_assigning_a_new_officer_ends_the_previous_term(network, client_for):
 
 
 def test_a_new_term_cannot_start_before_the_current_one(network):
-    with pytest.raises(ValueError, match="must start later"):
+    with pytest.raises(services.RoleError, match="must start later") as refused:
         services.assign_role(
             network.secretariat,
             kind=Role.Kind.CSCO,
             city=network.makassar,
-            person=PersonFactory(),
+            person=PersonFactory(organisation=OrganisationFactory(country="ID")),
             start_date=datetime.date(2019, 1, 1),
         )
+    assert (refused.value.code, refused.value.field) == ("overlap", "start_date")
     assert Role.objects.filter(kind="csco", city=network.makassar).count() == 1

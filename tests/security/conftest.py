@@ -310,6 +310,34 @@ def build_world(media_root) -> SimpleNamespace:
         if user is not None
     }
 
+    # --- programmes: a draft study, an agreement of the csco's city with one item ------------------------
+    from ascnhub.programmes import services as programmes_services
+    from ascnhub.programmes.models import Programme
+
+    programme = Programme.objects.create(slug="matrix-programme", name="Matrix Programme")
+    programmes_services.create_study(
+        None,
+        {
+            "programme": programme,
+            "title": "Unpublished Study Secret",
+            "theme": "Water",
+            "fiscal_year": 2024,
+            "published": False,
+        },
+        cities=[net.makassar],
+    )
+    w.agreement = programmes_services.create_agreement(
+        None,
+        {"title": "Matrix MoU", "signed_on": datetime.date(2024, 1, 1)},
+        cities=[net.makassar],
+        items=[{"number": 1, "title": "Matrix item"}],
+    )
+    w.draft_agreement = programmes_services.create_agreement(
+        None,
+        {"title": "Unpublished Agreement Secret", "signed_on": datetime.date(2024, 2, 1), "published": False},
+        cities=[net.makassar],
+    )
+
     # --- signed-in clients (sessions live as long as the module's data) -----------------------------
     w.clients = {}
     for role, user in w.users.items():

@@ -843,6 +843,43 @@ UI_ROWS: list[Row] = [
         lambda w: {"title": "New case by the matrix"},
         form_from=lambda w: "/knowledge/cases/draft-case/edit/",
     ),
+    # --- roles: assigned and ended by the secretariat only ------------------------------------------
+    read("roles page", lambda w: "/roles/", SEC),
+    write(
+        "role: assign",
+        lambda w: "/roles/",
+        SEC,
+        lambda w: {"kind": "focal_point", "person": w.net.makassar_officer.pk, "start_date": "2024-07-01"},
+    ),
+    write(
+        "role: end",
+        lambda w: f"/roles/{w.net.makassar_officer.roles.get(kind='csco').pk}/end/",
+        SEC,
+        lambda w: {"end_date": "2030-01-01"},
+    ),
+    # --- programmes: draft studies and agreements, status updates of items, imports -------------------
+    read("unpublished study", lambda w: "/programmes/studies/unpublished-study-secret-2024/", SEC),
+    read("unpublished agreement", lambda w: w.draft_agreement.get_absolute_url(), SEC),
+    write(
+        "cooperation item: status update",
+        lambda w: f"{w.agreement.get_absolute_url()}update/",
+        CITY_EDIT,
+        lambda w: {
+            "item": w.agreement.items.get().pk,
+            "date": "2024-06-01",
+            "status": "in_progress",
+            "note": "Matrix update",
+        },
+    ),
+    read("import studies", lambda w: "/programmes/import/studies/", SEC),
+    read("import agreements", lambda w: "/programmes/import/agreements/", SEC),
+    read("import item updates", lambda w: "/programmes/import/item-updates/", SEC),
+    read(
+        "import action plan",
+        lambda w: "/programmes/import/action-plan/",
+        {"csco", "other_csco", "secretariat"},
+    ),
+    read("import fundings", lambda w: "/programmes/import/fundings/", {"csco", "other_csco", "secretariat"}),
     # --- the secretariat's tools: activity log, admin (API tokens, registrations, users) -------------
     read("activity log", lambda w: "/activity/", SEC),
     read("admin", lambda w: "/admin/", SEC),
@@ -1366,8 +1403,28 @@ PUBLIC_PAGES = {
     "portal:open_data": "public downloads (content rows)",
     "portal:oc4ids": "public download (content row)",
     "portal:dataset": "public downloads (content rows)",
+    "portal:project_oc4ids": "a published project's package (drafts: tests/portal/test_oc4ids_validator.py)",
+    "portal:city_oc4ids": "a city's published projects (drafts: tests/portal/test_oc4ids_validator.py)",
+    "portal:changes_feed": "published changes only (tests/portal/test_changes_feed.py)",
+    "portal:publication_policy": "public policy page, no data",
+    "programmes:list": "published programmes, agreements and councils",
+    "programmes:programme": "published studies only",
+    "programmes:study": "published studies; drafts are rows",
+    "programmes:agreement": "published agreements; drafts are rows",
+    "programmes:council": "published councils",
+    "programmes:funding": "funding of published projects (tests/programmes/test_funding_dashboard.py)",
 }
-OUR_NAMESPACES = {"registry", "projects", "events", "matchmaking", "followup", "knowledge", "portal", None}
+OUR_NAMESPACES = {
+    "registry",
+    "projects",
+    "events",
+    "matchmaking",
+    "followup",
+    "knowledge",
+    "programmes",
+    "portal",
+    None,
+}
 
 PUBLIC_API = {
     f"GET {API}/member-states": "public registry",

@@ -18,9 +18,11 @@ from ascnhub.registry.demo import DemoDataError, upsert
 from ascnhub.registry.models import City, Organisation, Role
 
 from . import demo_data as D
+from . import demo_funding
 from .codes import FocusArea, Outcome
 from .models import (
     FocusAreaTag,
+    Funding,
     Need,
     Offer,
     OutcomeTag,
@@ -379,8 +381,37 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
         )
         n_partnerships += 1
 
+    n_fundings = 0
+    for title, source, amount, currency, status, description in demo_funding.FUNDINGS:
+        where = f"funding of {title!r} by {source}"
+        project = projects.get(title)
+        if project is None:
+            raise DemoDataError(f"{where}: project: unknown project {title!r}")
+        slug = f"{project.city.slug}-city-government" if source == "city" else source
+        org = orgs.get(slug) or Organisation.objects.filter(slug=slug).first()
+        if org is None:
+            raise DemoDataError(f"{where}: source: unknown organisation {slug!r}")
+        upsert(
+            Funding,
+            where,
+            {"project": project, "source": org, "status": status, "currency": currency},
+            {"amount": Decimal(amount), "description": description},
+        )
+        n_fundings += 1
+    for title, amount, currency in demo_funding.OM_COSTS:
+        project = projects.get(title)
+        if project is None:
+            raise DemoDataError(f"operation cost of {title!r}: project: unknown project")
+        upsert(
+            Project,
+            f"operation cost of {title!r}",
+            {"pk": project.pk},
+            {"om_cost_per_year": Decimal(amount), "om_cost_currency": currency},
+        )
+
     counts = {
         "projects": Project.objects.filter(is_demo=True).count(),
+        "fundings": n_fundings,
         "progress reports": ProgressReport.objects.filter(is_demo=True).count(),
         "needs": n_needs,
         "offers": n_offers,

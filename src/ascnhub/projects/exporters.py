@@ -16,14 +16,55 @@ from django.utils import timezone
 
 from . import queries
 from .codes import FocusArea, Outcome
-from .models import ProgressReport, Project, ProjectDocument, ProjectParty
+from .models import Funding, ProgressReport, Project, ProjectDocument, ProjectParty
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 OC4IDS_VERSION = "0.9"
-OC4IDS_ID_PREFIX = "oc4ids-ascnhub-"
 FOCUS_SCHEME = "ASCF-focusArea"
 OUTCOME_SCHEME = "ASCF-strategicOutcome"
+# Our classification of a cost (open classificationScheme codelist; docs/open-data.md).
+COST_SCHEME = "ASCNHub-costPeriod"
+# The role budgetBreakdown.sourceParty asks its party to carry; partyRole.csv does not list it
+# (docs/open-data.md).
+SOURCE_PARTY_ROLE = "sourceParty"
+
+# Every value we use in an open OC4IDS codelist that the codelist does not list, with its meaning:
+# shown on the publication policy page, documented in docs/open-data.md, and checked against what
+# lib-cove-oc4ids reports (tests/portal/test_oc4ids_validator.py).
+OPEN_CODELIST_ADDITIONS: dict[str, list[tuple[str, str]]] = {
+    "classificationScheme (additionalClassifications.scheme, costs.classification.scheme)": [
+        (FOCUS_SCHEME, "The six focus areas of the ASEAN Smart Cities Framework."),
+        (OUTCOME_SCHEME, "The three strategic outcomes of the ASEAN Smart Cities Framework."),
+        (COST_SCHEME, "How often a cost recurs; `perYear`: every year of operation."),
+    ],
+    "partyRole (parties.roles)": [
+        ("partner", "Works with the city on the project without funding or building it."),
+        ("implementer", "Builds, delivers or operates the project's result."),
+        ("adviser", "Gives technical advice (studies, design, supervision)."),
+        (SOURCE_PARTY_ROLE, "Provides funds in budget.budgetBreakdowns (the schema asks for this role)."),
+    ],
+    "documentType (documents.documentType)": [
+        ("webpage", "The project's page on ASCN Hub."),
+        ("completionReport", "The city's report at the end of the project."),
+        ("other", "A document of no type above."),
+    ],
+}
+
+
+def oc4ids_prefix() -> str:
+    """The deployment's registered project-identifier prefix (ASCNHUB_OC4IDS_PREFIX)."""
+    return settings.ASCNHUB_OC4IDS_PREFIX
+
+
+def oc4ids_id(project: Project) -> str:
+    return f"{oc4ids_prefix()}{project.public_id}"
+
+
+def publication_policy_url() -> str:
+    from django.urls import reverse
+
+    return settings.ASCNHUB_OPEN_DATA_POLICY_URL or _url(reverse("portal:publication_policy"))
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -237,6 +278,11 @@ def oc4ids_projects_queryset() -> QuerySet:
                 "documents", queryset=ProjectDocument.objects.order_by("added_at"), to_attr="document_list"
             ),
             Prefetch(
+                "fundings",
+                queryset=Funding.objects.select_related("source").order_by("status", "-amount", "id"),
+                to_attr="funding_list",
+            ),
+            Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.filter(state=ProgressReport.State.APPROVED).order_by(
                     "period_end", "id"
@@ -258,7 +304,7 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
     city, country = p.city, p.city.country
     authority_id = f"city-{city.slug}"
     project: dict[str, Any] = {
-        "id": f"{OC4IDS_ID_PREFIX}{p.public_id}",
+        "id": oc4ids_id(p),
         "updated": _datetime(p.updated_at),
         "language": p.language,
         "identifiers": [{"id": p.slug, "scheme": "ASCN Hub project slug"}],
@@ -284,10 +330,56 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
         period["durationInDays"] = (p.end_date - p.start_date).days
     if period:
         project["period"] = period
+    budget: dict[str, Any] = {}
     if p.budget_amount is not None and p.budget_currency in currencies:
-        project["budget"] = {"amount": {"amount": float(p.budget_amount), "currency": p.budget_currency}}
+        budget["amount"] = {"amount": float(p.budget_amount), "currency": p.budget_currency}
         if p.budget_description:
-            project["budget"]["description"] = p.budget_description
+            budget["description"] = p.budget_description
+    fundings = [f for f in getattr(p, "funding_list", []) if f.currency in currencies]
+    groups = []
+    for status, label in Funding.Status.choices:
+        lines = [
+            {
+                "id": str(f.public_id),
+                "description": f.description or f"{f.source.name} ({label})",
+                "amount": {"amount": float(f.amount), "currency": f.currency},
+                "sourceParty": {"id": f"org-{f.source.slug}", "name": f.source.name},
+            }
+            for f in fundings
+            if f.status == status
+        ]
+        if lines:
+            groups.append(
+                {"id": status, "description": f"{label} funding, by source", "budgetBreakdown": lines}
+            )
+    if groups:
+        budget["budgetBreakdowns"] = groups
+    if budget:
+        project["budget"] = budget
+    if p.om_cost_per_year is not None and p.om_cost_currency in currencies:
+        om_value = {"amount": float(p.om_cost_per_year), "currency": p.om_cost_currency}
+        project["costMeasurements"] = [
+            {
+                "id": "operation-and-maintenance",
+                "costGroups": [
+                    {
+                        "id": "operation-and-maintenance",
+                        "category": "operation",
+                        "costs": [
+                            {
+                                "id": "per-year",
+                                "classification": {
+                                    "scheme": COST_SCHEME,
+                                    "id": "perYear",
+                                    "description": "Operation and maintenance cost per year",
+                                },
+                                "value": om_value,
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
     point = p.point
     if point:
         location: dict[str, Any] = {
@@ -308,8 +400,11 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
         }
     ]
     by_org: dict[int, dict] = {}
-    for party in getattr(p, "party_list", []):
-        org = party.organisation
+    # Every funding source is a party too, so that each sourceParty reference finds its entry.
+    roles_of = [(party.organisation, party.role) for party in getattr(p, "party_list", [])]
+    for f in fundings:
+        roles_of += [(f.source, ProjectParty.Role.FUNDER.value), (f.source, SOURCE_PARTY_ROLE)]
+    for org, role in roles_of:
         entry = by_org.get(org.pk)
         if entry is None:
             entry = {
@@ -322,8 +417,8 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
                 entry["contactPoint"] = {"url": org.website}
             by_org[org.pk] = entry
             parties.append(entry)
-        if party.role not in entry["roles"]:
-            entry["roles"].append(party.role)
+        if role not in entry["roles"]:
+            entry["roles"].append(role)
     project["parties"] = parties
     documents = [
         {
@@ -397,17 +492,25 @@ def oc4ids_project(p: Project, currencies: set[str]) -> dict[str, Any]:
     return project
 
 
-def oc4ids_package(projects: Iterable[Project] | None = None) -> dict[str, Any]:
-    """All public projects as an OC4IDS project package (valid against the project schema)."""
+def oc4ids_package(projects: Iterable[Project] | None = None, *, uri: str | None = None) -> dict[str, Any]:
+    """Public projects as an OC4IDS project package (all of them, or those given, e.g. one city's),
+    with its licence and publication-policy URLs. The standard's validator, lib-cove-oc4ids, accepts
+    it with no schema error and no additional-check finding (tests/portal/test_oc4ids_validator.py).
+
+    `publishedDate` is the last change to a project in the package, as the standard asks of a
+    package generated on demand (now, for an empty one).
+    """
     qs = oc4ids_projects_queryset() if projects is None else projects
     currencies = _schema_currencies()
-    items = [oc4ids_project(p, currencies) for p in qs]
+    chosen = list(qs)
+    items = [oc4ids_project(p, currencies) for p in chosen]
+    last_change = max((p.updated_at for p in chosen), default=None) or timezone.now()
     return {
-        "uri": _url("/open-data/projects.oc4ids.json"),
-        "publishedDate": _datetime(timezone.now()),
+        "uri": uri or _url("/open-data/projects.oc4ids.json"),
+        "publishedDate": _datetime(last_change),
         "publisher": {"name": "ASCN Hub — ASEAN Smart Cities Network", "uri": settings.SITE_URL + "/"},
         "version": OC4IDS_VERSION,
         "license": LICENCE_URL,
-        "publicationPolicy": _url("/open-data/"),
+        "publicationPolicy": publication_policy_url(),
         "projects": items,
     }

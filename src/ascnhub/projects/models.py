@@ -192,6 +192,22 @@ class Project(MultilingualText):
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )
     budget_description = models.CharField(_("budget source"), max_length=250, blank=True)
+    # What running and maintaining the result costs each year once built (technical proposals give
+    # it beside the budget); published as an OC4IDS cost measurement.
+    om_cost_per_year = models.DecimalField(
+        _("operation and maintenance cost per year"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    om_cost_currency = models.CharField(
+        _("currency of the operation and maintenance cost"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+    )
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=8,
@@ -239,6 +255,10 @@ class Project(MultilingualText):
                 name="project_budget_has_currency",
                 condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
             ),
+            models.CheckConstraint(
+                name="project_om_cost_has_currency",
+                condition=Q(om_cost_per_year__isnull=True) | ~Q(om_cost_currency=""),
+            ),
         ]
         indexes = [models.Index(fields=["published", "status"])]
 
@@ -251,6 +271,8 @@ class Project(MultilingualText):
             errors["end_date"] = _("The end cannot be before the start.")
         if self.budget_amount is not None and not self.budget_currency:
             errors["budget_currency"] = _("Give the currency of the budget.")
+        if self.om_cost_per_year is not None and not self.om_cost_currency:
+            errors["om_cost_currency"] = _("Give the currency of the operation and maintenance cost.")
         if errors:
             raise ValidationError(errors)
 
@@ -297,6 +319,43 @@ class ProjectParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Funding(models.Model):
+    """One funding source's share of a project's budget: who gives how much, in which currency, and
+    whether it is committed or only pledged. Published as OC4IDS `budget.budgetBreakdowns`."""
+
+    class Status(models.TextChoices):
+        COMMITTED = "committed", _("Committed")
+        PLEDGED = "pledged", _("Pledged")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings")
+    source = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funding source")
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    description = models.CharField(
+        _("description"), max_length=250, blank=True, help_text=_("e.g. “Smart JAMP grant, FY2022”")
+    )
+
+    class Meta:
+        ordering = ["project", "status", "-amount"]
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "source", "status", "currency"], name="funding_once_per_source_and_status"
+            ),
+            models.CheckConstraint(name="funding_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.amount} {self.currency} ({self.get_status_display()})"
 
 
 class ProjectDocument(models.Model):

@@ -17,6 +17,7 @@ from ascnhub.common.errors import DomainError
 
 from .models import (
     FocusAreaTag,
+    Funding,
     Need,
     Offer,
     OutcomeTag,
@@ -113,6 +114,40 @@ def add_party(actor: User, project: Project, organisation, role: str, note: str 
 def remove_party(actor: User, party: ProjectParty) -> None:
     activity.record(actor, "remove_party", party.project, {"parties": [str(party), None]})
     party.delete()
+
+
+@transaction.atomic
+def add_funding(
+    actor: User,
+    project: Project,
+    *,
+    source,
+    amount,
+    currency: str,
+    status: str = Funding.Status.PLEDGED,
+    description: str = "",
+) -> Funding:
+    """Record one funding source's share of a project's budget (amount in an ISO 4217 currency,
+    committed or pledged). A second line for the same source, status and currency is refused."""
+    funding = Funding(
+        project=project,
+        source=source,
+        amount=amount,
+        currency=(currency or "").strip().upper(),
+        status=status,
+        description=description,
+    )
+    funding.full_clean()
+    funding.save()
+    activity.record(actor, "add_funding", project, {"fundings": [None, str(funding)]})
+    return funding
+
+
+@transaction.atomic
+def remove_funding(actor: User, funding: Funding) -> None:
+    """Delete one funding line of a project (logged on the project)."""
+    activity.record(actor, "remove_funding", funding.project, {"fundings": [str(funding), None]})
+    funding.delete()
 
 
 @transaction.atomic

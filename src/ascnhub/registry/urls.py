@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roles_pages, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("people/<uuid:public_id>/", views.person_detail, name="person"),
     path("people/<uuid:public_id>/edit/", views.person_edit, name="person_edit"),
+    path("roles/", roles_pages.roles, name="roles"),
+    path("roles/<int:pk>/end/", roles_pages.end_role, name="role_end"),
 ]

@@ -21,3 +21,9 @@ def city_projects(context, city) -> dict:
         "needs": list(Need.objects.public().filter(city=city, is_open=True).order_by("title")),
         "can_add": bool(user and user.has_perm("projects.add_project", city)),
     }
+
+
+@register.inclusion_tag("projects/_project_funding.html")
+def project_funding(project) -> dict:
+    """The project's funding by source (committed, then pledged) and its yearly O&M cost."""
+    return {"project": project, "fundings": list(project.fundings.select_related("source"))}

@@ -16,13 +16,30 @@
     });
     document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
 
-    // City map: Leaflet from our own static files; markers still show when tiles can't load.
+    // City map: Leaflet from our own static files. Country outlines (vendored Natural Earth) are
+    // drawn under the markers, so the map reads without a tile server; tiles only when configured.
     var mapEl = document.getElementById("city-map");
     var dataEl = document.getElementById("map-points");
     if (mapEl && dataEl && window.L) {
       var points = JSON.parse(dataEl.textContent);
       var map = L.map(mapEl, { scrollWheelZoom: false });
-      L.tileLayer(mapEl.dataset.tiles, { attribution: mapEl.dataset.attribution, maxZoom: 18 }).addTo(map);
+      if (mapEl.dataset.tiles) {
+        L.tileLayer(mapEl.dataset.tiles, { attribution: mapEl.dataset.attribution, maxZoom: 18 }).addTo(map);
+      }
+      var outlines = document.querySelector('meta[name="ascnhub-outlines"]');
+      if (outlines) {
+        map.createPane("outlines");
+        map.getPane("outlines").style.zIndex = 350; // under the markers' overlay pane (400)
+        fetch(outlines.content).then(function (r) { return r.json(); }).then(function (data) {
+          L.geoJSON(data, {
+            pane: "outlines",
+            interactive: false,
+            style: { color: "#6b7f8e", weight: 1, fillColor: "#e8eef2", fillOpacity: 1 }
+          }).addTo(map);
+          map.attributionControl.addAttribution("Natural Earth");
+          mapEl.classList.add("outlines-ready");
+        }).catch(function () { /* markers alone still show where the cities are */ });
+      }
       var bounds = [];
       points.forEach(function (p) {
         var marker = L.circleMarker([p.lat, p.lng], { radius: 7, color: "#0b4f8a", fillColor: "#f2a900", fillOpacity: 0.9, weight: 2 }).addTo(map);
