@@ -55,7 +55,7 @@ def create_study(
     if not cities:
         raise ProgrammesError("no_city", _("Name at least one city."), "cities")
     if Study.objects.filter(
-        programme=data["programme"], fiscal_year=data.get("fiscal_year"), title=data.get("title")
+        programme=data["programme"], fiscal_year=data["fiscal_year"], title=data.get("title")
     ).exists():
         raise ProgrammesError(
             "duplicate",
