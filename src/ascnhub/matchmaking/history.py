@@ -99,10 +99,11 @@ def diff_placements(setup: Setup, after: dict[int, tuple[int, int]]) -> Diff:
     """Compare `after` with the published schedule. A cancelled meeting of the published schedule
     counts as dropped, so both sides hear that it is off."""
     before: dict[int, tuple[int, int]] = {}
-    if setup.published_run_id:
+    published = Setup.objects.filter(pk=setup.pk).values_list("published_run_id", flat=True).first()
+    if published:
         before = {
             m.request_id: (m.slot_id, m.location_id)
-            for m in ScheduledMeeting.objects.filter(run_id=setup.published_run_id)
+            for m in ScheduledMeeting.objects.filter(run_id=published)
         }
     slots = {s.pk: s for s in setup.slots.all()}
     locations = {loc.pk: loc for loc in setup.locations.all()}
@@ -195,4 +196,5 @@ def rollback(actor: User, setup: Setup, number: int, *, notify: bool = True) -> 
     )
     activity.record(actor, "rollback_schedule", copy, {"restored_from": [None, target.number]})
     summary = publish_run(actor, copy, notify=notify)
+    copy.refresh_from_db()
     return copy, summary
