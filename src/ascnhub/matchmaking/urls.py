@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, grid, meeting_requests, organise, profiles
+from .views import agenda, exports, grid, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("organise/grid/", grid.schedule_grid, name="grid"),
     path("organise/runs/<int:number>/grid/", grid.schedule_grid, name="run_grid"),
     path("organise/meetings/<uuid:public_id>/", grid.meeting_page, name="meeting"),
+    path("organise/export/<str:what>", exports.schedule_export, name="schedule_export"),
 ]
