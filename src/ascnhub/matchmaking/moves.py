@@ -255,8 +255,11 @@ def move_meeting(
     would be at a table, when the table is taken, or when someone else moved the meeting since
     `version` was read. Both sides are told once.
     """
-    run_id = ScheduledMeeting.objects.filter(pk=meeting.pk).values_list("run__setup_id", flat=True).first()
-    setup = Setup.objects.select_for_update().select_related("meeting").get(pk=run_id)
+    setup_id = ScheduledMeeting.objects.filter(pk=meeting.pk).values_list("run__setup_id", flat=True).first()
+    if setup_id is None:
+        raise MatchmakingError("gone", _("This meeting is no longer in any schedule; reload the grid."))
+    # The Setup row lock orders every move with every publication of this meeting's matchmaking.
+    setup = Setup.objects.select_for_update().select_related("meeting").get(pk=setup_id)
     meeting = (
         ScheduledMeeting.objects.select_for_update(of=("self",))
         .select_related("request__requester", "request__recipient", "slot", "location", "run")

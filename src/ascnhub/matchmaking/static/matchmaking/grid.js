@@ -7,13 +7,15 @@
   function send(cell) {
     var form = document.getElementById("grid-move");
     if (!form || !dragged) { return; }
-    form.action = dragged.dataset.moveUrl;
+    // (not form.action: the form has a field named "action", which shadows that property)
+    var url = dragged.dataset.moveUrl;
+    form.setAttribute("action", url);
     form.elements.slot.value = cell.dataset.slot;
     form.elements.location.value = cell.dataset.location;
     form.elements.version.value = dragged.dataset.version;
     if (window.htmx) {
       // The server answers with the grid (moved, or the refusal naming the conflict).
-      window.htmx.ajax("POST", form.action, { source: form, target: "#grid", select: "#grid", swap: "outerHTML" });
+      window.htmx.ajax("POST", url, { source: form, target: "#grid", select: "#grid", swap: "outerHTML" });
     } else {
       form.submit();
     }
