@@ -320,3 +320,32 @@ def test_time_is_named_in_the_meeting_time_zone(world):
     assert slot.starts_at.astimezone(TOKYO).time() == datetime.time(13, 0)
     board = moves.Board.load(mm.setup, [])
     assert board.when(slot) == "19 Oct 13:00"
+
+
+def test_a_moved_meeting_keeps_its_calendar_uid_at_the_new_time(world, client_for):
+    mm = world
+    row = _row(mm.run1, mm.r_dc)
+    target = _free_slot(mm, mm.r_dc)
+    moves.move_meeting(None, row, slot=target, location=mm.v1, version=row.version)
+    ics = client_for(mm.danang.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda.ics")
+    text = ics.content.decode()
+    assert f"UID:{row.public_id}@ascnhub" in text
+    assert f"DTSTART:{target.starts_at:%Y%m%dT%H%M%S}Z" in text
+
+
+def test_the_run_page_offers_an_earlier_run_again_with_its_diff(world, client_for, network):
+    mm = world
+    row = _row(mm.run1, mm.r_dc)
+    target = _free_slot(mm, mm.r_dc)
+    moves.move_meeting(None, row, slot=target, location=mm.v1, version=row.version)
+    run2 = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False, from_scratch=True).pk)
+    scheduling.publish_run(None, run2)
+    client = client_for(network.secretariat)
+    url = f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/1/"
+    html = client.get(url).content.decode()
+    assert 'data-testid="diff"' in html and "Publish this run again" in html
+    response = client.post(url, {"action": "rollback"}, follow=True)
+    assert "Published:" in response.content.decode()
+    mm.setup.refresh_from_db()
+    assert mm.setup.published_run.restored_from_id == mm.run1.pk
+    assert _row(mm.setup.published_run, mm.r_dc).slot_id == target.pk

@@ -561,7 +561,7 @@ UI_ROWS: list[Row] = [
         ORGANISERS,
         lambda w: {"action": "pin"},
     ),
-    read("published schedule: table signs", lambda w: f"{MM}/organise/export/tables.csv", ORGANISERS),
+    read("published schedule: per-table CSV", lambda w: f"{MM}/organise/export/tables.csv", ORGANISERS),
     read("leads", lambda w: f"{MM}/organise/leads/", ORGANISERS),
     write(
         "lead",
