@@ -259,7 +259,7 @@ def move_meeting(
     if setup_id is None:
         raise MatchmakingError("gone", _("This meeting is no longer in any schedule; reload the grid."))
     # The Setup row lock orders every move with every publication of this meeting's matchmaking.
-    setup = Setup.objects.select_for_update().select_related("meeting").get(pk=setup_id)
+    setup = Setup.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=setup_id)
     meeting = (
         ScheduledMeeting.objects.select_for_update(of=("self",))
         .select_related("request__requester", "request__recipient", "slot", "location", "run")
@@ -323,7 +323,7 @@ def pin_request(actor: User, request: MeetingRequest, *, slot: Slot, location: L
     A meeting of the published schedule is pinned where it is (move it to pin it elsewhere).
     Refused, naming the conflict, for two meetings pinned to one table, a side busy or unavailable,
     or the wrong kind of place."""
-    setup = Setup.objects.select_for_update().select_related("meeting").get(pk=request.setup_id)
+    setup = Setup.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=request.setup_id)
     request = MeetingRequest.objects.select_related("requester", "recipient").get(pk=request.pk)
     if request.status != MeetingRequest.Status.ACCEPTED:
         raise MatchmakingError(
