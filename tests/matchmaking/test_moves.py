@@ -349,3 +349,23 @@ def test_the_run_page_offers_an_earlier_run_again_with_its_diff(world, client_fo
     mm.setup.refresh_from_db()
     assert mm.setup.published_run.restored_from_id == mm.run1.pk
     assert _row(mm.setup.published_run, mm.r_dc).slot_id == target.pk
+
+
+def test_rolling_back_tells_only_the_people_whose_meeting_moves_back(
+    world, django_capture_on_commit_callbacks
+):
+    mm = world
+    draft = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)  # as run 1
+    row = _row(mm.run1, mm.r_dc)
+    original = (row.slot_id, row.location_id)
+    moves.move_meeting(None, row, slot=_free_slot(mm, mm.r_dc), location=mm.v1, version=row.version)
+    diff = history.schedule_diff(mm.setup, draft)
+    assert [c.request.pk for c in diff.moved] == [mm.r_dc.pk] and len(diff.kept) == 2
+    assert diff.affected == {mm.danang.pk, mm.company.pk}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run, summary = history.rollback(None, mm.setup, draft.number)
+    assert summary["moved"] == 1 and summary["notified"] == 2
+    assert (_row(run, mm.r_dc).slot_id, _row(run, mm.r_dc).location_id) == original
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mm.danang.owner.email, mm.company.owner.email])
+    assert Pin.objects.get(request=mm.r_dc).slot_id == original[0]  # the pin follows the rollback

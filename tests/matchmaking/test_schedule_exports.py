@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
+import zlib
 
 import pytest
 
@@ -99,3 +101,22 @@ def test_nothing_published_is_said_instead_of_an_empty_file(mm, network, client_
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Nothing is published yet" in page
+
+
+def _pages(pdf: bytes) -> int:
+    """Page objects in a PDF (looking into compressed object streams too)."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return sum(len(re.findall(rb"/Type\s*/Page(?![s\w])", chunk)) for chunk in chunks)
+
+
+def test_one_participants_personal_schedule(published, network, client_for):
+    mm = published
+    client = client_for(network.secretariat)
+    one = _get(client, mm, f"personal-schedules.pdf?profile={mm.company.public_id}")
+    assert one.status_code == 200 and _pages(one.content) == 1
+    assert _pages(_get(client, mm, "personal-schedules.pdf").content) == 4  # one page per participant

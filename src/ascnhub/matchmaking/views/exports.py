@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 
 from ascnhub.common.http import require_perm
 
 from .. import exports_schedule as ex
 from ..errors import MatchmakingError
+from ..models import Profile
 from .helpers import setup_of
 
 KINDS = {
@@ -39,8 +40,11 @@ def schedule_export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
         body = ex.to_xlsx(setup, lines)
     elif what == "table-signs.pdf":
         body = ex.table_signs_pdf(setup, lines)
-    else:
-        body = ex.personal_pdf(setup, lines)
+    else:  # every participant, or one: ?profile=<its public id>
+        profile = None
+        if request.GET.get("profile"):
+            profile = get_object_or_404(Profile, setup=setup, public_id=request.GET["profile"])
+        body = ex.personal_pdf(setup, lines, profile)
     response = HttpResponse(body, content_type=KINDS[what])
     response["Content-Disposition"] = f'attachment; filename="{slug}-matchmaking-{what}"'
     return response
