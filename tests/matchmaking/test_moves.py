@@ -369,3 +369,15 @@ def test_rolling_back_tells_only_the_people_whose_meeting_moves_back(
     assert (_row(run, mm.r_dc).slot_id, _row(run, mm.r_dc).location_id) == original
     assert sorted(m.to[0] for m in mail.outbox) == sorted([mm.danang.owner.email, mm.company.owner.email])
     assert Pin.objects.get(request=mm.r_dc).slot_id == original[0]  # the pin follows the rollback
+
+
+def test_an_exhibitors_own_table_binds_only_its_in_person_meetings(world):
+    mm = world
+    mm.company.home_location = mm.t2
+    mm.company.save(update_fields=["home_location"])
+    mc, dc = _row(mm.run1, mm.r_mc), _row(mm.run1, mm.r_dc)
+    board = moves.Board.load(mm.setup, [mm.makassar.pk, mm.company.pk, mm.danang.pk])
+    problems = board.conflicts(mm.r_mc.pk, mm.makassar.pk, mm.company.pk, mc.slot, mm.t1)
+    assert problems == [f"{mm.company.name} meets at its own table T02"]
+    assert board.conflicts(mm.r_mc.pk, mm.makassar.pk, mm.company.pk, mc.slot, mm.t2) == []
+    assert board.conflicts(mm.r_dc.pk, mm.danang.pk, mm.company.pk, dc.slot, mm.v1) == []

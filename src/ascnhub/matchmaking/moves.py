@@ -126,7 +126,8 @@ class Board:
                 % {"room": location.code}
             )
         for p in sides:
-            if p.home_location_id and p.mode != "online" and p.home_location_id != location.pk:
+            # An exhibitor's own table binds its in-person meetings only (as in the engine).
+            if not online and p.home_location_id and p.home_location_id != location.pk:
                 problems.append(
                     _("%(name)s meets at its own table %(table)s")
                     % {"name": p.name, "table": p.home_location.code if p.home_location else ""}
