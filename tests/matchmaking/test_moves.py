@@ -381,3 +381,21 @@ def test_an_exhibitors_own_table_binds_only_its_in_person_meetings(world):
     assert problems == [f"{mm.company.name} meets at its own table T02"]
     assert board.conflicts(mm.r_mc.pk, mm.makassar.pk, mm.company.pk, mc.slot, mm.t2) == []
     assert board.conflicts(mm.r_dc.pk, mm.danang.pk, mm.company.pk, dc.slot, mm.v1) == []
+
+
+def test_a_draft_solved_before_a_hand_move_is_not_published_over_it(world):
+    mm = world
+    draft = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)
+    row = _row(mm.run1, mm.r_dc)
+    target = _free_slot(mm, mm.r_dc)
+    moves.move_meeting(None, row, slot=target, location=mm.v1, version=row.version)
+    with pytest.raises(
+        MatchmakingError,
+        match=f"Run 2 was solved before {mm.danang.name} — {mm.company.name} was pinned or moved to V01",
+    ):
+        scheduling.publish_run(None, draft)
+    mm.setup.refresh_from_db()
+    assert mm.setup.published_run == mm.run1 and _row(mm.run1, mm.r_dc).slot_id == target.pk
+    fresh = scheduling.execute_run(scheduling.start_run(None, mm.setup, enqueue=False).pk)
+    scheduling.publish_run(None, fresh)
+    assert _row(fresh, mm.r_dc).slot_id == target.pk

@@ -425,6 +425,8 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
             _("Run %(number)s cannot be published: %(problems)s.")
             % {"number": run.number, "problems": "; ".join(problems[:5])},
         )
+    if run.restored_from_id is None:
+        _refuse_unpinning(run, placement)
     diff = history.diff_placements(setup, {r.pk: (s.pk, loc.pk) for r, s, loc in placement})
     previous = {m.request_id: m for m in ScheduledMeeting.objects.filter(run=current)} if current else {}
     created = []
@@ -484,6 +486,31 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
         "notified": len(affected),
         **{k: v for k, v in diff.counts().items() if k in ("kept", "added", "dropped")},
     }
+
+
+def _refuse_unpinning(run: ScheduleRun, placement: list[tuple[MeetingRequest, Slot, Any]]) -> None:
+    """A run solved before a meeting was pinned or moved by hand would undo that: refused (a
+    rollback, which says it undoes, is the explicit way)."""
+    from .models import Pin
+
+    placed = {r.pk: (slot.pk, loc.pk) for r, slot, loc in placement}
+    for pin in Pin.objects.filter(request_id__in=list(placed)).select_related(
+        "slot", "location", "request__requester", "request__recipient"
+    ):
+        if placed[pin.request_id] != (pin.slot_id, pin.location_id):
+            raise MatchmakingError(
+                "pinned_since",
+                _(
+                    "Run %(number)s was solved before %(meeting)s was pinned or moved to %(table)s, "
+                    "%(slot)s, and would move it back; start a new run."
+                )
+                % {
+                    "number": run.number,
+                    "meeting": moves.meeting_label(pin.request),
+                    "table": pin.location.code,
+                    "slot": pin.slot.code,
+                },
+            )
 
 
 def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:
