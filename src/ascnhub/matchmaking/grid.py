@@ -92,12 +92,17 @@ def build(
     for e in entries:
         e.shown = _matches(e, q=q, organisation=organisation, country=country)
     cells = {(e.slot.pk, e.location.pk): e for e in entries}
-    rows = [
-        {"location": loc, "cells": [{"slot": s, "entry": cells.get((s.pk, loc.pk))} for s in slots]}
-        for loc in locations
-    ]
-    if filtered:  # only the tables where a matching meeting is
-        rows = [r for r in rows if any(c["entry"] and c["entry"].shown for c in r["cells"])]
+    rows: list[dict[str, Any]] = []
+    for loc in locations:
+        found = [cells.get((s.pk, loc.pk)) for s in slots]
+        # With a filter, only the tables where a matching meeting is.
+        if not filtered or any(e is not None and e.shown for e in found):
+            rows.append(
+                {
+                    "location": loc,
+                    "cells": [{"slot": s, "entry": e} for s, e in zip(slots, found, strict=True)],
+                }
+            )
     index = blocks.index(current) if current else 0
     return {
         "blocks": blocks,
