@@ -619,6 +619,20 @@ UI_ROWS: list[Row] = [
         lambda w: f"{MM}/organise/runs/{w.draft_run.number}/result.json",
         ORGANISERS,
     ),
+    read("schedule grid (published)", lambda w: f"{MM}/organise/grid/", ORGANISERS),
+    read("schedule grid of a run", lambda w: f"{MM}/organise/runs/{w.draft_run.number}/grid/", ORGANISERS),
+    read(
+        "scheduled 1:1: organiser's page",
+        lambda w: f"{MM}/organise/meetings/{w.scheduled.public_id}/",
+        ORGANISERS,
+    ),
+    write(
+        "scheduled 1:1: pin",
+        lambda w: f"{MM}/organise/meetings/{w.scheduled.public_id}/",
+        ORGANISERS,
+        lambda w: {"action": "pin"},
+    ),
+    read("published schedule: per-table CSV", lambda w: f"{MM}/organise/export/tables.csv", ORGANISERS),
     read("leads", lambda w: f"{MM}/organise/leads/", ORGANISERS),
     write(
         "lead",

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
 from ascnhub.common.admin import ActivityLoggedAdmin, DeliveryAdmin
 
+from . import moves
+from .errors import MatchmakingError
 from .models import (
     Lead,
     Location,
@@ -25,6 +28,8 @@ class SetupAdmin(ActivityLoggedAdmin):
         "auto_accept",
         "published_run",
     ]
+    # Publishing another run goes through the run page or `ascnhub matchmaking rollback` (checked).
+    readonly_fields = ["published_run", "data_version"]
 
 
 @admin.register(Profile)
@@ -56,12 +61,53 @@ class ScheduleRunAdmin(admin.ModelAdmin):
     ]
     exclude = ["instance", "result"]
 
+    # Runs are written by the scheduler and the publishing service only: read-only here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ScheduledMeetingForm(forms.ModelForm):
+    """Only the place can change here, and only through `moves.move_meeting` (with its checks)."""
+
+    class Meta:
+        model = ScheduledMeeting
+        fields = ["slot", "location"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("slot") and data.get("location"):
+            problems = moves.check_move(self.instance, slot=data["slot"], location=data["location"])
+            if problems:
+                raise forms.ValidationError("; ".join(problems))
+        return data
+
 
 @admin.register(ScheduledMeeting)
 class ScheduledMeetingAdmin(admin.ModelAdmin):
-    list_display = ["request", "slot", "location", "status"]
+    list_display = ["request", "slot", "location", "status", "version"]
     list_filter = ["status"]
-    raw_id_fields = ["request", "run", "slot", "location", "no_show"]
+    form = ScheduledMeetingForm
+    raw_id_fields = ["slot", "location"]
+    readonly_fields = ["request", "run", "status", "version"]
+
+    def has_add_permission(self, request):
+        return False  # meetings come from publishing a run
+
+    def save_model(self, request, obj, form, change):
+        # The move service writes the row (and its bookings, pin and notifications), not the admin.
+        try:
+            moves.move_meeting(
+                request.user,
+                obj,
+                slot=form.cleaned_data["slot"],
+                location=form.cleaned_data["location"],
+                version=ScheduledMeeting.objects.get(pk=obj.pk).version,
+            )
+        except MatchmakingError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
 
 
 admin.site.register(Slot)

@@ -245,10 +245,14 @@ class MeetingRequest(models.Model):
 
     @property
     def weight(self) -> int:
-        """How much holding this meeting is worth to the scheduler."""
-        if self.locked:
-            return 10
+        """How much holding this meeting is worth to the scheduler (a meeting the organiser set is
+        not weighted up: it is `required`, a hard constraint)."""
         return 3 if self.priority == self.Priority.MUST else 1
+
+    @property
+    def required(self) -> bool:
+        """A meeting the organiser set must happen: the scheduler may not leave it out."""
+        return self.locked
 
 
 class ScheduleRun(models.Model):
@@ -278,6 +282,12 @@ class ScheduleRun(models.Model):
     step_times = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     moved = models.PositiveIntegerField(null=True, blank=True)
+    # Solved without keeping the published meetings in place (the organiser's explicit exception).
+    from_scratch = models.BooleanField(default=False)
+    # A rollback: this run republishes the placement of an earlier run.
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -326,6 +336,8 @@ class ScheduledMeeting(models.Model):
     recipient_confirmed_at = models.DateTimeField(null=True, blank=True)
     no_show = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Raised by every move: an organiser who moves a meeting someone else has just moved is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["slot__starts_at", "location__code"]
@@ -334,6 +346,27 @@ class ScheduledMeeting(models.Model):
             models.UniqueConstraint(fields=["run", "slot", "location"], name="meeting_location_slot_unique"),
             models.UniqueConstraint(fields=["run", "request"], name="meeting_request_once_per_run"),
         ]
+
+
+class Pin(models.Model):
+    """The organiser fixed a meeting to a slot and a table or video room: every later run keeps it there."""
+
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="pin")
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Two meetings pinned to one table in one slot can never both be kept.
+            models.UniqueConstraint(fields=["slot", "location"], name="pin_one_per_location_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"pin {self.request_id} at {self.slot} {self.location}"
 
 
 class SlotBooking(models.Model):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import notifications, signals
+from . import history, moves, notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -81,14 +81,21 @@ def _busy_in_sessions(profiles: list[Profile], slots: list[Slot]) -> dict[int, s
     return busy
 
 
-def build_instance(setup: Setup) -> dict[str, Any]:
-    """The scheduling instance of a meeting's matchmaking, from the accepted requests."""
+def build_instance(setup: Setup, *, keep_published: bool = True) -> dict[str, Any]:
+    """The scheduling instance of a meeting's matchmaking, from the accepted requests.
+
+    Meetings the organiser set are `required`. Pinned meetings are fixed to their slot and table
+    (and required); with `keep_published` (every run but a from-scratch one) so is every meeting of
+    the published schedule that can still happen there, so a re-run places only new or changed
+    requests. A request of a participant who withdrew (registration cancelled) is left out.
+    """
     slots = list(setup.slots.all())
     locations = list(setup.locations.all())
     requests = list(
-        MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED).order_by(
-            "created_at", "pk"
-        )
+        MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED)
+        .exclude(requester__owner__status="cancelled")
+        .exclude(recipient__owner__status="cancelled")
+        .order_by("created_at", "pk")
     )
     involved = {r.requester_id for r in requests} | {r.recipient_id for r in requests}
     profiles = list(
@@ -100,6 +107,10 @@ def build_instance(setup: Setup) -> dict[str, Any]:
     busy = _busy_in_sessions(profiles, slots)
     slot_order = {slot.code: i for i, slot in enumerate(slots)}
     public_id = {p.pk: str(p.public_id) for p in profiles}
+    unavailable = {
+        p.pk: {u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk] for p in profiles
+    }
+    fixed = _fixed_places(setup, requests, {p.pk: p for p in profiles}, unavailable, keep_published)
     return {
         "format": "ascnhub-schedule/1",
         "name": f"{setup.meeting.slug}-matchmaking",
@@ -114,10 +125,7 @@ def build_instance(setup: Setup) -> dict[str, Any]:
                 "id": str(p.public_id),
                 "mode": p.mode,
                 "max_meetings": setup.max_meetings,
-                "unavailable": sorted(
-                    {u.code for u in p.unavailable.all()} | _night_slots(p, slots) | busy[p.pk],
-                    key=slot_order.__getitem__,
-                ),
+                "unavailable": sorted(unavailable[p.pk], key=slot_order.__getitem__),
                 "home_location": p.home_location.code if p.home_location_id else None,
             }
             for p in profiles
@@ -127,9 +135,10 @@ def build_instance(setup: Setup) -> dict[str, Any]:
                 "id": str(r.public_id),
                 "participants": [public_id[r.requester_id], public_id[r.recipient_id]],
                 "weight": r.weight,
-                "required": False,
+                "required": r.required or r.pk in fixed,
                 "slots": None,
-                "fixed_slot": None,
+                "fixed_slot": fixed[r.pk][0] if r.pk in fixed else None,
+                **({"fixed_location": fixed[r.pk][1]} if r.pk in fixed else {}),
                 "after": [],
             }
             for r in requests
@@ -138,9 +147,57 @@ def build_instance(setup: Setup) -> dict[str, Any]:
     }
 
 
+def _fixed_places(
+    setup: Setup,
+    requests: list[MeetingRequest],
+    profiles: dict[int, Profile],
+    unavailable: dict[int, set[str]],
+    keep_published: bool,
+) -> dict[int, tuple[str, str]]:
+    """request pk -> (slot code, location code) it must keep: its pin, else its published place.
+
+    A published meeting that can no longer happen where it is (a side is now unavailable there,
+    changed between online and in person, or got its own table) is not kept: the run re-places it.
+    """
+    from .models import Pin
+
+    wanted = {r.pk: r for r in requests}
+    fixed: dict[int, tuple[str, str]] = {}
+    if keep_published and setup.published_run_id:
+        rows = (
+            ScheduledMeeting.objects.filter(run_id=setup.published_run_id, request_id__in=list(wanted))
+            .exclude(status=ScheduledMeeting.Status.CANCELLED)
+            .select_related("slot", "location")
+        )
+        for m in rows:
+            r = wanted[m.request_id]
+            sides = [profiles[r.requester_id], profiles[r.recipient_id]]
+            need = "table" if all(p.mode == "in_person" for p in sides) else "virtual"
+            if any(m.slot.code in unavailable[p.pk] for p in sides) or m.location.kind != need:
+                continue
+            if need == "table" and any(p.home_location_id not in (None, m.location_id) for p in sides):
+                continue
+            fixed[r.pk] = (m.slot.code, m.location.code)
+    for pin in Pin.objects.filter(request_id__in=list(wanted)).select_related("slot", "location"):
+        fixed[pin.request_id] = (pin.slot.code, pin.location.code)
+    return fixed
+
+
 @transaction.atomic
-def start_run(actor: User, setup: Setup, *, reschedule: bool = False, enqueue: bool = True) -> ScheduleRun:
-    """Queue a scheduling run (the task worker solves it); returns the run at once."""
+def start_run(
+    actor: User,
+    setup: Setup,
+    *,
+    reschedule: bool = False,
+    enqueue: bool = True,
+    from_scratch: bool = False,
+    time_limit: int | None = None,
+) -> ScheduleRun:
+    """Queue a scheduling run (the task worker solves it); returns the run at once.
+
+    The run keeps every published meeting where it is and places only new or changed requests;
+    `from_scratch` re-plans everything but the pinned meetings. `time_limit` overrides the
+    set-up's solver time limit for this run."""
     setup = Setup.objects.select_for_update().get(pk=setup.pk)
     if not setup.slots.exists():
         raise MatchmakingError(
@@ -163,7 +220,8 @@ def start_run(actor: User, setup: Setup, *, reschedule: bool = False, enqueue: b
         is_reschedule=reschedule,
         based_on=setup.published_run if reschedule else None,
         data_version=setup.data_version,
-        time_limit=setup.solver_time_limit,
+        time_limit=time_limit or setup.solver_time_limit,
+        from_scratch=from_scratch,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     activity.record(actor, "start_schedule_run", run, {"number": [None, number]})
@@ -259,12 +317,12 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
 
     try:
         t0 = time.monotonic()
-        document = build_instance(run.setup)
+        document = build_instance(run.setup, keep_published=not run.from_scratch)
         steps["build_instance_s"] = round(time.monotonic() - t0, 3)
         instance = engine.instance_from_dict(document)
         t0 = time.monotonic()
         progress = _ProgressWriter(run) if report_progress else None
-        if run.is_reschedule and run.based_on and run.based_on.result:
+        if run.is_reschedule and not run.from_scratch and run.based_on and run.based_on.result:
             result = _reschedule(instance, run.based_on.result, run.time_limit, progress)
         else:
             result = engine.solve(
@@ -295,7 +353,11 @@ def execute_run(run_id: int, *, report_progress: bool = True) -> ScheduleRun:
     if run.is_reschedule and run.status == ScheduleRun.Status.DONE:
         # Re-scheduling keeps unaffected meetings in place, so it is published at once and only
         # the people whose meetings changed are told.
-        publish_run(None, run)
+        try:
+            publish_run(None, run)
+        except MatchmakingError as exc:  # e.g. a side signed up for a session meanwhile: stays a draft
+            log.warning("re-scheduling run %s not published: %s", run.pk, exc.message)
+            ScheduleRun.objects.filter(pk=run.pk).update(error=exc.message[:2000])
         run.refresh_from_db()
     return run
 
@@ -346,20 +408,32 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
         str(r.public_id): r
         for r in MeetingRequest.objects.filter(
             setup=setup, public_id__in=[a["meeting"] for a in run.result["assignments"]]
-        )
+        ).select_related("requester", "recipient")
     }
-    before = _placement(current) if current else {}
+    placement = [
+        (requests[a["meeting"]], slots[a["slot"]], locations[a["location"]])
+        for a in run.result["assignments"]
+        # cancelled while the run was solving: leave it out
+        if a["meeting"] in requests and requests[a["meeting"]].status == MeetingRequest.Status.ACCEPTED
+    ]
+    # The same checks as a hand move, against today's data: no path publishes a double booking,
+    # an online side at a table, or a meeting in a slot a side has since become busy in.
+    problems = moves.check_placement(setup, placement)
+    if problems:
+        raise MatchmakingError(
+            "conflict",
+            _("Run %(number)s cannot be published: %(problems)s.")
+            % {"number": run.number, "problems": "; ".join(problems[:5])},
+        )
+    if run.restored_from_id is None:
+        _refuse_unpinning(run, placement)
+    diff = history.diff_placements(setup, {r.pk: (s.pk, loc.pk) for r, s, loc in placement})
     previous = {m.request_id: m for m in ScheduledMeeting.objects.filter(run=current)} if current else {}
     created = []
-    for a in run.result["assignments"]:
-        request = requests.get(a["meeting"])
-        if request is None or request.status != MeetingRequest.Status.ACCEPTED:
-            continue  # cancelled while the run was solving: leave it out
-        meeting = ScheduledMeeting(
-            run=run, request=request, slot=slots[a["slot"]], location=locations[a["location"]]
-        )
+    for request, slot, location in placement:
+        meeting = ScheduledMeeting(run=run, request=request, slot=slot, location=location)
         old = previous.get(request.pk)
-        if old and (old.slot_id, old.location_id) == (meeting.slot.pk, meeting.location.pk):
+        if old and (old.slot_id, old.location_id) == (slot.pk, location.pk):
             # Unchanged meeting: keep what already happened to it (confirmations, reminders, no-show).
             meeting.public_id, old.public_id = old.public_id, None
             for field in (
@@ -368,6 +442,7 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
                 "recipient_confirmed_at",
                 "no_show_id",
                 "reminded_at",
+                "version",
             ):
                 setattr(meeting, field, getattr(old, field))
         created.append(meeting)
@@ -389,23 +464,53 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
     run.save(update_fields=["status", "published_at"])
     setup.published_run = run
     setup.save(update_fields=["published_run"])
-    after = _placement(run)
-    changed = {
-        rid
-        for rid in set(before) | set(after)
-        if before.get(rid, (None, None))[:2] != after.get(rid, (None, None))[:2]
-    }
-    moved = sum(1 for rid in changed if rid in before and rid in after)
-    affected = {pid for rid in changed for pid in (before.get(rid) or after.get(rid))[2:]}
+    moves.sync_pins(setup, run)
+    moved = len(diff.moved)
+    changed = moved + len(diff.added) + len(diff.dropped)
+    affected = diff.affected
     activity.record(
-        actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]}
+        actor,
+        "publish_schedule",
+        run,
+        {"meetings": [len(previous), len(created)], "moved": [None, moved]},
     )
     if notify:
         transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sorted(affected)))
     signals.schedule_published.send(
-        sender=ScheduleRun, run=run, meetings=len(after), changed=len(changed), moved=moved
+        sender=ScheduleRun, run=run, meetings=len(created), changed=changed, moved=moved
     )
-    return {"meetings": len(after), "changed": len(changed), "moved": moved, "notified": len(affected)}
+    return {
+        "meetings": len(created),
+        "changed": changed,
+        "moved": moved,
+        "notified": len(affected),
+        **{k: v for k, v in diff.counts().items() if k in ("kept", "added", "dropped")},
+    }
+
+
+def _refuse_unpinning(run: ScheduleRun, placement: list[tuple[MeetingRequest, Slot, Any]]) -> None:
+    """A run solved before a meeting was pinned or moved by hand would undo that: refused (a
+    rollback, which says it undoes, is the explicit way)."""
+    from .models import Pin
+
+    placed = {r.pk: (slot.pk, loc.pk) for r, slot, loc in placement}
+    for pin in Pin.objects.filter(request_id__in=list(placed)).select_related(
+        "slot", "location", "request__requester", "request__recipient"
+    ):
+        if placed[pin.request_id] != (pin.slot_id, pin.location_id):
+            raise MatchmakingError(
+                "pinned_since",
+                _(
+                    "Run %(number)s was solved before %(meeting)s was pinned or moved to %(table)s, "
+                    "%(slot)s, and would move it back; start a new run."
+                )
+                % {
+                    "number": run.number,
+                    "meeting": moves.meeting_label(pin.request),
+                    "table": pin.location.code,
+                    "slot": pin.slot.code,
+                },
+            )
 
 
 def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:

@@ -8,3 +8,7 @@ from django.dispatch import Signal
 
 # A scheduling run was published. Keywords: `run`, `meetings` (held), `changed`, `moved` (counts).
 schedule_published = Signal()
+
+# The organiser moved a meeting of the published schedule (the same row). Keywords: `meeting`,
+# `before` ([slot code, location code] it left).
+meeting_moved = Signal()

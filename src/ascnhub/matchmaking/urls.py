@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, meeting_requests, organise, profiles
+from .views import agenda, exports, grid, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -18,4 +18,8 @@ urlpatterns = [
     path("organise/runs/<int:number>/", organise.run_detail, name="run"),
     path("organise/runs/<int:number>/<str:what>.json", organise.run_download, name="run_download"),
     path("organise/leads/", organise.leads, name="leads"),
+    path("organise/grid/", grid.schedule_grid, name="grid"),
+    path("organise/runs/<int:number>/grid/", grid.schedule_grid, name="run_grid"),
+    path("organise/meetings/<uuid:public_id>/", grid.meeting_page, name="meeting"),
+    path("organise/export/<str:what>", exports.schedule_export, name="schedule_export"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common.http import require_perm
 
-from .. import scheduling, services
+from .. import history, scheduling, services
 from .. import setup as setup_services
 from ..errors import MatchmakingError
 from ..forms import LocationsForm, SetMeetingForm, SetupForm
@@ -50,7 +50,9 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Tables and video rooms saved."))
                 return redirect("matchmaking:organise", slug)
             if action == "run":
-                run = scheduling.start_run(request.user, setup)
+                run = scheduling.start_run(
+                    request.user, setup, from_scratch=request.POST.get("from_scratch") == "on"
+                )
                 return redirect("matchmaking:run", slug, run.number)
             if action == "set_meeting":
                 set_form = SetMeetingForm(request.POST)
@@ -74,7 +76,7 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "locations_form": locations_form,
             "slots": setup.slots.all(),
-            "runs": setup.runs.all()[:20],
+            "runs": setup.runs.all(),
             "request_counts": {row["status"]: row["n"] for row in counts},
             "profiles": setup.profiles.count(),
             "leads": Lead.objects.filter(meeting__run__setup=setup).count(),
@@ -94,16 +96,20 @@ def run_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     # A run whose worker died is shown as failed (with why) instead of polling forever.
     scheduling.fail_abandoned_runs(setup)
     run = _run(setup, number)
-    if request.method == "POST" and request.POST.get("action") == "publish":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("publish", "rollback"):
         try:
-            summary = scheduling.publish_run(request.user, run)
+            if action == "publish":
+                summary = scheduling.publish_run(request.user, run)
+            else:
+                run, summary = history.rollback(request.user, setup, number)
         except MatchmakingError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(
                 request, _("Published: %(meetings)s meetings; %(notified)s participants notified.") % summary
             )
-        return redirect("matchmaking:run", slug, number)
+        return redirect("matchmaking:run", slug, run.number)
     template = "matchmaking/_run_progress.html" if request.htmx else "matchmaking/run_detail.html"
     return render(
         request,
@@ -113,6 +119,9 @@ def run_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "run": run,
             "review": scheduling.review(run) if run.status in ("done", "published") else None,
             "newer_published": setup.published_run and setup.published_run.number > run.number,
+            "diff": history.schedule_diff(setup, run)
+            if run.status in history.FINISHED and run.pk != setup.published_run_id and not request.htmx
+            else None,
         },
     )
 
