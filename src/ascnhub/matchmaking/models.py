@@ -160,6 +160,18 @@ class Profile(models.Model):
         help_text=_("An exhibitor's own table."),
     )
     visible = models.BooleanField(_("visible to other participants"), default=True)
+    # Contact details shown to the other side of an accepted request, each only by consent.
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_handle = models.CharField(
+        _("messaging handle"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “LINE: tanaka-k” or “WhatsApp: +84 90 123 4567”."),
+    )
+    share_email = models.BooleanField(_("share my e-mail"), default=False)
+    share_phone = models.BooleanField(_("share my phone"), default=False)
+    share_position = models.BooleanField(_("share my position"), default=False)
+    share_handle = models.BooleanField(_("share my messaging handle"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -223,6 +235,10 @@ class MeetingRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The SEQUENCE of the meeting's calendar event (its UID comes from `public_id`, so it lives as
+    # long as the request): bumped whenever its slot, location or status changes, so calendars
+    # replace the event instead of adding a duplicate. See calendar_feed.bump_calendar_sequence.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -415,3 +431,20 @@ class Lead(models.Model):
         if self.city_id and b.city_id == self.city_id and a.city_id != self.city_id:
             return b, a
         return a, b
+
+
+class CalendarFeed(models.Model):
+    """A participant's personal calendar subscription: their 1:1 meetings and forum sessions.
+
+    Whoever knows the token can read the feed, so it is long and random; revoking deletes the row
+    and regenerating replaces the token, so old URLs stop working at once.
+    """
+
+    registration = models.OneToOneField(
+        "events.Registration", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed · {self.registration}"

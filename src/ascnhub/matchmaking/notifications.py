@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -62,3 +63,17 @@ def schedule_changed(run_id: int, profile_ids: list[int]) -> None:
         from .tasks import send_schedule_emails
 
         send_schedule_emails.enqueue(run_id, profile_ids)
+
+
+def attach_invitations(message: EmailMessage, invitations: dict[str, list[Any]]) -> None:
+    """Attach iTIP invitations (RFC 6047: text/calendar with a METHOD parameter) for the person the
+    message goes to: one REQUEST for meetings placed or moved, one CANCEL for those taken out."""
+    from .calendar_feed import itip_ics
+
+    for method, placements in invitations.items():
+        if not placements:
+            continue
+        part = MIMEText(itip_ics(method, message.to[0], placements).decode(), "calendar", "utf-8")
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename=f"{method.lower()}.ics")
+        message.attach(part)

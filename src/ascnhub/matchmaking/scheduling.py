@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import notifications, signals
+from . import calendar_feed, notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -396,6 +396,8 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
         if before.get(rid, (None, None))[:2] != after.get(rid, (None, None))[:2]
     }
     moved = sum(1 for rid in changed if rid in before and rid in after)
+    # Placed, moved or taken out: calendars must replace the event they hold (same UID).
+    calendar_feed.bump_calendar_sequence(changed)
     affected = {pid for rid in changed for pid in (before.get(rid) or after.get(rid))[2:]}
     activity.record(
         actor, "publish_schedule", run, {"meetings": [len(before), len(after)], "moved": [None, moved]}

@@ -181,6 +181,9 @@ def cancel_request(actor: User, request: MeetingRequest) -> MeetingRequest:
             ScheduledMeeting.objects.filter(run_id=published, request=request).update(
                 status=ScheduledMeeting.Status.CANCELLED
             )
+            from .calendar_feed import bump_calendar_sequence
+
+            bump_calendar_sequence([request.pk])
             from .scheduling import request_reschedule
 
             request_reschedule(request.setup, reason=f"cancelled {request.public_id}")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from . import notifications
+from . import calendar_feed, notifications
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
 
 
@@ -71,12 +71,14 @@ def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
     sent = 0
     for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
+        invitations = calendar_feed.schedule_invitations(run, profile)
         for message in notifications.build_email(
             profile,
             "schedule",
             gettext_noop("Your matchmaking schedule"),
             {"meetings": agenda_of(profile, run)},
         ):
+            notifications.attach_invitations(message, invitations)
             message.send()
             sent += 1
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, meeting_requests, organise, profiles
+from .views import agenda, calendar, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("requests/<uuid:public_id>/<str:action>/", meeting_requests.request_action, name="request_action"),
     path("agenda/", agenda.agenda, name="agenda"),
     path("agenda.ics", agenda.agenda_ics, name="agenda_ics"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<str:action>/", calendar.calendar_action, name="calendar_action"),
+    path("feed/<str:token>.ics", calendar.calendar_feed_ics, name="calendar_feed"),
     path("m/<uuid:public_id>/<str:action>/", agenda.meeting_action, name="meeting_action"),
     path("organise/", organise.organise, name="organise"),
     path("organise/runs/<int:number>/", organise.run_detail, name="run"),
