@@ -35,6 +35,12 @@ class ProfileForm(forms.ModelForm):
             "offers",
             "unavailable",
             "visible",
+            "contact_phone",
+            "contact_handle",
+            "share_email",
+            "share_phone",
+            "share_position",
+            "share_handle",
         ]
         widgets = {
             "looking_for": forms.Textarea(attrs={"rows": 4}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, calendar, meeting_requests, organise, profiles
+from .views import agenda, calendar, contacts, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("organise/runs/<int:number>/", organise.run_detail, name="run"),
     path("organise/runs/<int:number>/<str:what>.json", organise.run_download, name="run_download"),
     path("organise/leads/", organise.leads, name="leads"),
+    path("organise/leads.<str:fmt>", contacts.organiser_leads_export, name="leads_export"),
+    path("my-leads.<str:fmt>", contacts.my_leads_export, name="my_leads_export"),
 ]

@@ -14,7 +14,7 @@ from ascnhub.common.templatetags.ascnhub import zoned
 from ascnhub.events.models import Meeting
 from ascnhub.projects.models import Need, Offer
 
-from .. import services
+from .. import contacts, services
 from ..errors import MatchmakingError
 from ..forms import FOCUS_CHOICES, AddMemberForm, ProfileForm, RequestForm
 from ..models import MeetingRequest, Profile, Suggestion
@@ -201,6 +201,7 @@ def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE
         ).first()
     suggestion = Suggestion.objects.filter(profile=mine, other=other).first() if mine else None
+    shared = contacts.contacts_for(request.user, setup, other) if mine else None
     return render(
         request,
         "matchmaking/profile_detail.html",
@@ -210,6 +211,7 @@ def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             "mine": mine,
             "existing": existing,
             "suggestion": suggestion,
+            "shared_contacts": shared,
             "form": RequestForm(),
         },
     )
