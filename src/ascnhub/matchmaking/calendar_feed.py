@@ -209,6 +209,12 @@ def personal_feed_ics(registration: Registration) -> bytes:
     cal = _calendar(f"{meeting.title} — {registration.name}")
     stamp = timezone.now()
     for placement in placements(profiles_of_registration(registration)):
+        request = placement.request
+        side = "requester" if placement.profile.pk == request.requester_id else "recipient"
+        assigned = getattr(request, f"{side}_attendee_id")
+        if assigned is not None and assigned != registration.pk:
+            # A colleague goes instead: the event leaves this calendar (marked cancelled).
+            placement = replace(placement, cancelled=True)
         cal.add_component(_meeting_event(placement, stamp))
     signups = ForumSignup.objects.filter(registration=registration).select_related("session__room")
     if meeting.agenda_versions.exists():

@@ -87,6 +87,7 @@ class SetupForm(forms.ModelForm):
             "is_open",
             "request_deadline",
             "max_open_requests",
+            "request_expiry_days",
             "max_meetings",
             "auto_accept",
             "slot_minutes",

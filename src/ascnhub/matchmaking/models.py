@@ -48,6 +48,14 @@ class Setup(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
     )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("requests expire after (days)"),
+        null=True,
+        blank=True,
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A request nobody answered by then expires and both sides are told. Empty: never."),
+    )
     # Bumped by every change that affects the schedule (requests, availability, profiles);
     # a run remembers the version it was built from, so staleness is visible.
     data_version = models.PositiveIntegerField(default=0)
@@ -206,6 +214,7 @@ class MeetingRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
         CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired without an answer")
 
     class Priority(models.TextChoices):
         MUST = "must", _("must meet")
@@ -239,6 +248,14 @@ class MeetingRequest(models.Model):
     # long as the request): bumped whenever its slot, location or status changes, so calendars
     # replace the event instead of adding a duplicate. See calendar_feed.bump_calendar_sequence.
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The colleague who goes to the meeting for each side (empty: the delegation as a whole);
+    # only they get the calendar event and the reminders, and only their forums block a slot.
+    requester_attendee = models.ForeignKey(
+        "events.Registration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient_attendee = models.ForeignKey(
+        "events.Registration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def _recipients(profile: Any) -> list[tuple[str, str]]:
-    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members."""
-    people = [profile.owner, *profile.members.all()]
+def _recipients(profile: Any, attendee: Any = None) -> list[tuple[str, str]]:
+    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members;
+    only `attendee` when a colleague is assigned to the meeting the message is about."""
+    people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
     seen, out = set(), []
     for reg in people:
         if reg.email not in seen:
@@ -24,10 +25,12 @@ def _recipients(profile: Any) -> list[tuple[str, str]]:
     return out
 
 
-def build_email(profile: Any, template: str, subject: str, context: dict[str, Any]) -> list[EmailMessage]:
-    """One message per person acting for `profile`, rendered in that person's language."""
+def build_email(
+    profile: Any, template: str, subject: str, context: dict[str, Any], attendee: Any = None
+) -> list[EmailMessage]:
+    """One message per person acting for `profile` (or for `attendee` alone), in their language."""
     messages = []
-    for email, language in _recipients(profile):
+    for email, language in _recipients(profile, attendee):
         with translation.override(language):
             body = render_to_string(
                 f"matchmaking/email/{template}.txt",
@@ -77,3 +80,14 @@ def attach_invitations(message: EmailMessage, invitations: dict[str, list[Any]])
         part.set_param("method", method)
         part.add_header("Content-Disposition", "attachment", filename=f"{method.lower()}.ics")
         message.attach(part)
+
+
+def request_withdrawn(request: Any, told: Any) -> None:
+    """Tell `told` (a profile) that the other side withdrew: their registration was cancelled."""
+    _enqueue_withdrawn(request.pk, told.pk)
+
+
+def _enqueue_withdrawn(request_id: int, profile_id: int) -> None:
+    from .tasks import send_withdrawn
+
+    transaction.on_commit(lambda: send_withdrawn.enqueue(request_id, profile_id))

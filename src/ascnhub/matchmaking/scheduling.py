@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import calendar_feed, notifications, signals
+from . import calendar_feed, conflicts, notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -59,28 +59,6 @@ def _night_slots(profile: Profile, slots: list[Slot]) -> set[str]:
     return night
 
 
-def _busy_in_sessions(profiles: list[Profile], slots: list[Slot]) -> dict[int, set[str]]:
-    """Slots that overlap a forum a member of the profile signed up for."""
-    from ascnhub.events.models import ForumSignup
-
-    registration_to_profile: dict[int, set[int]] = defaultdict(set)
-    for p in profiles:
-        registration_to_profile[p.owner_id].add(p.pk)
-        for member in p.members.all():
-            registration_to_profile[member.pk].add(p.pk)
-    busy: dict[int, set[str]] = defaultdict(set)
-    signups = ForumSignup.objects.filter(registration_id__in=list(registration_to_profile)).select_related(
-        "session"
-    )
-    for signup in signups:
-        s = signup.session
-        for slot in slots:
-            if slot.starts_at < s.ends_at and s.starts_at < slot.ends_at:
-                for pid in registration_to_profile[signup.registration_id]:
-                    busy[pid].add(slot.code)
-    return busy
-
-
 def build_instance(setup: Setup) -> dict[str, Any]:
     """The scheduling instance of a meeting's matchmaking, from the accepted requests."""
     slots = list(setup.slots.all())
@@ -97,7 +75,8 @@ def build_instance(setup: Setup) -> dict[str, Any]:
         .prefetch_related("unavailable", "members")
         .order_by("pk")
     )
-    busy = _busy_in_sessions(profiles, slots)
+    busy, busy_people = conflicts.profile_busy(profiles, slots)
+    allowed = conflicts.meeting_slots(requests, slots, busy_people)
     slot_order = {slot.code: i for i, slot in enumerate(slots)}
     public_id = {p.pk: str(p.public_id) for p in profiles}
     return {
@@ -128,7 +107,7 @@ def build_instance(setup: Setup) -> dict[str, Any]:
                 "participants": [public_id[r.requester_id], public_id[r.recipient_id]],
                 "weight": r.weight,
                 "required": False,
-                "slots": None,
+                "slots": allowed[r.pk],
                 "fixed_slot": None,
                 "after": [],
             }

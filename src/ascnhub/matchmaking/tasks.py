@@ -98,7 +98,13 @@ def send_reminders(minutes_ahead: int = 15) -> int:
         slot__starts_at__gt=now,
         slot__starts_at__lte=soon,
     ).select_related(
-        "slot", "location", "request__requester__owner", "request__recipient__owner", "run__setup__meeting"
+        "slot",
+        "location",
+        "request__requester__owner",
+        "request__recipient__owner",
+        "run__setup__meeting",
+        "request__requester_attendee",
+        "request__recipient_attendee",
     )
     for meeting in due:
         with transaction.atomic():
@@ -107,16 +113,35 @@ def send_reminders(minutes_ahead: int = 15) -> int:
                 reminded_at=now
             ):
                 continue
-            for profile, other in (
-                (meeting.request.requester, meeting.request.recipient),
-                (meeting.request.recipient, meeting.request.requester),
+            for profile, other, attendee in (
+                (meeting.request.requester, meeting.request.recipient, meeting.request.requester_attendee),
+                (meeting.request.recipient, meeting.request.requester, meeting.request.recipient_attendee),
             ):
                 for message in notifications.build_email(
                     profile,
                     "reminder",
                     gettext_noop("Meeting reminder"),
                     {"meeting": meeting, "other": other},
+                    attendee=attendee,  # the assigned colleague alone, when there is one
                 ):
                     message.send()
                     sent += 1
     return sent
+
+
+@task()
+def send_withdrawn(request_id: int, profile_id: int) -> int:
+    """Tell a side that the other withdrew from the matchmaking (their registration was cancelled)."""
+    request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(
+        pk=request_id
+    )
+    profile = Profile.objects.select_related("owner", "setup__meeting").get(pk=profile_id)
+    messages = notifications.build_email(
+        profile,
+        "request_withdrawn",
+        gettext_noop("A meeting was withdrawn"),
+        {"request": request, "other": request.other_side(profile)},
+    )
+    for message in messages:
+        message.send()
+    return len(messages)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import exporters, services
+from ..colleagues import attendee_of, delegation_people
 from ..errors import MatchmakingError
 from ..forms import FeedbackForm
 from ..models import Feedback, ScheduledMeeting
@@ -28,6 +29,11 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         feedback = set(
             Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
         )
+    colleagues = []
+    if mine.owner.user_id == request.user.pk and mine.members.exists():
+        colleagues = delegation_people(mine)
+        for m in meetings:
+            m.attendee_id = attendee_of(m.request, mine)
     viewer_tz = mine.timezone
     if mine.owner.user_id != request.user.pk:  # a delegation member sees its own time zone
         viewer_tz = (
@@ -44,6 +50,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "run": run,
             "feedback_given": feedback,
             "feedback_form": FeedbackForm(),
+            "colleagues": colleagues,
         },
     )
 
