@@ -99,7 +99,8 @@ def assign_colleague(
     names = dict(
         Registration.objects.filter(pk__in=[x for x in (before, after) if x]).values_list("pk", "name")
     )
-    activity.record(actor, "assign_colleague", request, {field: [names.get(before), names.get(after)]})
+    change = [names.get(before) if before else None, names.get(after) if after else None]
+    activity.record(actor, "assign_colleague", request, {field: change})
     # The event goes to another person's calendar: both calendars must update.
     bump_calendar_sequence([request.pk])
     from .services import bump_version
