@@ -347,6 +347,8 @@ class ScheduledMeeting(models.Model):
         HELD = "held", _("held")
         NO_SHOW = "no_show", _("no-show")
         CANCELLED = "cancelled", _("cancelled")
+        NOT_HELD = "not_held", _("did not happen")
+        DISPUTED = "disputed", _("disputed: the two sides disagree")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="meetings")
@@ -465,3 +467,27 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed · {self.registration}"
+
+
+class AttendanceReport(models.Model):
+    """After the slot, what one side says happened: held, did not happen, or the other side did
+    not come. Kept per request (the meeting's whole life), one per side; when the two sides
+    disagree the meeting is disputed."""
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("the meeting was held")
+        NOT_HELD = "not_held", _("the meeting did not happen")
+        NO_SHOW = "no_show", _("the other side did not come")
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="attendance")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("what happened"), max_length=10, choices=Outcome.choices)
+    reported_at = models.DateTimeField(auto_now=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "profile"], name="attendance_once_per_side")
+        ]

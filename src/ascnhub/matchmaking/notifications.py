@@ -91,3 +91,8 @@ def _enqueue_withdrawn(request_id: int, profile_id: int) -> None:
     from .tasks import send_withdrawn
 
     transaction.on_commit(lambda: send_withdrawn.enqueue(request_id, profile_id))
+
+
+def request_expired(request: Any) -> None:
+    """Tell both sides that a request expired unanswered (the requester's quota is free again)."""
+    _enqueue("request_expired", request.pk)

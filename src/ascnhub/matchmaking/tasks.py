@@ -39,6 +39,21 @@ def send_notification(kind: str, request_id: int) -> int:
         messages = notifications.build_email(
             request.recipient, "request_received", gettext_noop("Meeting request"), {"request": request}
         )
+    elif kind == "request_expired":  # both sides hear it
+        messages = [
+            *notifications.build_email(
+                request.requester,
+                "request_expired",
+                gettext_noop("Meeting request expired"),
+                {"request": request},
+            ),
+            *notifications.build_email(
+                request.recipient,
+                "request_expired",
+                gettext_noop("Meeting request expired"),
+                {"request": request},
+            ),
+        ]
     else:
         messages = notifications.build_email(
             request.requester,
@@ -145,3 +160,11 @@ def send_withdrawn(request_id: int, profile_id: int) -> int:
     for message in messages:
         message.send()
     return len(messages)
+
+
+@task()
+def expire_requests() -> int:
+    """Expire unanswered requests past their meeting's limit (run periodically, e.g. hourly)."""
+    from .lifecycle import expire_due_requests
+
+    return expire_due_requests()

@@ -16,7 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["export-instance", "export-result", "send-reminders", "export-demo-embeddings"]
+            "action",
+            choices=[
+                "export-instance",
+                "export-result",
+                "send-reminders",
+                "expire-requests",
+                "export-demo-embeddings",
+            ],
         )
         parser.add_argument("meeting", nargs="?", help="meeting slug, e.g. asean-japan-hlm-2021")
         parser.add_argument("--out", help="file to write (default: standard output)")
@@ -29,6 +36,11 @@ class Command(BaseCommand):
             from ascnhub.matchmaking.tasks import send_reminders
 
             self.stdout.write(f"{send_reminders.call(minutes)} reminders sent.")
+            return
+        if action == "expire-requests":  # run from cron (hourly): unanswered requests expire
+            from ascnhub.matchmaking.tasks import expire_requests
+
+            self.stdout.write(f"{expire_requests.call()} requests expired.")
             return
         if action == "export-demo-embeddings":
             from ascnhub.matchmaking.demo import export_demo_embeddings
