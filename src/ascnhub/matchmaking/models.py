@@ -491,3 +491,15 @@ class AttendanceReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "profile"], name="attendance_once_per_side")
         ]
+
+
+class Dismissal(models.Model):
+    """A participant said "not interested" to a suggested partner: hidden from their suggestions,
+    and partners like it are ranked lower (see `suggestions.apply_dismissals`)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="dismissals")
+    other = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "other"], name="dismissal_once")]

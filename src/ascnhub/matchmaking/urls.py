@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, calendar, colleagues, contacts, meeting_requests, organise, profiles
+from .views import agenda, calendar, colleagues, contacts, dismissals, meeting_requests, organise, profiles
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("p/<uuid:public_id>/", profiles.profile_detail, name="profile"),
     path("p/<uuid:public_id>/members/", profiles.delegation, name="delegation"),
     path("p/<uuid:public_id>/request/", meeting_requests.request_create, name="request_create"),
+    path("p/<uuid:public_id>/not-interested/", dismissals.dismiss, name="dismiss"),
     path("requests/", meeting_requests.requests_page, name="requests"),
     path("requests/<uuid:public_id>/<str:action>/", meeting_requests.request_action, name="request_action"),
     path("agenda/", agenda.agenda, name="agenda"),

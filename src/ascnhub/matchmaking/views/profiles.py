@@ -19,6 +19,7 @@ from ..errors import MatchmakingError
 from ..forms import FOCUS_CHOICES, AddMemberForm, ProfileForm, RequestForm
 from ..models import MeetingRequest, Profile, Suggestion
 from ..outcomes import matchmaking_outcomes
+from ..suggestions import apply_dismissals
 from ..tasks import refresh_suggestions
 from .helpers import base_context, my_profile, setup_of
 
@@ -45,6 +46,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         suggestions = list(suggestions)
         if focus:  # focus areas are a JSON list: filter in Python over at most TOP_K rows
             suggestions = [s for s in suggestions if focus in s.other.focus_areas]
+        suggestions = apply_dismissals(profile, suggestions)
         active = MeetingRequest.objects.filter(
             Q(requester=profile) | Q(recipient=profile), status__in=MeetingRequest.ACTIVE
         )
