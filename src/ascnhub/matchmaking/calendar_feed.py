@@ -32,6 +32,7 @@ from ascnhub.events import agenda as events_agenda
 from ascnhub.events import exporters as events_exporters
 from ascnhub.events.models import ForumSignup, Registration
 
+from .hybrid import video_link
 from .models import CalendarFeed, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun
 
 if TYPE_CHECKING:
@@ -135,7 +136,14 @@ def placements(profiles: list[Profile]) -> list[Placement]:
     rows = (
         ScheduledMeeting.objects.filter(run__status__in=PUBLISHED_RUNS)
         .filter(Q(request__requester_id__in=ids) | Q(request__recipient_id__in=ids))
-        .select_related("slot", "location", "run__setup__meeting", "request__requester", "request__recipient")
+        .select_related(
+            "slot",
+            "location",
+            "run__setup__meeting",
+            "request__setup__meeting",
+            "request__requester",
+            "request__recipient",
+        )
         .order_by("request_id", "-run__number")
     )
     latest: dict[int, ScheduledMeeting] = {}
@@ -168,9 +176,8 @@ def _meeting_event(placement: Placement, stamp: Any, attendee_email: str | None 
     event.add("summary", f"1:1 meeting with {placement.other.name}")
     if m.location.kind == "virtual":
         # Only the two sides ever get this calendar, so the video link may be in it.
-        where = f"Video room {m.location.code}" + (
-            f": {m.location.video_url}" if m.location.video_url else ""
-        )
+        link = video_link(m)
+        where = f"Video room {m.location.code}" + (f": {link}" if link else "")
     else:
         where = f"Table {m.location.code}, {venue}" if venue else f"Table {m.location.code}"
     event.add("location", where)

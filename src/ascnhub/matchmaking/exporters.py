@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .calendar_feed import meeting_uid
+from .hybrid import video_link
 
 
 def agenda_ics(profile, meetings) -> bytes:
@@ -26,7 +27,7 @@ def agenda_ics(profile, meetings) -> bytes:
         event.add("dtend", m.slot.ends_at)
         event.add("summary", f"1:1 meeting with {m.other.name}")
         where = (
-            f"Video room {m.location.code}" + (f": {m.location.video_url}" if m.location.video_url else "")
+            f"Video room {m.location.code}" + (f": {video_link(m)}" if video_link(m) else "")
             if m.location.kind == "virtual"
             else f"Table {m.location.code}, {profile.setup.meeting.venue}"
         )

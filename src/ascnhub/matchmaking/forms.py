@@ -92,6 +92,7 @@ class SetupForm(forms.ModelForm):
             "auto_accept",
             "slot_minutes",
             "solver_time_limit",
+            "video_link_template",
         ]
         widgets = {"request_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 

@@ -24,6 +24,13 @@ class Mode(models.TextChoices):
     ONLINE = "online", _("online")
 
 
+def validate_video_link_template(value: str) -> None:
+    """See `hybrid.validate_video_link_template` (imported late: hybrid imports these models)."""
+    from .hybrid import validate_video_link_template as validate
+
+    validate(value)
+
+
 class Setup(models.Model):
     """The matchmaking set-up of one meeting: rules for requests, and the published schedule."""
 
@@ -55,6 +62,16 @@ class Setup(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("A request nobody answered by then expires and both sides are told. Empty: never."),
+    )
+    video_link_template = models.CharField(
+        _("video link template"),
+        max_length=300,
+        blank=True,
+        validators=[validate_video_link_template],
+        help_text=_(
+            "An https address with {room} in it, e.g. https://meet.jit.si/{room}: each online 1:1 "
+            "gets its own room. Empty: the video rooms' fixed links."
+        ),
     )
     # Bumped by every change that affects the schedule (requests, availability, profiles);
     # a run remembers the version it was built from, so staleness is visible.

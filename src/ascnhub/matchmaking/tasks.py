@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from . import calendar_feed, notifications
+from .hybrid import video_link
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
 
 
@@ -72,7 +73,11 @@ def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
         .filter(Q(request__requester=profile) | Q(request__recipient=profile))
         .exclude(status=ScheduledMeeting.Status.CANCELLED)
         .select_related(
-            "slot", "location", "request__requester__setup__meeting", "request__recipient__setup__meeting"
+            "slot",
+            "location",
+            "request__setup__meeting",
+            "request__requester__setup__meeting",
+            "request__recipient__setup__meeting",
         )
     )
     for m in meetings:
@@ -120,6 +125,7 @@ def send_reminders(minutes_ahead: int = 15) -> int:
         "run__setup__meeting",
         "request__requester_attendee",
         "request__recipient_attendee",
+        "request__setup__meeting",
     )
     for meeting in due:
         with transaction.atomic():
@@ -136,7 +142,7 @@ def send_reminders(minutes_ahead: int = 15) -> int:
                     profile,
                     "reminder",
                     gettext_noop("Meeting reminder"),
-                    {"meeting": meeting, "other": other},
+                    {"meeting": meeting, "other": other, "video_link": video_link(meeting)},
                     attendee=attendee,  # the assigned colleague alone, when there is one
                 ):
                     message.send()

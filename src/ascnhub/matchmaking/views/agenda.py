@@ -15,6 +15,7 @@ from .. import exporters, services
 from ..colleagues import attendee_of, delegation_people
 from ..errors import MatchmakingError
 from ..forms import FeedbackForm
+from ..hybrid import video_link
 from ..models import AttendanceReport, Feedback, ScheduledMeeting
 from ..outcomes import record_attendance
 from ..tasks import agenda_of
@@ -31,6 +32,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         feedback = set(
             Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
         )
+    for m in meetings:
+        m.video_link = video_link(m)
     colleagues = []
     if mine.owner.user_id == request.user.pk and mine.members.exists():
         colleagues = delegation_people(mine)
