@@ -62,3 +62,39 @@ def test_mark_no_show_records_it_for_the_other_side_and_a_denial_disputes_it(mm,
     assert meeting.status == "disputed"
     figures = matchmaking_outcomes(mm.setup)
     assert (figures["no_shows"], figures["disputed"], figures["held"]) == (0, 1, 0)
+
+
+def test_the_follow_up_survey_goes_out_months_later_and_feeds_the_lead(
+    mm, client, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core import mail
+
+    from ascnhub.matchmaking.models import FollowUpSurvey, Lead
+    from ascnhub.matchmaking.outcomes import send_follow_up_surveys
+
+    meeting = _meeting(mm, mm.company, mm.makassar)
+    record_attendance(None, meeting, mm.company, "held")
+    record_attendance(None, meeting, mm.makassar, "held")
+    meeting.refresh_from_db()
+    ends = meeting.slot.ends_at
+    mm.setup.refresh_from_db()
+    mm.setup.survey_after_months = 4
+    mm.setup.save(update_fields=["survey_after_months"])
+    assert send_follow_up_surveys(now=ends + datetime.timedelta(days=110)) == 0  # not yet 4 months
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_follow_up_surveys(now=ends + datetime.timedelta(days=125)) == 2
+    assert send_follow_up_surveys(now=ends + datetime.timedelta(days=200)) == 0  # once per side
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mm.company.owner.email, mm.makassar.owner.email])
+    survey = FollowUpSurvey.objects.get(profile=mm.makassar)
+    link = f"/meetings/{mm.meeting.slug}/matchmaking/survey/{survey.token}/"
+    assert any(link in m.body for m in mail.outbox)
+    assert client.get(f"/meetings/{mm.meeting.slug}/matchmaking/survey/forged-token/").status_code == 404
+    refused = client.post(link, {"result": ""})
+    assert refused.status_code == 400 and "Choose what came of the meeting." in refused.content.decode()
+    client.post(link, {"result": "partnership", "note": "Pilot in two districts"})
+    lead = Lead.objects.get(meeting=meeting)
+    assert lead.status == "partnership" and "Pilot in two districts" in lead.note
+    assert matchmaking_outcomes(mm.setup)["survey_results"] == 1

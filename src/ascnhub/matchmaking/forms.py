@@ -93,6 +93,7 @@ class SetupForm(forms.ModelForm):
             "slot_minutes",
             "solver_time_limit",
             "video_link_template",
+            "survey_after_months",
         ]
         widgets = {"request_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 

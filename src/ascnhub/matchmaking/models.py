@@ -73,6 +73,12 @@ class Setup(models.Model):
             "gets its own room. Empty: the video rooms' fixed links."
         ),
     )
+    survey_after_months = models.PositiveSmallIntegerField(
+        _("follow-up survey after (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("Both sides of each held meeting are asked then what came of it."),
+    )
     # Bumped by every change that affects the schedule (requests, availability, profiles);
     # a run remembers the version it was built from, so staleness is visible.
     data_version = models.PositiveIntegerField(default=0)
@@ -520,3 +526,35 @@ class Dismissal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "other"], name="dismissal_once")]
+
+
+def _survey_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class FollowUpSurvey(models.Model):
+    """Months after a held meeting, one side is asked what came of it (a link with a secret token)."""
+
+    class Result(models.TextChoices):
+        PARTNERSHIP = "partnership", _("a partnership")
+        PROJECT = "project", _("a joint project")
+        MOU = "mou", _("a memorandum of understanding")
+        TALKING = "talking", _("we are still talking")
+        NOTHING = "nothing", _("nothing came of it")
+
+    LED_TO_SOMETHING = (Result.PARTNERSHIP, Result.PROJECT, Result.MOU)
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="surveys")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=_survey_token, editable=False)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(
+        _("what came of the meeting"), max_length=12, choices=Result.choices, blank=True
+    )
+    note = models.TextField(_("anything to add"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "profile"], name="survey_once_per_side")]

@@ -96,3 +96,11 @@ def _enqueue_withdrawn(request_id: int, profile_id: int) -> None:
 def request_expired(request: Any) -> None:
     """Tell both sides that a request expired unanswered (the requester's quota is free again)."""
     _enqueue("request_expired", request.pk)
+
+
+def follow_up_survey(survey: Any) -> None:
+    """Send one side of a held meeting the follow-up survey link."""
+    from .tasks import send_follow_up_survey
+
+    survey_id = survey.pk
+    transaction.on_commit(lambda: send_follow_up_survey.enqueue(survey_id))

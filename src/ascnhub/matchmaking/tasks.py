@@ -174,3 +174,30 @@ def expire_requests() -> int:
     from .lifecycle import expire_due_requests
 
     return expire_due_requests()
+
+
+@task()
+def send_follow_up_survey(survey_id: int) -> int:
+    """E-mail one side the link to the follow-up survey of a meeting."""
+    from .models import FollowUpSurvey
+
+    survey = FollowUpSurvey.objects.select_related(
+        "profile__owner", "profile__setup__meeting", "request__requester", "request__recipient"
+    ).get(pk=survey_id)
+    messages = notifications.build_email(
+        survey.profile,
+        "follow_up_survey",
+        gettext_noop("What came of your meeting?"),
+        {"survey": survey, "other": survey.request.other_side(survey.profile)},
+    )
+    for message in messages:
+        message.send()
+    return len(messages)
+
+
+@task()
+def send_follow_up_surveys() -> int:
+    """Send the follow-up surveys that are due (run daily)."""
+    from .outcomes import send_follow_up_surveys as send_due
+
+    return send_due()

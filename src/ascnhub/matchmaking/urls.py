@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import agenda, calendar, colleagues, contacts, dismissals, meeting_requests, organise, profiles
+from .views import (
+    agenda,
+    calendar,
+    colleagues,
+    contacts,
+    dismissals,
+    meeting_requests,
+    organise,
+    profiles,
+    survey,
+)
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -19,6 +29,7 @@ urlpatterns = [
     path("feed/<str:token>.ics", calendar.calendar_feed_ics, name="calendar_feed"),
     path("m/<uuid:public_id>/<str:action>/", agenda.meeting_action, name="meeting_action"),
     path("r/<uuid:public_id>/attendee/", colleagues.assign, name="assign_colleague"),
+    path("survey/<str:token>/", survey.survey, name="survey"),
     path("organise/", organise.organise, name="organise"),
     path("organise/runs/<int:number>/", organise.run_detail, name="run"),
     path("organise/runs/<int:number>/<str:what>.json", organise.run_download, name="run_download"),

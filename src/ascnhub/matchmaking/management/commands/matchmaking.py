@@ -22,6 +22,7 @@ class Command(BaseCommand):
                 "export-result",
                 "send-reminders",
                 "expire-requests",
+                "send-surveys",
                 "export-demo-embeddings",
             ],
         )
@@ -41,6 +42,11 @@ class Command(BaseCommand):
             from ascnhub.matchmaking.tasks import expire_requests
 
             self.stdout.write(f"{expire_requests.call()} requests expired.")
+            return
+        if action == "send-surveys":  # run from cron (daily): follow-up surveys months after meetings
+            from ascnhub.matchmaking.tasks import send_follow_up_surveys
+
+            self.stdout.write(f"{send_follow_up_surveys.call()} surveys sent.")
             return
         if action == "export-demo-embeddings":
             from ascnhub.matchmaking.demo import export_demo_embeddings
