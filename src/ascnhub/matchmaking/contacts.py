@@ -44,10 +44,7 @@ def may_see_contacts(viewer: Profile, other: Profile) -> bool:
     pair = MeetingRequest.objects.filter(setup_id=viewer.setup_id, pair_low=low, pair_high=high)
     return (
         pair.filter(status=MeetingRequest.Status.ACCEPTED).exists()
-        or ScheduledMeeting.objects.filter(
-            request__in=pair,
-            status__in=(ScheduledMeeting.Status.HELD, ScheduledMeeting.Status.NO_SHOW),
-        ).exists()
+        or ScheduledMeeting.objects.filter(request__in=pair, status=ScheduledMeeting.Status.HELD).exists()
     )
 
 
