@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
 import pytest
 from icalendar import Calendar
 
+from ascnhub.events.services import publish_agenda
 from tests.events.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,26 @@ def test_public_agenda_ics_has_every_session_in_utc_and_no_online_links(client, 
     assert "Main Hall" in str(opening["location"])
     body = response.content.decode()
     assert "meet.test.example" not in body and "join" not in body.lower()
+
+
+def test_public_agenda_keeps_uids_and_raises_sequence_when_a_session_changes(client, hlm):
+    def events():
+        cal = Calendar.from_ical(client.get("/meetings/hlm-test/agenda.ics").content)
+        return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+    before = events()
+    uid = f"{hlm.opening.public_id}@ascnhub"
+    assert all(int(e["sequence"]) == 0 and e.get("dtstamp") for e in before.values())
+    hlm.opening.starts_at += datetime.timedelta(minutes=30)
+    hlm.opening.ends_at += datetime.timedelta(minutes=30)
+    hlm.opening.save()
+    moved = events()
+    # The same event, one step newer: a subscribed calendar moves it instead of adding a copy.
+    assert set(moved) == set(before) and int(moved[uid]["sequence"]) == 1
+    publish_agenda(None, hlm.meeting, note="Opening later")
+    published = events()
+    assert int(published[uid]["sequence"]) == 1
+    assert all(int(e["sequence"]) == 0 for key, e in published.items() if key != uid)
 
 
 def test_unpublished_agenda_exports_nothing(client, hlm):

@@ -126,6 +126,9 @@ def build_world(media_root) -> SimpleNamespace:
     w.hidden_profile.name = "Hidden Delegation"
     w.hidden_profile.save()
 
+    # The company shares a phone: only the other side of an accepted request may see it.
+    mm.company.contact_phone, mm.company.share_phone = "+81 3 0000 1111", True
+    mm.company.save()
     accepted = mm_services.send_request(None, mm.makassar, mm.company, message="Accepted request note")
     mm_services.answer_request(None, accepted, accept=True)
     run = scheduling.execute_run(

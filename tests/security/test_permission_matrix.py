@@ -563,6 +563,27 @@ UI_ROWS: list[Row] = [
         {"company", "csco"},
     ),
     read("matchmaking agenda (.ics)", lambda w: f"{MM}/agenda.ics", MATCHMAKERS),
+    read("personal calendar page", lambda w: f"{MM}/calendar/", MATCHMAKERS),
+    write("personal calendar: new feed address", lambda w: f"{MM}/calendar/regenerate/", MATCHMAKERS),
+    shows(
+        "matchmaking profile: the other side's shared contact details",
+        lambda w: f"{MM}/p/{w.mm.company.public_id}/",
+        lambda w: ("+81 3 0000 1111",),
+        {"csco"},  # Makassar's request was accepted; the pending participant sees nothing yet
+    ),
+    read("my leads export (CSV)", lambda w: f"{MM}/my-leads.csv", MATCHMAKERS),
+    read("organiser leads export (CSV)", lambda w: f"{MM}/organise/leads.csv", ORGANISERS),
+    write(
+        "suggestion: not interested",
+        lambda w: f"{MM}/p/{w.mm.danang.public_id}/not-interested/",
+        MATCHMAKERS,
+    ),
+    write(
+        "scheduled 1:1: assign a colleague",
+        lambda w: f"{MM}/r/{w.scheduled.request.public_id}/attendee/",
+        {"csco"},  # the owner of Makassar's side; the company cannot name Makassar's people
+        lambda w: {"attendee": str(w.csco_reg.public_id)},
+    ),
     write(
         "scheduled 1:1: confirm attendance",
         lambda w: f"{MM}/m/{w.scheduled.public_id}/confirm/",
@@ -1400,6 +1421,10 @@ PUBLIC_PAGES = {
     "events:checkin_sw": "the check-in app's service worker: file addresses only (drafts: 404)",
     "events:register": "anyone may register",
     "matchmaking:home": "own suggestions; aggregates for others (content row)",
+    "matchmaking:calendar_feed": "the secret token is the permission; forged or revoked: a bare 404 "
+    "(tests/matchmaking/test_calendar_feed.py)",
+    "matchmaking:survey": "the secret token from the e-mail is the permission "
+    "(tests/matchmaking/test_outcomes.py)",
     "followup:tracker": "published outcomes (content row)",
     "followup:by_country": "published outcomes",
     "followup:commitments_csv": "published outcomes (content row)",

@@ -7,7 +7,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .models import Meeting, Session
+from .models import AgendaVersion, Meeting, Session
 
 
 @dataclass
@@ -45,3 +45,25 @@ def build_days(meeting: Meeting, sessions, viewer_zone: str | None = None) -> li
             day.slots.append(Slot(start, items))
         days.append(day)
     return days
+
+
+def session_sequences(meeting: Meeting) -> dict[str, int]:
+    """session UUID -> its calendar SEQUENCE: how many times it changed after it first appeared.
+
+    Counted from the published agenda versions, plus one when the session as it is now differs
+    from the last version (calendars show the programme as it is, published or not), so every
+    change a subscriber's calendar can see raises the number.
+    """
+    from .services import agenda_snapshot
+
+    counts: dict[str, int] = {}
+    previous: dict[str, dict] = {}
+    versions = (
+        AgendaVersion.objects.filter(meeting=meeting).order_by("number").values_list("snapshot", flat=True)
+    )
+    for snapshot in [*versions, agenda_snapshot(meeting)]:
+        for key, item in snapshot.items():
+            if key in previous and previous[key] != item:
+                counts[key] = counts.get(key, 0) + 1
+        previous = snapshot
+    return counts

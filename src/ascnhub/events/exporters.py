@@ -6,7 +6,7 @@ join links (which log attendance before redirecting).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,10 +25,13 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _event(meeting: Meeting, session: Session, stamp, description_extra: str = "") -> Event:
+def _event(
+    meeting: Meeting, session: Session, stamp, description_extra: str = "", sequence: int = 0
+) -> Event:
     event = Event()
     event.add("uid", f"{session.public_id}@ascnhub")
     event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", session.title)
@@ -53,13 +56,22 @@ def _event(meeting: Meeting, session: Session, stamp, description_extra: str = "
     return event
 
 
-def agenda_ics(meeting: Meeting, sessions: Iterable[Session]) -> bytes:
-    """The whole public agenda (no online links)."""
+def agenda_ics(
+    meeting: Meeting, sessions: Iterable[Session], sequences: Mapping[str, int] | None = None
+) -> bytes:
+    """The whole public agenda (no online links); `sequences` (session UUID -> SEQUENCE) lets
+    subscribed calendars replace a changed session instead of keeping the old one."""
     cal = _calendar(meeting.title)
     stamp = timezone.now()
     for session in sessions:
-        cal.add_component(_event(meeting, session, stamp))
+        sequence = (sequences or {}).get(str(session.public_id), 0)
+        cal.add_component(_event(meeting, session, stamp, sequence=sequence))
     return cal.to_ical()
+
+
+def session_event(meeting: Meeting, session: Session, stamp, sequence: int = 0) -> Event:
+    """One session as a calendar event (no online link), for calendars built elsewhere."""
+    return _event(meeting, session, stamp, sequence=sequence)
 
 
 def personal_ics(

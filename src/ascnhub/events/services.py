@@ -247,6 +247,7 @@ def cancel(actor: User, registration: Registration) -> Registration:
     reg.save(update_fields=["status"])
     reg.signups.all().delete()
     activity.record(actor, "cancel", reg, {"status": [before, reg.status]})
+    signals.registration_cancelled.send(sender=Registration, registration=reg)
     _promote_waiting(actor, category)
     return reg
 
@@ -293,6 +294,8 @@ def sign_up(registration: Registration, session: Session, *, actor: User | None 
         limit = locked.seat_limit
         if limit is not None and ForumSignup.objects.filter(session=locked).count() >= limit:
             raise EventsError("forum_full", _("“%(title)s” is full.") % {"title": locked.title})
+        # Apps above may refuse (a published 1:1 at the same time) by raising a DomainError.
+        signals.signup_requested.send(sender=ForumSignup, registration=registration, session=locked)
         signup = ForumSignup.objects.create(registration=registration, session=locked)
         activity.record(actor, "forum_signup", registration, {"session": [None, locked.title]})
         return signup

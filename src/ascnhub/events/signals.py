@@ -11,3 +11,11 @@ from django.dispatch import Signal
 
 # A registration's status changed (sent after the row is saved). Keyword: `registration`.
 registration_changed = Signal()
+
+# A registration was cancelled (sent after the row is saved). Keyword: `registration`. Matchmaking
+# withdraws the person's 1:1 requests and meetings and tells the other sides.
+registration_cancelled = Signal()
+
+# A forum sign-up is about to be stored. Keywords: `registration`, `session`. A receiver refuses
+# it by raising a `DomainError` naming the reason (matchmaking: a clashing published 1:1).
+signup_requested = Signal()

@@ -9,4 +9,5 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # Connects the answers to the projects pages' signals (a project's leads, the needs
         # list's link to them): projects, a floor below, cannot import matchmaking.
+        from . import conflicts  # noqa: F401  (answers events' sign-up and cancellation signals)
         from .views import leads  # noqa: F401

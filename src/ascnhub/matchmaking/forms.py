@@ -35,6 +35,12 @@ class ProfileForm(forms.ModelForm):
             "offers",
             "unavailable",
             "visible",
+            "contact_phone",
+            "contact_handle",
+            "share_email",
+            "share_phone",
+            "share_position",
+            "share_handle",
         ]
         widgets = {
             "looking_for": forms.Textarea(attrs={"rows": 4}),
@@ -81,10 +87,13 @@ class SetupForm(forms.ModelForm):
             "is_open",
             "request_deadline",
             "max_open_requests",
+            "request_expiry_days",
             "max_meetings",
             "auto_accept",
             "slot_minutes",
             "solver_time_limit",
+            "video_link_template",
+            "survey_after_months",
         ]
         widgets = {"request_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 

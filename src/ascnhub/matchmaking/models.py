@@ -25,6 +25,13 @@ class Mode(models.TextChoices):
     ONLINE = "online", _("online")
 
 
+def validate_video_link_template(value: str) -> None:
+    """See `hybrid.validate_video_link_template` (imported late: hybrid imports these models)."""
+    from .hybrid import validate_video_link_template as validate
+
+    validate(value)
+
+
 class Setup(models.Model):
     """The matchmaking set-up of one meeting: rules for requests, and the published schedule."""
 
@@ -48,6 +55,30 @@ class Setup(models.Model):
         _("solver time limit (seconds)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("requests expire after (days)"),
+        null=True,
+        blank=True,
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A request nobody answered by then expires and both sides are told. Empty: never."),
+    )
+    video_link_template = models.CharField(
+        _("video link template"),
+        max_length=300,
+        blank=True,
+        validators=[validate_video_link_template],
+        help_text=_(
+            "An https address with {room} in it, e.g. https://meet.jit.si/{room}: each online 1:1 "
+            "gets its own room. Empty: the video rooms' fixed links."
+        ),
+    )
+    survey_after_months = models.PositiveSmallIntegerField(
+        _("follow-up survey after (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("Both sides of each held meeting are asked then what came of it."),
     )
     # Bumped by every change that affects the schedule (requests, availability, profiles);
     # a run remembers the version it was built from, so staleness is visible.
@@ -161,6 +192,18 @@ class Profile(models.Model):
         help_text=_("An exhibitor's own table."),
     )
     visible = models.BooleanField(_("visible to other participants"), default=True)
+    # Contact details shown to the other side of an accepted request, each only by consent.
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_handle = models.CharField(
+        _("messaging handle"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “LINE: tanaka-k” or “WhatsApp: +84 90 123 4567”."),
+    )
+    share_email = models.BooleanField(_("share my e-mail"), default=False)
+    share_phone = models.BooleanField(_("share my phone"), default=False)
+    share_position = models.BooleanField(_("share my position"), default=False)
+    share_handle = models.BooleanField(_("share my messaging handle"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,6 +238,7 @@ class MeetingRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
         CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired without an answer")
 
     class Priority(models.TextChoices):
         MUST = "must", _("must meet")
@@ -223,6 +267,18 @@ class MeetingRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The SEQUENCE of the meeting's calendar event (its UID comes from `public_id`, so it lives as
+    # long as the request): bumped whenever its slot, location or status changes, so calendars
+    # replace the event instead of adding a duplicate. See calendar_feed.bump_calendar_sequence.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The colleague who goes to the meeting for each side (empty: the delegation as a whole);
+    # only they get the calendar event and the reminders, and only their forums block a slot.
+    requester_attendee = models.ForeignKey(
+        "events.Registration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient_attendee = models.ForeignKey(
+        "events.Registration", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -325,6 +381,8 @@ class ScheduledMeeting(models.Model):
         HELD = "held", _("held")
         NO_SHOW = "no_show", _("no-show")
         CANCELLED = "cancelled", _("cancelled")
+        NOT_HELD = "not_held", _("did not happen")
+        DISPUTED = "disputed", _("disputed: the two sides disagree")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="meetings")
@@ -474,3 +532,88 @@ class Lead(models.Model):
         if self.city_id and b.city_id == self.city_id and a.city_id != self.city_id:
             return b, a
         return a, b
+
+
+class CalendarFeed(models.Model):
+    """A participant's personal calendar subscription: their 1:1 meetings and forum sessions.
+
+    Whoever knows the token can read the feed, so it is long and random; revoking deletes the row
+    and regenerating replaces the token, so old URLs stop working at once.
+    """
+
+    registration = models.OneToOneField(
+        "events.Registration", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed · {self.registration}"
+
+
+class AttendanceReport(models.Model):
+    """After the slot, what one side says happened: held, did not happen, or the other side did
+    not come. Kept per request (the meeting's whole life), one per side; when the two sides
+    disagree the meeting is disputed."""
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("the meeting was held")
+        NOT_HELD = "not_held", _("the meeting did not happen")
+        NO_SHOW = "no_show", _("the other side did not come")
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="attendance")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("what happened"), max_length=10, choices=Outcome.choices)
+    reported_at = models.DateTimeField(auto_now=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "profile"], name="attendance_once_per_side")
+        ]
+
+
+class Dismissal(models.Model):
+    """A participant said "not interested" to a suggested partner: hidden from their suggestions,
+    and partners like it are ranked lower (see `suggestions.apply_dismissals`)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="dismissals")
+    other = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "other"], name="dismissal_once")]
+
+
+def _survey_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class FollowUpSurvey(models.Model):
+    """Months after a held meeting, one side is asked what came of it (a link with a secret token)."""
+
+    class Result(models.TextChoices):
+        PARTNERSHIP = "partnership", _("a partnership")
+        PROJECT = "project", _("a joint project")
+        MOU = "mou", _("a memorandum of understanding")
+        TALKING = "talking", _("we are still talking")
+        NOTHING = "nothing", _("nothing came of it")
+
+    LED_TO_SOMETHING = (Result.PARTNERSHIP, Result.PROJECT, Result.MOU)
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="surveys")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=_survey_token, editable=False)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(
+        _("what came of the meeting"), max_length=12, choices=Result.choices, blank=True
+    )
+    note = models.TextField(_("anything to add"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "profile"], name="survey_once_per_side")]

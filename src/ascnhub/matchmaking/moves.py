@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import notifications, signals
+from . import calendar_feed, notifications, signals
 from .errors import MatchmakingError
 from .models import (
     Location,
@@ -309,6 +309,8 @@ def move_meeting(
     sides = [request.requester_id, request.recipient_id]
     run_pk = meeting.run_id
     transaction.on_commit(lambda: notifications.schedule_changed(run_pk, sides))
+    # Same UID in everyone's calendar, one SEQUENCE higher: the event moves instead of doubling.
+    calendar_feed.bump_calendar_sequence([request.pk])
     signals.meeting_moved.send(sender=ScheduledMeeting, meeting=meeting, before=before)
     return meeting
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -12,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def _recipients(profile: Any) -> list[tuple[str, str]]:
-    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members."""
-    people = [profile.owner, *profile.members.all()]
+def _recipients(profile: Any, attendee: Any = None) -> list[tuple[str, str]]:
+    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members;
+    only `attendee` when a colleague is assigned to the meeting the message is about."""
+    people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
     seen, out = set(), []
     for reg in people:
         if reg.email not in seen:
@@ -23,10 +25,12 @@ def _recipients(profile: Any) -> list[tuple[str, str]]:
     return out
 
 
-def build_email(profile: Any, template: str, subject: str, context: dict[str, Any]) -> list[EmailMessage]:
-    """One message per person acting for `profile`, rendered in that person's language."""
+def build_email(
+    profile: Any, template: str, subject: str, context: dict[str, Any], attendee: Any = None
+) -> list[EmailMessage]:
+    """One message per person acting for `profile` (or for `attendee` alone), in their language."""
     messages = []
-    for email, language in _recipients(profile):
+    for email, language in _recipients(profile, attendee):
         with translation.override(language):
             body = render_to_string(
                 f"matchmaking/email/{template}.txt",
@@ -62,3 +66,41 @@ def schedule_changed(run_id: int, profile_ids: list[int]) -> None:
         from .tasks import send_schedule_emails
 
         send_schedule_emails.enqueue(run_id, profile_ids)
+
+
+def attach_invitations(message: EmailMessage, invitations: dict[str, list[Any]]) -> None:
+    """Attach iTIP invitations (RFC 6047: text/calendar with a METHOD parameter) for the person the
+    message goes to: one REQUEST for meetings placed or moved, one CANCEL for those taken out."""
+    from .calendar_feed import itip_ics
+
+    for method, placements in invitations.items():
+        if not placements:
+            continue
+        part = MIMEText(itip_ics(method, message.to[0], placements).decode(), "calendar", "utf-8")
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename=f"{method.lower()}.ics")
+        message.attach(part)
+
+
+def request_withdrawn(request: Any, told: Any) -> None:
+    """Tell `told` (a profile) that the other side withdrew: their registration was cancelled."""
+    _enqueue_withdrawn(request.pk, told.pk)
+
+
+def _enqueue_withdrawn(request_id: int, profile_id: int) -> None:
+    from .tasks import send_withdrawn
+
+    transaction.on_commit(lambda: send_withdrawn.enqueue(request_id, profile_id))
+
+
+def request_expired(request: Any) -> None:
+    """Tell both sides that a request expired unanswered (the requester's quota is free again)."""
+    _enqueue("request_expired", request.pk)
+
+
+def follow_up_survey(survey: Any) -> None:
+    """Send one side of a held meeting the follow-up survey link."""
+    from .tasks import send_follow_up_survey
+
+    survey_id = survey.pk
+    transaction.on_commit(lambda: send_follow_up_survey.enqueue(survey_id))

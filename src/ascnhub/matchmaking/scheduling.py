@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import history, moves, notifications, signals
+from . import calendar_feed, conflicts, history, moves, notifications, signals
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -59,28 +59,6 @@ def _night_slots(profile: Profile, slots: list[Slot]) -> set[str]:
     return night
 
 
-def _busy_in_sessions(profiles: list[Profile], slots: list[Slot]) -> dict[int, set[str]]:
-    """Slots that overlap a forum a member of the profile signed up for."""
-    from ascnhub.events.models import ForumSignup
-
-    registration_to_profile: dict[int, set[int]] = defaultdict(set)
-    for p in profiles:
-        registration_to_profile[p.owner_id].add(p.pk)
-        for member in p.members.all():
-            registration_to_profile[member.pk].add(p.pk)
-    busy: dict[int, set[str]] = defaultdict(set)
-    signups = ForumSignup.objects.filter(registration_id__in=list(registration_to_profile)).select_related(
-        "session"
-    )
-    for signup in signups:
-        s = signup.session
-        for slot in slots:
-            if slot.starts_at < s.ends_at and s.starts_at < slot.ends_at:
-                for pid in registration_to_profile[signup.registration_id]:
-                    busy[pid].add(slot.code)
-    return busy
-
-
 def build_instance(setup: Setup, *, keep_published: bool = True) -> dict[str, Any]:
     """The scheduling instance of a meeting's matchmaking, from the accepted requests.
 
@@ -104,7 +82,8 @@ def build_instance(setup: Setup, *, keep_published: bool = True) -> dict[str, An
         .prefetch_related("unavailable", "members")
         .order_by("pk")
     )
-    busy = _busy_in_sessions(profiles, slots)
+    busy, busy_people = conflicts.profile_busy(profiles, slots)
+    allowed = conflicts.meeting_slots(requests, slots, busy_people)
     slot_order = {slot.code: i for i, slot in enumerate(slots)}
     public_id = {p.pk: str(p.public_id) for p in profiles}
     unavailable = {
@@ -136,7 +115,9 @@ def build_instance(setup: Setup, *, keep_published: bool = True) -> dict[str, An
                 "participants": [public_id[r.requester_id], public_id[r.recipient_id]],
                 "weight": r.weight,
                 "required": r.required or r.pk in fixed,
-                "slots": None,
+                # A pinned or kept meeting has its place; otherwise the slots its assigned
+                # colleagues are free in (None: any slot).
+                "slots": None if r.pk in fixed else allowed[r.pk],
                 "fixed_slot": fixed[r.pk][0] if r.pk in fixed else None,
                 **({"fixed_location": fixed[r.pk][1]} if r.pk in fixed else {}),
                 "after": [],
@@ -468,6 +449,10 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
     moved = len(diff.moved)
     changed = moved + len(diff.added) + len(diff.dropped)
     affected = diff.affected
+    # Placed, moved or taken out: calendars must replace the event they hold (same UID).
+    calendar_feed.bump_calendar_sequence(
+        change.request.pk for change in (*diff.moved, *diff.added, *diff.dropped)
+    )
     activity.record(
         actor,
         "publish_schedule",

@@ -146,6 +146,9 @@ def answer_request(actor: User, request: MeetingRequest, *, accept: bool) -> Mee
         .select_related("setup", "requester", "recipient")
         .get(pk=request.pk)
     )
+    from .lifecycle import refuse_if_expired
+
+    refuse_if_expired(request)
     if request.status != MeetingRequest.Status.PENDING:
         raise MatchmakingError(
             "answered", _("This request is already %(status)s.") % {"status": request.get_status_display()}
@@ -181,6 +184,9 @@ def cancel_request(actor: User, request: MeetingRequest) -> MeetingRequest:
             ScheduledMeeting.objects.filter(run_id=published, request=request).update(
                 status=ScheduledMeeting.Status.CANCELLED
             )
+            from .calendar_feed import bump_calendar_sequence
+
+            bump_calendar_sequence([request.pk])
             from .scheduling import request_reschedule
 
             request_reschedule(request.setup, reason=f"cancelled {request.public_id}")
@@ -244,19 +250,20 @@ def confirm_at_table(actor: User, meeting: ScheduledMeeting, profile: Profile) -
     return meeting
 
 
-@transaction.atomic
 def mark_no_show(actor: User, meeting: ScheduledMeeting, absent: Profile) -> ScheduledMeeting:
-    """Record that one side did not come; the absent side's later meetings are re-planned if needed."""
-    meeting = (
-        ScheduledMeeting.objects.select_for_update()
-        .select_related("request", "run__setup")
-        .get(pk=meeting.pk)
+    """Record, as the other side's attendance report, that `absent` did not come.
+
+    The meeting becomes a no-show, or *disputed* if the absent side reports that it was held
+    (see `outcomes.record_attendance`). Nothing is re-planned: the absent side's later meetings
+    stay in the schedule.
+    """
+    from .outcomes import record_attendance
+
+    meeting = ScheduledMeeting.objects.select_related("request__requester", "request__recipient").get(
+        pk=meeting.pk
     )
     _side(meeting, absent)
-    meeting.status, meeting.no_show = ScheduledMeeting.Status.NO_SHOW, absent
-    meeting.save(update_fields=["status", "no_show"])
-    activity.record(actor, "no_show", meeting, {"no_show": [None, absent.name]})
-    return meeting
+    return record_attendance(actor, meeting, meeting.request.other_side(absent), "no_show")
 
 
 @transaction.atomic

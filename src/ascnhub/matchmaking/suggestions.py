@@ -14,7 +14,7 @@ from ascnhub.common.embeddings import database_embedder
 from ascnhub.engine.matching import Need, Offer, rank_needs_for_offers, rank_offers
 from ascnhub.engine.matching.model import FOCUS_AREAS
 
-from .models import Profile, Setup, Suggestion
+from .models import Dismissal, Profile, Setup, Suggestion
 
 TOP_K = 10
 SEEKERS = ("city", "government")
@@ -94,3 +94,34 @@ def _rows(profile: Profile, ranking, by_id: dict[str, Profile]) -> list[Suggesti
         for i, s in enumerate(ranking.suggestions)
         if s.id in by_id
     ]
+
+
+# How much a suggestion loses for resembling a dismissed partner (at full resemblance).
+DISMISSAL_PENALTY = 0.5
+
+
+def _resemblance(a: Profile, b: Profile) -> float:
+    """0..1: shared focus areas (Jaccard), or 1 for the same organisation."""
+    if a.organisation_id and a.organisation_id == b.organisation_id:
+        return 1.0
+    fa, fb = set(a.focus_areas or ()), set(b.focus_areas or ())
+    return len(fa & fb) / len(fa | fb) if fa and fb else 0.0
+
+
+def apply_dismissals(profile: Profile, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The profile's suggestions without the partners it dismissed, the rest re-ordered with
+    those resembling a dismissed partner (same organisation, shared focus areas) scored lower.
+    Each kept suggestion gets `.adjusted_score`."""
+    dismissed = list(
+        Profile.objects.filter(pk__in=Dismissal.objects.filter(profile=profile).values("other_id"))
+    )
+    if not dismissed:
+        for s in suggestions:
+            s.adjusted_score = s.score
+        return suggestions
+    gone = {d.pk for d in dismissed}
+    kept = [s for s in suggestions if s.other_id not in gone]
+    for s in kept:
+        closest = max(_resemblance(s.other, d) for d in dismissed)
+        s.adjusted_score = s.score * (1 - DISMISSAL_PENALTY * closest)
+    return sorted(kept, key=lambda s: (-s.adjusted_score, s.rank))

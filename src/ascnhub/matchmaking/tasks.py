@@ -11,7 +11,8 @@ from django_tasks import task
 
 from ascnhub.common import delivery
 
-from . import notifications
+from . import calendar_feed, notifications
+from .hybrid import video_link
 from .models import MeetingReminder, MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup
 
 
@@ -40,6 +41,21 @@ def send_notification(kind: str, request_id: int) -> int:
         messages = notifications.build_email(
             request.recipient, "request_received", gettext_noop("Meeting request"), {"request": request}
         )
+    elif kind == "request_expired":  # both sides hear it
+        messages = [
+            *notifications.build_email(
+                request.requester,
+                "request_expired",
+                gettext_noop("Meeting request expired"),
+                {"request": request},
+            ),
+            *notifications.build_email(
+                request.recipient,
+                "request_expired",
+                gettext_noop("Meeting request expired"),
+                {"request": request},
+            ),
+        ]
     else:
         messages = notifications.build_email(
             request.requester,
@@ -58,7 +74,11 @@ def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
         .filter(Q(request__requester=profile) | Q(request__recipient=profile))
         .exclude(status=ScheduledMeeting.Status.CANCELLED)
         .select_related(
-            "slot", "location", "request__requester__setup__meeting", "request__recipient__setup__meeting"
+            "slot",
+            "location",
+            "request__setup__meeting",
+            "request__requester__setup__meeting",
+            "request__recipient__setup__meeting",
         )
     )
     for m in meetings:
@@ -72,12 +92,14 @@ def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
     sent = 0
     for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
+        invitations = calendar_feed.schedule_invitations(run, profile)
         for message in notifications.build_email(
             profile,
             "schedule",
             gettext_noop("Your matchmaking schedule"),
             {"meetings": agenda_of(profile, run)},
         ):
+            notifications.attach_invitations(message, invitations)
             message.send()
             sent += 1
     return sent
@@ -93,6 +115,9 @@ def _deliver_meeting_reminder(reminder: MeetingReminder, _session: object) -> No
             "request__requester__owner",
             "request__recipient__owner",
             "run__setup__meeting",
+            "request__requester_attendee",
+            "request__recipient_attendee",
+            "request__setup__meeting",
         )
         .filter(pk=reminder.meeting_id)
         .first()
@@ -102,12 +127,16 @@ def _deliver_meeting_reminder(reminder: MeetingReminder, _session: object) -> No
     now = timezone.now()
     if meeting.slot.starts_at <= now:
         raise delivery.GiveUp("the meeting had started before its reminder could be sent")
-    for profile, other in (
-        (meeting.request.requester, meeting.request.recipient),
-        (meeting.request.recipient, meeting.request.requester),
+    for profile, other, attendee in (
+        (meeting.request.requester, meeting.request.recipient, meeting.request.requester_attendee),
+        (meeting.request.recipient, meeting.request.requester, meeting.request.recipient_attendee),
     ):
         for message in notifications.build_email(
-            profile, "reminder", gettext_noop("Meeting reminder"), {"meeting": meeting, "other": other}
+            profile,
+            "reminder",
+            gettext_noop("Meeting reminder"),
+            {"meeting": meeting, "other": other, "video_link": video_link(meeting)},
+            attendee=attendee,  # the assigned colleague alone, when there is one
         ):
             message.send()
     ScheduledMeeting.objects.filter(pk=meeting.pk).update(reminded_at=now)
@@ -159,3 +188,56 @@ def send_reminders(minutes_ahead: int = 15) -> int:
     delivery.make_due(REMINDER_CHANNEL, reminders, now=now)
     counts = delivery.deliver_many(REMINDER_CHANNEL, reminders, now=now)
     return counts.get(MeetingReminder.Status.SENT, 0)
+
+
+@task()
+def send_withdrawn(request_id: int, profile_id: int) -> int:
+    """Tell a side that the other withdrew from the matchmaking (their registration was cancelled)."""
+    request = MeetingRequest.objects.select_related("setup__meeting", "requester", "recipient").get(
+        pk=request_id
+    )
+    profile = Profile.objects.select_related("owner", "setup__meeting").get(pk=profile_id)
+    messages = notifications.build_email(
+        profile,
+        "request_withdrawn",
+        gettext_noop("A meeting was withdrawn"),
+        {"request": request, "other": request.other_side(profile)},
+    )
+    for message in messages:
+        message.send()
+    return len(messages)
+
+
+@task()
+def expire_requests() -> int:
+    """Expire unanswered requests past their meeting's limit (run periodically, e.g. hourly)."""
+    from .lifecycle import expire_due_requests
+
+    return expire_due_requests()
+
+
+@task()
+def send_follow_up_survey(survey_id: int) -> int:
+    """E-mail one side the link to the follow-up survey of a meeting."""
+    from .models import FollowUpSurvey
+
+    survey = FollowUpSurvey.objects.select_related(
+        "profile__owner", "profile__setup__meeting", "request__requester", "request__recipient"
+    ).get(pk=survey_id)
+    messages = notifications.build_email(
+        survey.profile,
+        "follow_up_survey",
+        gettext_noop("What came of your meeting?"),
+        {"survey": survey, "other": survey.request.other_side(survey.profile)},
+    )
+    for message in messages:
+        message.send()
+    return len(messages)
+
+
+@task()
+def send_follow_up_surveys() -> int:
+    """Send the follow-up surveys that are due (run daily)."""
+    from .outcomes import send_follow_up_surveys as send_due
+
+    return send_due()

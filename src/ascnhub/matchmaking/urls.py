@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import agenda, exports, grid, meeting_requests, organise, profiles
+from .views import (
+    agenda,
+    calendar,
+    colleagues,
+    contacts,
+    dismissals,
+    exports,
+    grid,
+    meeting_requests,
+    organise,
+    profiles,
+    survey,
+)
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -9,11 +21,17 @@ urlpatterns = [
     path("p/<uuid:public_id>/", profiles.profile_detail, name="profile"),
     path("p/<uuid:public_id>/members/", profiles.delegation, name="delegation"),
     path("p/<uuid:public_id>/request/", meeting_requests.request_create, name="request_create"),
+    path("p/<uuid:public_id>/not-interested/", dismissals.dismiss, name="dismiss"),
     path("requests/", meeting_requests.requests_page, name="requests"),
     path("requests/<uuid:public_id>/<str:action>/", meeting_requests.request_action, name="request_action"),
     path("agenda/", agenda.agenda, name="agenda"),
     path("agenda.ics", agenda.agenda_ics, name="agenda_ics"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<str:action>/", calendar.calendar_action, name="calendar_action"),
+    path("feed/<str:token>.ics", calendar.calendar_feed_ics, name="calendar_feed"),
     path("m/<uuid:public_id>/<str:action>/", agenda.meeting_action, name="meeting_action"),
+    path("r/<uuid:public_id>/attendee/", colleagues.assign, name="assign_colleague"),
+    path("survey/<str:token>/", survey.survey, name="survey"),
     path("organise/", organise.organise, name="organise"),
     path("organise/runs/<int:number>/", organise.run_detail, name="run"),
     path("organise/runs/<int:number>/<str:what>.json", organise.run_download, name="run_download"),
@@ -22,4 +40,6 @@ urlpatterns = [
     path("organise/runs/<int:number>/grid/", grid.schedule_grid, name="run_grid"),
     path("organise/meetings/<uuid:public_id>/", grid.meeting_page, name="meeting"),
     path("organise/export/<str:what>", exports.schedule_export, name="schedule_export"),
+    path("organise/leads.<str:fmt>", contacts.organiser_leads_export, name="leads_export"),
+    path("my-leads.<str:fmt>", contacts.my_leads_export, name="my_leads_export"),
 ]

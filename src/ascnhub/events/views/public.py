@@ -91,9 +91,11 @@ def agenda_changes(request: HttpRequest, slug: str) -> HttpResponse:
 
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = meeting_or_404(request, slug)
-    sessions = agenda_mod.public_sessions(meeting) if meeting.agenda_versions.exists() else []
+    published = meeting.agenda_versions.exists()
+    sessions = agenda_mod.public_sessions(meeting) if published else []
+    sequences = agenda_mod.session_sequences(meeting) if published else {}
     response = HttpResponse(
-        exporters.agenda_ics(meeting, sessions), content_type="text/calendar; charset=utf-8"
+        exporters.agenda_ics(meeting, sessions, sequences), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common.errors import DomainError
 from ascnhub.common.http import LoginRequired, require_perm
 
 from .. import agenda as agenda_mod
@@ -150,7 +151,7 @@ def registration_signup(
         else:
             services.sign_up(reg, session, actor=request.user)
             messages.success(request, _("You are signed up for “%(title)s”.") % {"title": session.title})
-    except services.EventsError as exc:
+    except DomainError as exc:  # ours, or a clash another app names (a published 1:1)
         messages.error(request, str(exc))
     return redirect(reg.get_absolute_url())
 

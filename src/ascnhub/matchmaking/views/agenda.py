@@ -7,13 +7,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import exporters, services
+from ..colleagues import attendee_of, delegation_people
 from ..errors import MatchmakingError
 from ..forms import FeedbackForm
-from ..models import Feedback, ScheduledMeeting
+from ..hybrid import video_link
+from ..models import AttendanceReport, Feedback, ScheduledMeeting
+from ..outcomes import record_attendance
 from ..tasks import agenda_of
 from .helpers import base_context, form_errors_text, require_profile, setup_of
 
@@ -28,6 +32,13 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         feedback = set(
             Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
         )
+    for m in meetings:
+        m.video_link = video_link(m)
+    colleagues = []
+    if mine.owner.user_id == request.user.pk and mine.members.exists():
+        colleagues = delegation_people(mine)
+        for m in meetings:
+            m.attendee_id = attendee_of(m.request, mine)
     viewer_tz = mine.timezone
     if mine.owner.user_id != request.user.pk:  # a delegation member sees its own time zone
         viewer_tz = (
@@ -44,6 +55,9 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "run": run,
             "feedback_given": feedback,
             "feedback_form": FeedbackForm(),
+            "colleagues": colleagues,
+            "outcome_choices": AttendanceReport.Outcome.choices,
+            "now": timezone.now(),
         },
     )
 
@@ -78,6 +92,9 @@ def meeting_action(request: HttpRequest, slug: str, public_id: str, action: str)
             )
             services.mark_no_show(request.user, meeting, other)
             messages.info(request, _("Marked as a no-show."))
+        elif action == "attendance":
+            record_attendance(request.user, meeting, mine, request.POST.get("outcome", ""))
+            messages.success(request, _("Thank you: what happened is recorded."))
         elif action == "feedback":
             form = FeedbackForm(request.POST)
             if not form.is_valid():

@@ -14,11 +14,12 @@ from ascnhub.common.templatetags.ascnhub import zoned
 from ascnhub.events.models import Meeting
 from ascnhub.projects.models import Need, Offer
 
-from .. import services
+from .. import contacts, services
 from ..errors import MatchmakingError
 from ..forms import FOCUS_CHOICES, AddMemberForm, ProfileForm, RequestForm
 from ..models import MeetingRequest, Profile, Suggestion
 from ..outcomes import matchmaking_outcomes
+from ..suggestions import apply_dismissals
 from ..tasks import refresh_suggestions
 from .helpers import base_context, my_profile, setup_of
 
@@ -45,6 +46,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         suggestions = list(suggestions)
         if focus:  # focus areas are a JSON list: filter in Python over at most TOP_K rows
             suggestions = [s for s in suggestions if focus in s.other.focus_areas]
+        suggestions = apply_dismissals(profile, suggestions)
         active = MeetingRequest.objects.filter(
             Q(requester=profile) | Q(recipient=profile), status__in=MeetingRequest.ACTIVE
         )
@@ -201,6 +203,7 @@ def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             setup=setup, pair_low=low, pair_high=high, status__in=MeetingRequest.ACTIVE
         ).first()
     suggestion = Suggestion.objects.filter(profile=mine, other=other).first() if mine else None
+    shared = contacts.contacts_for(request.user, setup, other) if mine else None
     return render(
         request,
         "matchmaking/profile_detail.html",
@@ -210,6 +213,7 @@ def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             "mine": mine,
             "existing": existing,
             "suggestion": suggestion,
+            "shared_contacts": shared,
             "form": RequestForm(),
         },
     )

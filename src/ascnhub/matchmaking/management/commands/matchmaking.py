@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 "export-instance",
                 "export-result",
                 "send-reminders",
+                "expire-requests",
+                "send-surveys",
                 "export-demo-embeddings",
                 "run",
                 "rollback",
@@ -49,6 +51,16 @@ class Command(BaseCommand):
             from ascnhub.matchmaking.tasks import send_reminders
 
             self.stdout.write(f"{send_reminders.call(minutes)} reminders sent.")
+            return
+        if action == "expire-requests":  # run from cron (hourly): unanswered requests expire
+            from ascnhub.matchmaking.tasks import expire_requests
+
+            self.stdout.write(f"{expire_requests.call()} requests expired.")
+            return
+        if action == "send-surveys":  # run from cron (daily): follow-up surveys months after meetings
+            from ascnhub.matchmaking.tasks import send_follow_up_surveys
+
+            self.stdout.write(f"{send_follow_up_surveys.call()} surveys sent.")
             return
         if action == "export-demo-embeddings":
             from ascnhub.matchmaking.demo import export_demo_embeddings
