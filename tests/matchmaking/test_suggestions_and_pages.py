@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from ascnhub.matchmaking import scheduling, services, suggestions
 from ascnhub.matchmaking.models import ScheduledMeeting, ScheduleRun, Suggestion
+from ascnhub.matchmaking.templatetags.matchmaking_tags import reasons_text
 from tests.factories import PersonFactory
 from tests.matchmaking.factories import profile_for
 
@@ -34,7 +36,14 @@ def test_cities_see_the_right_company_first_with_true_reasons(mm):
     )
     assert ranked.index(mm.company.pk) < ranked.index(insurer.pk)
     top = Suggestion.objects.get(profile=mm.danang, other=mm.company)
-    assert any("safety & security" in r for r in top.reasons)
+    with translation.override("en"):
+        english = reasons_text(top.reasons)
+    assert any("safety & security" in r for r in english)
+    # Stored structured, the same reasons read in Japanese for a Japanese viewer.
+    with translation.override("ja"):
+        japanese = reasons_text(top.reasons)
+    assert len(japanese) == len(english) and japanese != english
+    assert all(any("\u3040" <= ch <= "\u9fff" for ch in r) for r in japanese)
     # Cities are never suggested to cities here, and no one is suggested to themselves.
     assert not Suggestion.objects.filter(profile=mm.danang, other__kind="city").exists()
     assert not Suggestion.objects.filter(profile=mm.danang, other=mm.danang).exists()

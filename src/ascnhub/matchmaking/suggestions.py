@@ -89,7 +89,8 @@ def _rows(profile: Profile, ranking, by_id: dict[str, Profile]) -> list[Suggesti
             other=by_id[s.id],
             rank=i + 1,
             score=round(float(s.score), 4),
-            reasons=list(s.reasons),
+            # Structured, rendered in the reader's language when shown (matchmaking_tags.reasons_text).
+            reasons=[r.as_dict() for r in s.explanations] or list(s.reasons),
         )
         for i, s in enumerate(ranking.suggestions)
         if s.id in by_id

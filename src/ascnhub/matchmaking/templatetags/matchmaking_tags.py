@@ -1,0 +1,33 @@
+"""Template helpers for matchmaking pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from ascnhub.engine.matching import Reason
+
+register = template.Library()
+
+
+@register.filter
+def reasons_text(reasons: list[Any]) -> list[str]:
+    """A suggestion's stored reasons as sentences in the reader's language.
+
+    Reasons are stored structured ({"kind", "args"}) and rendered when shown, so a Japanese reader
+    and an Indonesian one each read them in their own language. Rows stored before that (plain
+    English strings) are shown as they are until the next refresh replaces them.
+    """
+    language = get_language() or "en"
+    out = []
+    for reason in reasons or []:
+        if isinstance(reason, dict):
+            try:
+                out.append(Reason.from_dict(reason).text(language))
+            except (ValueError, KeyError, IndexError):
+                continue  # a kind this version does not know: better unsaid than wrong
+        else:
+            out.append(str(reason))
+    return out
