@@ -329,8 +329,11 @@ def test_a_moved_meeting_keeps_its_calendar_uid_at_the_new_time(world, client_fo
     moves.move_meeting(None, row, slot=target, location=mm.v1, version=row.version)
     ics = client_for(mm.danang.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda.ics")
     text = ics.content.decode()
-    assert f"UID:{row.public_id}@ascnhub" in text
+    # The UID comes from the request, so the event moves in the calendar instead of doubling.
+    assert f"UID:matchmaking-{row.request.public_id}@ascnhub" in text
     assert f"DTSTART:{target.starts_at:%Y%m%dT%H%M%S}Z" in text
+    row.request.refresh_from_db()
+    assert row.request.calendar_sequence >= 1 and f"SEQUENCE:{row.request.calendar_sequence}" in text
 
 
 def test_the_run_page_offers_an_earlier_run_again_with_its_diff(world, client_for, network):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import calendar_feed, notifications, signals
+from . import calendar_feed, conflicts, notifications, signals
 from .errors import MatchmakingError
 from .models import (
     Location,
@@ -87,12 +87,16 @@ class Board:
         signups = ForumSignup.objects.filter(registration_id__in=list(registrations)).select_related(
             "session"
         )
+        # A forum blocks the member who goes, not colleagues who could attend instead: a profile is
+        # busy in a slot only when every one of its people is (conflicts.profile_busy).
+        busy_all, _by_person = conflicts.profile_busy(list(profiles.values()), all_slots)
         for signup in signups:
             s = signup.session
             for slot in all_slots:
                 if slot.starts_at < s.ends_at and s.starts_at < slot.ends_at:
                     for pid in registrations[signup.registration_id]:
-                        board.sessions[pid][slot.pk] = s.title
+                        if slot.code in busy_all.get(pid, set()):
+                            board.sessions[pid][slot.pk] = s.title
         return board
 
     def when(self, slot: Slot) -> str:
