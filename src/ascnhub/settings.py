@@ -221,11 +221,11 @@ DEFAULT_FROM_EMAIL = env("ASCNHUB_DEFAULT_FROM_EMAIL", "ASCN Hub <noreply@ascnhu
 
 # --- languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-# English, Indonesian and Japanese are complete; the other ASEAN languages can be chosen and
-# fall back to English string by string until their catalogues are written.
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
 LANG_INFO.setdefault("tl", {"bidi": False, "code": "tl", "name": "Filipino", "name_local": "Filipino"})
-LANGUAGES = [
+# The languages a person may prefer and a registrant may ask e-mails or interpretation in: the
+# ASEAN languages and partners' ones. Those without a catalogue fall back to English in e-mails.
+ASCNHUB_PERSON_LANGUAGES = [
     ("en", _("English")),
     ("id", _("Indonesian")),
     ("ja", _("Japanese")),
@@ -238,7 +238,14 @@ LANGUAGES = [
     ("tl", _("Filipino")),
     ("ko", _("Korean")),
 ]
-COMPLETE_LANGUAGES = ["en", "id", "ja"]
+# The interface languages the switcher offers: only those whose catalogue covers the public pages
+# (a test checks it), so every one offered really switches. Add a language here with its catalogue.
+LANGUAGES = [
+    ("en", _("English")),
+    ("id", _("Indonesian")),
+    ("ja", _("Japanese")),
+]
+COMPLETE_LANGUAGES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

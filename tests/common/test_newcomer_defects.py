@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from ascnhub.common import activity
+from ascnhub.events.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +58,36 @@ def test_people_are_greeted_by_name_not_by_their_internal_account_id(client, net
     html = response.content.decode()
     assert f"Successfully signed in as {officer.name}" in html
     assert officer.user.username not in html
+
+
+def _switcher_codes(html: str) -> list[str]:
+    switcher = html[
+        html.index('id="language-select"') : html.index("</select>", html.index('id="language-select"'))
+    ]
+    return re.findall(r'<option value="([^"]+)"', switcher)
+
+
+def test_the_switcher_offers_only_translated_languages_and_each_one_switches(client, network):
+    offered = _switcher_codes(client.get("/").content.decode())
+    assert offered == ["en", "id", "ja"]
+    for code in offered:
+        client.post("/i18n/setlang/", {"language": code, "next": "/"})
+        html = client.get("/cities/").content.decode()
+        assert f'<html lang="{code}"' in html
+        assert _switcher_codes(html) == offered
+
+
+@pytest.mark.parametrize("code", [c for c, _ in settings.LANGUAGES if c != "en"])
+def test_every_offered_language_has_a_complete_catalogue(code):
+    po = Path(settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
+    stats = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True
+    ).stderr
+    assert "untranslated" not in stats and "fuzzy" not in stats, stats
+
+
+def test_people_may_still_prefer_a_language_the_interface_lacks(network):
+    officer = network.danang_officer
+    officer.preferred_language = "vi"
+    officer.full_clean()  # person and registration choices keep every ASEAN language
+    assert "vi" in [code for code, _name in Registration._meta.get_field("language").choices]

@@ -59,7 +59,7 @@ class RegistrationForm(forms.Form):
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
     country = FixedChoiceField(label=_("Country"), choices=[("", "—")] + COUNTRY_CHOICES)
-    language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
+    language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.ASCNHUB_PERSON_LANGUAGES)
     timezone = forms.CharField(
         label=_("Your time zone"),
         max_length=64,
@@ -273,7 +273,7 @@ class SessionForm(forms.Form):
     )
     interpretation = forms.MultipleChoiceField(
         label=_("Interpretation languages"),
-        choices=settings.LANGUAGES,
+        choices=settings.ASCNHUB_PERSON_LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

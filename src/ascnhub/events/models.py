@@ -339,7 +339,7 @@ class Registration(models.Model):
     job_title = models.CharField(_("position"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     language = models.CharField(
-        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language for e-mails"), max_length=8, choices=settings.ASCNHUB_PERSON_LANGUAGES, default="en"
     )
     timezone = models.CharField(
         _("your time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]

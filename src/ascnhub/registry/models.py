@@ -155,7 +155,7 @@ class Person(models.Model):
     title = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), unique=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("preferred language"), max_length=8, choices=settings.ASCNHUB_PERSON_LANGUAGES, default="en"
     )
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
