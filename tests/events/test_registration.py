@@ -198,3 +198,22 @@ def test_cancel_through_the_page(client, hlm):
     assert client.post(url, {"key": reg.secret}).status_code == 302
     reg.refresh_from_db()
     assert reg.status == "cancelled"
+
+
+def test_the_form_shows_no_label_for_its_hidden_submission_key(client, hlm):
+    html = client.get(URL.format("city")).content.decode()
+    assert 'type="hidden" name="submission_key"' in html
+    assert "Submission key" not in html
+
+
+def test_the_registration_page_names_the_questions_and_answers_in_words(client, hlm):
+    hlm.private.questions = hlm.private.questions + [
+        {"name": "matchmaking", "label": "I want business matchmaking meetings", "type": "boolean"}
+    ]
+    hlm.private.save()
+    client.post(URL.format("private"), form_data(mode="in_person", q_sector="Water", q_matchmaking="on"))
+    reg = Registration.objects.get()
+    html = client.get(reg.get_absolute_url()).content.decode()
+    assert "<dt>Sector</dt><dd>Water</dd>" in html
+    assert "<dt>I want business matchmaking meetings</dt><dd>yes</dd>" in html
+    assert "True" not in html and "<dt>sector</dt>" not in html

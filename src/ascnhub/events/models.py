@@ -388,6 +388,17 @@ class Registration(models.Model):
     def is_online(self) -> bool:
         return self.mode == Mode.ONLINE
 
+    @property
+    def answer_items(self) -> list[tuple[str, str]]:
+        """The answers to the category's questions as (question, answer) a person can read."""
+        labels = {q["name"]: q.get("label", q["name"]) for q in self.category.questions or []}
+        items = []
+        for name, value in (self.answers or {}).items():
+            if isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            items.append((labels.get(name, name), "" if value is None else str(value)))
+        return items
+
     def get_absolute_url(self) -> str:
         url = reverse("events:registration", args=[self.meeting.slug, self.public_id])
         return url + f"?key={self.secret}"
