@@ -15,6 +15,12 @@
       el.addEventListener("change", function () { el.form.submit(); });
     });
     document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+    // A table that scrolls sideways in its own box (phones) must be reachable by keyboard.
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && !table.querySelector("a, button, input, select, textarea")) {
+        table.tabIndex = 0;
+      }
+    });
 
     // City map: Leaflet from our own static files; markers still show when tiles can't load.
     var mapEl = document.getElementById("city-map");
