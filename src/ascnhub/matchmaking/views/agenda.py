@@ -28,6 +28,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         feedback = set(
             Feedback.objects.filter(profile=mine, meeting__in=meetings).values_list("meeting_id", flat=True)
         )
+    for meeting in meetings:  # one form per meeting, each with its own ids, so each label is its own
+        meeting.feedback_form = FeedbackForm(auto_id=f"id_feedback_{meeting.public_id}_%s")
     viewer_tz = mine.timezone
     if mine.owner.user_id != request.user.pk:  # a delegation member sees its own time zone
         viewer_tz = (
@@ -43,7 +45,6 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "meetings": meetings,
             "run": run,
             "feedback_given": feedback,
-            "feedback_form": FeedbackForm(),
         },
     )
 
