@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from ascnhub.common import activity
 from ascnhub.events.models import Registration
+from ascnhub.registry.countries import country_choices, country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,18 @@ def test_people_may_still_prefer_a_language_the_interface_lacks(network):
     officer.preferred_language = "vi"
     officer.full_clean()  # person and registration choices keep every ASEAN language
     assert "vi" in [code for code, _name in Registration._meta.get_field("language").choices]
+
+
+@pytest.mark.parametrize(
+    "code,indonesia,vietnam,japan",
+    [("id", "Indonesia", "Vietnam", "Jepang"), ("ja", "インドネシア", "ベトナム", "日本")],
+)
+def test_country_names_follow_the_language(client, network, code, indonesia, vietnam, japan):
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get("/cities/").content.decode()
+    assert f">{indonesia} (" in html  # the country filter
+    assert f"<td>{vietnam}</td>" in html and "Viet Nam" not in html
+    with translation.override(code):
+        assert country_name("JP") == japan
+        assert dict(country_choices())["JP"] == japan
+    assert country_name("JP", "en") == "Japan" and country_name("EU", code) == "European Union"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common.timezones import known_timezones
-from ascnhub.registry.countries import COUNTRY_CHOICES
+from ascnhub.registry.countries import country_choices_with_blank
 from ascnhub.registry.models import Person
 
 from .models import Meeting, Mode, RegistrationCategory, Room, Session, SessionSpeaker
@@ -58,7 +58,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
-    country = FixedChoiceField(label=_("Country"), choices=[("", "—")] + COUNTRY_CHOICES)
+    country = FixedChoiceField(label=_("Country"), choices=country_choices_with_blank)
     language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.ASCNHUB_PERSON_LANGUAGES)
     timezone = forms.CharField(
         label=_("Your time zone"),
