@@ -13,6 +13,7 @@ from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.templatetags.ascnhub import zoned
 from ascnhub.events.models import Meeting
 from ascnhub.projects.models import Need, Offer
+from ascnhub.registry.countries import country_name
 
 from .. import services
 from ..errors import MatchmakingError
@@ -42,6 +43,14 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
             suggestions = suggestions.filter(other__country=country)
         if kind:
             suggestions = suggestions.filter(other__kind=kind)
+        # The filter offers the countries of this profile's suggestions, by name.
+        countries = sorted(
+            {
+                (c, country_name(c))
+                for c in Suggestion.objects.filter(profile=profile).values_list("other__country", flat=True)
+            },
+            key=lambda kv: kv[1],
+        )
         suggestions = list(suggestions)
         if focus:  # focus areas are a JSON list: filter in Python over at most TOP_K rows
             suggestions = [s for s in suggestions if focus in s.other.focus_areas]
@@ -54,6 +63,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         context.update(
             suggestions=suggestions,
             country=country,
+            countries=countries,
+            filtered=bool(country or focus or kind),
             focus=focus,
             kind=kind,
             kinds=Profile.Kind.choices,
