@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ascnhub.common.context_processors.site",
+                "ascnhub.matchmaking.context_processors.leads",
             ],
         },
     },
