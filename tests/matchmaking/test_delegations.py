@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -235,3 +237,32 @@ def test_delegation_page_does_not_grow_queries_with_members(mm, network, client_
         _register(mm.meeting, PersonFactory(organisation=org))
     assert mm.makassar.members.count() == 5
     assert queries() == few
+
+
+def test_a_public_registrant_who_signs_up_with_the_same_verified_email_may_take_part(
+    mm, client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    reg = RegistrationFactory(
+        meeting=mm.meeting, email="rina@company.example", status="approved", user=None, person=None
+    )
+    home = f"/meetings/{mm.meeting.slug}/matchmaking/"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "Rina@Company.example",
+                "password1": "a-long-pass-1234",
+                "password2": "a-long-pass-1234",
+            },
+        )
+    reg.refresh_from_db()
+    assert reg.user is None  # not before the address is verified
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    client.post(link)
+    reg.refresh_from_db()
+    assert reg.user is not None and reg.user.email.lower() == "rina@company.example"
+    html = client.get(home).content.decode()
+    assert "Only approved participants" not in html
+    assert "Create your matchmaking profile" in html

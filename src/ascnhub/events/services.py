@@ -258,6 +258,24 @@ def approve_many(actor: User, registrations: list[Registration]) -> tuple[list[R
 
 
 @transaction.atomic
+def claim_registrations(user: User, email: str) -> int:
+    """Link to `user` the registrations made without an account under `email` (call it once the user
+    has verified that address): their matchmaking, badges and agenda then follow the account.
+    Returns how many were linked; registrations already someone's stay theirs."""
+    person = getattr(user, "person", None)
+    rows = Registration.objects.filter(user__isnull=True, email__iexact=email.strip())
+    linked = 0
+    for reg in rows.select_for_update():
+        reg.user = user
+        if reg.person_id is None and person is not None:
+            reg.person = person
+        reg.save(update_fields=["user", "person"])
+        activity.record(user, "update", reg, {"user": [None, user.pk]})
+        linked += 1
+    return linked
+
+
+@transaction.atomic
 def cancel(actor: User, registration: Registration) -> Registration:
     """Cancel a registration; its place (and forum seats) go to the waiting list."""
     category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
