@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ascnhub.common.http import LoginRequired, require_perm
-from ascnhub.common.templatetags.ascnhub import zoned
+from ascnhub.common.templatetags.ascnhub import zoned_span
 from ascnhub.events.models import Meeting
 from ascnhub.projects.models import Need, Offer
 from ascnhub.registry.countries import country_name
@@ -80,7 +80,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _slot_label(profile_tz: str, venue_tz: str):
     def label(slot) -> str:
-        return f"{zoned(slot.starts_at, profile_tz)} · {zoned(slot.starts_at, venue_tz)}"
+        mine = zoned_span(slot.starts_at, slot.ends_at, profile_tz)
+        return f"{mine} · {zoned_span(slot.starts_at, slot.ends_at, venue_tz)}"
 
     return label
 
