@@ -248,6 +248,8 @@ LANGUAGES = [
 ]
 COMPLETE_LANGUAGES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date, date-time and time style per language (ascnhub/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["ascnhub.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

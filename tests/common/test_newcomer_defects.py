@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -108,3 +109,51 @@ def test_country_names_follow_the_language(client, network, code, indonesia, vie
         assert country_name("JP") == japan
         assert dict(country_choices())["JP"] == japan
     assert country_name("JP", "en") == "Japan" and country_name("EU", code) == "European Union"
+
+
+@pytest.mark.parametrize(
+    "code,day,dates,agenda_time",
+    [
+        ("en", "Monday 18 October 2021", "18 Oct 2021", "09:30"),
+        ("id", "Senin, 18 Oktober 2021", "18 Okt 2021", "09.30"),
+        ("ja", "2021年10月18日（月曜日）", "2021年10月18日", "09:30"),
+    ],
+)
+def test_dates_follow_the_language_in_pages_and_emails(client, code, day, dates, agenda_time):
+    from tests.events.factories import make_meeting, registration_data
+
+    hlm = make_meeting()
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get("/meetings/hlm-test/").content.decode()
+    assert day in html  # the meeting's dates with their weekday, in the language's own order
+    agenda = client.get("/meetings/hlm-test/agenda/").content.decode()
+    assert day in agenda and agenda_time in agenda
+    assert dates in client.get("/meetings/").content.decode()
+    assert "18 10月" not in html + agenda and "a.m." not in html + agenda
+    from ascnhub.events import services
+    from ascnhub.events.tasks import build_registration_email
+
+    reg, _created = services.register(hlm.meeting, hlm.city, registration_data(language=code))
+    assert dates in build_registration_email(reg, "received").body
+
+
+def test_chart_month_labels_follow_the_language():
+    from types import SimpleNamespace
+
+    from ascnhub.projects.charts import progress_chart
+
+    reports = [
+        SimpleNamespace(
+            pk=n,
+            period_end=end,
+            physical_planned=10,
+            physical_actual=5,
+            financial_planned=10,
+            financial_actual=5,
+        )
+        for n, end in enumerate([datetime.date(2026, 3, 31), datetime.date(2026, 8, 31)])
+    ]
+    with translation.override("ja"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["2026年3月", "2026年8月"]
+    with translation.override("id"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["Mar 2026", "Agu 2026"]
