@@ -157,3 +157,10 @@ def test_chart_month_labels_follow_the_language():
         assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["2026年3月", "2026年8月"]
     with translation.override("id"):
         assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["Mar 2026", "Agu 2026"]
+
+
+@pytest.mark.parametrize("code,label", [("id", "E-mail"), ("ja", "メールアドレス")])
+def test_the_sign_in_and_sign_up_forms_name_the_email_field_in_the_language(client, db, code, label):
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    assert f'<label for="id_login">{label}:</label>' in client.get("/accounts/login/").content.decode()
+    assert f'<label for="id_email">{label}:</label>' in client.get("/accounts/signup/").content.decode()

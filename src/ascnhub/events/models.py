@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.registry.countries import COUNTRY_CHOICES, country_name
@@ -290,6 +291,15 @@ class RegistrationCategory(models.Model):
             '"required": true}]; types: text, choice (with "choices"), boolean.'
         ),
     )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The name in other languages, like {"id": "Sektor swasta", "ja": "民間企業"}. A question is '
+            'translated in its own "translations": {"ja": {"label": "…", "choices": {"Water": "水"}}}.'
+        ),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -300,6 +310,20 @@ class RegistrationCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language where the organisers gave one, else as written."""
+        return (self.translations or {}).get(translation.get_language() or "en") or self.name
+
+
+def question_text(question: dict, text: str, kind: str = "label") -> str:
+    """A question's label (kind "label" or "help") or one of its choices (kind "choices") in the
+    active language, from the question's own "translations"; as written where none is given."""
+    local = (question.get("translations") or {}).get(translation.get_language() or "en") or {}
+    if kind == "choices":
+        return (local.get("choices") or {}).get(text) or text
+    return local.get(kind) or text
 
 
 class Registration(models.Model):
@@ -391,12 +415,16 @@ class Registration(models.Model):
     @property
     def answer_items(self) -> list[tuple[str, str]]:
         """The answers to the category's questions as (question, answer) a person can read."""
-        labels = {q["name"]: q.get("label", q["name"]) for q in self.category.questions or []}
+        questions = {q["name"]: q for q in self.category.questions or []}
         items = []
         for name, value in (self.answers or {}).items():
+            question = questions.get(name, {"name": name})
             if isinstance(value, bool):
                 value = _("yes") if value else _("no")
-            items.append((labels.get(name, name), "" if value is None else str(value)))
+            elif isinstance(value, str) and value:
+                value = question_text(question, value, "choices")
+            label = question_text(question, question.get("label", name))
+            items.append((label, "" if value is None else str(value)))
         return items
 
     def get_absolute_url(self) -> str:

@@ -813,6 +813,7 @@ def clone_meeting(
                 mode_choice=cat.mode_choice,
                 is_public=cat.is_public,
                 questions=cat.questions,
+                translations=cat.translations,
                 order=cat.order,
             )
     if "sessions" in parts:
