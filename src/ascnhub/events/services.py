@@ -66,13 +66,13 @@ def _notify(registration: Registration, event: str, reason: str = "") -> None:
     """Send the registrant an e-mail once the transaction commits (a background task builds it)."""
     from . import tasks
 
-    reg_id = registration.pk
+    args = (registration.pk, event, reason) if reason else (registration.pk, event)
     if _tasks_in_this_database():
         # The job row is written in the caller's transaction: it commits (and becomes visible to
         # the worker) with the change, or not at all; no second write after the commit.
-        tasks.send_registration_email.enqueue(reg_id, event, reason)
+        tasks.send_registration_email.enqueue(*args)
     else:
-        transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event, reason))
+        transaction.on_commit(lambda: tasks.send_registration_email.enqueue(*args))
     # Announced, not called: the api app above turns it into `registration.approved` webhooks in
     # this same transaction.
     signals.registration_changed.send(sender=Registration, registration=registration)
