@@ -86,4 +86,3 @@ def test_every_language_the_switcher_offers_switches_the_page(page, network):
         assert page.locator("html").get_attribute("lang") == code
         assert page.locator("h1").inner_text() == headings[code]
         assert axe_violations(page) == []
-

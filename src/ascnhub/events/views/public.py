@@ -119,7 +119,14 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     regs = (
         Registration.objects.filter(meeting=meeting, status=Status.APPROVED, consent_list=True)
         .select_related("category")
-        .only("name", "organisation_name", "country", "category__name", "category__colour")
+        .only(
+            "name",
+            "organisation_name",
+            "country",
+            "category__name",
+            "category__translations",
+            "category__colour",
+        )
         .order_by("name")
     )
     q = request.GET.get("q", "").strip()
