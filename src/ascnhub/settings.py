@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ascnhub.common.context_processors.site",
+                "ascnhub.matchmaking.context_processors.leads",
             ],
         },
     },
@@ -204,6 +205,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ASCNHUB_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_FORMS = {
+    "login": "ascnhub.common.account_forms.LoginForm",
+    "signup": "ascnhub.common.account_forms.SignupForm",
+}
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Secretariat and staff accounts can change everything: they must set up two-factor authentication.
@@ -224,11 +229,11 @@ DEFAULT_FROM_EMAIL = env("ASCNHUB_DEFAULT_FROM_EMAIL", "ASCN Hub <noreply@ascnhu
 
 # --- languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-# English, Indonesian and Japanese are complete; the other ASEAN languages can be chosen and
-# fall back to English string by string until their catalogues are written.
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
 LANG_INFO.setdefault("tl", {"bidi": False, "code": "tl", "name": "Filipino", "name_local": "Filipino"})
-LANGUAGES = [
+# The languages a person may prefer and a registrant may ask e-mails or interpretation in: the
+# ASEAN languages and partners' ones. Those without a catalogue fall back to English in e-mails.
+ASCNHUB_PERSON_LANGUAGES = [
     ("en", _("English")),
     ("id", _("Indonesian")),
     ("ja", _("Japanese")),
@@ -241,8 +246,17 @@ LANGUAGES = [
     ("tl", _("Filipino")),
     ("ko", _("Korean")),
 ]
-COMPLETE_LANGUAGES = ["en", "id", "ja"]
+# The interface languages the switcher offers: only those whose catalogue covers the public pages
+# (a test checks it), so every one offered really switches. Add a language here with its catalogue.
+LANGUAGES = [
+    ("en", _("English")),
+    ("id", _("Indonesian")),
+    ("ja", _("Japanese")),
+]
+COMPLETE_LANGUAGES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date, date-time and time style per language (ascnhub/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["ascnhub.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from ascnhub.common import activity
+from ascnhub.events.models import Registration
+from ascnhub.registry.countries import country_choices, country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +61,106 @@ def test_people_are_greeted_by_name_not_by_their_internal_account_id(client, net
     html = response.content.decode()
     assert f"Successfully signed in as {officer.name}" in html
     assert officer.user.username not in html
+
+
+def _switcher_codes(html: str) -> list[str]:
+    switcher = html[
+        html.index('id="language-select"') : html.index("</select>", html.index('id="language-select"'))
+    ]
+    return re.findall(r'<option value="([^"]+)"', switcher)
+
+
+def test_the_switcher_offers_only_translated_languages_and_each_one_switches(client, network):
+    offered = _switcher_codes(client.get("/").content.decode())
+    assert offered == ["en", "id", "ja"]
+    for code in offered:
+        client.post("/i18n/setlang/", {"language": code, "next": "/"})
+        html = client.get("/cities/").content.decode()
+        assert f'<html lang="{code}"' in html
+        assert _switcher_codes(html) == offered
+
+
+@pytest.mark.parametrize("code", [c for c, _ in settings.LANGUAGES if c != "en"])
+def test_every_offered_language_has_a_complete_catalogue(code):
+    po = Path(settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
+    stats = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True
+    ).stderr
+    assert "untranslated" not in stats and "fuzzy" not in stats, stats
+
+
+def test_people_may_still_prefer_a_language_the_interface_lacks(network):
+    officer = network.danang_officer
+    officer.preferred_language = "vi"
+    officer.full_clean()  # person and registration choices keep every ASEAN language
+    assert "vi" in [code for code, _name in Registration._meta.get_field("language").choices]
+
+
+@pytest.mark.parametrize(
+    "code,indonesia,vietnam,japan",
+    [("id", "Indonesia", "Vietnam", "Jepang"), ("ja", "インドネシア", "ベトナム", "日本")],
+)
+def test_country_names_follow_the_language(client, network, code, indonesia, vietnam, japan):
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get("/cities/").content.decode()
+    assert f">{indonesia} (" in html  # the country filter
+    assert f"<td>{vietnam}</td>" in html and "Viet Nam" not in html
+    with translation.override(code):
+        assert country_name("JP") == japan
+        assert dict(country_choices())["JP"] == japan
+    assert country_name("JP", "en") == "Japan" and country_name("EU", code) == "European Union"
+
+
+@pytest.mark.parametrize(
+    "code,day,dates,agenda_time",
+    [
+        ("en", "Monday 18 October 2021", "18 Oct 2021", "09:30"),
+        ("id", "Senin, 18 Oktober 2021", "18 Okt. 2021", "09.30"),
+        ("ja", "2021年10月18日（月曜日）", "2021年10月18日", "09:30"),
+    ],
+)
+def test_dates_follow_the_language_in_pages_and_emails(client, code, day, dates, agenda_time):
+    from tests.events.factories import make_meeting, registration_data
+
+    hlm = make_meeting()
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get("/meetings/hlm-test/").content.decode()
+    assert day in html  # the meeting's dates with their weekday, in the language's own order
+    agenda = client.get("/meetings/hlm-test/agenda/").content.decode()
+    assert day in agenda and agenda_time in agenda
+    assert dates in client.get("/meetings/").content.decode()
+    assert "18 10月" not in html + agenda and "a.m." not in html + agenda
+    from ascnhub.events import services
+    from ascnhub.events.tasks import build_registration_email
+
+    reg, _created = services.register(hlm.meeting, hlm.city, registration_data(language=code))
+    assert dates in build_registration_email(reg, "received").body
+
+
+def test_chart_month_labels_follow_the_language():
+    from types import SimpleNamespace
+
+    from ascnhub.projects.charts import progress_chart
+
+    reports = [
+        SimpleNamespace(
+            pk=n,
+            period_end=end,
+            physical_planned=10,
+            physical_actual=5,
+            financial_planned=10,
+            financial_actual=5,
+        )
+        for n, end in enumerate([datetime.date(2026, 3, 31), datetime.date(2026, 8, 31)])
+    ]
+    with translation.override("ja"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["2026年3月", "2026年8月"]
+    with translation.override("id"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["Maret 2026", "Agustus 2026"]
+
+
+@pytest.mark.parametrize("code,label", [("id", "E-mail"), ("ja", "メールアドレス")])
+def test_the_sign_in_and_sign_up_forms_name_the_email_field_in_the_language(client, db, code, label):
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    assert f'<label for="id_login">{label}:</label>' in client.get("/accounts/login/").content.decode()
+    assert f'<label for="id_email">{label}:</label>' in client.get("/accounts/signup/").content.decode()

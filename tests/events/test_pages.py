@@ -194,3 +194,26 @@ def test_clone_for_next_year_with_chosen_parts(client_for, network, hlm):
         parts={"rooms"},
     )
     assert Meeting.objects.get(slug="hlm-rooms").sessions.count() == 0
+
+
+def test_meetings_list_upcoming_first_then_past_newest_first(client, hlm):
+    from tests.events.factories import MeetingFactory
+
+    today = datetime.date.today()
+    MeetingFactory(
+        title="Second HLM", start_date=datetime.date(2020, 10, 1), end_date=datetime.date(2020, 10, 2)
+    )
+    MeetingFactory(
+        title="Next HLM",
+        start_date=today + datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=31),
+    )
+    MeetingFactory(
+        title="Later HLM",
+        start_date=today + datetime.timedelta(days=400),
+        end_date=today + datetime.timedelta(days=401),
+    )
+    html = client.get("/meetings/").content.decode()
+    order = [html.index(t) for t in ("Next HLM", "Later HLM", "Test High Level Meeting", "Second HLM")]
+    assert order == sorted(order)
+    assert html.index(">Upcoming<") < html.index("Next HLM") < html.index(">Past<") < html.index("Test High")

@@ -139,3 +139,64 @@ def test_draft_meeting_is_hidden_from_the_public(client, client_for, network):
     assert client.get("/meetings/draft-one/").status_code == 404
     assert "Secret draft" not in client.get("/meetings/").content.decode()
     assert client_for(network.secretariat).get("/meetings/draft-one/").status_code == 200
+
+
+def test_nr_approves_in_bulk_and_declines_with_a_reason_and_reads_the_decision(
+    client_for, hlm, network, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    ina = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Ina"
+    )
+    budi = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Budi"
+    )
+    sari = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Sari"
+    )
+    viet = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="VN", status="pending", name="Viet"
+    )
+    nr = client_for(network.indonesia_nr.user)
+    url = "/meetings/hlm-test/approvals/"
+    # Ticking another country's delegate (a tampered form) approves only the NR's own.
+    response = nr.post(
+        url, {"selected": [str(ina.public_id), str(budi.public_id), str(viet.public_id)]}, follow=True
+    )
+    html = response.content.decode()
+    assert "Approved: Ina, Budi." in html or "Approved: Budi, Ina." in html
+    assert {r.name: r.status for r in Registration.objects.all()} == {
+        "Ina": "approved",
+        "Budi": "approved",
+        "Sari": "pending",
+        "Viet": "pending",
+    }
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = nr.post(
+            f"/meetings/hlm-test/registration/{sari.public_id}/decide/",
+            {"decision": "decline", "reason": "The ministry sends two delegates.", "next": url},
+            follow=True,
+        )
+    assert "Declined: Sari." in response.content.decode()
+    assert "Decision saved" not in response.content.decode()
+    assert Registration.objects.get(pk=sari.pk).status == "rejected"
+    assert "Reason: The ministry sends two delegates." in mail.outbox[-1].body
+    # Nothing ticked: told so, nothing changes.
+    html = nr.post(url, {}, follow=True).content.decode()
+    assert "Tick the registrations to approve first." in html
+
+
+def test_a_too_long_reason_is_refused_and_changes_nothing(client_for, hlm, network):
+    reg = RegistrationFactory(
+        meeting=hlm.meeting, category=hlm.gov, country="ID", status="pending", name="Ina"
+    )
+    nr = client_for(network.indonesia_nr.user)
+    html = nr.post(
+        f"/meetings/hlm-test/registration/{reg.public_id}/decide/",
+        {"decision": "decline", "reason": "x" * 501},
+        follow=True,
+    ).content.decode()
+    assert "at most 500 characters" in html
+    assert Registration.objects.get(pk=reg.pk).status == "pending"

@@ -198,3 +198,44 @@ def test_cancel_through_the_page(client, hlm):
     assert client.post(url, {"key": reg.secret}).status_code == 302
     reg.refresh_from_db()
     assert reg.status == "cancelled"
+
+
+def test_the_form_shows_no_label_for_its_hidden_submission_key(client, hlm):
+    html = client.get(URL.format("city")).content.decode()
+    assert 'type="hidden" name="submission_key"' in html
+    assert "Submission key" not in html
+
+
+def test_the_registration_page_names_the_questions_and_answers_in_words(client, hlm):
+    hlm.private.questions = hlm.private.questions + [
+        {"name": "matchmaking", "label": "I want business matchmaking meetings", "type": "boolean"}
+    ]
+    hlm.private.save()
+    client.post(URL.format("private"), form_data(mode="in_person", q_sector="Water", q_matchmaking="on"))
+    reg = Registration.objects.get()
+    html = client.get(reg.get_absolute_url()).content.decode()
+    assert "<dt>Sector</dt><dd>Water</dd>" in html
+    assert "<dt>I want business matchmaking meetings</dt><dd>yes</dd>" in html
+    assert "True" not in html and "<dt>sector</dt>" not in html
+
+
+def test_category_names_and_questions_show_in_the_visitors_language(client, hlm):
+    hlm.private.translations = {"ja": "民間企業", "id": "Sektor swasta"}
+    hlm.private.questions = [
+        {
+            **hlm.private.questions[0],
+            "translations": {"ja": {"label": "分野", "choices": {"Water": "水", "Mobility": "モビリティ"}}},
+        }
+    ]
+    hlm.private.save()
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert "民間企業" in client.get("/meetings/hlm-test/").content.decode()
+    html = client.get(URL.format("private")).content.decode()
+    assert "民間企業" in html and '<label for="id_q_sector">分野:</label>' in html
+    assert '<option value="Water">水</option>' in html  # stored as written, shown translated
+    client.post(URL.format("private"), form_data(mode="in_person", q_sector="Water"))
+    reg = Registration.objects.get()
+    assert reg.answers == {"sector": "Water"}
+    assert "<dt>分野</dt><dd>水</dd>" in client.get(reg.get_absolute_url()).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "<dt>Sector</dt><dd>Water</dd>" in client.get(reg.get_absolute_url()).content.decode()

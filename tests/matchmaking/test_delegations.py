@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -235,3 +238,64 @@ def test_delegation_page_does_not_grow_queries_with_members(mm, network, client_
         _register(mm.meeting, PersonFactory(organisation=org))
     assert mm.makassar.members.count() == 5
     assert queries() == few
+
+
+def test_a_public_registrant_who_signs_up_with_the_same_verified_email_may_take_part(
+    mm, client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    reg = RegistrationFactory(
+        meeting=mm.meeting, email="rina@company.example", status="approved", user=None, person=None
+    )
+    home = f"/meetings/{mm.meeting.slug}/matchmaking/"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "Rina@Company.example",
+                "password1": "a-long-pass-1234",
+                "password2": "a-long-pass-1234",
+            },
+        )
+    reg.refresh_from_db()
+    assert reg.user is None  # not before the address is verified
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    client.post(link)
+    reg.refresh_from_db()
+    assert reg.user is not None and reg.user.email.lower() == "rina@company.example"
+    html = client.get(home).content.decode()
+    assert "Only approved participants" not in html
+    assert "Create your matchmaking profile" in html
+
+
+def test_the_profile_form_shows_slots_from_start_to_end_and_languages_and_zones_by_name(mm, client_for):
+    client = client_for(mm.makassar.owner.user)
+    url = f"/meetings/{mm.meeting.slug}/matchmaking/profile/"
+    html = client.get(url).content.decode()
+    slot = mm.setup.slots.order_by("starts_at").first()
+    tokyo_start = slot.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    tokyo_end = slot.ends_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert f"{tokyo_start:%H:%M}–{tokyo_end:%H:%M} (Asia/Tokyo, UTC+09:00)" in html
+    assert '<option value="ja">日本語</option>' in html  # the language of the texts, by its name
+    assert 'type="checkbox" name="languages_spoken" value="vi"' in html
+    assert 'list="id_timezone-zones"' in html and '<datalist id="id_timezone-zones">' in html
+    assert '<select name="timezone"' not in html  # no 600-entry list to scroll
+    data = {
+        "name": mm.makassar.name,
+        "kind": mm.makassar.kind,
+        "looking_for": "Flood sensors",
+        "offering": "",
+        "language": "id",
+        "languages_spoken": ["en", "id"],
+        "mode": mm.makassar.mode,
+        "timezone": "Asia/Makassar",
+        "visible": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    mm.makassar.refresh_from_db()
+    assert mm.makassar.languages_spoken == "en,id" and mm.makassar.timezone == "Asia/Makassar"
+    html = client.post(url, {**data, "timezone": "Makassar"}).content.decode()
+    assert "“Makassar” is not a known time zone" in html
+    mm.makassar.refresh_from_db()
+    assert mm.makassar.timezone == "Asia/Makassar"

@@ -253,3 +253,20 @@ def test_the_leads_list_does_not_grow_queries_with_leads(lead, mm, network, clie
     html = client.get("/leads/").content.decode()
     assert "6 leads" in html
     assert queries() == few
+
+
+def test_the_lead_names_its_counterpart_once_and_the_menu_links_the_leads(lead, mm, network, client_for):
+    organisation = network.company_person.organisation
+    mm.company.name = organisation.name  # as in the demo: the company's profile is named after it
+    mm.company.save()
+    client = client_for(network.makassar_officer.user)
+    html = client.get(_detail(lead)).content.decode()
+    counterpart = html[
+        html.index("<dt>Counterpart</dt>") : html.index("</dd>", html.index("<dt>Counterpart</dt>"))
+    ]
+    assert counterpart.count(organisation.name) == 1
+    assert f'href="{organisation.get_absolute_url()}"' in counterpart
+    assert '<li><a href="/leads/">Leads</a></li>' in client.get("/").content.decode()
+    # People who have no city's leads to see are not offered the link.
+    assert 'href="/leads/"' not in client_for(network.outsider).get("/").content.decode()
+    assert 'href="/leads/"' not in client_for(network.company_person.user).get("/").content.decode()

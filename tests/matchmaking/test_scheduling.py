@@ -3,6 +3,8 @@ stale drafts, double-booking protection, re-scheduling and notifications."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -210,3 +212,24 @@ def test_the_public_dashboard_counts_what_matchmaking_led_to(mm, client):
     assert figures == [1, 1, 1, 1]  # scheduled, held, follow-ups, partnerships
     # No names of who met whom on the public dashboard.
     assert mm.makassar.name not in html
+
+
+def test_each_feedback_form_on_my_meetings_has_its_own_ids_and_the_table_comes_early(mm, client_for):
+    _accept(mm.makassar, mm.company)
+    _accept(mm.danang, mm.company)
+    _run_and_publish(mm)
+    response = client_for(mm.company.owner.user).get(f"/meetings/{mm.meeting.slug}/matchmaking/agenda/")
+    html = response.content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert html.count('name="rating"') == 2  # the field names the service reads stay the same
+    for label_for in re.findall(r'<label for="([^"]+)"', html):
+        assert f'id="{label_for}"' in html
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html)
+    assert headers.index("Where") == 1  # on a phone the table number shows without scrolling
+    meeting = ScheduledMeeting.objects.filter(request__requester=mm.makassar).get()
+    sent = client_for(mm.company.owner.user).post(
+        f"/meetings/{mm.meeting.slug}/matchmaking/m/{meeting.public_id}/feedback/",
+        {"rating": "4", "follow_up": "on", "comment": "Good"},
+    )
+    assert sent.status_code == 302

@@ -108,3 +108,16 @@ def test_organiser_run_page_shows_progress_and_review(mm, network, client_for):
         .status_code
         == 403
     )
+
+
+def test_the_country_filter_offers_names_and_an_empty_result_says_so(mm, client_for):
+    japanese = profile_for(mm.setup, PersonFactory(), kind="company", country="JP", offering="Flood sensors")
+    Suggestion.objects.create(profile=mm.makassar, other=japanese, rank=1, score=0.5, reasons=["x"])
+    client = client_for(mm.makassar.owner.user)
+    url = f"/meetings/{mm.meeting.slug}/matchmaking/"
+    html = client.get(url).content.decode()
+    assert '<option value="JP">Japan</option>' in html and 'maxlength="2"' not in html
+    assert '<span class="muted">Japan · ' in html  # the suggestion names the country too
+    html = client.get(url + "?country=ID").content.decode()
+    assert "No suggested partner matches these filters." in html
+    assert "they appear a moment after profiles are saved" not in html

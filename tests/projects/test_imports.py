@@ -230,3 +230,27 @@ def test_template_download(client):
     response = client.get("/imports/projects-template.csv")
     assert response.status_code == 200
     assert response.content.decode().splitlines()[0].startswith("slug,city,title")
+
+
+def test_importing_the_same_file_twice_changes_nothing_and_says_so(network, client_for):
+    with_ids = ["external_id", *HEADER]
+    rows = [["MKS-001", *GOOD], ["MKS-002", *GOOD[:1], "Smart lighting", *GOOD[2:]]]
+    first = importers.import_file(network.secretariat, "projects", _csv(rows, with_ids))
+    assert first.ok and (first.created, first.updated, first.unchanged) == (2, 0, 0), first.errors
+    again = importers.import_file(network.secretariat, "projects", _csv(rows, with_ids))
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2), again.errors
+    assert Project.objects.count() == 2
+    # A changed row updates the project its external id names, even with a new title.
+    rows[1][2] = "Smart street lighting"
+    third = importers.import_file(network.secretariat, "projects", _csv(rows, with_ids))
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
+    assert Project.objects.get(external_id="MKS-002").title == "Smart street lighting"
+    # A file without ids, imported twice, does not duplicate either (same city, same title).
+    plain = [[*GOOD[:1], "Canal cleaning robots", *GOOD[2:]]]
+    importers.import_file(network.secretariat, "projects", _csv(plain))
+    repeat = importers.import_file(network.secretariat, "projects", _csv(plain))
+    assert (repeat.created, repeat.unchanged) == (0, 1) and Project.objects.count() == 3
+    # The page says what happened.
+    upload = _csv(rows, with_ids)
+    response = client_for(network.secretariat).post("/projects/import/", {"file": upload}, follow=True)
+    assert "0 created, 0 updated, 2 unchanged" in response.content.decode()

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "ascnhub.events"
     label = "events"
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

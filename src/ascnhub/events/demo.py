@@ -106,7 +106,15 @@ CATEGORIES = [
         "nr",
         "in_person",
         True,
-        [{"name": "ministry_unit", "label": "Ministry or unit", "type": "text", "required": True}],
+        [
+            {
+                "name": "ministry_unit",
+                "label": "Ministry or unit",
+                "type": "text",
+                "required": True,
+                "translations": {"id": {"label": "Kementerian atau unit"}, "ja": {"label": "省庁・部局"}},
+            }
+        ],
     ),
     (
         "city",
@@ -117,7 +125,15 @@ CATEGORIES = [
         "nr",
         "online",
         True,
-        [{"name": "city", "label": "City", "type": "text", "required": True}],
+        [
+            {
+                "name": "city",
+                "label": "City",
+                "type": "text",
+                "required": True,
+                "translations": {"id": {"label": "Kota"}, "ja": {"label": "都市"}},
+            }
+        ],
     ),
     (
         "private",
@@ -143,8 +159,42 @@ CATEGORIES = [
                     "Health",
                     "Other",
                 ],
+                "translations": {
+                    "id": {
+                        "label": "Sektor",
+                        "choices": {
+                            "Mobility": "Mobilitas",
+                            "Water": "Air",
+                            "Energy": "Energi",
+                            "Digital government": "Pemerintahan digital",
+                            "Disaster resilience": "Ketahanan bencana",
+                            "Health": "Kesehatan",
+                            "Other": "Lainnya",
+                        },
+                    },
+                    "ja": {
+                        "label": "分野",
+                        "choices": {
+                            "Mobility": "モビリティ",
+                            "Water": "水",
+                            "Energy": "エネルギー",
+                            "Digital government": "デジタル行政",
+                            "Disaster resilience": "防災",
+                            "Health": "保健・医療",
+                            "Other": "その他",
+                        },
+                    },
+                },
             },
-            {"name": "matchmaking", "label": "I want business matchmaking meetings", "type": "boolean"},
+            {
+                "name": "matchmaking",
+                "label": "I want business matchmaking meetings",
+                "type": "boolean",
+                "translations": {
+                    "id": {"label": "Saya ingin pertemuan penjajakan bisnis"},
+                    "ja": {"label": "ビジネスマッチングの面談を希望する"},
+                },
+            },
         ],
     ),
     ("partner", "Partner", "partner", "#6b2e8a", 100, "organiser", "in_person", True, []),
@@ -157,10 +207,28 @@ CATEGORIES = [
         "organiser",
         "in_person",
         False,
-        [{"name": "outlet", "label": "Media outlet", "type": "text", "required": True}],
+        [
+            {
+                "name": "outlet",
+                "label": "Media outlet",
+                "type": "text",
+                "required": True,
+                "translations": {"id": {"label": "Media"}, "ja": {"label": "報道機関名"}},
+            }
+        ],
     ),
     ("organiser", "Organiser", "organiser", "#333333", None, "organiser", "in_person", False, []),
 ]
+
+# The category names in the interface languages (the organisers write them in the admin).
+CATEGORY_NAMES = {
+    "government": {"id": "Delegasi pemerintah", "ja": "政府代表団"},
+    "city": {"id": "Delegasi kota", "ja": "都市代表団"},
+    "private": {"id": "Sektor swasta", "ja": "民間企業"},
+    "partner": {"id": "Mitra", "ja": "パートナー"},
+    "media": {"id": "Media", "ja": "報道関係者"},
+    "organiser": {"id": "Panitia", "ja": "主催者"},
+}
 
 ROOMS = [
     ("Main Hall", 800),
@@ -500,6 +568,7 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
                 "default_mode": mode,
                 "mode_choice": choice,
                 "questions": questions,
+                "translations": CATEGORY_NAMES.get(code, {}),
                 "order": order,
                 "is_public": code != "organiser",
             },

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common.timezones import known_timezones
-from ascnhub.registry.countries import COUNTRY_CHOICES
+from ascnhub.registry.countries import country_choices_with_blank
 from ascnhub.registry.models import Person
 
-from .models import Meeting, Mode, RegistrationCategory, Room, Session, SessionSpeaker
+from .models import Meeting, Mode, RegistrationCategory, Room, Session, SessionSpeaker, question_text
 from .services import CLONE_PARTS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -58,8 +58,8 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     job_title = forms.CharField(label=_("Position"), max_length=200, required=False)
-    country = FixedChoiceField(label=_("Country"), choices=[("", "—")] + COUNTRY_CHOICES)
-    language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
+    country = FixedChoiceField(label=_("Country"), choices=country_choices_with_blank)
+    language = FixedChoiceField(label=_("Language for e-mails"), choices=settings.ASCNHUB_PERSON_LANGUAGES)
     timezone = forms.CharField(
         label=_("Your time zone"),
         max_length=64,
@@ -82,14 +82,14 @@ class RegistrationForm(forms.Form):
         self.question_names: list[str] = []
         for q in category.questions or []:
             name = f"q_{q['name']}"
-            label = q.get("label", q["name"])
+            label = question_text(q, q.get("label", q["name"]))
             required = bool(q.get("required", False))
             kind = q.get("type", "text")
-            if kind == "choice":
+            if kind == "choice":  # stored as written, shown in the visitor's language
                 field = forms.ChoiceField(
                     label=label,
                     required=required,
-                    choices=[("", "—")] + [(c, c) for c in q.get("choices", [])],
+                    choices=[("", "—")] + [(c, question_text(q, c, "choices")) for c in q.get("choices", [])],
                 )
             elif kind == "boolean":
                 field = forms.BooleanField(label=label, required=required)
@@ -97,7 +97,7 @@ class RegistrationForm(forms.Form):
                 field = forms.CharField(
                     label=label, required=required, max_length=int(q.get("max_length", 300))
                 )
-            field.help_text = q.get("help", "")
+            field.help_text = question_text(q, q.get("help", ""), "help") if q.get("help") else ""
             self.fields[name] = field
             self.question_names.append(name)
         # Questions before the consent box and the hidden key.
@@ -273,7 +273,7 @@ class SessionForm(forms.Form):
     )
     interpretation = forms.MultipleChoiceField(
         label=_("Interpretation languages"),
-        choices=settings.LANGUAGES,
+        choices=settings.ASCNHUB_PERSON_LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

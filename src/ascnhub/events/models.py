@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.registry.countries import COUNTRY_CHOICES, country_name
@@ -296,6 +297,15 @@ class RegistrationCategory(models.Model):
             '"required": true}]; types: text, choice (with "choices"), boolean.'
         ),
     )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The name in other languages, like {"id": "Sektor swasta", "ja": "民間企業"}. A question is '
+            'translated in its own "translations": {"ja": {"label": "…", "choices": {"Water": "水"}}}.'
+        ),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -306,6 +316,20 @@ class RegistrationCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language where the organisers gave one, else as written."""
+        return (self.translations or {}).get(translation.get_language() or "en") or self.name
+
+
+def question_text(question: dict, text: str, kind: str = "label") -> str:
+    """A question's label (kind "label" or "help") or one of its choices (kind "choices") in the
+    active language, from the question's own "translations"; as written where none is given."""
+    local = (question.get("translations") or {}).get(translation.get_language() or "en") or {}
+    if kind == "choices":
+        return (local.get("choices") or {}).get(text) or text
+    return local.get(kind) or text
 
 
 class Registration(models.Model):
@@ -345,7 +369,7 @@ class Registration(models.Model):
     job_title = models.CharField(_("position"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     language = models.CharField(
-        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language for e-mails"), max_length=8, choices=settings.ASCNHUB_PERSON_LANGUAGES, default="en"
     )
     timezone = models.CharField(
         _("your time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
@@ -397,6 +421,21 @@ class Registration(models.Model):
     @property
     def is_online(self) -> bool:
         return self.mode == Mode.ONLINE
+
+    @property
+    def answer_items(self) -> list[tuple[str, str]]:
+        """The answers to the category's questions as (question, answer) a person can read."""
+        questions = {q["name"]: q for q in self.category.questions or []}
+        items = []
+        for name, value in (self.answers or {}).items():
+            question = questions.get(name, {"name": name})
+            if isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            elif isinstance(value, str) and value:
+                value = question_text(question, value, "choices")
+            label = question_text(question, question.get("label", name))
+            items.append((label, "" if value is None else str(value)))
+        return items
 
     def get_absolute_url(self) -> str:
         url = reverse("events:registration", args=[self.meeting.slug, self.public_id])

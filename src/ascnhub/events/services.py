@@ -62,17 +62,17 @@ def _tasks_in_this_database() -> bool:
     return isinstance(tasks.send_registration_email.get_backend(), DatabaseBackend)
 
 
-def _notify(registration: Registration, event: str) -> None:
+def _notify(registration: Registration, event: str, reason: str = "") -> None:
     """Send the registrant an e-mail once the transaction commits (a background task builds it)."""
     from . import tasks
 
-    reg_id = registration.pk
+    args = (registration.pk, event, reason) if reason else (registration.pk, event)
     if _tasks_in_this_database():
         # The job row is written in the caller's transaction: it commits (and becomes visible to
         # the worker) with the change, or not at all; no second write after the commit.
-        tasks.send_registration_email.enqueue(reg_id, event)
+        tasks.send_registration_email.enqueue(*args)
     else:
-        transaction.on_commit(lambda: tasks.send_registration_email.enqueue(reg_id, event))
+        transaction.on_commit(lambda: tasks.send_registration_email.enqueue(*args))
     # Announced, not called: the api app above turns it into `registration.approved` webhooks in
     # this same transaction.
     signals.registration_changed.send(sender=Registration, registration=registration)
@@ -206,8 +206,14 @@ def _promote_waiting(actor: User, category: RegistrationCategory) -> list[Regist
 
 
 @transaction.atomic
-def decide(actor: User, registration: Registration, approve: bool) -> Registration:
-    """Approve or decline a registration awaiting approval (organiser or the approving NR)."""
+def decide(actor: User, registration: Registration, approve: bool, reason: str = "") -> Registration:
+    """Approve or decline a registration awaiting approval (organiser or the approving NR).
+
+    A reason for declining (optional, at most 500 characters) goes into the activity log and the
+    e-mail to the registrant."""
+    reason = reason.strip()
+    if len(reason) > 500:
+        raise EventsError("reason_too_long", _("The reason may be at most 500 characters."), field="reason")
     category = RegistrationCategory.objects.select_for_update().get(pk=registration.category_id)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status not in (Status.PENDING, Status.WAITLISTED):
@@ -228,11 +234,45 @@ def decide(actor: User, registration: Registration, approve: bool) -> Registrati
     reg.decided_at = timezone.now()
     reg.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     reg.save(update_fields=["status", "decided_at", "decided_by"])
-    activity.record(actor, "approve" if approve else "decline", reg, {"status": [before, reg.status]})
-    _notify(reg, "approved" if approve else "declined")
+    details: dict[str, Any] = {"status": [before, reg.status]}
+    if reason and not approve:
+        details["reason"] = reason
+    activity.record(actor, "approve" if approve else "decline", reg, details)
+    _notify(reg, "approved" if approve else "declined", "" if approve else reason)
     if not approve:
         _promote_waiting(actor, category)
     return reg
+
+
+def approve_many(actor: User, registrations: list[Registration]) -> tuple[list[Registration], list[str]]:
+    """Approve several registrations, each in its own transaction: those approved, and for the
+    others a line naming the registration and why it was refused (full category, decided already)."""
+    approved, refused = [], []
+    for registration in registrations:
+        try:
+            with transaction.atomic():
+                approved.append(decide(actor, registration, True))
+        except EventsError as exc:
+            refused.append(f"{registration.name}: {exc.message}")
+    return approved, refused
+
+
+@transaction.atomic
+def claim_registrations(user: User, email: str) -> int:
+    """Link to `user` the registrations made without an account under `email` (call it once the user
+    has verified that address): their matchmaking, badges and agenda then follow the account.
+    Returns how many were linked; registrations already someone's stay theirs."""
+    person = getattr(user, "person", None)
+    rows = Registration.objects.filter(user__isnull=True, email__iexact=email.strip())
+    linked = 0
+    for reg in rows.select_for_update():
+        reg.user = user
+        if reg.person_id is None and person is not None:
+            reg.person = person
+        reg.save(update_fields=["user", "person"])
+        activity.record(user, "update", reg, {"user": [None, user.pk]})
+        linked += 1
+    return linked
 
 
 @transaction.atomic
@@ -790,6 +830,7 @@ def clone_meeting(
                 mode_choice=cat.mode_choice,
                 is_public=cat.is_public,
                 questions=cat.questions,
+                translations=cat.translations,
                 order=cat.order,
             )
     if "sessions" in parts:

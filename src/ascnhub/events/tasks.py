@@ -31,7 +31,7 @@ def join_url_for(registration: Registration):
     return build
 
 
-def build_registration_email(registration: Registration, event: str) -> EmailMessage:
+def build_registration_email(registration: Registration, event: str, reason: str = "") -> EmailMessage:
     """The e-mail in the registrant's language, with their calendar (.ics) attached."""
     from django.utils.translation import gettext as _
 
@@ -50,6 +50,7 @@ def build_registration_email(registration: Registration, event: str) -> EmailMes
                 "reg": registration,
                 "meeting": meeting,
                 "event": event,
+                "reason": reason,
                 "link": settings.SITE_URL + registration.get_absolute_url(),
             },
         )
@@ -72,11 +73,11 @@ def build_registration_email(registration: Registration, event: str) -> EmailMes
 
 
 @task()
-def send_registration_email(registration_id: int, event: str) -> bool:
+def send_registration_email(registration_id: int, event: str, reason: str = "") -> bool:
     registration = (
         Registration.objects.select_related("meeting", "category").filter(pk=registration_id).first()
     )
     if registration is None:
         return False
-    build_registration_email(registration, event).send()
+    build_registration_email(registration, event, reason).send()
     return True

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.engine.matching.model import FOCUS_AREAS, FOCUS_LABELS
-from ascnhub.registry.forms import TIMEZONE_CHOICES
+from ascnhub.projects.codes import CONTENT_LANGUAGES
+from ascnhub.registry.forms import TimezoneField
 
 from .models import Lead, MeetingRequest, Profile, Setup
 
@@ -17,7 +18,11 @@ class ProfileForm(forms.ModelForm):
     focus_areas = forms.MultipleChoiceField(
         label=_("Focus areas"), choices=FOCUS_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    timezone = TimezoneField(label=_("Time zone"))
+    language = forms.ChoiceField(label=_("Language of these texts"), choices=CONTENT_LANGUAGES)
+    languages_spoken = forms.MultipleChoiceField(
+        label=_("Languages we can meet in"), choices=CONTENT_LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Profile
@@ -52,6 +57,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, setup: Setup, needs_qs, offers_qs, slot_label, **kwargs):
         super().__init__(*args, **kwargs)
+        # Stored as codes joined by commas ("en,ja"); chosen by name.
+        spoken = self.initial.get("languages_spoken") or ""
+        if isinstance(spoken, str):
+            self.initial["languages_spoken"] = [c.strip() for c in spoken.split(",") if c.strip()]
         self.fields["needs"].queryset = needs_qs
         self.fields["offers"].queryset = offers_qs
         self.fields["unavailable"].queryset = setup.slots.all()
@@ -59,6 +68,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["unavailable"].required = False
         self.fields["needs"].required = False
         self.fields["offers"].required = False
+
+    def clean_languages_spoken(self) -> str:
+        return ",".join(self.cleaned_data["languages_spoken"])
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common.models import Delivery
+from ascnhub.registry.countries import country_name
 from ascnhub.registry.models import validate_timezone
 
 
@@ -212,6 +213,10 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
     def get_absolute_url(self) -> str:
         return reverse("matchmaking:profile", args=[self.setup.meeting.slug, self.public_id])

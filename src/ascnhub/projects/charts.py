@@ -10,6 +10,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils import formats
+
 
 @dataclass
 class Series:
@@ -45,7 +47,9 @@ def line_chart(
         s.points = " ".join(f"{px},{py}" for px, py, _ in pts)
         s.dots = pts
     y_ticks = [{"y": round(y(v), 1), "label": f"{v:g}%"} for v in (0, 25, 50, 75, 100)]
-    x_ticks = [{"x": round(x(d), 1), "label": d.strftime("%b %Y")} for d in _thin(dates, 6)]
+    x_ticks = [
+        {"x": round(x(d), 1), "label": formats.date_format(d, "YEAR_MONTH_FORMAT")} for d in _thin(dates, 6)
+    ]
     return {
         "width": width,
         "height": height,

@@ -48,6 +48,7 @@ COLUMNS = {
         "location_description",
         "website",
         "published",
+        "external_id",  # optional: the row's id in the source, so a re-import updates, never duplicates
     ],
     "offers": [
         "slug",
@@ -226,11 +227,36 @@ class ProjectResource(BaseResource):
         fields = COLUMNS["projects"]
         import_id_fields = ["slug"]
         clean_model_instances = True
-        skip_diff = True
+        skip_diff = False  # keeps the original of each row, so an unchanged row is counted as such
 
     def get_instance(self, instance_loader, row):
+        """The project a row is about: by slug, else by its external id, else (a file without
+        ids) the city's project of the same title, so importing a file twice creates nothing new."""
         slug = (row.get("slug") or "").strip()
-        return Project.objects.filter(slug=slug).first() if slug else None
+        if slug:
+            return Project.objects.filter(slug=slug).first()
+        external_id = (row.get("external_id") or "").strip()
+        if external_id:
+            return Project.objects.filter(external_id=external_id).first()
+        city, title = (row.get("city") or "").strip(), (row.get("title") or "").strip()
+        if city and title:
+            return Project.objects.filter(city__slug=city, title=title).order_by("pk").first()
+        return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Leave a row alone (and count it unchanged) when it would change nothing."""
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        for f in self.get_import_fields():
+            if f.column_name in ("slug", "external_id") or f.column_name not in row:
+                continue
+            if isinstance(f.widget, widgets.ManyToManyWidget):
+                new = sorted(str(o.pk) for o in f.clean(row))
+                if new != sorted(str(o.pk) for o in f.get_value(original).all()):
+                    return False
+            elif f.get_value(instance) != f.get_value(original):
+                return False
+        return True
 
     def row_errors(self, instance, row):
         errors: dict[str, list[str]] = {}
@@ -312,7 +338,10 @@ class RowError:
 @dataclass
 class ImportOutcome:
     ok: bool
-    count: int = 0
+    count: int = 0  # rows written: created and updated
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     problem: str = ""  # a problem with the file as a whole
 
@@ -388,7 +417,10 @@ def import_dataset(user: Any, kind: str, dataset: tablib.Dataset) -> ImportOutco
                 outcome.problem = "; ".join(str(e.error) for e in result.base_errors)
             if outcome.errors or outcome.problem:
                 raise _Rollback()
-            outcome.count = result.totals.get("new", 0) + result.totals.get("update", 0)
+            outcome.created = result.totals.get("new", 0)
+            outcome.updated = result.totals.get("update", 0)
+            outcome.unchanged = result.totals.get("skip", 0)
+            outcome.count = outcome.created + outcome.updated
             outcome.ok = True
     except _Rollback:
         outcome.ok = False

@@ -170,6 +170,12 @@ class Project(MultilingualText):
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The project's id in the file or system it is imported from: a re-import updates it."),
+    )
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="projects", verbose_name=_("city"))
     focus_areas = models.ManyToManyField(FocusAreaTag, related_name="projects", verbose_name=_("focus areas"))
     outcomes = models.ManyToManyField(
@@ -245,6 +251,9 @@ class Project(MultilingualText):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="project_unique_external_id"
+            ),
             models.CheckConstraint(
                 name="project_period_order",
                 condition=Q(end_date__isnull=True)

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.common.timezones import known_timezones
@@ -42,6 +42,12 @@ class MemberState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: ours in English, the locale's ISO 3166 name otherwise."""
+        name = country_name(self.code)
+        return self.name if name == self.code or translation.get_language() in (None, "en") else name
 
     def get_absolute_url(self) -> str:
         return reverse("registry:member_state", args=[self.code.lower()])
@@ -155,7 +161,7 @@ class Person(models.Model):
     title = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), unique=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("preferred language"), max_length=8, choices=settings.ASCNHUB_PERSON_LANGUAGES, default="en"
     )
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]

@@ -6,7 +6,7 @@ import datetime
 import zoneinfo
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 
 register = template.Library()
 
@@ -17,10 +17,10 @@ def _zone(name: str | None):
 
 @register.filter
 def hm(value: datetime.datetime | None, zone: str | None = None) -> str:
-    """'09:30' in the given zone (or the viewer's)."""
+    """'09:30' in the given zone (or the viewer's), in the language's time format ('09.30' in Indonesian)."""
     if not value:
         return ""
-    return value.astimezone(_zone(zone)).strftime("%H:%M")
+    return formats.time_format(value.astimezone(_zone(zone)), "TIME_FORMAT")
 
 
 @register.filter

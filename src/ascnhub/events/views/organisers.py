@@ -3,6 +3,8 @@ and its exports, badges in batches, copying a meeting for next year."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +37,20 @@ def approvals(request: HttpRequest, slug: str) -> HttpResponse:
             country__in=represented_country_codes(request.user),
             category__approval=RegistrationCategory.Approval.NATIONAL_REPRESENTATIVE,
         )
+    if request.method == "POST":  # approve the ticked ones at once, from those this user may decide
+        chosen = list(regs.filter(public_id__in=_uuids(request.POST.getlist("selected"))))
+        chosen = [r for r in chosen if request.user.has_perm("events.approve_registration", r)]
+        if not chosen:
+            messages.error(request, _("Tick the registrations to approve first."))
+        else:
+            approved, refused = services.approve_many(request.user, chosen)
+            if approved:
+                messages.success(
+                    request, _("Approved: %(names)s.") % {"names": ", ".join(r.name for r in approved)}
+                )
+            for line in refused:
+                messages.error(request, line)
+        return redirect(request.get_full_path())
     page = Paginator(regs, 50).get_page(request.GET.get("page"))
     return render(request, "events/approvals.html", {"meeting": meeting, "page": page})
 
@@ -172,3 +188,14 @@ def clone(request: HttpRequest, slug: str) -> HttpResponse:
     if done := submit_form(request, form, save, success=_("Meeting copied as a draft.")):
         return done
     return render(request, "events/clone.html", {"meeting": meeting, "form": form})
+
+
+def _uuids(values: list[str]) -> list[uuid.UUID]:
+    """The well-formed ids among those posted (a tampered one is ignored, not an error page)."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return ids

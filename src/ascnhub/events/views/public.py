@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import agenda as agenda_mod
 from .. import badges, exporters, services, tokens
@@ -24,7 +25,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
     if not request.user.has_perm("events.add_meeting"):
         meetings = meetings.exclude(status=Meeting.Status.DRAFT)
-    return render(request, "events/meeting_list.html", {"meetings": meetings})
+    # Upcoming and running meetings first, the soonest on top; then past ones, the latest on top.
+    today = timezone.localdate()
+    upcoming = list(meetings.filter(end_date__gte=today).order_by("start_date", "title"))
+    past = list(meetings.filter(end_date__lt=today).order_by("-start_date", "title"))
+    return render(request, "events/meeting_list.html", {"upcoming": upcoming, "past": past})
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -116,7 +121,14 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     regs = (
         Registration.objects.filter(meeting=meeting, status=Status.APPROVED, consent_list=True)
         .select_related("category")
-        .only("name", "organisation_name", "country", "category__name", "category__colour")
+        .only(
+            "name",
+            "organisation_name",
+            "country",
+            "category__name",
+            "category__translations",
+            "category__colour",
+        )
         .order_by("name")
     )
     q = request.GET.get("q", "").strip()

@@ -172,9 +172,13 @@ def registration_decide(request: HttpRequest, slug: str, public_id: uuid.UUID) -
         Registration.objects.select_related("category"), meeting=meeting, public_id=public_id
     )
     require_perm(request, "events.approve_registration", reg)
+    approve = request.POST.get("decision") == "approve"
     try:
-        services.decide(request.user, reg, request.POST.get("decision") == "approve")
-        messages.success(request, _("Decision saved for %(name)s.") % {"name": reg.name})
+        services.decide(request.user, reg, approve, reason=request.POST.get("reason", ""))
+        if approve:
+            messages.success(request, _("Approved: %(name)s.") % {"name": reg.name})
+        else:
+            messages.success(request, _("Declined: %(name)s.") % {"name": reg.name})
     except services.EventsError as exc:
         messages.error(request, str(exc))
     target = request.POST.get("next", "")

@@ -39,6 +39,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         colleagues = delegation_people(mine)
         for m in meetings:
             m.attendee_id = attendee_of(m.request, mine)
+    for meeting in meetings:  # one form per meeting, each with its own ids, so each label is its own
+        meeting.feedback_form = FeedbackForm(auto_id=f"id_feedback_{meeting.public_id}_%s")
     viewer_tz = mine.timezone
     if mine.owner.user_id != request.user.pk:  # a delegation member sees its own time zone
         viewer_tz = (
@@ -54,7 +56,6 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "meetings": meetings,
             "run": run,
             "feedback_given": feedback,
-            "feedback_form": FeedbackForm(),
             "colleagues": colleagues,
             "outcome_choices": AttendanceReport.Outcome.choices,
             "now": timezone.now(),

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ascnhub.common.http import LoginRequired, require_perm
-from ascnhub.common.templatetags.ascnhub import zoned
+from ascnhub.common.templatetags.ascnhub import zoned_span
 from ascnhub.events.models import Meeting
 from ascnhub.projects.models import Need, Offer
+from ascnhub.registry.countries import country_name
 
 from .. import contacts, services
 from ..errors import MatchmakingError
@@ -43,6 +44,14 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
             suggestions = suggestions.filter(other__country=country)
         if kind:
             suggestions = suggestions.filter(other__kind=kind)
+        # The filter offers the countries of this profile's suggestions, by name.
+        countries = sorted(
+            {
+                (c, country_name(c))
+                for c in Suggestion.objects.filter(profile=profile).values_list("other__country", flat=True)
+            },
+            key=lambda kv: kv[1],
+        )
         suggestions = list(suggestions)
         if focus:  # focus areas are a JSON list: filter in Python over at most TOP_K rows
             suggestions = [s for s in suggestions if focus in s.other.focus_areas]
@@ -56,6 +65,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         context.update(
             suggestions=suggestions,
             country=country,
+            countries=countries,
+            filtered=bool(country or focus or kind),
             focus=focus,
             kind=kind,
             kinds=Profile.Kind.choices,
@@ -71,7 +82,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _slot_label(profile_tz: str, venue_tz: str):
     def label(slot) -> str:
-        return f"{zoned(slot.starts_at, profile_tz)} · {zoned(slot.starts_at, venue_tz)}"
+        mine = zoned_span(slot.starts_at, slot.ends_at, profile_tz)
+        return f"{mine} · {zoned_span(slot.starts_at, slot.ends_at, venue_tz)}"
 
     return label
 

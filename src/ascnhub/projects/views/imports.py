@@ -21,7 +21,11 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = importers.import_file(request.user, kind, form.cleaned_data["file"])
         if result.ok:
-            messages.success(request, _("Imported %(n)s rows.") % {"n": result.count})
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
             return redirect("projects:projects" if kind == "projects" else "projects:offers")
     return render(
         request,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 from ascnhub.common.permissions import is_secretariat
-from ascnhub.registry.countries import COUNTRY_CHOICES
+from ascnhub.registry.countries import country_choices
 from ascnhub.registry.models import Organisation
 
 from .. import queries, services
@@ -30,7 +30,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "page": page_of(request, qs.order_by("title")),
             "active": active,
             "focus_areas": FocusArea.choices,
-            "countries": COUNTRY_CHOICES,
+            "countries": country_choices(),
             "download_query": request.GET.urlencode(),
             "can_add": request.user.has_perm("projects.add_offer"),
             "can_import": request.user.has_perm("projects.import_offers"),

@@ -15,6 +15,12 @@
       el.addEventListener("change", function () { el.form.submit(); });
     });
     document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+    // A table that scrolls sideways in its own box (phones) must be reachable by keyboard.
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && !table.querySelector("a, button, input, select, textarea")) {
+        table.tabIndex = 0;
+      }
+    });
 
     // City map: Leaflet from our own static files. Country outlines (vendored Natural Earth) are
     // drawn under the markers, so the map reads without a tile server; tiles only when configured.

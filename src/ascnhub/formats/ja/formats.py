@@ -1,0 +1,9 @@
+# Japanese: "2026年12月7日", "2026年12月7日 13:30", "2021年10月18日（月曜日）".
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+TIME_FORMAT = "H:i"
+YEAR_MONTH_FORMAT = "Y年n月"
+MONTH_DAY_FORMAT = "n月j日"
+DAY_FORMAT = "Y年n月j日（l）"
+SHORT_DATE_FORMAT = "Y/m/d"
+SHORT_DATETIME_FORMAT = "Y/m/d H:i"
