@@ -126,7 +126,9 @@ def check_role(role: Role) -> list[Role]:
                 "person",
             )
     others = (
-        Role.objects.select_for_update()
+        # Lock the role rows only: the related rows read with them may be absent (outer joins),
+        # which PostgreSQL cannot lock.
+        Role.objects.select_for_update(of=("self",))
         .filter(kind=role.kind, **_scope(role))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=role.start_date))
     )
