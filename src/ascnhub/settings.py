@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ascnhub.knowledge",
     "ascnhub.portal",
     "ascnhub.api",
+    "ascnhub.privacy",
 ]
 
 MIDDLEWARE = [
