@@ -26,6 +26,7 @@ urlpatterns = [
     path("knowledge/", include("ascnhub.knowledge.urls")),
     path("", include("ascnhub.portal.urls")),
     path("notices/", include("ascnhub.notices.urls")),
+    path("privacy/", include("ascnhub.privacy.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
     path("api/v1/", api.urls),

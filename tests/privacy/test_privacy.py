@@ -149,3 +149,50 @@ def test_the_zip_is_a_zip_with_json_and_csv(world):
     data = services.export_data(EMAIL)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert all(n.endswith((".json", ".csv")) for n in archive.namelist())
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Privacy notice"), ("id", "Pemberitahuan privasi"), ("ja", "プライバシーに関するお知らせ")],
+)
+def test_the_privacy_notice_is_in_the_readers_language(client, db, language, heading):
+    client.cookies["django_language"] = language
+    html = client.get("/privacy/").content.decode()
+    assert f"<h1>{heading}</h1>" in html and f'lang="{language}"' in html
+
+
+def test_a_person_downloads_their_data_and_asks_for_deletion_in_the_browser(world, client_for):
+    client = client_for(world.company.owner.user)
+    response = client.get("/privacy/my-data/download/")
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert json.loads(archive.read("data.json"))["person"][0]["name"] == NAME
+    response = client.post("/privacy/my-data/delete/", follow=True)
+    assert "will be deleted once the secretariat approves" in response.content.decode()
+    assert ErasureRequest.objects.filter(user=world.company.owner.user, status="pending").count() == 1
+    response = client.post("/privacy/my-data/delete/", follow=True)
+    assert "already asked" in response.content.decode()
+    client.post("/privacy/my-data/delete/", {"cancel": "1"})
+    assert not ErasureRequest.objects.filter(status="pending").exists()
+
+
+def test_anonymous_visitors_cannot_download_anything(client, db):
+    response = client.get("/privacy/my-data/download/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_registering_with_consent_records_it_once_per_meeting(db):
+    from ascnhub.events import services as events
+    from tests.events.factories import make_meeting, registration_data
+
+    hlm = make_meeting()
+    user = UserFactory(email="sari@test.example")
+    reg, _ = events.register(hlm.meeting, hlm.gov, registration_data(), user=user)
+    events.decide(None, reg, approve=True)  # announced again: still one record
+    (record,) = ConsentRecord.objects.filter(user=user)
+    assert (record.purpose, record.scope) == ("participant_list", f"meeting:{hlm.meeting.slug}")
+    other = UserFactory(email="budi@test.example")
+    events.register(
+        hlm.meeting, hlm.gov, registration_data(email=other.email, consent_list=False), user=other
+    )
+    assert not ConsentRecord.objects.filter(user=other).exists()
