@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -39,6 +39,21 @@ def _language(user: User) -> str:
         return user.person.preferred_language  # type: ignore[attr-defined]
     except Exception:  # no person behind the account
         return settings.LANGUAGE_CODE
+
+
+class NoticeEmail(EmailMessage):
+    """An e-mail that is also a notice to a user: `send()` stores the notice and lets the user's
+    preference for `kind` decide whether the e-mail goes out now, waits for the digest, or stays in
+    the platform. Senders that build `EmailMessage`s build this instead for recipients with an
+    account, and change nothing else."""
+
+    def __init__(self, *args: Any, user: User, kind: str, url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notice_user, self.notice_kind, self.notice_url = user, kind, url
+
+    def send(self, fail_silently: bool = False) -> int:
+        notice = notify(self.notice_user, self.notice_kind, str(self.subject), self.notice_url, email=self)
+        return 1 if notice.emailed_at else 0
 
 
 def notify(
@@ -74,7 +89,7 @@ def notify(
                     settings.DEFAULT_FROM_EMAIL,
                     [user.email],
                 )
-        email.send()
+        EmailMessage.send(email)  # the plain send, also for a NoticeEmail (whose send() is this)
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
     return notice
