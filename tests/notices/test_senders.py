@@ -55,3 +55,39 @@ def test_security_emails_ignore_the_preferences(client, network):
     mail.outbox.clear()
     client.post("/accounts/password/reset/", {"email": user.email})
     assert [m for m in mail.outbox if user.email in m.to], "the password reset e-mail must arrive"
+
+
+def test_a_returned_report_tells_its_author_with_the_comment(network):
+    from ascnhub.projects import services as projects
+    from ascnhub.projects.models import ProgressReport
+    from tests.projects.factories import ProjectFactory, ReportFactory
+
+    officer = network.makassar_officer.user
+    report = ReportFactory(
+        project=ProjectFactory(city=network.makassar, title="Flood sensors"),
+        state=ProgressReport.State.DRAFT,
+        created_by=officer,
+    )
+    projects.submit_report(officer, report)
+    mail.outbox.clear()
+    projects.review_report(network.indonesia_nr.user, report, approve=False, comment="Add the costs.")
+    notice = Notification.objects.get(user=officer, kind="report_reviewed")
+    assert notice.text == "Your progress report on Flood sensors was returned: Add the costs."
+    assert [m.subject for m in mail.outbox if officer.email in m.to] == [notice.text]
+
+
+def test_a_commitment_reminder_stays_in_the_platform_when_chosen(network):
+    import datetime
+
+    from ascnhub.followup import services as followup
+    from tests.followup.factories import CommitmentFactory
+
+    today = datetime.date(2026, 3, 1)
+    nr = network.indonesia_nr
+    services.set_preferences(nr.user, {"commitment_due": "in_app"})
+    CommitmentFactory(member_state=network.indonesia, due_date=today + datetime.timedelta(days=10))
+    mail.outbox.clear()
+    assert followup.send_reminders(today=today)["sent"] == 1
+    assert [m for m in mail.outbox if nr.email in m.to] == []
+    notice = Notification.objects.get(user=nr.user)
+    assert notice.kind == "commitment_due" and notice.url.startswith("/outcomes/commitments/")
