@@ -196,3 +196,15 @@ def test_registering_with_consent_records_it_once_per_meeting(db):
         hlm.meeting, hlm.gov, registration_data(email=other.email, consent_list=False), user=other
     )
     assert not ConsentRecord.objects.filter(user=other).exists()
+
+
+def test_a_consent_is_withdrawn_only_by_its_owner(client_for, db):
+    owner, other = UserFactory(), UserFactory()
+    record = services.give_consent(owner, "newsletter")
+    response = client_for(other).post(f"/privacy/my-data/consents/{record.pk}/withdraw/", follow=True)
+    assert "There is no such standing consent." in response.content.decode()
+    record.refresh_from_db()
+    assert record.withdrawn_at is None
+    client_for(owner).post(f"/privacy/my-data/consents/{record.pk}/withdraw/")
+    record.refresh_from_db()
+    assert record.withdrawn_at is not None

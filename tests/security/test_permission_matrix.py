@@ -1249,6 +1249,17 @@ def test_api(sec, row: ApiRow):
 # the lists and downloads for private things).
 PUBLIC_PAGES = {
     "home": "public overview",
+    "api_tokens": "the signed-in user's own tokens only; tests/api/test_token_pages.py",
+    "api_token_revoke": "the user's own token only (another's is 404); tests/api/test_token_pages.py",
+    "notices:list": "the signed-in user's own notices only; tests/notices",
+    "notices:read": "the user's own notice only (another's is refused); tests/notices",
+    "notices:read_all": "the user's own notices only; tests/notices",
+    "notices:preferences": "the user's own preferences; tests/notices",
+    "privacy:notice": "the public privacy notice",
+    "privacy:my_data": "the signed-in user's own data only; tests/privacy",
+    "privacy:download": "the signed-in user's own data only; tests/privacy",
+    "privacy:delete": "the user's own account only; tests/privacy",
+    "privacy:withdraw": "the user's own consent only; tests/privacy",
     "activity": "in the matrix (activity log)",
     "set_timezone": "the visitor's own preference (a cookie)",
     "set_language": "the visitor's own preference (a cookie)",
@@ -1294,7 +1305,18 @@ PUBLIC_PAGES = {
     "portal:oc4ids": "public download (content row)",
     "portal:dataset": "public downloads (content rows)",
 }
-OUR_NAMESPACES = {"registry", "projects", "events", "matchmaking", "followup", "knowledge", "portal", None}
+OUR_NAMESPACES = {
+    "registry",
+    "projects",
+    "events",
+    "matchmaking",
+    "followup",
+    "knowledge",
+    "portal",
+    "notices",
+    "privacy",
+    None,
+}
 
 PUBLIC_API = {
     f"GET {API}/member-states": "public registry",
