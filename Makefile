@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The apps whose services.py mypy checks (with django-stubs), beside the engines and the API.
-SERVICE_APPS := events followup knowledge matchmaking notices privacy projects registry
+SERVICE_APPS := events followup knowledge mailings matchmaking notices privacy projects registry
 export HOST PORT
 
 .PHONY: install run test test-fast e2e bench lint messages openapi clean

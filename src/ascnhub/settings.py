@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ascnhub.matchmaking",
     "ascnhub.followup",
     "ascnhub.knowledge",
+    "ascnhub.mailings",
     "ascnhub.portal",
     "ascnhub.api",
     "ascnhub.privacy",
