@@ -208,3 +208,25 @@ def test_a_consent_is_withdrawn_only_by_its_owner(client_for, db):
     client_for(owner).post(f"/privacy/my-data/consents/{record.pk}/withdraw/")
     record.refresh_from_db()
     assert record.withdrawn_at is not None
+
+
+def test_retention_lists_in_a_dry_run_then_anonymises_only_that_meeting(world):
+    from ascnhub.events.models import Meeting
+
+    meeting = world.meeting  # ended in October 2021
+    services.set_retention(meeting, 12)
+    with pytest.raises(PrivacyError, match="1 to 120 months"):
+        services.set_retention(meeting, 0)
+    total = Registration.objects.filter(meeting=meeting).count()
+    out = StringIO()
+    call_command("privacy", "retention", "--dry-run", stdout=out)
+    assert f"{meeting.slug}: would anonymise {total} registration(s)" in out.getvalue()
+    assert Registration.objects.filter(email=EMAIL).exists()  # a dry run changes nothing
+    call_command("privacy", "retention", stdout=StringIO())
+    assert not Registration.objects.filter(meeting=meeting).exclude(name="A participant who left").exists()
+    assert Registration.objects.filter(meeting=meeting).count() == total  # the figures stay
+    # Not yet due: nothing listed.
+    Meeting.objects.filter(pk=meeting.pk).update(end_date=timezone.localdate())
+    out = StringIO()
+    call_command("privacy", "retention", "--dry-run", stdout=out)
+    assert "no meeting is past its retention" in out.getvalue()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .errors import PrivacyError
-from .models import ConsentRecord, ErasureRequest
+from .models import ConsentRecord, ErasureRequest, RetentionRule
 
 
 @admin.register(ConsentRecord)
@@ -30,3 +30,8 @@ class ErasureRequestAdmin(admin.ModelAdmin):
             except PrivacyError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         self.message_user(request, _("%(n)d person(s) erased.") % {"n": done})
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "months")

@@ -78,3 +78,17 @@ class Erasure(models.Model):
 
     class Meta:
         ordering = ["-erased_at"]
+
+
+class RetentionRule(models.Model):
+    """How long a meeting's registrations keep their personal data after the meeting ends."""
+
+    meeting = models.OneToOneField("events.Meeting", on_delete=models.CASCADE, related_name="retention_rule")
+    months = models.PositiveSmallIntegerField(_("months after the meeting ends"))
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.months} months"

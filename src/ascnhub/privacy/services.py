@@ -40,7 +40,7 @@ from ascnhub.notices.models import Notification, Preference
 from ascnhub.registry.models import Person
 
 from .errors import PrivacyError
-from .models import TEXT_VERSION, ConsentRecord, Erasure, ErasureRequest, Purpose
+from .models import TEXT_VERSION, ConsentRecord, Erasure, ErasureRequest, Purpose, RetentionRule
 
 if TYPE_CHECKING:
     from ascnhub.common.models import User
@@ -392,3 +392,56 @@ def erase_due(now: datetime.datetime | None = None) -> int:
             erase(None, request.user.email)
             done += 1
     return done
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):  # the same day, or the month's last day
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def set_retention(meeting: Any, months: int) -> RetentionRule:
+    """Keep `meeting`'s registrations' personal data `months` months after it ends (1–120)."""
+    if not 1 <= months <= 120:
+        raise PrivacyError("bad_months", _("Retention is 1 to 120 months."), "months")
+    rule, _created = RetentionRule.objects.update_or_create(meeting=meeting, defaults={"months": months})
+    return rule
+
+
+def apply_retention(
+    *, today: datetime.date | None = None, dry_run: bool = True
+) -> list[tuple[str, int, str]]:
+    """Anonymise the registrations of every meeting whose retention has run out; with `dry_run`,
+    only list what would go. Returns (meeting slug, registrations, due date) per meeting.
+
+    A registration keeps its place, category, status, country and check-ins (the meeting's
+    figures); its name, badge name, e-mail, position and answers go. The person's account and
+    their other meetings are not touched (that is `erase`)."""
+    today = today or timezone.localdate()
+    out = []
+    for rule in RetentionRule.objects.select_related("meeting").order_by("meeting__end_date"):
+        due = _months_after(rule.meeting.end_date, rule.months)
+        if due > today:
+            continue
+        regs = Registration.objects.filter(meeting=rule.meeting).exclude(name=LEFT)
+        out.append((rule.meeting.slug, regs.count(), due.isoformat()))
+        if not dry_run:
+            with transaction.atomic():
+                for reg in regs.only("pk", "public_id"):
+                    Registration.objects.filter(pk=reg.pk).update(
+                        name=LEFT,
+                        name_on_badge="",
+                        email=f"registration-{reg.public_id.hex}@{ERASED_DOMAIN}",
+                        job_title="",
+                        answers={},
+                        consent_list=False,
+                    )
+    return out
