@@ -52,7 +52,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret": secret,
-        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id"),
+        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id"),  # type: ignore[misc]
     }
     response = render(request, "api/tokens.html", context, status=form_status(form))
     response["Cache-Control"] = "private, no-store"  # the secret must not be kept by any cache
