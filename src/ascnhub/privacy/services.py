@@ -250,8 +250,6 @@ def _sweep(needles: list[str], replace: Any) -> dict[str, int]:
         meta = model._meta
         if meta.proxy or not meta.managed or model is Erasure:
             continue
-        if meta.label_lower in {"sessions.session", "django_tasks_db.dbtaskresult"}:
-            continue
         for f in meta.concrete_fields:
             if isinstance(f, models.JSONField):
                 alias = f"_privacy_{f.attname}"
