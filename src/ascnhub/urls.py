@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("ascnhub.projects.urls")),
     path("", include("ascnhub.matchmaking.lead_urls")),  # /leads/: the cities' leads
     path("meetings/<slug:slug>/matchmaking/", include("ascnhub.matchmaking.urls")),
+    path("meetings/<slug:slug>/mailings/", include("ascnhub.mailings.urls")),
     path("meetings/", include("ascnhub.events.urls")),
     path("outcomes/", include("ascnhub.followup.urls")),
     path("knowledge/", include("ascnhub.knowledge.urls")),

@@ -99,3 +99,40 @@ def test_preview_and_a_test_send_go_to_the_organiser_only(hlm, network):
     assert services.send_test(organiser, mailing) == 2  # one per language version
     assert {tuple(m.recipients) for m in OutgoingEmail.objects.all()} == {(organiser.email,)}
     assert all(m.subject.startswith("[TEST] ") for m in OutgoingEmail.objects.all())
+
+
+def test_the_organiser_composes_previews_tests_and_sends_on_the_page(hlm, network, client_for):
+    organiser = client_for(network.secretariat)
+    base = f"/meetings/{hlm.meeting.slug}/mailings/"
+    data = {
+        "categories": [hlm.city.pk],
+        "subject_en": "Welcome, {name}",
+        "body_en": "Agenda: {agenda_link}",
+        "subject_id": "Selamat datang, {name}",
+        "body_id": "Agenda: {agenda_link}",
+    }
+    bad = organiser.post(base, {**data, "body_en": "Hi {nmae}"})
+    assert bad.status_code == 400 and "Unknown placeholder {nmae}" in bad.content.decode()
+    assert not Mailing.objects.exists()
+    response = organiser.post(base, data)
+    mailing = Mailing.objects.get()
+    assert response["Location"] == f"{base}{mailing.pk}/"
+    page = organiser.get(f"{base}{mailing.pk}/").content.decode()
+    assert "2 recipients" in page and "Selamat datang, Sari" in page
+    organiser.post(f"{base}{mailing.pk}/test/")
+    assert [m.recipients for m in OutgoingEmail.objects.all()] == [[network.secretariat.email]] * 2
+    organiser.post(f"{base}{mailing.pk}/send/")
+    assert OutgoingEmail.objects.count() == 4
+    listing = organiser.get(base).content.decode()
+    assert "2 queued, 0 sent, 0 failed" in listing
+
+
+def test_only_the_meetings_organisers_see_its_mailings(hlm, network, client_for):
+    mailing = services.compose(None, hlm.meeting, VERSIONS)
+    base = f"/meetings/{hlm.meeting.slug}/mailings/"
+    for user in (network.outsider, network.makassar_officer.user):
+        client = client_for(user)
+        assert client.get(base).status_code == 403
+        assert client.post(f"{base}{mailing.pk}/send/").status_code == 403
+    assert client_for(None).get(base).status_code == 302
+    assert not OutgoingEmail.objects.exists()

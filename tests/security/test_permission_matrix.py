@@ -1256,6 +1256,9 @@ PUBLIC_PAGES = {
     "notices:read_all": "the user's own notices only; tests/notices",
     "notices:preferences": "the user's own preferences; tests/notices",
     "privacy:notice": "the public privacy notice",
+    "mailings:list": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "mailings:detail": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "mailings:action": "the meeting's organisers only (events.manage_meeting); tests/mailings",
     "privacy:my_data": "the signed-in user's own data only; tests/privacy",
     "privacy:download": "the signed-in user's own data only; tests/privacy",
     "privacy:delete": "the user's own account only; tests/privacy",
@@ -1315,6 +1318,7 @@ OUR_NAMESPACES = {
     "portal",
     "notices",
     "privacy",
+    "mailings",
     None,
 }
 
