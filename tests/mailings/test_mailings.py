@@ -104,6 +104,7 @@ def test_preview_and_a_test_send_go_to_the_organiser_only(hlm, network):
 def test_the_organiser_composes_previews_tests_and_sends_on_the_page(hlm, network, client_for):
     organiser = client_for(network.secretariat)
     base = f"/meetings/{hlm.meeting.slug}/mailings/"
+    assert f'href="{base}"' in organiser.get(f"/meetings/{hlm.meeting.slug}/manage/").content.decode()
     data = {
         "categories": [hlm.city.pk],
         "subject_en": "Welcome, {name}",
