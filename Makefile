@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The apps whose services.py mypy checks (with django-stubs), beside the engines and the API.
-SERVICE_APPS := events followup knowledge matchmaking programmes projects registry
+SERVICE_APPS := events followup knowledge mailings matchmaking notices privacy programmes projects registry
 # Service modules beside services.py (one concern each), checked the same way.
 SERVICE_MODULES := events.scans events.printing events.presence matchmaking.moves matchmaking.history matchmaking.grid matchmaking.exports_schedule
 export HOST PORT

@@ -27,6 +27,9 @@ def _fast_passwords(settings):
     # something and look again at once would see the old page. The cache has its own tests
     # (tests/common/test_pagecache.py, the soak in bench_scaleout.py) and is off elsewhere.
     settings.ASCNHUB_PAGE_CACHE_SECONDS = 0
+    # API reads are rate-limited per token and per address (tests/api/test_read_throttle.py);
+    # elsewhere a test (the OpenAPI contract's hundreds of calls) must not run into the limit.
+    settings.ASCNHUB_API_READ_RATE_PER_TOKEN = settings.ASCNHUB_API_READ_RATE_PER_ADDRESS = "100000/min"
 
 
 @pytest.fixture(autouse=True)

@@ -82,14 +82,17 @@ INSTALLED_APPS = [
     "ninja",
     "ascnhub.common",
     "ascnhub.registry",
+    "ascnhub.notices",
     "ascnhub.projects",
     "ascnhub.events",
     "ascnhub.programmes",
     "ascnhub.matchmaking",
     "ascnhub.followup",
     "ascnhub.knowledge",
+    "ascnhub.mailings",
     "ascnhub.portal",
     "ascnhub.api",
+    "ascnhub.privacy",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ascnhub.common.context_processors.site",
                 "ascnhub.matchmaking.context_processors.leads",
+                "ascnhub.notices.context_processors.bell",
             ],
         },
     },
@@ -298,6 +302,10 @@ MAP_TILE_ATTRIBUTION = env("ASCNHUB_MAP_TILE_ATTRIBUTION", "© OpenStreetMap con
 # `pages`: anonymous visitors' pages for ASCNHUB_PAGE_CACHE_SECONDS (common/pagecache.py; 0: off).
 # Each process keeps its own copy: staleness is bounded by the lifetime, so nothing needs sharing.
 ASCNHUB_PAGE_CACHE_SECONDS = int(env("ASCNHUB_PAGE_CACHE_SECONDS", "15"))
+# API reads (GET) allowed per token and per client address, counted in the default (shared) cache.
+ASCNHUB_API_READ_RATE_PER_TOKEN = env("ASCNHUB_API_READ_RATE_PER_TOKEN", "600/min")
+ASCNHUB_API_READ_RATE_PER_ADDRESS = env("ASCNHUB_API_READ_RATE_PER_ADDRESS", "1200/min")
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ascnhub_cache"},
     "pages": {

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from ascnhub.api import token_views
 from ascnhub.api.api import api
 from ascnhub.common import views as common_views
 from ascnhub.registry import views as registry_views
@@ -21,14 +22,19 @@ urlpatterns = [
     path("", include("ascnhub.projects.urls")),
     path("", include("ascnhub.matchmaking.lead_urls")),  # /leads/: the cities' leads
     path("meetings/<slug:slug>/matchmaking/", include("ascnhub.matchmaking.urls")),
+    path("meetings/<slug:slug>/mailings/", include("ascnhub.mailings.urls")),
     path("meetings/", include("ascnhub.events.urls")),
     path("outcomes/", include("ascnhub.followup.urls")),
     path("knowledge/", include("ascnhub.knowledge.urls")),
     path("programmes/", include("ascnhub.programmes.urls")),
     path("", include("ascnhub.portal.urls")),
+    path("notices/", include("ascnhub.notices.urls")),
+    path("privacy/", include("ascnhub.privacy.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
     path("api/v1/", api.urls),
+    path("account/tokens/", token_views.tokens, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_views.revoke, name="api_token_revoke"),
     path("healthz", common_views.health, name="health"),
     # The language and time-zone switches only set a preference cookie: they need no CSRF token,
     # so the pages that carry them stay the same for every anonymous visitor (and cacheable).

@@ -1392,6 +1392,20 @@ def test_api(sec, row: ApiRow):
 # the lists and downloads for private things).
 PUBLIC_PAGES = {
     "home": "public overview",
+    "api_tokens": "the signed-in user's own tokens only; tests/api/test_token_pages.py",
+    "api_token_revoke": "the user's own token only (another's is 404); tests/api/test_token_pages.py",
+    "notices:list": "the signed-in user's own notices only; tests/notices",
+    "notices:read": "the user's own notice only (another's is refused); tests/notices",
+    "notices:read_all": "the user's own notices only; tests/notices",
+    "notices:preferences": "the user's own preferences; tests/notices",
+    "privacy:notice": "the public privacy notice",
+    "mailings:list": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "mailings:detail": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "mailings:action": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "privacy:my_data": "the signed-in user's own data only; tests/privacy",
+    "privacy:download": "the signed-in user's own data only; tests/privacy",
+    "privacy:delete": "the user's own account only; tests/privacy",
+    "privacy:withdraw": "the user's own consent only; tests/privacy",
     "activity": "in the matrix (activity log)",
     "set_timezone": "the visitor's own preference (a cookie)",
     "set_language": "the visitor's own preference (a cookie)",
@@ -1462,6 +1476,9 @@ OUR_NAMESPACES = {
     "knowledge",
     "programmes",
     "portal",
+    "notices",
+    "privacy",
+    "mailings",
     None,
 }
 

@@ -11,6 +11,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["name", "user__email", "prefix"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from . import services
+
+        for token in queryset.filter(revoked=False):
+            services.revoke_token(request.user, token)
 
 
 @admin.register(WebhookEndpoint)

@@ -9,6 +9,7 @@ from ninja.errors import HttpError, ValidationError
 from ascnhub.common.errors import DomainError
 
 from . import matchmaking, public, registrations, registry, reports, webhook_endpoints
+from .auth import READ_THROTTLE
 from .errors import InvalidFields
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
         "tokens carry scopes. Lists are paginated with `page` and `page_size`."
     ),
     urls_namespace="api-v1",
+    throttle=READ_THROTTLE,
 )
 api.add_router("/", registry.router)
 api.add_router("/", public.router)

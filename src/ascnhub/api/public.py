@@ -16,7 +16,7 @@ from ascnhub.events.models import Meeting, Session
 from ascnhub.followup.models import Commitment, OutcomeDocument, Recommendation
 from ascnhub.projects.models import Offer, Project
 
-from .pagination import Page
+from .pagination import Mapped, Page
 from .schemas import ErrorOut
 
 router = Router(tags=["public data"])
@@ -75,7 +75,7 @@ def list_projects(request, filters: Query[ProjectFilter]):
         projects = projects.filter(status=filters.status)
     if filters.focus_area:
         projects = projects.filter(focus_areas__code=filters.focus_area)
-    return [_project(request, p) for p in projects.order_by("city__name", "title").distinct()]
+    return Mapped(projects.order_by("city__name", "title").distinct(), lambda p: _project(request, p))
 
 
 @router.get("/projects/{slug}", response={200: ProjectOut, 404: ErrorOut}, summary="One published project")
@@ -104,8 +104,9 @@ def list_offers(request, focus_area: str | None = None):
     offers = Offer.objects.public().select_related("organisation").prefetch_related("focus_areas")
     if focus_area:
         offers = offers.filter(focus_areas__code=focus_area)
-    return [
-        {
+    return Mapped(
+        offers.order_by("title").distinct(),
+        lambda o: {
             "slug": o.slug,
             "title": o.title,
             "description": o.description,
@@ -115,9 +116,8 @@ def list_offers(request, focus_area: str | None = None):
             "focus_areas": [f.code for f in o.focus_areas.all()],
             "deployed_in": o.deployed_in_codes,
             "url": request.build_absolute_uri(o.get_absolute_url()),
-        }
-        for o in offers.order_by("title").distinct()
-    ]
+        },
+    )
 
 
 class SessionOut(Schema):
@@ -173,7 +173,7 @@ def _meeting(request, m: Meeting) -> dict:
 @router.get("/meetings", response={200: list[MeetingOut], 422: ErrorOut}, summary="Meetings of the network")
 @paginate(Page)
 def list_meetings(request):
-    return [_meeting(request, m) for m in _meetings().order_by("-start_date")]
+    return Mapped(_meetings().order_by("-start_date"), lambda m: _meeting(request, m))
 
 
 @router.get(

@@ -22,7 +22,7 @@ from ascnhub.events.models import Meeting, Mode, Registration, RegistrationCateg
 from . import services
 from .auth import WRITE_THROTTLE, TokenAuth, require_any_scope, require_scope
 from .errors import InvalidFields, refuse_nul
-from .pagination import Page
+from .pagination import Mapped, Page
 from .schemas import ErrorOut, FieldErrorsOut
 
 router = Router(tags=["registrations"], auth=TokenAuth())
@@ -194,7 +194,7 @@ def create_registration(request, slug: str, payload: RegistrationIn):
 def list_registrations(request, slug: str):
     require_any_scope(request, SCOPE, "read:private")
     meeting = _meeting(request, slug)
-    return [_out(r) for r in _mine(request, meeting).order_by("created_at", "id").distinct()]
+    return Mapped(_mine(request, meeting).order_by("created_at", "id").distinct(), lambda r: _out(r))
 
 
 @router.get(

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 
 from ascnhub.registry.models import City, MemberState, Organisation, Role
 
-from .pagination import Page
+from .pagination import Mapped, Page
 from .schemas import CityOut, CitySummaryOut, ErrorOut, MemberStateOut, OrganisationOut
 
 router = Router(tags=["registry"])
@@ -72,7 +72,7 @@ def list_cities(request, filters: Query[CityFilter]):
     cities = City.objects.select_related("country").order_by("name")
     if filters.country:
         cities = cities.filter(country__code=filters.country.upper())
-    return [_city(request, c) for c in cities]
+    return Mapped(cities, lambda c: _city(request, c))
 
 
 @router.get("/cities/{slug}", response={200: CityOut, 404: ErrorOut}, summary="One city with its officers")
@@ -108,8 +108,9 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
         orgs = orgs.filter(kind=filters.kind)
     if filters.country:
         orgs = orgs.filter(country=filters.country.upper())
-    return [
-        {
+    return Mapped(
+        orgs,
+        lambda o: {
             "slug": o.slug,
             "name": o.name,
             "kind": o.kind,
@@ -118,9 +119,8 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
             "website": o.website,
             "is_demo": o.is_demo,
             "url": _abs(request, o.get_absolute_url()),
-        }
-        for o in orgs
-    ]
+        },
+    )
 
 
 @router.get(

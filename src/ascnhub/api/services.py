@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ascnhub.common import activity
+from ascnhub.common.errors import DomainError
 
 from .models import ApiToken, Scope, SubmittedRegistration, hash_token
 
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from ascnhub.common.models import User
 
 TOKEN_PREFIX = "ascn_"
+MAX_TOKEN_DAYS = 730
+
+
+class TokenError(DomainError, ValueError):
+    """A refused token: unknown scope, bad name or expiry, someone else's token. (A ValueError
+    too, as `issue_token` refused unknown scopes with one before.)"""
 
 
 @transaction.atomic
@@ -25,7 +32,17 @@ def issue_token(user: Any, name: str, scopes: list[str], *, days: int | None = 3
     """Create a token for `user`; returns the stored token and the secret (shown once, never stored)."""
     unknown = sorted(set(scopes) - set(Scope.values))
     if unknown:
-        raise ValueError(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}")
+        raise TokenError(
+            "unknown_scope",
+            f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}",
+            "scopes",
+        )
+    if not scopes:
+        raise TokenError("no_scope", "choose at least one scope", "scopes")
+    if not name.strip():
+        raise TokenError("no_name", "give the token a name, to tell it apart later", "name")
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise TokenError("bad_expiry", f"a token lasts 1 to {MAX_TOKEN_DAYS} days", "days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -41,7 +58,10 @@ def issue_token(user: Any, name: str, scopes: list[str], *, days: int | None = 3
 
 @transaction.atomic
 def revoke_token(actor: User, token: ApiToken) -> None:
-    """Revoke a token at once; it stays listed for the audit trail."""
+    """Revoke a token at once; it stays listed for the audit trail. Only its owner (or the
+    secretariat, through the admin) revokes it."""
+    if actor is not None and token.user_id != actor.pk and not actor.is_staff:
+        raise TokenError("not_yours", "this is not your token")
     token.revoked = True
     token.save(update_fields=["revoked"])
     activity.record(actor, "revoke_token", token, {"revoked": [False, True]})

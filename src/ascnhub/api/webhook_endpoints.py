@@ -11,7 +11,7 @@ from . import webhooks
 from .auth import WRITE_THROTTLE, TokenAuth, require_scope
 from .errors import refuse_nul
 from .models import WebhookDelivery, WebhookEndpoint
-from .pagination import Page
+from .pagination import Mapped, Page
 from .schemas import ErrorOut, FieldErrorsOut
 
 router = Router(tags=["webhooks"], auth=TokenAuth())
@@ -92,7 +92,10 @@ def _mine(request, endpoint_id: uuid.UUID) -> WebhookEndpoint:
 @paginate(Page)
 def list_endpoints(request):
     require_scope(request, SCOPE)
-    return [_endpoint_out(e) for e in WebhookEndpoint.objects.filter(owner=request.user)]
+    return Mapped(
+        WebhookEndpoint.objects.filter(owner=request.user).order_by("-created_at", "-id"),
+        lambda e: _endpoint_out(e),
+    )
 
 
 @router.post(
@@ -143,7 +146,7 @@ def delete_endpoint(request, endpoint_id: uuid.UUID):
 @paginate(Page)
 def list_deliveries(request, endpoint_id: uuid.UUID):
     endpoint = _mine(request, endpoint_id)
-    return [_delivery_out(d) for d in endpoint.deliveries.all()]
+    return Mapped(endpoint.deliveries.all(), lambda d: _delivery_out(d))
 
 
 @router.post(

@@ -561,6 +561,9 @@ def publish_agenda(actor: User, meeting: Meeting, note: str = "") -> AgendaVersi
     activity.record(
         actor, "publish_agenda", meeting, {"agenda_version": [last.number if last else None, version.number]}
     )
+    from .agenda_notices import tell_affected  # the registrants whose sessions changed
+
+    tell_affected(version, last.snapshot if last else {})
     return version
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from ascnhub.common import activity, delivery
 from ascnhub.common.errors import DomainError
+from ascnhub.notices.services import notify
 from ascnhub.registry.models import Person, Role
 
 from .models import (
@@ -339,7 +341,14 @@ def _deliver_reminder(reminder: ReminderSent, _session: Any) -> None:
         )
     recipient = Recipient(reminder.recipient, reminder.name, reminder.language)
     today = reminder.as_of or timezone.localdate()
-    _reminder_email(recipient, reminder.kind, commitment, action, today).send()
+    message = _reminder_email(recipient, reminder.kind, commitment, action, today)
+    # Someone with an account gets it as a notice: their choice for "commitment due" decides
+    # whether it is e-mailed now, in the digest, or only shown in the platform.
+    user = get_user_model().objects.filter(email__iexact=recipient.email, is_active=True).first()
+    if user is None:
+        message.send()
+    else:
+        notify(user, "commitment_due", str(message.subject), commitment.get_absolute_url(), email=message)
 
 
 REMINDER_CHANNEL = delivery.register(

@@ -9,8 +9,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from ascnhub.notices.services import NoticeEmail
 
 
 def _recipients(profile: Any, attendee: Any = None) -> list[tuple[str, str]]:
@@ -25,25 +28,43 @@ def _recipients(profile: Any, attendee: Any = None) -> list[tuple[str, str]]:
     return out
 
 
+# Which kind of notice each e-mail is (ascnhub.notices): for a recipient with an account, the
+# message is also a notice, and their preference for its kind decides whether it is e-mailed.
+NOTICE_KINDS = {
+    "request_received": ("request_received", "matchmaking:requests"),
+    "request_answered": ("request_answered", "matchmaking:requests"),
+    "request_expired": ("request_expired", "matchmaking:requests"),
+    "schedule": ("schedule_changed", "matchmaking:agenda"),
+    "reminder": ("reminder", "matchmaking:agenda"),
+}
+
+
 def build_email(
     profile: Any, template: str, subject: str, context: dict[str, Any], attendee: Any = None
 ) -> list[EmailMessage]:
-    """One message per person acting for `profile` (or for `attendee` alone), in their language."""
-    messages = []
+    """One message per person acting for `profile` (or for `attendee` alone), in their language;
+    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice."""
+    people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
+    users = {reg.email: reg.user for reg in people if reg.user_id}
+    messages: list[EmailMessage] = []
     for email, language in _recipients(profile, attendee):
         with translation.override(language):
             body = render_to_string(
                 f"matchmaking/email/{template}.txt",
                 {**context, "profile": profile, "SITE_URL": settings.SITE_URL},
             )
-            messages.append(
-                EmailMessage(
-                    _(subject) + f" · {profile.setup.meeting.title}",
-                    body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [email],
-                )
+            args = (
+                _(subject) + f" · {profile.setup.meeting.title}",
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
             )
+            if template in NOTICE_KINDS and email in users:
+                kind, url_name = NOTICE_KINDS[template]
+                url = reverse(url_name, args=[profile.setup.meeting.slug])
+                messages.append(NoticeEmail(*args, user=users[email], kind=kind, url=url))
+            else:
+                messages.append(EmailMessage(*args))
     return messages
 
 

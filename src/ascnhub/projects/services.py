@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 from ascnhub.common.errors import DomainError
+from ascnhub.notices.services import notify
 
 from .models import (
     FocusAreaTag,
@@ -262,4 +264,20 @@ def review_report(actor: User, report: ProgressReport, *, approve: bool, comment
             project.status = report.status
             project.save(update_fields=["status", "updated_at"])
             activity.record(actor, "update", project, {"status": [old, project.status]})
+    _tell_author(report, approve)
     return report
+
+
+def _tell_author(report: ProgressReport, approved: bool) -> None:
+    """The report's author gets a notice (and an e-mail if they chose so) in their language."""
+    author = report.created_by
+    if author is None or not author.is_active:
+        return
+    language = getattr(getattr(author, "person", None), "preferred_language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = (
+            _("Your progress report on %(project)s was approved.")
+            if approved
+            else _("Your progress report on %(project)s was returned: %(comment)s")
+        ) % {"project": report.project.title, "comment": report.review_comment}
+    notify(author, "report_reviewed", text, report.project.get_absolute_url())

@@ -1,0 +1,5 @@
+from ascnhub.common.errors import DomainError
+
+
+class NoticesError(DomainError):
+    """A refused change to notices or their preferences."""
