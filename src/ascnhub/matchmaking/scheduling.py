@@ -498,17 +498,6 @@ def _refuse_unpinning(run: ScheduleRun, placement: list[tuple[MeetingRequest, Sl
             )
 
 
-def _placement(run: ScheduleRun) -> dict[int, tuple[int, int, int, int]]:
-    """request -> (slot, location, requester, recipient) of a run's meetings.
-
-    Cancelled meetings count too: a new run leaves them out, so both sides hear that it is off.
-    """
-    return {
-        m.request_id: (m.slot_id, m.location_id, m.request.requester_id, m.request.recipient_id)
-        for m in ScheduledMeeting.objects.filter(run=run).select_related("request")
-    }
-
-
 def review(run: ScheduleRun) -> dict[str, Any]:
     """What the organiser checks before publishing: held and unheld meetings (with why), load, breaks."""
     if not run.result or not run.instance:
