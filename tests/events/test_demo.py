@@ -1,8 +1,9 @@
-"""The demo meeting: the 3rd ASEAN–Japan HLM at real scale, loaded quickly and idempotently."""
+"""The demo meeting: the 3rd ASEAN–Japan HLM at real scale, loaded idempotently.
+
+How long loading takes is not asserted here: timings belong in the benchmarks.
+"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -11,7 +12,7 @@ from ascnhub.events.models import Meeting, Registration, Session
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_the_3rd_hlm_with_about_1200_registrants_quickly_and_twice_the_same(client):
+def test_demo_loads_the_3rd_hlm_with_about_1200_registrants_and_twice_the_same(client):
     from ascnhub.events import demo
     from ascnhub.registry import demo as registry_demo
 
@@ -32,9 +33,7 @@ def test_demo_loads_the_3rd_hlm_with_about_1200_registrants_quickly_and_twice_th
     assert 1150 <= n <= 1250
     assert meeting.agenda_versions.count() == 1
 
-    start = time.monotonic()
     demo.load(lambda _: None)
-    assert time.monotonic() - start < 15  # generous for slow CI; about 2 s on a laptop
     assert Registration.objects.filter(meeting=meeting).count() == n
 
     html = client.get("/meetings/asean-japan-hlm-2021/agenda/").content.decode()
