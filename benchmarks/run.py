@@ -5,7 +5,9 @@
     python benchmarks/run.py scheduling      # only bench_scheduling.py
 
 Each script prints one JSON object (inputs, figures, environment, and a baseline measured in the
-same run); this runner only collects them. docs/benchmarks.md keeps the latest table.
+same run); this runner only collects them. After a full run (not --quick) it also keeps each
+JSON as docs/benchmarks/<name>.json and rewrites the summary table of docs/benchmarks.md from them
+(`benchmarks/summary.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+import summary  # benchmarks/summary.py, beside this script
+
 HERE = Path(__file__).resolve().parent
+KEPT = HERE.parent / "docs" / "benchmarks"
 
 
 def main() -> int:
@@ -46,13 +51,18 @@ def main() -> int:
             failed.append(name)
             print(f"   {name} printed no JSON (exit {proc.returncode})", file=sys.stderr)
             continue
-        (out_dir / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        (out_dir / f"{name}.json").write_text(text)
+        if not args.quick and not proc.returncode:
+            (KEPT / f"{name}.json").write_text(text)
         print(
             f"   {name}: exit {proc.returncode}, {elapsed:.0f} s → benchmarks/results/{name}.json",
             file=sys.stderr,
         )
         if proc.returncode:
             failed.append(name)
+    if not args.quick:
+        summary.DOC.write_text(summary.rewrite(summary.DOC.read_text()))
     return 1 if failed else 0
 
 
