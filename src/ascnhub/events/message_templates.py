@@ -189,6 +189,8 @@ def _check_language(language: str) -> None:
 
 def validate(kind: Kind, subject: str, body: str) -> None:
     """Refuse (EventsError) an empty subject or text, or a placeholder `kind` does not know."""
+    if "\n" in subject or "\r" in subject:
+        raise EventsError("subject_lines", _("The subject must be one line."), "subject")
     for name, text in (("subject", subject), ("body", body)):
         if not text.strip():
             raise EventsError("empty", _("Write a subject and a text."), name)
