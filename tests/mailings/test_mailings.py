@@ -137,3 +137,13 @@ def test_only_the_meetings_organisers_see_its_mailings(hlm, network, client_for)
         assert client.post(f"{base}{mailing.pk}/send/").status_code == 403
     assert client_for(None).get(base).status_code == 302
     assert not OutgoingEmail.objects.exists()
+
+
+def test_mailings_share_the_placeholders_of_the_e_mail_templates(hlm):
+    versions = {"en": {"subject": "{meeting}", "body": "{name}, {category}, {status}: {registration_link}"}}
+    mailing = services.compose(None, hlm.meeting, versions, categories=[hlm.city])
+    hlm.sari.language = "en"
+    _language, subject, body = services.render(mailing, hlm.sari)
+    assert subject == "Test High Level Meeting"
+    assert body.startswith("Sari, City delegation, approved: http")
+    assert body.endswith(f"?key={hlm.sari.secret}")

@@ -233,3 +233,36 @@ def test_each_feedback_form_on_my_meetings_has_its_own_ids_and_the_table_comes_e
         {"rating": "4", "follow_up": "on", "comment": "Good"},
     )
     assert sent.status_code == 302
+
+
+def test_the_meetings_own_schedule_text_reaches_japanese_recipients_and_the_built_in_the_others(
+    mm, network, django_capture_on_commit_callbacks
+):
+    """Issue 20: the schedule e-mail follows the meeting's own template in the recipient's language."""
+    from ascnhub.events import message_templates
+
+    message_templates.save(
+        network.secretariat,
+        mm.meeting,
+        "schedule",
+        "ja",
+        "{meeting}: 商談の日程",
+        "{name} 様\n\n{schedule}\n\n{schedule_link}",
+    )
+    mm.company.owner.language = "ja"
+    mm.company.owner.save()
+    _accept(mm.danang, mm.company)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_and_publish(mm)
+    sent = {m.to[0]: m for m in mail.outbox}
+    japanese = sent[mm.company.owner.email]
+    assert japanese.subject == f"{mm.meeting.title}: 商談の日程"
+    assert japanese.body.startswith(f"{mm.company.owner.name} 様\n\n- ")
+    assert mm.danang.name in japanese.body and japanese.body.rstrip().endswith("/matchmaking/agenda/")
+    # The calendar invitations still ride along.
+    assert any(part.get_content_type() == "text/calendar" for part in japanese.attachments)
+    other = sent[mm.danang.owner.email]  # English: no text of the meeting's own
+    assert other.subject.startswith("Your matchmaking schedule · ")
+    assert "Your business-matchmaking schedule has been published or changed:" in other.body
+    assert mm.company.name in other.body

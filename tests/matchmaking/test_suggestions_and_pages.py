@@ -121,3 +121,34 @@ def test_the_country_filter_offers_names_and_an_empty_result_says_so(mm, client_
     html = client.get(url + "?country=ID").content.decode()
     assert "No suggested partner matches these filters." in html
     assert "they appear a moment after profiles are saved" not in html
+
+
+def test_a_running_run_never_shows_a_bound_below_its_held_weight(mm, network, client_for):
+    """Issue 19 item 13: the page once read "held weight 2.0, bound 0.0" while the solver ran."""
+    from ascnhub.engine.scheduling.model import Progress
+
+    services.answer_request(None, services.send_request(None, mm.makassar, mm.company), accept=True)
+    run = scheduling.start_run(None, mm.setup, enqueue=False)
+    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.RUNNING)
+    client = client_for(network.secretariat)
+    url = f"/meetings/{mm.meeting.slug}/matchmaking/organise/runs/{run.number}/"
+
+    def shown() -> tuple[str, str]:
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        best = html.split('data-testid="run-best">')[1].split("<")[0]
+        bound = html.split('data-testid="run-bound">')[1].split("<")[0]
+        return best, bound
+
+    writer = scheduling._ProgressWriter(run)
+    # CP-SAT's first solution, before it has proven any bound: it reports 0.
+    writer(Progress("weight", 2.0, 0.0, 0.4))
+    assert shown() == ("2.0", "not known yet")
+    writer.last = 0.0  # the writer writes at most once a second
+    writer(Progress("weight", 2.0, 3.0, 1.6))
+    assert shown() == ("2.0", "3.0")
+    # The breaks phase counts breaks (2 breaks, bound 0): it must not pass for a held weight.
+    writer.last = 0.0
+    writer(Progress("breaks", 2.0, 0.0, 2.8))
+    assert shown() == ("2.0", "3.0")
+    run.refresh_from_db()
+    assert run.elapsed == 2.8

@@ -404,6 +404,14 @@ UI_ROWS: list[Row] = [
         {"nr", *ORGANISERS},
     ),
     read("organiser dashboard", lambda w: f"{M}/manage/", ORGANISERS),
+    read("e-mail templates", lambda w: f"{M}/manage/emails/", ORGANISERS),
+    read("e-mail template editor", lambda w: f"{M}/manage/emails/received/ja/", ORGANISERS),
+    write(
+        "e-mail template: save the meeting's own text",
+        lambda w: f"{M}/manage/emails/received/ja/",
+        ORGANISERS,
+        lambda w: {"action": "save", "subject": "{meeting}", "body": "{name} 様"},
+    ),
     write("agenda: publish a version", lambda w: f"{M}/agenda/publish/", ORGANISERS, lambda w: {"note": "x"}),
     read("participant list with e-mails", lambda w: f"{M}/manage/participants/", ORGANISERS),
     read("participant export (CSV)", lambda w: f"{M}/manage/participants.csv", ORGANISERS),
@@ -1402,6 +1410,8 @@ PUBLIC_PAGES = {
     "mailings:list": "the meeting's organisers only (events.manage_meeting); tests/mailings",
     "mailings:detail": "the meeting's organisers only (events.manage_meeting); tests/mailings",
     "mailings:action": "the meeting's organisers only (events.manage_meeting); tests/mailings",
+    "events:message_template_reset": "the meeting's organisers only (events.manage_meeting); "
+    "tests/events/test_message_templates.py",
     "privacy:my_data": "the signed-in user's own data only; tests/privacy",
     "privacy:download": "the signed-in user's own data only; tests/privacy",
     "privacy:delete": "the user's own account only; tests/privacy",

@@ -388,3 +388,10 @@ class RoomForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("Please name the room."))
         return value
+
+
+class MessageTemplateForm(forms.Form):
+    """A meeting's own subject and text for one kind of e-mail in one language."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))

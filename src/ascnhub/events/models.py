@@ -588,3 +588,30 @@ class OnlineAttendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registration", "session"], name="online_visit_once")]
+
+
+class MessageTemplate(models.Model):
+    """A meeting's own subject and text for one kind of transactional e-mail in one language
+    (`events.message_templates`): used for every such e-mail to a recipient in that language,
+    instead of the built-in text; without one, the built-in text goes out."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="message_templates")
+    kind = models.CharField(_("kind of e-mail"), max_length=32)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "language"]
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind", "language"], name="message_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"

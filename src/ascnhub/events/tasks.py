@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
@@ -32,29 +31,20 @@ def join_url_for(registration: Registration):
 
 
 def build_registration_email(registration: Registration, event: str, reason: str = "") -> EmailMessage:
-    """The e-mail in the registrant's language, with their calendar (.ics) attached."""
-    from django.utils.translation import gettext as _
+    """The e-mail in the registrant's language, with their calendar (.ics) attached: the meeting's
+    own template of this kind in that language (`message_templates`), else the built-in text."""
+    from . import message_templates
 
     with translation.override(registration.language):
-        subjects = {
-            "received": _("Registration received"),
-            "approved": _("Registration approved"),
-            "declined": _("Registration declined"),
-            "promoted": _("A place is now free for you"),
-        }
         meeting = registration.meeting
         online_ok = registration.is_online and registration.status == Registration.Status.APPROVED
-        body = render_to_string(
-            "events/email/registration.txt",
-            {
-                "reg": registration,
-                "meeting": meeting,
-                "event": event,
-                "reason": reason,
-                "link": settings.SITE_URL + registration.get_absolute_url(),
-            },
-        )
-        subject = f"{subjects.get(event, subjects['received'])}: {meeting.title}"
+        own = message_templates.custom_text(registration, event, {"reason": reason})
+        if own is not None:
+            subject, body = own
+        else:
+            subject, body = message_templates.registration_text(
+                registration, meeting, event, reason, settings.SITE_URL + registration.get_absolute_url()
+            )
         message = EmailMessage(
             subject,
             body,

@@ -2,25 +2,25 @@
 (English, Indonesian, Japanese; each recipient gets theirs, English where theirs is missing),
 placeholders with a preview and a test send, sent through the outbox with figures per mailing.
 
-Placeholders: `{name}`, `{badge_link}`, `{agenda_link}`. An unknown one is refused when the
-mailing is composed, naming it, and nothing is stored.
+Placeholders: those of `events.placeholders` (`{name}`, `{badge_link}`, `{agenda_link}`,
+`{meeting}`, `{registration_link}`, …), shared with the per-meeting templates of the transactional
+e-mails. An unknown one is refused when the mailing is composed, naming it, and nothing is stored.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascnhub.common import mail
 from ascnhub.common.errors import DomainError
+from ascnhub.events import placeholders
 from ascnhub.events.models import Meeting, Registration, RegistrationCategory
 
 from .models import Mailing, MailingRecipient
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from ascnhub.common.models import User
 
 LANGUAGES = ("en", "id", "ja")
-PLACEHOLDERS = ("name", "badge_link", "agenda_link")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDERS = placeholders.REGISTRATION_PLACEHOLDERS
 
 
 class MailingError(DomainError):
@@ -54,14 +53,13 @@ def _check_versions(versions: dict[str, dict[str, str]]) -> None:
                 "empty", _("The %(l)s version needs a subject and a text.") % {"l": language}, "versions"
             )
         for part in (version["subject"], version["body"]):
-            for name in _PLACEHOLDER.findall(part):
-                if name not in PLACEHOLDERS:
-                    raise MailingError(
-                        "unknown_placeholder",
-                        _("Unknown placeholder {%(name)s} in the %(l)s version; known: %(known)s.")
-                        % {"name": name, "l": language, "known": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)},
-                        "versions",
-                    )
+            for name in placeholders.unknown(part, PLACEHOLDERS):
+                raise MailingError(
+                    "unknown_placeholder",
+                    _("Unknown placeholder {%(name)s} in the %(l)s version; known: %(known)s.")
+                    % {"name": name, "l": language, "known": placeholders.known_text(PLACEHOLDERS)},
+                    "versions",
+                )
 
 
 def compose(
@@ -109,18 +107,12 @@ def render(mailing: Mailing, registration: Registration) -> tuple[str, str, str]
     the placeholders filled in. Also the preview."""
     language = registration.language if registration.language in mailing.versions else "en"
     version = mailing.versions[language]
-    slug = mailing.meeting.slug
-    values = {
-        "name": registration.name,
-        "badge_link": settings.SITE_URL
-        + reverse("events:registration_badge", args=[slug, registration.public_id]),
-        "agenda_link": settings.SITE_URL + reverse("events:agenda", args=[slug]),
-    }
-
-    def fill(text: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
-
-    return language, fill(version["subject"]), fill(version["body"])
+    values = placeholders.registration_values(registration, language)
+    return (
+        language,
+        placeholders.fill(version["subject"], values),
+        placeholders.fill(version["body"], values),
+    )
 
 
 def send_test(actor: User, mailing: Mailing, registration: Registration | None = None) -> int:

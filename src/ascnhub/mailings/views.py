@@ -47,7 +47,7 @@ def mailing_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "mailings/list.html",
-        {"meeting": meeting, "form": form, "mailings": mailings},
+        {"meeting": meeting, "form": form, "mailings": mailings, "placeholders": services.PLACEHOLDERS},
         status=form_status(form),
     )
 

@@ -9,5 +9,11 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # Connects the answers to the projects pages' signals (a project's leads, the needs
         # list's link to them): projects, a floor below, cannot import matchmaking.
-        from . import conflicts  # noqa: F401  (answers events' sign-up and cancellation signals)
+        from . import (
+            conflicts,  # noqa: F401  (answers events' sign-up and cancellation signals)
+            message_kinds,
+        )
+
+        # The schedule e-mail may have a per-meeting text, edited on events' organiser pages.
+        message_kinds.register()
         from .views import leads  # noqa: F401

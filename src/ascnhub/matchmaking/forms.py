@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascnhub.engine.matching.model import FOCUS_AREAS, FOCUS_LABELS
@@ -115,9 +119,63 @@ class LocationsForm(forms.Form):
     video_rooms = forms.IntegerField(label=_("Video rooms"), min_value=0, max_value=500)
 
 
+def participant_label(profile: Profile) -> str:
+    """How a participant is offered and typed in a participant search: "name (organisation)"."""
+    org = profile.organisation.name if profile.organisation_id and profile.organisation else ""
+    return f"{profile.name} ({org})" if org and org.casefold() != profile.name.casefold() else profile.name
+
+
+def find_participant(setup: Setup, text: str) -> Profile:
+    """The one profile of ``setup`` that ``text`` names, or a ValidationError that says why not.
+
+    ``text`` may be a label from the suggestion list, a part of a name or organisation
+    (case-insensitive), or a profile id (older links and scripts use them).
+    """
+    text = " ".join(text.split())
+    profiles = setup.profiles.select_related("organisation")
+    try:
+        by_id = profiles.filter(public_id=uuid.UUID(text)).first()
+    except ValueError:
+        by_id = None
+    if by_id is not None:
+        return by_id
+    exact = [p for p in profiles if participant_label(p).casefold() == text.casefold()]
+    if len(exact) == 1:
+        return exact[0]
+    found = list(
+        profiles.filter(models.Q(name__icontains=text) | models.Q(organisation__name__icontains=text))[:6]
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise forms.ValidationError(
+            _("No participant of this matchmaking is called “%(text)s”."), params={"text": text}
+        )
+    names = ", ".join(participant_label(p) for p in found[:5])
+    raise forms.ValidationError(
+        _("“%(text)s” names several participants (%(names)s): type more of the name."),
+        params={"text": text, "names": names},
+    )
+
+
 class SetMeetingForm(forms.Form):
-    a = forms.UUIDField(label=_("First participant (profile id)"))
-    b = forms.UUIDField(label=_("Second participant (profile id)"))
+    """Two participants chosen by name or organisation (a text box with a list of suggestions)."""
+
+    a = forms.CharField(label=_("First participant"), max_length=300)
+    b = forms.CharField(label=_("Second participant"), max_length=300)
+
+    def __init__(self, *args: Any, setup: Setup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup = setup
+        for name in ("a", "b"):
+            self.fields[name].widget.attrs.update({"list": "mm-participants", "autocomplete": "off"})
+            self.fields[name].help_text = _("Type a name or an organisation and choose from the list.")
+
+    def clean_a(self) -> Profile:
+        return find_participant(self.setup, self.cleaned_data["a"])
+
+    def clean_b(self) -> Profile:
+        return find_participant(self.setup, self.cleaned_data["b"])
 
 
 class FeedbackForm(forms.Form):

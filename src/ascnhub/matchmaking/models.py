@@ -366,6 +366,13 @@ class ScheduleRun(models.Model):
         return f"run {self.number} ({self.status})"
 
     @property
+    def known_bound(self) -> float | None:
+        """The proven bound on the held weight, once the solver has one (never below the best)."""
+        if self.bound is None or self.best is None or self.bound < self.best:
+            return None
+        return self.bound
+
+    @property
     def progress_fraction(self) -> float:
         """Share of the time limit used, for the progress bar."""
         if self.status in (

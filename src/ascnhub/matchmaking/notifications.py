@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.mime.text import MIMEText
 from typing import Any
 
@@ -16,15 +17,16 @@ from django.utils.translation import gettext as _
 from ascnhub.notices.services import NoticeEmail
 
 
-def _recipients(profile: Any, attendee: Any = None) -> list[tuple[str, str]]:
-    """(e-mail, language) of everyone who acts for a profile: its owner and delegation members;
-    only `attendee` when a colleague is assigned to the meeting the message is about."""
+def _recipients(profile: Any, attendee: Any = None) -> list[Any]:
+    """The registrations of everyone who acts for a profile (one per e-mail address): its owner
+    and delegation members; only `attendee` when a colleague is assigned to the meeting the
+    message is about."""
     people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
     seen, out = set(), []
     for reg in people:
         if reg.email not in seen:
             seen.add(reg.email)
-            out.append((reg.email, reg.language))
+            out.append(reg)
     return out
 
 
@@ -40,32 +42,73 @@ NOTICE_KINDS = {
 
 
 def build_email(
-    profile: Any, template: str, subject: str, context: dict[str, Any], attendee: Any = None
+    profile: Any,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+    attendee: Any = None,
+    own_text: Callable[[Any], tuple[str, str] | None] | None = None,
 ) -> list[EmailMessage]:
     """One message per person acting for `profile` (or for `attendee` alone), in their language;
-    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice."""
-    people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
-    users = {reg.email: reg.user for reg in people if reg.user_id}
+    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice.
+
+    `own_text(registration)` gives the meeting's own subject and text for that recipient
+    (`events.message_templates`), or None for the built-in text."""
     messages: list[EmailMessage] = []
-    for email, language in _recipients(profile, attendee):
-        with translation.override(language):
-            body = render_to_string(
-                f"matchmaking/email/{template}.txt",
-                {**context, "profile": profile, "SITE_URL": settings.SITE_URL},
-            )
-            args = (
-                _(subject) + f" · {profile.setup.meeting.title}",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
-            if template in NOTICE_KINDS and email in users:
+    for reg in _recipients(profile, attendee):
+        email = reg.email
+        with translation.override(reg.language):
+            own = own_text(reg) if own_text is not None else None
+            if own is not None:
+                text_subject, body = own
+            else:
+                text_subject = _(subject) + f" · {profile.setup.meeting.title}"
+                body = render_to_string(
+                    f"matchmaking/email/{template}.txt",
+                    {**context, "profile": profile, "SITE_URL": settings.SITE_URL},
+                )
+            args = (text_subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+            if template in NOTICE_KINDS and reg.user_id:
                 kind, url_name = NOTICE_KINDS[template]
                 url = reverse(url_name, args=[profile.setup.meeting.slug])
-                messages.append(NoticeEmail(*args, user=users[email], kind=kind, url=url))
+                messages.append(NoticeEmail(*args, user=reg.user, kind=kind, url=url))
             else:
                 messages.append(EmailMessage(*args))
     return messages
+
+
+def schedule_link(meeting: Any) -> str:
+    """The full address of a participant's matchmaking agenda at `meeting`."""
+    return settings.SITE_URL + reverse("matchmaking:agenda", args=[meeting.slug])
+
+
+def schedule_listing(profile: Any, meetings: list[Any]) -> str:
+    """A profile's meetings as the schedule e-mail lists them (one line each), in the active
+    language: the value of the `{schedule}` placeholder."""
+    return render_to_string(
+        "matchmaking/email/_schedule_list.txt", {"meetings": meetings, "profile": profile}
+    ).strip()
+
+
+def schedule_own_text(
+    own: dict[str, Any], profile: Any, meetings: list[Any]
+) -> Callable[[Any], tuple[str, str] | None]:
+    """`own_text` for the schedule e-mail: the meeting's own template in the recipient's language
+    (`own`: by language, from `message_templates.custom`) filled in, else None (built-in)."""
+    from ascnhub.events import message_templates, placeholders
+
+    def text(reg: Any) -> tuple[str, str] | None:
+        template = own.get(reg.language)
+        if template is None:
+            return None
+        values = {
+            **placeholders.registration_values(reg),
+            "schedule": schedule_listing(profile, meetings),
+            "schedule_link": schedule_link(profile.setup.meeting),
+        }
+        return message_templates.fill(template, values)
+
+    return text
 
 
 def _enqueue(kind: str, *ids: Any) -> None:

@@ -248,6 +248,24 @@ def fail_abandoned_runs(setup: Setup, *, now: datetime.datetime | None = None) -
     return marked
 
 
+def progress_fields(progress: Any) -> dict[str, float | None]:
+    """The run-row fields one solver progress report may set (best, bound, elapsed).
+
+    Only the held-weight phases ("weight", "start", "lns") report a held weight; the "breaks"
+    phase reports the number of breaks and its lower bound, which shown as the held weight once
+    read "held weight 2.0, bound 0.0". A bound is kept only when it is known and not below the
+    held weight (an upper bound below the weight held is no bound at all: CP-SAT reports 0 before
+    it has one).
+    """
+    fields: dict[str, float | None] = {"elapsed": round(progress.elapsed_s, 1)}
+    if progress.phase == "breaks" or progress.objective is None:
+        return fields
+    fields["best"] = progress.objective
+    bound = progress.bound
+    fields["bound"] = bound if bound is not None and bound >= progress.objective else None
+    return fields
+
+
 class _ProgressWriter:
     """Writes solver progress into the run row, at most once a second (the page polls it).
 
@@ -266,9 +284,7 @@ class _ProgressWriter:
             return
         self.last = now
         try:
-            ScheduleRun.objects.filter(pk=self.run_id).update(
-                best=progress.objective, bound=progress.bound, elapsed=round(progress.elapsed_s, 1)
-            )
+            ScheduleRun.objects.filter(pk=self.run_id).update(**progress_fields(progress))
         except DatabaseError:  # progress is best effort: it must never fail the run
             log.warning("could not record the progress of run %s", self.run_id, exc_info=True)
         finally:

@@ -89,15 +89,20 @@ def agenda_of(profile: Profile, run: ScheduleRun) -> list[ScheduledMeeting]:
 @task()
 def send_schedule_emails(run_id: int, profile_ids: list[int]) -> int:
     """Tell each affected profile its (new) agenda; nobody else is written to."""
+    from ascnhub.events import message_templates
+
     run = ScheduleRun.objects.select_related("setup__meeting").get(pk=run_id)
+    own = message_templates.custom(run.setup.meeting, "schedule")  # the meeting's own texts
     sent = 0
     for profile in Profile.objects.filter(pk__in=profile_ids).select_related("owner", "setup__meeting"):
         invitations = calendar_feed.schedule_invitations(run, profile)
+        meetings = agenda_of(profile, run)
         for message in notifications.build_email(
             profile,
             "schedule",
             gettext_noop("Your matchmaking schedule"),
-            {"meetings": agenda_of(profile, run)},
+            {"meetings": meetings},
+            own_text=notifications.schedule_own_text(own, profile, meetings) if own else None,
         ):
             notifications.attach_invitations(message, invitations)
             message.send()

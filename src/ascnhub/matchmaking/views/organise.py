@@ -15,24 +15,26 @@ from ascnhub.common.http import require_perm
 from .. import history, scheduling, services
 from .. import setup as setup_services
 from ..errors import MatchmakingError
-from ..forms import LocationsForm, SetMeetingForm, SetupForm
-from ..models import Lead, MeetingRequest, Profile, ScheduleRun, Setup
+from ..forms import LocationsForm, SetMeetingForm, SetupForm, participant_label
+from ..models import Lead, MeetingRequest, ScheduleRun, Setup
 from .helpers import base_context, form_errors_text, setup_of
 
 
 def organise(request: HttpRequest, slug: str) -> HttpResponse:
     setup = setup_of(slug)
     require_perm(request, "matchmaking.organise", setup)
-    form = SetupForm(request.POST or None, instance=setup, prefix="setup")
+    action = request.POST.get("action") if request.method == "POST" else None
+    # Only the submitted form is bound: an error in one form must not blank the others.
+    form = SetupForm(request.POST if action == "rules" else None, instance=setup, prefix="setup")
     locations_form = LocationsForm(
-        request.POST or None,
+        request.POST if action == "locations" else None,
         prefix="loc",
         initial={
             "tables": setup.locations.filter(kind="table").count(),
             "video_rooms": setup.locations.filter(kind="virtual").count(),
         },
     )
-    action = request.POST.get("action")
+    set_form = SetMeetingForm(request.POST if action == "set_meeting" else None, setup=setup)
     if request.method == "POST":
         try:
             if action == "rules" and form.is_valid():
@@ -54,16 +56,14 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                     request.user, setup, from_scratch=request.POST.get("from_scratch") == "on"
                 )
                 return redirect("matchmaking:run", slug, run.number)
-            if action == "set_meeting":
-                set_form = SetMeetingForm(request.POST)
-                if set_form.is_valid():
-                    a = get_object_or_404(Profile, setup=setup, public_id=set_form.cleaned_data["a"])
-                    b = get_object_or_404(Profile, setup=setup, public_id=set_form.cleaned_data["b"])
-                    services.organiser_set_meeting(request.user, a, b)
-                    messages.success(
-                        request, _("Meeting between %(a)s and %(b)s set.") % {"a": a.name, "b": b.name}
-                    )
-                    return redirect("matchmaking:organise", slug)
+            if action == "set_meeting" and set_form.is_valid():
+                a, b = set_form.cleaned_data["a"], set_form.cleaned_data["b"]
+                services.organiser_set_meeting(request.user, a, b)
+                messages.success(
+                    request, _("Meeting between %(a)s and %(b)s set.") % {"a": a.name, "b": b.name}
+                )
+                return redirect("matchmaking:organise", slug)
+            if set_form.errors:
                 messages.error(request, form_errors_text(set_form))
         except MatchmakingError as exc:
             messages.error(request, exc.message)
@@ -80,9 +80,12 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
             "request_counts": {row["status"]: row["n"] for row in counts},
             "profiles": setup.profiles.count(),
             "leads": Lead.objects.filter(meeting__run__setup=setup).count(),
-            "set_form": SetMeetingForm(),
+            "set_form": set_form,
+            "participant_labels": [
+                participant_label(p) for p in setup.profiles.select_related("organisation").order_by("name")
+            ],
         },
-        status=400 if form.errors or locations_form.errors else 200,
+        status=400 if form.errors or locations_form.errors or set_form.errors else 200,
     )
 
 
