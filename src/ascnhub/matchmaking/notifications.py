@@ -36,14 +36,22 @@ NOTICE_KINDS = {
     "request_expired": ("request_expired", "matchmaking:requests"),
     "schedule": ("schedule_changed", "matchmaking:agenda"),
     "reminder": ("reminder", "matchmaking:agenda"),
+    "request_unplaced": ("request_unplaced", "matchmaking:requests"),
 }
 
 
 def build_email(
-    profile: Any, template: str, subject: str, context: dict[str, Any], attendee: Any = None
+    profile: Any,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+    attendee: Any = None,
+    *,
+    url: str | None = None,
 ) -> list[EmailMessage]:
     """One message per person acting for `profile` (or for `attendee` alone), in their language;
-    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice."""
+    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice
+    (linking to `url`, or else to the kind's page)."""
     people = [attendee] if attendee is not None else [profile.owner, *profile.members.all()]
     users = {reg.email: reg.user for reg in people if reg.user_id}
     messages: list[EmailMessage] = []
@@ -61,8 +69,8 @@ def build_email(
             )
             if template in NOTICE_KINDS and email in users:
                 kind, url_name = NOTICE_KINDS[template]
-                url = reverse(url_name, args=[profile.setup.meeting.slug])
-                messages.append(NoticeEmail(*args, user=users[email], kind=kind, url=url))
+                link = url or reverse(url_name, args=[profile.setup.meeting.slug])
+                messages.append(NoticeEmail(*args, user=users[email], kind=kind, url=link))
             else:
                 messages.append(EmailMessage(*args))
     return messages
