@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -474,6 +475,22 @@ def place_request(actor: User, request: MeetingRequest, *, slot: Slot) -> Schedu
         )
     if slot.setup_id != setup.pk:
         raise MatchmakingError("slot", _("That slot is not part of this matchmaking."))
+    for side in (request.requester, request.recipient):
+        held = (
+            ScheduledMeeting.objects.filter(run=run)
+            .exclude(status=ScheduledMeeting.Status.CANCELLED)
+            .filter(Q(request__requester=side) | Q(request__recipient=side))
+            .count()
+        )
+        if held >= setup.max_meetings:
+            raise MatchmakingError(
+                "meeting_limit",
+                _(
+                    "%(name)s already has %(count)s meetings in the schedule, "
+                    "the most one participant may have."
+                )
+                % {"name": side.name, "count": held},
+            )
     board = _board_for_slot(setup, request, slot)
     if slot.starts_at <= timezone.now():
         raise MatchmakingError(
