@@ -138,12 +138,10 @@ def refuse_beyond_meeting_limit(
     meetings than the meeting's `max_meetings` (the scheduler could never hold them all, and an
     "accepted" request must end in a meeting or a reason). The caller holds the Setup row lock."""
     for profile in (recipient, requester):
-        accepted = (
-            MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED)
-            .filter(Q(requester=profile) | Q(recipient=profile))
-            .exclude(pk=exclude)
-            .count()
+        mine = MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED).filter(
+            Q(requester=profile) | Q(recipient=profile)
         )
+        accepted = (mine.exclude(pk=exclude) if exclude is not None else mine).count()
         if accepted >= setup.max_meetings:
             raise MatchmakingError(
                 "meeting_limit",

@@ -47,9 +47,9 @@ Reason = UnplacedRequest.Reason
 def _needed_rooms(instance: dict[str, Any], sides: list[dict[str, Any]]) -> set[str]:
     """The locations the meeting of `sides` may use: their home table, any table, or a video room."""
     if all(p.get("mode", "in_person") == "in_person" for p in sides):
-        homes = {p.get("home_location") for p in sides} - {None}
+        homes: set[str] = {str(p["home_location"]) for p in sides if p.get("home_location")}
         if homes:
-            return set(homes)
+            return homes
         return {loc["id"] for loc in instance["locations"] if loc["kind"] == "table"}
     return {loc["id"] for loc in instance["locations"] if loc["kind"] == "virtual"}
 
@@ -149,7 +149,8 @@ def mark_after_publish(run: ScheduleRun, *, notify: bool = True) -> int:
     existing = {u.request_id: u for u in UnplacedRequest.objects.filter(request_id__in=list(reasons))}
     now = timezone.now()
     tell: list[int] = []
-    new, changed = [], []
+    new: list[UnplacedRequest] = []
+    changed: list[UnplacedRequest] = []
     for request_id, (reason, side) in sorted(reasons.items()):
         row = existing.get(request_id) or UnplacedRequest(request_id=request_id)
         row.run, row.reason, row.side_id = run, reason, side
