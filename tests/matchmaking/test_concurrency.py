@@ -69,3 +69,18 @@ def test_two_publications_at_once_leave_one_consistent_schedule(mm):
     meetings = ScheduledMeeting.objects.filter(run=b)
     company_slots = [m.slot_id for m in meetings]
     assert len(company_slots) == len(set(company_slots)) == 2
+
+
+def test_two_acceptances_for_one_full_participant_at_once_accept_one(mm):
+    # The company may have one meeting; two requests to it are accepted at the same moment.
+    mm.setup.max_meetings = 1
+    mm.setup.save()
+    first = services.send_request(None, mm.makassar, mm.company)
+    second = services.send_request(None, mm.danang, mm.company)
+    results = _in_parallel(
+        lambda: services.answer_request(None, first, accept=True),
+        lambda: services.answer_request(None, second, accept=True),
+    )
+    assert sum(isinstance(r, MeetingRequest) for r in results) == 1
+    assert sum(isinstance(r, MatchmakingError) and r.code == "meeting_limit" for r in results) == 1
+    assert MeetingRequest.objects.filter(status="accepted").count() == 1

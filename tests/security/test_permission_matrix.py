@@ -548,6 +548,17 @@ UI_ROWS: list[Row] = [
         lambda w: ("Private pending request message",),
         {"participant", "company"},
     ),
+    read(
+        "meeting request: its own page",
+        lambda w: f"{MM}/requests/{w.pending_request.public_id}/",
+        {"participant", "company"} | ORGANISERS,
+    ),
+    shows(
+        "meeting request: its message on its own page",
+        lambda w: f"{MM}/requests/{w.pending_request.public_id}/",
+        lambda w: ("Private pending request message",),
+        {"participant", "company"} | ORGANISERS,
+    ),
     write(
         "meeting request: accept",
         lambda w: f"{MM}/requests/{w.pending_request.public_id}/accept/",

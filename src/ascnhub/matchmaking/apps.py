@@ -9,11 +9,17 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # Connects the answers to the projects pages' signals (a project's leads, the needs
         # list's link to them): projects, a floor below, cannot import matchmaking.
+        # An approved registrant who asked for matchmaking gets a profile started (onboarding.py).
+        from ascnhub.events.signals import registration_changed
+
         from . import (
             conflicts,  # noqa: F401  (answers events' sign-up and cancellation signals)
             message_kinds,
         )
+        from .onboarding import on_registration_changed
 
         # The schedule e-mail may have a per-meeting text, edited on events' organiser pages.
         message_kinds.register()
         from .views import leads  # noqa: F401
+
+        registration_changed.connect(on_registration_changed, dispatch_uid="matchmaking_start_profile")

@@ -629,3 +629,43 @@ class FollowUpSurvey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "profile"], name="survey_once_per_side")]
+
+
+class UnplacedRequest(models.Model):
+    """An accepted request that the published schedule does not hold, and why (see `unplaced.py`).
+
+    Written when a run is published; gone again once the meeting is placed (by a later run or by
+    hand) or the request is cancelled. `told_at` makes the notice to both sides a one-time thing:
+    publishing again with the request still unplaced tells nobody twice."""
+
+    class Reason(models.TextChoices):
+        NO_COMMON_SLOT = "no_common_slot", _("no common free slot")
+        MEETING_LIMIT = "meeting_limit", _("meeting limit")
+        ROOM_CAPACITY = "room_capacity", _("room capacity")
+        ONLINE_HOURS = "online_hours", _("online hours")
+        NOT_FITTED = "not_fitted", _("not fitted in this run")
+
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="unplaced")
+    run = models.ForeignKey(ScheduleRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("why it has no slot"), max_length=20, choices=Reason.choices)
+    # The side whose limit or whose night hours it is (meeting limit, online hours).
+    side = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+    # A side chose to meet online instead, outside the schedule, in the meeting's own video room.
+    online_at = models.DateTimeField(null=True, blank=True)
+    online_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("accepted request without a slot")
+        verbose_name_plural = _("accepted requests without a slot")
+
+    def __str__(self) -> str:
+        return f"unplaced {self.request_id} ({self.reason})"
+
+    @property
+    def explanation(self) -> str:
+        """Why, in words, in the active language (needs request__requester/recipient and side)."""
+        from .unplaced import explain
+
+        return explain(self)

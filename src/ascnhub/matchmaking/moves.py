@@ -7,6 +7,8 @@ the last guard; the board is what names the conflict for the organiser.
 
     move_meeting(actor, meeting, slot=, location=, version=) -> the same row, moved and pinned
     pin_meeting(actor, meeting) / pin_request(actor, request, slot, location) / unpin(actor, request)
+    place_request(actor, request, slot=) -> an accepted request left out, put into the published
+                                            schedule (booked by a side, or placed by the organiser)
     check_placement(setup, rows) -> the conflicts of a whole placement (used before publishing)
 """
 
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
@@ -35,6 +39,7 @@ from .models import (
     Setup,
     Slot,
     SlotBooking,
+    UnplacedRequest,
 )
 
 if TYPE_CHECKING:
@@ -423,6 +428,110 @@ def sync_pins(setup: Setup, run: ScheduleRun) -> int:
             [Pin(request_id=rid, slot_id=m.slot_id, location_id=m.location_id) for rid, m in moved.items()]
         )
     return changed
+
+
+# What `unplaced.free_places` shares with the moves: the same board, filled the same way.
+place_rows = _place_rows
+place_pins = _place_pins
+
+
+def candidate_locations(board: Board, request: MeetingRequest) -> list[Location]:
+    """The places a meeting may use, best first: a side's own table, else the tables (both in
+    person), else the video rooms (a side online)."""
+    sides = [board.profiles[request.requester_id], board.profiles[request.recipient_id]]
+    locations = sorted(board.locations.values(), key=lambda loc: (loc.kind, loc.code))
+    if any(p.mode == "online" for p in sides):
+        return [loc for loc in locations if loc.kind == Location.Kind.VIRTUAL]
+    homes = {p.home_location_id for p in sides} - {None}
+    return [loc for loc in locations if loc.kind == Location.Kind.TABLE and (not homes or loc.pk in homes)]
+
+
+@transaction.atomic
+def place_request(actor: User, request: MeetingRequest, *, slot: Slot) -> ScheduledMeeting:
+    """Put an accepted request the published schedule left out into it, at `slot` and the first
+    free suitable table or video room, and pin it there (every later run keeps it). Either side
+    books it this way, or the organiser places it by hand. Refused, naming the conflict, when the
+    request is not accepted or already placed, nothing is published, the slot is over, a side is
+    busy, unavailable or at night there, or every suitable place is taken (also when someone took it
+    a moment ago: the database's constraints). Both sides are told once."""
+    setup = Setup.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=request.setup_id)
+    request = MeetingRequest.objects.select_related("requester", "recipient").get(pk=request.pk)
+    if request.status != MeetingRequest.Status.ACCEPTED:
+        raise MatchmakingError(
+            "not_accepted",
+            _("Only an accepted meeting can be placed; this request is %(status)s.")
+            % {"status": request.get_status_display()},
+        )
+    if not setup.published_run_id:
+        raise MatchmakingError("not_published", _("No schedule is published yet; the next run places it."))
+    run = ScheduleRun.objects.get(pk=setup.published_run_id)
+    if (
+        ScheduledMeeting.objects.filter(run=run, request=request)
+        .exclude(status=ScheduledMeeting.Status.CANCELLED)
+        .exists()
+    ):
+        raise MatchmakingError(
+            "placed", _("%(meeting)s is already in the schedule.") % {"meeting": meeting_label(request)}
+        )
+    if slot.setup_id != setup.pk:
+        raise MatchmakingError("slot", _("That slot is not part of this matchmaking."))
+    for side in (request.requester, request.recipient):
+        held = (
+            ScheduledMeeting.objects.filter(run=run)
+            .exclude(status=ScheduledMeeting.Status.CANCELLED)
+            .filter(Q(request__requester=side) | Q(request__recipient=side))
+            .count()
+        )
+        if held >= setup.max_meetings:
+            raise MatchmakingError(
+                "meeting_limit",
+                _(
+                    "%(name)s already has %(count)s meetings in the schedule, "
+                    "the most one participant may have."
+                )
+                % {"name": side.name, "count": held},
+            )
+    board = _board_for_slot(setup, request, slot)
+    if slot.starts_at <= timezone.now():
+        raise MatchmakingError(
+            "past", _("The slot at %(when)s is over; choose a later one.") % {"when": board.when(slot)}
+        )
+    places = candidate_locations(board, request)
+    if not places:
+        raise MatchmakingError("no_place", _("This matchmaking has no table or video room for this meeting."))
+    found = {
+        loc.pk: board.conflicts(request.pk, request.requester_id, request.recipient_id, slot, loc)
+        for loc in places
+    }
+    location = next((loc for loc in places if not found[loc.pk]), None)
+    if location is None:
+        raise _refuse(request, slot, places[0], board, found[places[0].pk])
+    try:
+        with transaction.atomic():
+            meeting = ScheduledMeeting.objects.create(run=run, request=request, slot=slot, location=location)
+            SlotBooking.objects.bulk_create(
+                [
+                    SlotBooking(run=run, slot=slot, profile_id=pid, meeting=meeting)
+                    for pid in (request.requester_id, request.recipient_id)
+                ]
+            )
+            Pin.objects.filter(request=request).delete()
+            Pin.objects.create(request=request, slot=slot, location=location, created_by=_user(actor))
+    except IntegrityError as exc:
+        raise _refuse(request, slot, location, board, [_("the place was taken meanwhile")]) from exc
+    if run.result is not None:
+        # The published run's result follows its rows, so exports and re-runs see the placement.
+        mid = str(request.public_id)
+        run.result["assignments"] = [a for a in run.result.get("assignments", []) if a["meeting"] != mid]
+        run.result["assignments"].append({"meeting": mid, "slot": slot.code, "location": location.code})
+        run.result["unscheduled"] = [m for m in run.result.get("unscheduled", []) if m != mid]
+        ScheduleRun.objects.filter(pk=run.pk).update(result=run.result)
+    UnplacedRequest.objects.filter(request=request).delete()
+    activity.record(actor, "place_meeting", request, {"place": [None, [slot.code, location.code]]})
+    calendar_feed.bump_calendar_sequence([request.pk])
+    sides = [request.requester_id, request.recipient_id]
+    transaction.on_commit(lambda: notifications.schedule_changed(run.pk, sides))
+    return meeting
 
 
 def pinned_requests(setup: Setup) -> dict[int, Pin]:

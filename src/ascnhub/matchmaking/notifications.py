@@ -38,6 +38,7 @@ NOTICE_KINDS = {
     "request_expired": ("request_expired", "matchmaking:requests"),
     "schedule": ("schedule_changed", "matchmaking:agenda"),
     "reminder": ("reminder", "matchmaking:agenda"),
+    "request_unplaced": ("request_unplaced", "matchmaking:requests"),
 }
 
 
@@ -48,9 +49,12 @@ def build_email(
     context: dict[str, Any],
     attendee: Any = None,
     own_text: Callable[[Any], tuple[str, str] | None] | None = None,
+    *,
+    url: str | None = None,
 ) -> list[EmailMessage]:
     """One message per person acting for `profile` (or for `attendee` alone), in their language;
-    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice.
+    a notice (`NoticeEmail`) for those with an account where the template is a kind of notice
+    (linking to `url`, or else to the kind's page).
 
     `own_text(registration)` gives the meeting's own subject and text for that recipient
     (`events.message_templates`), or None for the built-in text."""
@@ -70,8 +74,8 @@ def build_email(
             args = (text_subject, body, settings.DEFAULT_FROM_EMAIL, [email])
             if template in NOTICE_KINDS and reg.user_id:
                 kind, url_name = NOTICE_KINDS[template]
-                url = reverse(url_name, args=[profile.setup.meeting.slug])
-                messages.append(NoticeEmail(*args, user=reg.user, kind=kind, url=url))
+                link = url or reverse(url_name, args=[profile.setup.meeting.slug])
+                messages.append(NoticeEmail(*args, user=reg.user, kind=kind, url=link))
             else:
                 messages.append(EmailMessage(*args))
     return messages

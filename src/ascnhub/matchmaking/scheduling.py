@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ascnhub.common import activity
 
-from . import calendar_feed, conflicts, history, moves, notifications, signals
+from . import calendar_feed, conflicts, history, moves, notifications, signals, unplaced
 from .errors import MatchmakingError
 from .models import MeetingRequest, Profile, ScheduledMeeting, ScheduleRun, Setup, Slot, SlotBooking
 
@@ -462,6 +462,8 @@ def publish_run(actor: User, run: ScheduleRun, *, notify: bool = True) -> dict[s
     setup.published_run = run
     setup.save(update_fields=["published_run"])
     moves.sync_pins(setup, run)
+    # "Accepted" ends in a meeting or a reason: the requests this schedule leaves out are marked.
+    unplaced.mark_after_publish(run, notify=notify)
     moved = len(diff.moved)
     changed = moved + len(diff.added) + len(diff.dropped)
     affected = diff.affected

@@ -105,6 +105,8 @@ def send_request(
             _("There is already a request between you and %(name)s.") % {"name": recipient.name},
         )
     status = MeetingRequest.Status.ACCEPTED if setup.auto_accept else MeetingRequest.Status.PENDING
+    if setup.auto_accept:  # the request is accepted at once, so the meeting limit applies now
+        refuse_beyond_meeting_limit(setup, requester, recipient)
     try:
         with transaction.atomic():
             request = MeetingRequest.objects.create(
@@ -127,6 +129,28 @@ def send_request(
         _accepted(setup, request)
     notifications.request_received(request)
     return request
+
+
+def refuse_beyond_meeting_limit(
+    setup: Setup, requester: Profile, recipient: Profile, *, exclude: int | None = None
+) -> None:
+    """Refuse, naming whose limit it is, an acceptance that would give either side more accepted
+    meetings than the meeting's `max_meetings` (the scheduler could never hold them all, and an
+    "accepted" request must end in a meeting or a reason). The caller holds the Setup row lock."""
+    for profile in (recipient, requester):
+        mine = MeetingRequest.objects.filter(setup=setup, status=MeetingRequest.Status.ACCEPTED).filter(
+            Q(requester=profile) | Q(recipient=profile)
+        )
+        accepted = (mine.exclude(pk=exclude) if exclude is not None else mine).count()
+        if accepted >= setup.max_meetings:
+            raise MatchmakingError(
+                "meeting_limit",
+                _(
+                    "%(name)s already has %(count)s accepted meetings, the most one participant may "
+                    "have at this meeting (%(limit)s). Cancel one of them first, or ask the organiser."
+                )
+                % {"name": profile.name, "count": accepted, "limit": setup.max_meetings},
+            )
 
 
 def _accepted(setup: Setup, request: MeetingRequest) -> None:
@@ -153,6 +177,12 @@ def answer_request(actor: User, request: MeetingRequest, *, accept: bool) -> Mee
         raise MatchmakingError(
             "answered", _("This request is already %(status)s.") % {"status": request.get_status_display()}
         )
+    if accept:
+        # The Setup row lock (taken after the request's, the order cancel_request also takes them)
+        # serialises every acceptance of this matchmaking: two clicks on two requests of one full
+        # participant cannot both pass the count below.
+        setup = Setup.objects.select_for_update().get(pk=request.setup_id)
+        refuse_beyond_meeting_limit(setup, request.requester, request.recipient, exclude=request.pk)
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
     request.answered_at = timezone.now()
     request.save(update_fields=["status", "answered_at"])

@@ -12,6 +12,7 @@ from .views import (
     organise,
     profiles,
     survey,
+    unplaced,
 )
 
 app_name = "matchmaking"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("p/<uuid:public_id>/request/", meeting_requests.request_create, name="request_create"),
     path("p/<uuid:public_id>/not-interested/", dismissals.dismiss, name="dismiss"),
     path("requests/", meeting_requests.requests_page, name="requests"),
+    path("requests/<uuid:public_id>/", unplaced.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/<str:action>/", meeting_requests.request_action, name="request_action"),
     path("agenda/", agenda.agenda, name="agenda"),
     path("agenda.ics", agenda.agenda_ics, name="agenda_ics"),

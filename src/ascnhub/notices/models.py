@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     REQUEST_ANSWERED = "request_answered", _("Meeting request answered")
     REQUEST_EXPIRED = "request_expired", _("Meeting request expired")
     SCHEDULE_CHANGED = "schedule_changed", _("Meeting schedule published or changed")
+    REQUEST_UNPLACED = "request_unplaced", _("Accepted meeting without a slot")
     AGENDA_CHANGED = "agenda_changed", _("Programme changed")
     REPORT_REVIEWED = "report_reviewed", _("Progress report reviewed")
     COMMITMENT_DUE = "commitment_due", _("Commitment due")

@@ -13,7 +13,7 @@ from ascnhub.common.http import require_perm
 
 from .. import grid, moves, scheduling
 from ..errors import MatchmakingError
-from ..models import Location, Pin, ScheduledMeeting, ScheduleRun, Setup, Slot
+from ..models import Location, Pin, ScheduledMeeting, ScheduleRun, Setup, Slot, UnplacedRequest
 from .helpers import base_context, setup_of
 
 FILTERS = ("q", "organisation", "country", "table")
@@ -31,6 +31,13 @@ def _grid_context(request: HttpRequest, setup: Setup, run: ScheduleRun) -> dict:
         "filters": params,
         "filter_query": urlencode(keep),
         "unheld": review.get("unheld", []),
+        # The published schedule's accepted requests without a slot, with the reason both sides
+        # were told; each opens its page, where the organiser places it by hand.
+        "unplaced": UnplacedRequest.objects.filter(request__setup=setup, run=run)
+        .select_related("side", "online_by", "request__requester", "request__recipient", "request__setup")
+        .order_by("request__pk")
+        if run.pk == setup.published_run_id
+        else [],
     }
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import services, unplaced
 from ..errors import MatchmakingError
 from ..forms import RequestForm
 from ..models import MeetingRequest, Profile
@@ -47,15 +47,16 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     setup = setup_of(slug)
     mine = require_profile(request, setup)
     related = ("requester__setup__meeting", "recipient__setup__meeting")
+    incoming = list(MeetingRequest.objects.filter(recipient=mine).select_related(*related))
+    outgoing = list(MeetingRequest.objects.filter(requester=mine).select_related(*related))
+    # An accepted request the schedule left out says so, and why, on its row.
+    marks = unplaced.rows_for(mine)
+    for r in (*incoming, *outgoing):
+        r.unplaced_row = marks.get(r.pk)
     return render(
         request,
         "matchmaking/requests.html",
-        {
-            **base_context(request, setup),
-            "mine": mine,
-            "incoming": MeetingRequest.objects.filter(recipient=mine).select_related(*related),
-            "outgoing": MeetingRequest.objects.filter(requester=mine).select_related(*related),
-        },
+        {**base_context(request, setup), "mine": mine, "incoming": incoming, "outgoing": outgoing},
     )
 
 
