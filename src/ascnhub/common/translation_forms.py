@@ -50,4 +50,6 @@ class SubmitForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("what should change"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("what should change"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -228,7 +228,9 @@ def _sync_legacy(obj: Any, spec: Translatable) -> None:
         if version is not None and version.fields == fields:
             continue
         if version is None:
-            version = ContentTranslation(content_type=ct, object_id=obj.pk, language=lang)
+            version = ContentTranslation(
+                content_type=ct, object_id=obj.pk, language=lang, state=State.APPROVED
+            )
         version.fields = fields
         version.status = Status.HUMAN
         version.source_hash = current
@@ -321,7 +323,7 @@ def panel(obj: Any, user: Any) -> dict[str, Any]:
     requestable = [
         (code, language_name(code))
         for code, _name in spec.languages()
-        if code != source_lang and not (code in versions and versions[code].is_open)
+        if code != source_lang and (code not in versions or _requestable(versions[code]))
     ]
     ct = ContentType.objects.get_for_model(obj)
     return {
@@ -331,6 +333,11 @@ def panel(obj: Any, user: Any) -> dict[str, Any]:
         "content_type": f"{ct.app_label}.{ct.model}",
         "object_id": obj.pk,
     }
+
+
+def _requestable(version: ContentTranslation) -> bool:
+    """A language may be asked for again unless a request is open or its human translation is current."""
+    return not version.is_open and version.status != Status.HUMAN
 
 
 # --- the workflow -----------------------------------------------------------------------------------
@@ -410,6 +417,13 @@ def request_translation(user: Any, obj: Any, language: str) -> ContentTranslatio
         content_type=ct, object_id=obj.pk, language=language, defaults={"requested_by": user}
     )
     if not created:
+        if version.status == Status.HUMAN and not version.is_open:
+            raise TranslationError(
+                "already_requested",
+                _("The translation into %(lang)s is current: ask again once the original changes.")
+                % {"lang": language_name(language)},
+                field="language",
+            )
         if version.is_open:
             raise TranslationError(
                 "already_requested",
@@ -656,3 +670,12 @@ STATUS_LABELS = {
     Status.MACHINE: gettext_lazy("Machine translation"),
     Status.OUTDATED: gettext_lazy("Outdated translation"),
 }
+
+
+def page_context(request: Any, obj: Any) -> dict[str, Any]:
+    """What an object's page needs: `text` (in the viewer's language, or the original when the
+    address says `?original=1`) and `translation_panel` (each language's status)."""
+    return {
+        "text": shown(obj, original=request.GET.get("original") == "1"),
+        "translation_panel": panel(obj, request.user),
+    }
