@@ -91,13 +91,14 @@ class Translatable:
         if name in self.labels:
             return self.labels[name]
         try:
-            return self.model._meta.get_field(name).verbose_name
+            model_field = self.model._meta.get_field(name)
         except Exception:  # a computed field: its name is all there is
             return name
+        return getattr(model_field, "verbose_name", name)
 
     def languages(self) -> list[tuple[str, Any]]:
         """The languages a version may be in: the model's own choices, else the person languages."""
-        choices = self.model._meta.get_field(self.language_field).choices
+        choices = getattr(self.model._meta.get_field(self.language_field), "choices", None)
         return list(choices or settings.ASCNHUB_PERSON_LANGUAGES)
 
 
@@ -133,7 +134,7 @@ def register(
 
 def spec_for(obj_or_model: Any) -> Translatable:
     """The registration of an object's model (raises KeyError for a model never registered)."""
-    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    model: Any = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     return _REGISTRY[model._meta.concrete_model]
 
 
