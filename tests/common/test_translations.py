@@ -408,3 +408,12 @@ def test_a_guidebook_chapter_is_translated_from_its_published_revision(network, 
     knowledge.submit_for_review(secretariat, chapter)
     knowledge.approve(secretariat, chapter)
     assert _version(chapter).status == "outdated"
+
+
+def test_the_api_gives_a_projects_versions_read_only(project, network, client_for):
+    _approved_ja(project, network, client_for)
+    translations.request_translation(network.company_person.user, project, "id")  # no text yet
+    answer = client_for(None).get(f"/api/v1/projects/{project.slug}").json()
+    assert [(v["language"], v["status"], v["fields"]["title"]) for v in answer["versions"]] == [
+        ("ja", "human", JA["title"])
+    ]

@@ -301,6 +301,21 @@ def shown(obj: Any, lang: str | None = None, *, original: bool = False) -> Shown
     return Shown(text, lang, version.status, source_lang, version.outdated_at, viewer_language=lang)
 
 
+def readable_versions(obj: Any) -> list[dict[str, Any]]:
+    """The versions readers may get (human, machine, outdated), for the API: read-only."""
+    rows = _versions(obj).filter(status__in=[Status.HUMAN, Status.MACHINE, Status.OUTDATED])
+    return [
+        {
+            "language": v.language,
+            "status": v.status,
+            "fields": v.fields,
+            "outdated_since": v.outdated_at,
+            "updated_at": v.updated_at,
+        }
+        for v in rows.order_by("language")
+    ]
+
+
 @dataclass
 class PanelRow:
     language: str
