@@ -417,3 +417,33 @@ def test_the_api_gives_a_projects_versions_read_only(project, network, client_fo
     assert [(v["language"], v["status"], v["fields"]["title"]) for v in answer["versions"]] == [
         ("ja", "human", JA["title"])
     ]
+
+
+def test_the_people_concerned_are_told_at_each_step(project, network, client_for):
+    from ascnhub.notices.models import Notification
+
+    def told(user) -> list[str]:
+        return list(Notification.objects.filter(user=user, kind="translation").values_list("text", flat=True))
+
+    officer, secretariat, company = (
+        network.makassar_officer.user,
+        network.secretariat,
+        network.company_person.user,
+    )
+    _request(client_for(company), project, "ja")
+    version = _version(project)
+    _act(client_for(secretariat), version, "assign", email=officer.email)
+    assert told(officer) == ["You are asked to translate “Makassar home-care visits” into Japanese."]
+    _act(client_for(officer), version, "submit", **JA)
+    assert told(secretariat) == [
+        "A translation of “Makassar home-care visits” into Japanese waits for review."
+    ]
+    _act(client_for(secretariat), version, "reject", reason="Use polite form.")
+    assert told(officer)[0] == (
+        "The translation of “Makassar home-care visits” into Japanese was sent back: Use polite form."
+    )
+    _act(client_for(officer), version, "submit", **JA)
+    _act(client_for(secretariat), version, "approve")
+    approved = "The translation of “Makassar home-care visits” into Japanese was approved and is published."
+    assert told(officer)[0] == approved and told(company) == [approved]
+    assert len(told(secretariat)) == 2  # submitted twice; never told of their own steps

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ from .activity import record as log
 from .errors import DomainError
 from .models import ContentTranslation
 from .permissions import is_secretariat
+from .signals import translation_step
 
 Status = ContentTranslation.Status
 State = ContentTranslation.State
@@ -478,10 +480,12 @@ def assign(user: Any, version: ContentTranslation, translator: Any) -> ContentTr
         )
     before = version.translator_id
     version.translator = translator
+    version.assigned_by = user
     if version.state == State.REQUESTED:
         version.state = State.ASSIGNED
     version.save()
     log(user, "assign_translation", version, {"translator": [before, translator.pk]})
+    _announce(version, obj, "assigned", user, [translator])
     return version
 
 
@@ -511,6 +515,7 @@ def submit(user: Any, version: ContentTranslation, text: dict[str, str]) -> Cont
     version.review_note = ""
     version.save()
     log(user, "submit_translation", version, {})
+    _announce(version, obj, "submitted", user, [version.assigned_by])
     return version
 
 
@@ -538,6 +543,7 @@ def approve(user: Any, version: ContentTranslation) -> ContentTranslation:
     version.save()
     _write_legacy(obj, version)
     log(user, "approve_translation", version, {"status": [None, version.status]})
+    _announce(version, obj, "approved", user, [version.translator, version.requested_by])
     return version
 
 
@@ -556,7 +562,26 @@ def reject(user: Any, version: ContentTranslation, reason: str) -> ContentTransl
     version.review_note = reason
     version.save()
     log(user, "reject_translation", version, {"reason": [None, reason]})
+    _announce(version, obj, "rejected", user, [version.translator])
     return version
+
+
+def _announce(version: ContentTranslation, obj: Any, step: str, actor: Any, users: list[Any]) -> None:
+    """Tell the people concerned (never the one who acted, nobody twice) through the apps above."""
+    recipients: list[Any] = []
+    for u in users:
+        if u is not None and u.pk != actor.pk and u.is_active and u not in recipients:
+            recipients.append(u)
+    if recipients:
+        translation_step.send(
+            ContentTranslation,
+            version=version,
+            step=step,
+            actor=actor,
+            recipients=recipients,
+            title=str(obj),
+            url=reverse("translation", args=[version.public_id]),
+        )
 
 
 def _check_reviewer(user: Any, version: ContentTranslation, obj: Any) -> None:
