@@ -447,3 +447,16 @@ def test_the_people_concerned_are_told_at_each_step(project, network, client_for
     approved = "The translation of “Makassar home-care visits” into Japanese was approved and is published."
     assert told(officer)[0] == approved and told(company) == [approved]
     assert len(told(secretariat)) == 2  # submitted twice; never told of their own steps
+
+
+def test_an_original_changed_back_makes_its_translation_current_again(project, network, client_for):
+    _approved_ja(project, network, client_for)
+    project.refresh_from_db()
+    written = project.description
+    project.description = "Nurses visit older peopel at home."  # a slip …
+    project.save()
+    assert _version(project).status == "outdated"
+    project.description = written  # … undone
+    project.save()
+    version = _version(project)
+    assert (version.status, version.outdated_at) == ("human", None)

@@ -177,6 +177,9 @@ class ContentTranslation(models.Model):
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     state = models.CharField(_("request"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    #: Who made the text in `fields` (human or machine): an outdated version whose original is
+    #: changed back to the text it was made from gets this status again.
+    origin = models.CharField(max_length=10, blank=True)
     #: What readers see: {"title": …, "description": …}, the content's translatable fields.
     fields = models.JSONField(default=dict, blank=True)
     #: The translator's submitted text, waiting for review; it becomes `fields` when approved.

@@ -196,18 +196,26 @@ def _original_deleted(sender: type[models.Model], instance: Any, **kwargs: Any) 
 
 
 def mark_outdated(obj: Any) -> int:
-    """Mark the versions of `obj` made from another text than its current one as outdated.
+    """Mark the versions of `obj` made from another text than its current one as outdated, and
+    those made from exactly its current text (the original was changed back) current again.
 
-    Returns how many changed. A version already outdated keeps the date the original first moved
-    away from it.
+    Returns how many became outdated. A version already outdated keeps the date the original
+    first moved away from it.
     """
     current = source_hash(obj)
-    return (
-        _versions(obj)
-        .filter(status__in=[Status.HUMAN, Status.MACHINE])
+    now = timezone.now()
+    versions = _versions(obj)
+    changed = (
+        versions.filter(status__in=[Status.HUMAN, Status.MACHINE])
         .exclude(source_hash=current)
-        .update(status=Status.OUTDATED, outdated_at=timezone.now(), updated_at=timezone.now())
+        .update(status=Status.OUTDATED, outdated_at=now, updated_at=now)
     )
+    # An original changed back to the text a version was made from: the version is current again.
+    for origin in (Status.HUMAN, Status.MACHINE):
+        versions.filter(status=Status.OUTDATED, source_hash=current, origin=origin).update(
+            status=origin, outdated_at=None, updated_at=now
+        )
+    return changed
 
 
 def _sync_legacy(obj: Any, spec: Translatable) -> None:
@@ -235,7 +243,7 @@ def _sync_legacy(obj: Any, spec: Translatable) -> None:
                 content_type=ct, object_id=obj.pk, language=lang, state=State.APPROVED
             )
         version.fields = fields
-        version.status = Status.HUMAN
+        version.status = version.origin = Status.HUMAN
         version.source_hash = current
         version.outdated_at = None
         if not version.is_open:
@@ -532,6 +540,7 @@ def approve(user: Any, version: ContentTranslation) -> ContentTranslation:
     version.fields = dict(version.draft)
     version.draft = {}
     version.source_hash = version.draft_source_hash
+    version.origin = Status.HUMAN
     if version.source_hash == current:
         version.status, version.outdated_at = Status.HUMAN, None
     else:
@@ -661,7 +670,7 @@ def machine_translate(version_id: int, backend: Any = None) -> ContentTranslatio
         if version.status == Status.HUMAN:
             return version  # approved by a person while the machine worked
         version.fields = dict.fromkeys(spec.fields, "") | dict(zip(names, texts, strict=True))
-        version.status = Status.MACHINE
+        version.status = version.origin = Status.MACHINE
         version.source_hash = hash_before
         version.outdated_at = None
         version.machine_error = ""

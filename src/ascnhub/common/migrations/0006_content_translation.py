@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                         verbose_name="request",
                     ),
                 ),
+                ("origin", models.CharField(blank=True, max_length=10)),
                 ("fields", models.JSONField(blank=True, default=dict)),
                 ("draft", models.JSONField(blank=True, default=dict)),
                 ("source_hash", models.CharField(blank=True, max_length=64)),

@@ -28,6 +28,7 @@ def forwards(apps, schema_editor):
                         object_id=obj.pk,
                         language=lang,
                         status="human",
+                        origin="human",
                         state="approved",
                         fields={
                             "title": text.get("title") or "",
