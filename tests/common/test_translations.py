@@ -460,3 +460,33 @@ def test_an_original_changed_back_makes_its_translation_current_again(project, n
     project.save()
     version = _version(project)
     assert (version.status, version.outdated_at) == ("human", None)
+
+
+def test_an_indonesian_reader_sees_a_japanese_case_in_indonesian_labelled_machine(network, client_for):
+    from ascnhub.knowledge import services as knowledge
+
+    case = knowledge.create_case(
+        None,
+        {
+            "title": "富山市のコンパクトシティ",
+            "place": "Toyama",
+            "country": "JP",
+            "focus_area": "built_infrastructure",
+            "language": "ja",
+            "problem": "人口が郊外に広がった。",
+            "solution": "路面電車を軸にまちをつくり直した。",
+        },
+    )
+
+    class Fixed:
+        def translate(self, texts, source, target):
+            assert (source, target) == ("ja", "id")
+            return [f"(id) {t}" for t in texts]
+
+    version = translations.request_translation(network.company_person.user, case, "id")
+    translations.machine_translate(version.pk, backend=Fixed())
+    page = client_for(None).get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "(id) 路面電車を軸にまちをつくり直した。" in page
+    assert 'href="?original=1"' in page
+    english = client_for(None).get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Original in Japanese" in english and "(id)" not in english
