@@ -356,6 +356,7 @@ def test_the_panel_shows_each_languages_status(project, network, client_for):
     assert "request: requested" in page
     # Japanese and Indonesian are taken; another language may still be asked for.
     assert '<option value="vi">' in page and '<option value="ja">' not in page
+    assert '<a href="/translations/">' in page  # the queue, from every page's footer
 
 
 def test_versions_go_with_their_original(project, network, client_for):
