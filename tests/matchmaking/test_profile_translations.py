@@ -6,6 +6,7 @@ import pytest
 
 from ascnhub.common import translations
 from ascnhub.common.models import ContentTranslation
+from tests.common.test_translations import in_japanese
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_a_japanese_participant_reads_a_vietnamese_profile_in_japanese(mm, netwo
     assert version.status == "human"
     page = company.get(_url(danang), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert f'<p lang="ja">{JA}</p>' in page
-    assert "Human translation" in page and "Original in" in page
+    assert in_japanese("Human translation") in page and in_japanese("Original in %(lang)s") in page
     original = company.get(_url(danang) + "?original=1", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "Cảnh báo sớm lũ lụt" in original
 
