@@ -500,3 +500,21 @@ def test_an_indonesian_reader_sees_a_japanese_case_in_indonesian_labelled_machin
     assert 'href="?original=1"' in page
     english = client_for(None).get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Original in Japanese" in english and "(id)" not in english
+
+
+def test_a_pages_queries_do_not_grow_with_its_versions(project, network, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = client_for(network.company_person.user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert reader.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").status_code == 200
+        return len(ctx)
+
+    translations.request_translation(network.secretariat, project, "ja")
+    few = count()
+    for lang in ("id", "vi", "th", "km", "lo"):
+        translations.request_translation(network.secretariat, project, lang)
+    assert count() == few
