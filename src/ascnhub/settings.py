@@ -185,6 +185,11 @@ TASKS = {
     }
 }
 
+# Machine translation (docs/deployment.md): a LibreTranslate-compatible endpoint; empty: off.
+ASCNHUB_MT_URL = env("ASCNHUB_MT_URL")
+ASCNHUB_MT_API_KEY = env("ASCNHUB_MT_API_KEY")
+ASCNHUB_MT_TIMEOUT = float(env("ASCNHUB_MT_TIMEOUT", "30"))
+
 # Webhooks (docs/api.md): attempts per delivery; http and private addresses only for development.
 ASCNHUB_WEBHOOK_MAX_ATTEMPTS = int(env("ASCNHUB_WEBHOOK_MAX_ATTEMPTS", "8"))
 ASCNHUB_WEBHOOK_ALLOW_PRIVATE = env_bool("ASCNHUB_WEBHOOK_ALLOW_PRIVATE", False)

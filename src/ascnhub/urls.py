@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from ascnhub.api import token_views
 from ascnhub.api.api import api
+from ascnhub.common import translation_views
 from ascnhub.common import views as common_views
 from ascnhub.registry import views as registry_views
 
@@ -32,6 +33,9 @@ urlpatterns = [
     path("privacy/", include("ascnhub.privacy.urls")),
     path("activity/", common_views.activity_list, name="activity"),
     path("timezone/", common_views.set_timezone, name="set_timezone"),
+    path("translations/", translation_views.queue, name="translations"),
+    path("translations/request/", translation_views.request_translation, name="translation_request"),
+    path("translations/<uuid:public_id>/", translation_views.detail, name="translation"),
     path("api/v1/", api.urls),
     path("account/tokens/", token_views.tokens, name="api_tokens"),
     path("account/tokens/<int:pk>/revoke/", token_views.revoke, name="api_token_revoke"),

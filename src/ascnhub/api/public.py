@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from ascnhub.common import translations
 from ascnhub.events.models import Meeting, Session
 from ascnhub.followup.models import Commitment, OutcomeDocument, Recommendation
 from ascnhub.projects.models import Offer, Project
@@ -36,6 +37,20 @@ class ProjectOut(Schema):
     budget_amount: float | None
     budget_currency: str
     url: str
+
+
+class VersionOut(Schema):
+    """One language version of a text: a human or machine translation, or an outdated one."""
+
+    language: str
+    status: str
+    fields: dict[str, str]
+    outdated_since: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
+class ProjectDetailOut(ProjectOut):
+    versions: list[VersionOut]
 
 
 class ProjectFilter(Schema):
@@ -78,10 +93,14 @@ def list_projects(request, filters: Query[ProjectFilter]):
     return Mapped(projects.order_by("city__name", "title").distinct(), lambda p: _project(request, p))
 
 
-@router.get("/projects/{slug}", response={200: ProjectOut, 404: ErrorOut}, summary="One published project")
+@router.get(
+    "/projects/{slug}",
+    response={200: ProjectDetailOut, 404: ErrorOut},
+    summary="One published project, with its versions in other languages",
+)
 def get_project(request, slug: str):
     project = get_object_or_404(Project.objects.public().select_related("city__country"), slug=slug)
-    return _project(request, project)
+    return {**_project(request, project), "versions": translations.readable_versions(project)}
 
 
 class OfferOut(Schema):

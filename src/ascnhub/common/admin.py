@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import activity
-from .models import ActivityLog, OutgoingEmail, TextEmbedding, User
+from .models import ActivityLog, ContentTranslation, OutgoingEmail, TextEmbedding, User
 
 
 class ActivityLoggedAdmin(admin.ModelAdmin):
@@ -100,4 +100,19 @@ class TextEmbeddingAdmin(admin.ModelAdmin):
     exclude = ["vector"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ContentTranslation)
+class ContentTranslationAdmin(admin.ModelAdmin):
+    """View only: versions change through the workflow (common.translations), which checks who
+    may act and keeps the status and the hash true."""
+
+    list_display = ["content_type", "object_id", "language", "status", "state", "translator", "updated_at"]
+    list_filter = ["status", "state", "language", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -143,3 +143,86 @@ class TextEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.key[:12]}"
+
+
+class ContentTranslation(models.Model):
+    """One language version of a piece of content (a project, a need, a chapter …), and the
+    translation request that produces it.
+
+    Generic over the content's model (content type + primary key), so every app's content shares
+    one workflow, one queue and one label; what may be translated is declared with
+    `common.translations.register`. `status` says what the reader gets (`fields`): a human
+    translation, a machine translation, or an outdated one (the original changed after it, which
+    `source_hash` detects); `state` is where the request stands in the workflow.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("not translated yet")
+        HUMAN = "human", _("human translation")
+        MACHINE = "machine", _("machine translation")
+        OUTDATED = "outdated", _("outdated translation")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ASSIGNED = "assigned", _("assigned")
+        SUBMITTED = "submitted", _("submitted for review")
+        REJECTED = "rejected", _("changes requested")
+        APPROVED = "approved", _("approved")
+
+    OPEN_STATES = (State.REQUESTED, State.ASSIGNED, State.SUBMITTED, State.REJECTED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    state = models.CharField(_("request"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    #: Who made the text in `fields` (human or machine): an outdated version whose original is
+    #: changed back to the text it was made from gets this status again.
+    origin = models.CharField(max_length=10, blank=True)
+    #: What readers see: {"title": …, "description": …}, the content's translatable fields.
+    fields = models.JSONField(default=dict, blank=True)
+    #: The translator's submitted text, waiting for review; it becomes `fields` when approved.
+    draft = models.JSONField(default=dict, blank=True)
+    #: Hash of the original's translatable fields that `fields` (and `draft`) were made from.
+    source_hash = models.CharField(max_length=64, blank=True)
+    draft_source_hash = models.CharField(max_length=64, blank=True)
+    outdated_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Who assigned the translator: told when the text is submitted, as the likely reviewer.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(_("reason"), blank=True)
+    #: Why the last machine translation failed (the stored text is left as it was).
+    machine_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("content translation")
+        verbose_name_plural = _("content translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"], name="content_translation_one_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.language} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

@@ -11,3 +11,11 @@ from . import mail
 def deliver_emails(email_ids: list[int]) -> dict[str, int]:
     """Deliver outbox messages (see common.mail); failures are rescheduled, never dropped."""
     return mail.deliver_all(email_ids)
+
+
+@task()
+def machine_translate(version_id: int) -> str:
+    """Machine-translate one content version (see common.translations); returns its status."""
+    from . import translations
+
+    return translations.machine_translate(version_id).status

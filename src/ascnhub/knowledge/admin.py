@@ -36,10 +36,10 @@ class ChapterRevisionInline(admin.TabularInline):
 class ChapterAdmin(ActivityLoggedAdmin):
     """Chapters are written on the site (revisions, review); the admin adds them and orders them."""
 
-    list_display = ["position", "title", "part", "status", "revision_number"]
+    list_display = ["position", "title", "part", "status", "revision_number", "language"]
     list_display_links = ["title"]
     list_filter = ["part", "status"]
-    fields = ["title", "slug", "part", "position"]
+    fields = ["title", "slug", "part", "position", "language"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ChapterRevisionInline]
 

@@ -104,4 +104,4 @@ class ReviewForm(forms.Form):
 class ChapterCreateForm(forms.ModelForm):
     class Meta:
         model = Chapter
-        fields = ["title", "slug", "part", "position"]
+        fields = ["title", "slug", "part", "position", "language"]

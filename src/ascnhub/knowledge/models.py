@@ -149,6 +149,9 @@ class Chapter(models.Model):
     body = models.TextField(
         _("text"), blank=True, help_text=_("Markdown: # headings, *emphasis*, lists, links.")
     )
+    language = models.CharField(
+        _("language written in"), max_length=8, choices=CONTENT_LANGUAGES, default="en"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     #: Goes up by one with every saved revision; an edit must name the revision it started from.
     revision_number = models.PositiveIntegerField(_("revision"), default=0)

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     COMMITMENT_DUE = "commitment_due", _("Commitment due")
     REMINDER = "reminder", _("Reminders")
     MAILING = "mailing", _("Messages from organisers")
+    TRANSLATION = "translation", _("Translations")
 
 
 class Delivery(models.TextChoices):

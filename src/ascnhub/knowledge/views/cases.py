@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ascnhub.common import uploads
+from ascnhub.common import translations, uploads
 from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 from ascnhub.common.permissions import is_secretariat
@@ -110,6 +110,8 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         similar = services.similar_cases(case)
     except Exception:  # the page still works if the model cannot be loaded; the log says why
         logger.exception("similar cases failed for %s", case.slug)
+    page = translations.page_context(request, case)
+    text = page["text"]
     return render(
         request,
         "knowledge/case_detail.html",
@@ -117,9 +119,10 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "case": case,
             "can_edit": can_edit,
             "similar": similar,
-            "problem_html": render_markdown(case.problem),
-            "solution_html": render_markdown(case.solution),
-            "results_html": render_markdown(case.results),
+            **page,
+            "problem_html": render_markdown(text["problem"]),
+            "solution_html": render_markdown(text["solution"]),
+            "results_html": render_markdown(text["results"]),
             "partners": case.partners.all(),
             "attachments": case.attachments.all(),
             "projects": case.projects.filter(published=True).select_related("city"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common import translations
 from ascnhub.common.http import require_perm
 
 from .. import exporters, services
@@ -46,11 +47,14 @@ def _chapter_for(request: HttpRequest, slug: str) -> tuple[Chapter, bool]:
 def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chapter, contributor = _chapter_for(request, slug)
     show_draft = contributor and request.GET.get("version") != "published"
+    # Versions in other languages translate the published text: the draft is shown as written.
+    page = translations.page_context(request, chapter)
     if show_draft or chapter.published_revision is None:
         title, body, number = chapter.title, chapter.body, chapter.revision_number
+        page["text"] = None
     else:
-        rev = chapter.published_revision
-        title, body, number = rev.title, rev.body, rev.number
+        number = chapter.published_revision.number
+        title, body = page["text"]["title"], page["text"]["body"]
     comments = (
         chapter.comments.select_related("author__person") if contributor else ChapterComment.objects.none()
     )
@@ -60,6 +64,7 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "knowledge/chapter_detail.html",
         {
             "chapter": chapter,
+            **page,
             "title": title,
             "body_html": render_markdown(body),
             "number": number,

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ascnhub.common import translations
 from ascnhub.common.http import LoginRequired, require_perm
 from ascnhub.common.templatetags.ascnhub import zoned_span
 from ascnhub.events.models import Meeting
@@ -227,5 +228,6 @@ def profile_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             "suggestion": suggestion,
             "shared_contacts": shared,
             "form": RequestForm(),
+            **translations.page_context(request, other),
         },
     )

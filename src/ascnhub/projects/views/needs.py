@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ascnhub.common import translations
 from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 from ascnhub.registry.models import City
@@ -48,7 +49,7 @@ def need_detail(request: HttpRequest, public_id) -> HttpResponse:
         "projects/need_detail.html",
         {
             "need": need,
-            "text": need.translated(),
+            **translations.page_context(request, need),
             "focus_areas": list(need.focus_areas.all()),
             "can_edit": request.user.has_perm("projects.change_need", need),
         },

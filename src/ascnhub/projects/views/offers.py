@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ascnhub.common import translations
 from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 from ascnhub.common.permissions import is_secretariat
@@ -46,7 +47,7 @@ def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "projects/offer_detail.html",
         {
             "offer": offer,
-            "text": offer.translated(),
+            **translations.page_context(request, offer),
             "focus_areas": list(offer.focus_areas.all()),
             "can_edit": request.user.has_perm("projects.change_offer", offer),
         },

@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ascnhub.common import translations
 from ascnhub.common.forms import form_status, submit_form
 from ascnhub.common.http import require_perm
 from ascnhub.common.permissions import is_secretariat
@@ -57,14 +58,13 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     can_see_private = request.user.has_perm("projects.view_project_drafts", project)
     approved = [r for r in reports if r.state == ProgressReport.State.APPROVED]
     visible_reports = reports if can_see_private else approved
-    text = project.translated()
     tile_url, tile_attribution = map_tiles()
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "text": text,
+            **translations.page_context(request, project),
             "focus_areas": list(project.focus_areas.all()),
             "outcomes": list(project.outcomes.all()),
             "parties": list(project.parties.select_related("organisation")),
