@@ -443,10 +443,17 @@ def improve_sat(
 
 
 def _improve_child(
-    instance: Instance, bounds: Mapping[str, int], start: Mapping[int, int] | None, conn: Connection
+    instance: Instance,
+    bounds: Mapping[str, int],
+    start: Mapping[int, int] | None,
+    conn: Connection,
+    go: Any = None,
 ) -> None:
-    """Child process: run :func:`improve_sat` and report through ``conn``."""
+    """Child process: wait for ``go`` (an event) when given, then run :func:`improve_sat` and
+    report through ``conn``."""
     try:
+        if go is not None:
+            go.wait()
         out = improve_sat(
             instance,
             bounds,
@@ -496,20 +503,24 @@ class MaxSatRace:
         *,
         improve_from: Mapping[int, int] | None = None,
         on_better: Callable[[int, dict[int, int]], None] | None = None,
+        wait_for_go: bool = False,
     ) -> None:
         """RC2 (:func:`solve_maxsat`); with ``on_better``, the solution-improving search
         (:func:`improve_sat`, phases from ``improve_from``) instead, whose every timetable goes to
-        ``on_better``."""
+        ``on_better``; with ``wait_for_go`` too, the child waits for :meth:`go` before it starts
+        (it is forked now, while the parent has no solver threads yet)."""
         methods = multiprocessing.get_all_start_methods()
         ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._recv, send = ctx.Pipe(duplex=False)
         target: Callable[..., None]
         args: tuple[object, ...]
+        self._go: Any = None
         if on_better is None:
             target, args = _child, (instance, dict(bounds), send)
         else:
             start = dict(improve_from) if improve_from else None
-            target, args = _improve_child, (instance, dict(bounds), start, send)
+            self._go = ctx.Event() if wait_for_go else None
+            target, args = _improve_child, (instance, dict(bounds), start, send, self._go)
         self._proc: Any = ctx.Process(target=target, args=args, daemon=True)
         self._on_lower, self._on_optimal, self._on_infeasible = on_lower, on_optimal, on_infeasible
         self._on_better = on_better
@@ -546,6 +557,13 @@ class MaxSatRace:
             else:
                 self.stats["status"] = kind
                 self.stats["error"] = value
+
+    def go(self) -> None:
+        """Let a child started with ``wait_for_go`` begin (once; later calls do nothing)."""
+        go = self._go
+        if go is not None and not go.is_set():
+            self.stats["started"] = True
+            go.set()
 
     def stop(self) -> None:
         """Stop the child (if it still runs) and the watcher."""
