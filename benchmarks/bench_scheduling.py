@@ -710,6 +710,9 @@ def merge_into_kept(out: dict) -> dict:
     kept = json.loads(DOC_JSON.read_text(encoding="utf-8"))
     parts = sorted(k for k in out if k not in RUN_KEYS)
     kept.update({k: out[k] for k in parts})
+    for earlier in kept.get("later_runs", []):  # those parts are no longer that run's
+        earlier["parts"] = [p for p in earlier.get("parts", []) if p not in parts]
+    kept["later_runs"] = [r for r in kept.get("later_runs", []) if r["parts"]]
     kept.setdefault("later_runs", []).append(
         {
             "date_utc": out.get("date_utc"),

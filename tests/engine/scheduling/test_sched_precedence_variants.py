@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ascnhub.engine.scheduling import solve, validate
+from ascnhub.engine.scheduling import instance_from_dict, solve, validate
 from ascnhub.engine.scheduling.b2bsp import dzn_to_instance
 from ascnhub.engine.scheduling.cli import main
 from ascnhub.engine.scheduling.formats import read_instance
 from ascnhub.engine.scheduling.generator import with_precedences
-from tests.engine.scheduling.sched_helpers import random_dzn
+from ascnhub.engine.scheduling.solver import precheck
+from tests.engine.scheduling.sched_helpers import random_dzn, slot_dicts
 
 pytestmark = pytest.mark.engine
 
@@ -88,3 +89,39 @@ def test_vary_command_writes_a_variant(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["vary", str(src), "--precedences", "1.5", "--out", str(tmp_path / "x.json")]) == 2
     assert "--precedences" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_no_precedence_is_impossible_on_its_own() -> None:
+    """Sessions make some pairs impossible one way round (an afternoon-only meeting before a
+    morning-only one): the generator orients every pair the possible way."""
+    rng = random.Random(21)
+    for i in range(20):
+        var = with_precedences(dzn_to_instance(random_dzn(rng), f"r{i}"), share=1.0, seed=i)
+        allowed = var.allowed_slots
+        k_of = {m.id: k for k, m in enumerate(var.meetings)}
+        for k, m in enumerate(var.meetings):
+            for b in m.after:
+                assert min(allowed[k_of[b]]) < max(allowed[k]), (var.name, b, m.id)
+
+
+def test_precheck_names_an_impossible_precedence() -> None:
+    doc = {
+        "slots": slot_dicts(4, ["am", "am", "pm", "pm"]),
+        "locations": [{"id": "T1", "kind": "table"}, {"id": "T2", "kind": "table"}],
+        "participants": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+        "meetings": [
+            {"id": "m1", "participants": ["a", "b"], "required": True, "slots": ["s2", "s3"]},
+            {"id": "m2", "participants": ["a", "c"], "required": True, "slots": ["s0", "s1"]},
+        ],
+    }
+    doc["meetings"][1]["after"] = ["m1"]
+    inst = instance_from_dict(doc)
+    assert precheck(inst) == (
+        "required meeting m2 must come after m1, "
+        "but its last possible slot s1 is not later than m1's first s2"
+    )
+    res = solve(inst, time_limit_s=5, workers=1)
+    assert res.status == "infeasible" and not res.assignments
+    doc["meetings"][1]["slots"] = ["s0", "s3"]  # now possible: m1 in s2, m2 in s3
+    res = solve(instance_from_dict(doc), time_limit_s=5, workers=1)
+    assert res.status == "optimal" and validate(instance_from_dict(doc), res) == []

@@ -113,6 +113,16 @@ def precheck(instance: Instance) -> str | None:
                     f"required meetings {other} and {m.id} are both pinned to location "
                     f"{m.fixed_location} in slot {m.fixed_slot}"
                 )
+    k_of = {m.id: k for k, m in enumerate(instance.meetings)}
+    for k, m in enumerate(instance.meetings):
+        for b in m.after:
+            kb = k_of[b]
+            if m.required and instance.meetings[kb].required and min(allowed[kb]) >= max(allowed[k]):
+                return (
+                    f"required meeting {m.id} must come after {b}, but its last possible slot "
+                    f"{instance.slots[max(allowed[k])].id} is not later than {b}'s first "
+                    f"{instance.slots[min(allowed[kb])].id}"
+                )
     for p in instance.participants:
         req = [k for k in instance.meetings_of[p.id] if instance.meetings[k].required]
         if p.max_meetings is not None and len(req) > p.max_meetings:
