@@ -4,6 +4,8 @@ Cases (issue 3):
   b2bsp       the 20 B2BSP originals (fairness d=2) against the published optima, our solver,
               our solver without the probe from below, and the plain CP-SAT model in the same run;
               the forb0003 and fixed020 variants (--full)
+  precedence  precedence variants of the 20 originals from our generator (issue 22 item 3; --full,
+              or --only precedence; --precedence-share, --precedence-seed)
   generated   300 / 1,200 / 2,000 participants x 5 / 8 requests, two days of 20-minute slots:
               held weight / proven bound, breaks, time, beside the greedy baseline
   very_large  2,200 participants, ~50,000 requested meetings, 100 slots (--full)
@@ -55,6 +57,10 @@ def case_b2bsp(spec: dict) -> dict:
 
     solver_module.PROBE = spec.get("probe", True)
     inst = read_instance(spec["file"])
+    if spec.get("precedences"):
+        from ascnhub.engine.scheduling.generator import with_precedences
+
+        inst = with_precedences(inst, spec["precedences"], spec.get("variant_seed", 1))
     t = time.monotonic()
     res = solve(inst, time_limit_s=spec["time_limit"], seed=0, workers=spec["workers"], method=spec["method"])
     wall = time.monotonic() - t
@@ -67,6 +73,9 @@ def case_b2bsp(spec: dict) -> dict:
         "reason": res.stats.get("reason"),
         "probe": res.stats.get("probe"),
         "maxsat": res.stats.get("maxsat"),
+        "improve": res.stats.get("improve"),
+        "returned": res.stats.get("returned"),
+        "precedences": sum(len(m.after) for m in inst.meetings),
     }
 
 
@@ -393,6 +402,15 @@ def tables(out: dict) -> list[str]:
         f"total {out.get('total_wall_time_s')} s. Peak memory: each case's own process (RC2 child apart).",
         "",
     ]
+    for later in out.get("later_runs") or []:
+        start = ", ".join(f"{x:.2f}" for x in later.get("load_average_at_start") or [])
+        end = ", ".join(f"{x:.2f}" for x in later.get("load_average_at_end") or [])
+        lines += [
+            f"Re-run on {later.get('date_utc')} UTC (`--merge`, the code of that day): "
+            f"{', '.join(f'`{p}`' for p in later.get('parts', []))}; load average at start {start}, "
+            f"at end {end}; {later.get('total_wall_time_s')} s.",
+            "",
+        ]
     b2 = out.get("b2bsp_original")
     if b2:
         lines += [
@@ -420,6 +438,7 @@ def tables(out: dict) -> list[str]:
                     o.get("wall_time_s"),
                     o.get("memory_peak_mib"),
                     (o.get("maxsat") or {}).get("status"),
+                    (o.get("improve") or {}).get("breaks"),
                     n.get("status"),
                     n.get("breaks"),
                     n.get("wall_time_s"),
@@ -439,6 +458,7 @@ def tables(out: dict) -> list[str]:
                 "time s",
                 "peak MiB",
                 "MaxSAT race",
+                "SAT search: best",
                 "no probe: status",
                 "breaks",
                 "time s",
@@ -447,6 +467,44 @@ def tables(out: dict) -> list[str]:
                 "time s",
             ],
             rows,
+        )
+    prec = out.get("b2bsp_precedence")
+    if prec:
+        lines += [
+            f"#### B2BSP precedence variants (our generator, `ascnhub schedule vary --precedences "
+            f"{prec['share']} --seed {prec['seed']}`; {inp.get('b2bsp_time_limit_s')} s each)",
+            "",
+            f"Decided (optimal or proven infeasible): **{prec['solved']}/{prec['instances']}** "
+            f"({prec['optimal']} optimal, {prec['infeasible']} infeasible). Published: the original's "
+            "optimum, a lower bound for the variant (a precedence only removes timetables).",
+            "",
+        ]
+        lines += _table(
+            [
+                "instance",
+                "precedences",
+                "status",
+                "breaks",
+                "bound",
+                "original's optimum",
+                "time s",
+                "peak MiB",
+                "SAT search: best",
+            ],
+            [
+                [
+                    r["instance"],
+                    r.get("precedences"),
+                    r.get("status"),
+                    r.get("breaks"),
+                    r.get("bound_breaks"),
+                    r.get("published_opt"),
+                    r.get("wall_time_s"),
+                    r.get("memory_peak_mib"),
+                    (r.get("improve") or {}).get("breaks"),
+                ]
+                for r in prec["rows"]
+            ],
         )
     var = out.get("b2bsp_variants")
     if var:
@@ -642,6 +700,32 @@ def tables(out: dict) -> list[str]:
     return lines
 
 
+RUN_KEYS = {"benchmark", "date_utc", "mode", "environment", "inputs", "total_wall_time_s", "later_runs"}
+
+
+def merge_into_kept(out: dict) -> dict:
+    """The kept JSON (docs/benchmarks/scheduling.json) with the parts of the partial run ``out`` in
+    place of its own, and the run recorded under ``later_runs`` (date, parts, load), so that the
+    tables say which figures come from which run."""
+    kept = json.loads(DOC_JSON.read_text(encoding="utf-8"))
+    parts = sorted(k for k in out if k not in RUN_KEYS)
+    kept.update({k: out[k] for k in parts})
+    for earlier in kept.get("later_runs", []):  # those parts are no longer that run's
+        earlier["parts"] = [p for p in earlier.get("parts", []) if p not in parts]
+    kept["later_runs"] = [r for r in kept.get("later_runs", []) if r["parts"]]
+    kept.setdefault("later_runs", []).append(
+        {
+            "date_utc": out.get("date_utc"),
+            "parts": parts,
+            "inputs": out.get("inputs"),
+            "load_average_at_start": out["environment"].get("load_average_at_start"),
+            "load_average_at_end": out["environment"].get("load_average_at_end"),
+            "total_wall_time_s": out.get("total_wall_time_s"),
+        }
+    )
+    return kept
+
+
 def write_docs(out: dict, *, copy_json: bool) -> None:
     """Replace the generated part of docs/benchmarks-scheduling.md with the tables of ``out`` (and
     keep ``out`` as docs/benchmarks/scheduling.json)."""
@@ -672,10 +756,18 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--trade-time", type=float, default=120.0)
     ap.add_argument(
+        "--precedence-share",
+        type=float,
+        default=0.1,
+        help="precedence variants: share of the participants that get one precedence (default 0.1)",
+    )
+    ap.add_argument("--precedence-seed", type=int, default=1)
+    ap.add_argument(
         "--only",
         choices=[
             "b2bsp",
             "variants",
+            "precedence",
             "generated",
             "very_large",
             "trade_show",
@@ -692,6 +784,12 @@ def main() -> None:
         "(done by default after a run of every part)",
     )
     ap.add_argument("--tables-from", type=Path, help="only rewrite the doc tables from this JSON")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="after a partial run (--only): put its parts into the kept docs/benchmarks/scheduling.json "
+        "(replacing those parts, noting the run) and rewrite the tables from it",
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -701,10 +799,20 @@ def main() -> None:
         write_docs(json.loads(args.tables_from.read_text()), copy_json=False)
         return
     quick = args.quick and not args.full
-    parts = ["b2bsp", "variants", "generated", "very_large", "trade_show", "reschedule", "curves", "mixed"]
+    parts = [
+        "b2bsp",
+        "variants",
+        "precedence",
+        "generated",
+        "very_large",
+        "trade_show",
+        "reschedule",
+        "curves",
+        "mixed",
+    ]
     only = set(args.only or parts)
     if not args.full and not args.only:
-        only -= {"variants", "very_large"}
+        only -= {"variants", "precedence", "very_large"}
     started = time.time()
     import ortools
 
@@ -810,6 +918,36 @@ def main() -> None:
             "rows": rows,
             "solved": sum(r.get("status") in ("optimal", "infeasible") for r in rows),
             "fixed020_matching_published": sum(bool(r.get("matches_published")) for r in rows),
+            "instances": len(rows),
+        }
+    if "precedence" in only:
+        rows = []
+        for name in sorted(published):
+            spec = {
+                "kind": "b2bsp",
+                "file": str(folder / "jair2022" / f"{name}.original.dzn"),
+                "method": "exact",
+                "time_limit": args.b2bsp_time,
+                "workers": args.workers,
+                "precedences": args.precedence_share,
+                "variant_seed": args.precedence_seed,
+            }
+            r = run_child(spec)
+            r.update(
+                {
+                    "instance": f"{name}.prec{round(args.precedence_share * 100):03d}s{args.precedence_seed}",
+                    "published_opt": int(published[name]["opt_total_breaks_d2"]),
+                }
+            )
+            rows.append(r)
+            log(f"precedence {r['instance']}: {r.get('status')} {r.get('breaks')} in {r.get('wall_time_s')}s")
+        out["b2bsp_precedence"] = {
+            "rows": rows,
+            "share": args.precedence_share,
+            "seed": args.precedence_seed,
+            "solved": sum(r.get("status") in ("optimal", "infeasible") for r in rows),
+            "optimal": sum(r.get("status") == "optimal" for r in rows),
+            "infeasible": sum(r.get("status") == "infeasible" for r in rows),
             "instances": len(rows),
         }
     if "generated" in only:
@@ -919,7 +1057,9 @@ def main() -> None:
     out["environment"]["load_average_at_end"] = os.getloadavg()
     out["total_wall_time_s"] = round(time.time() - started, 1)
     print(json.dumps(out, indent=1))
-    if args.write_docs or (not args.only and not quick):
+    if args.merge:
+        write_docs(merge_into_kept(out), copy_json=True)
+    elif args.write_docs or (not args.only and not quick):
         write_docs(out, copy_json=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -137,3 +138,31 @@ def test_solver_matches_brute_force(inst) -> None:
     assert result.status == "optimal", result.stats
     assert validate(inst, result) == []
     assert (result.objective.held_weight, -result.objective.breaks) == expected
+
+
+@st.composite
+def mixed_instances(draw):
+    """Issue 22 item 4: some meetings required (one of them possibly pinned to a slot, m0 above),
+    the others optional, as the platform's must-happen and pinned meetings make them."""
+    inst = draw(instances())
+    flags = draw(st.lists(st.booleans(), min_size=len(inst.meetings), max_size=len(inst.meetings)))
+    if len(inst.meetings) >= 2:  # at least one of each kind
+        flags[0], flags[-1] = True, False
+    meetings = tuple(dataclasses.replace(m, required=f) for m, f in zip(inst.meetings, flags, strict=True))
+    return dataclasses.replace(inst, meetings=meetings)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_instances())
+def test_mixed_instances_reach_the_weight_bound_then_the_fewest_breaks(inst) -> None:
+    """Every required meeting held, the most optional weight held, then the fewest breaks: the
+    brute-force optimum, proven (status optimal), on the path the platform's instances take."""
+    expected = brute_force(inst)
+    result = solve(inst, time_limit_s=20, workers=2)
+    if expected is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal", result.stats
+    assert validate(inst, result) == []
+    assert (result.objective.held_weight, -result.objective.breaks) == expected
+    assert result.objective.bound_held_weight == expected[0]

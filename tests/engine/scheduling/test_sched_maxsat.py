@@ -267,3 +267,80 @@ def test_solve_with_maxsat_agrees_with_the_probe() -> None:
         res = solve(inst, time_limit_s=10, workers=workers)
         assert res.status == "optimal" and res.objective.breaks == 2
         assert validate(inst, res) == []
+
+
+def _improve(inst: Instance) -> tuple[tuple[int, dict[int, int]] | None, list[tuple[int, dict[int, int]]]]:
+    bounds = participant_break_bounds(inst)
+    assert bounds is not None
+    seen: list[tuple[int, dict[int, int]]] = []
+    out = maxsat.improve_sat(inst, bounds, None, on_better=lambda v, s: seen.append((v, dict(s))))
+    return out, seen
+
+
+def _check_improving(inst: Instance, out: tuple[int, dict[int, int]] | None, seen: list) -> None:  # type: ignore[type-arg]
+    """Every timetable reported is valid with the breaks it claims, each has fewer breaks than the
+    one before, and the search returns the last one."""
+    assert out is not None and seen
+    for found in seen:
+        _check_timetable(inst, found)
+    values = [v for v, _ in seen]
+    assert values == sorted(set(values), reverse=True)
+    assert seen[-1] == out
+
+
+@pytest.mark.parametrize("spread", [None, 0, 1, 2])
+@pytest.mark.parametrize("second_table", [False, True])
+def test_improving_search_reaches_the_brute_force_optimum(spread: int | None, second_table: bool) -> None:
+    inst = _hand_made(spread, second_table)
+    truth = _brute_force(inst)
+    out, seen = _improve(inst)
+    if truth is None:
+        assert out is None and not seen
+        return
+    _check_improving(inst, out, seen)
+    assert out is not None and out[0] == truth
+
+
+def test_improving_search_agrees_with_rc2_on_random_instances() -> None:
+    """Seeded random B2BSP instances with fairness 0, 1 and 2: the solution-improving search ends
+    at RC2's optimum (or finds no timetable where RC2 proves there is none)."""
+    rng = random.Random(5)
+    values: set[int] = set()
+    for i in range(30):
+        inst = dzn_to_instance(random_dzn(rng), f"r{i}", max_break_spread=i % 3)
+        if precheck(inst) is not None or not maxsat.eligible(inst):
+            continue
+        ref = _maxsat(inst)
+        out, seen = _improve(inst)
+        if ref is None:
+            assert out is None, inst.name
+            continue
+        _check_improving(inst, out, seen)
+        assert out is not None and out[0] == ref[0], inst.name
+        values.add(ref[0])
+    assert len(values) >= 2  # non-trivial optima were compared
+
+
+def test_solve_returns_the_improving_search_timetable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the probe silenced, RC2 off and a minimisation that only waits, the timetable and the
+    proof of its optimality can only come from the solution-improving search's child."""
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        return None
+
+    def wait(sm, hint, deadline, seed, workers, started, on_progress, stats, race=None):  # type: ignore[no-untyped-def]
+        assert race is not None
+        while not race.done and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "unknown", None, None
+
+    monkeypatch.setattr(solver_module, "_probe_levels", no_probe)
+    monkeypatch.setattr(solver_module, "_minimise_breaks", wait)
+    monkeypatch.setattr(solver_module, "MAXSAT", False)
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "optimal", res.stats
+    assert res.objective.breaks == 2 and res.objective.bound_breaks == 2
+    assert res.stats["improve"]["status"] == "optimal"
+    assert res.stats["improve"]["timetables"] >= 1
+    assert validate(inst, res) == []

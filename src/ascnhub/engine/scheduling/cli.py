@@ -105,6 +105,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_vary(args: argparse.Namespace) -> int:
+    from .generator import with_precedences
+
+    if not 0 < args.precedences <= 1:
+        print("error: --precedences must be a share in (0, 1], e.g. 0.1", file=sys.stderr)
+        return 2
+    try:
+        instance = read_instance(args.instance)
+    except InstanceError as exc:
+        print(f"error: invalid instance: {exc}", file=sys.stderr)
+        return 2
+    variant = with_precedences(instance, args.precedences, args.seed)
+    write_instance(variant, args.out)
+    added = sum(len(m.after) for m in variant.meetings) - sum(len(m.after) for m in instance.meetings)
+    print(f"wrote {args.out}: {variant.name}, {added} precedences added", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ascnhub schedule``."""
     parser = argparse.ArgumentParser(
@@ -130,6 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--slots-per-day", type=int, default=None)
     g.add_argument("--out", type=Path, required=True)
     g.set_defaults(func=_cmd_generate)
+    v = sub.add_parser("vary", help="write a precedence variant of an instance (.json or B2BSP .dzn)")
+    v.add_argument("instance", type=Path)
+    v.add_argument(
+        "--precedences",
+        type=float,
+        default=0.1,
+        help="share of the participants that get one precedence between two of their meetings (default 0.1)",
+    )
+    v.add_argument("--seed", type=int, default=0)
+    v.add_argument("--out", type=Path, required=True)
+    v.set_defaults(func=_cmd_vary)
     return parser
 
 

@@ -113,6 +113,16 @@ def precheck(instance: Instance) -> str | None:
                     f"required meetings {other} and {m.id} are both pinned to location "
                     f"{m.fixed_location} in slot {m.fixed_slot}"
                 )
+    k_of = {m.id: k for k, m in enumerate(instance.meetings)}
+    for k, m in enumerate(instance.meetings):
+        for b in m.after:
+            kb = k_of[b]
+            if m.required and instance.meetings[kb].required and min(allowed[kb]) >= max(allowed[k]):
+                return (
+                    f"required meeting {m.id} must come after {b}, but its last possible slot "
+                    f"{instance.slots[max(allowed[k])].id} is not later than {b}'s first "
+                    f"{instance.slots[min(allowed[kb])].id}"
+                )
     for p in instance.participants:
         req = [k for k in instance.meetings_of[p.id] if instance.meetings[k].required]
         if p.max_meetings is not None and len(req) > p.max_meetings:
@@ -388,6 +398,11 @@ def _solve_exact(
     if bounds is not None and not sm.infeasible_reason and PROBE_FIRST:
         race = _Race(max(sm.lower_bound, sum(bounds.values())))
         mx = _start_maxsat(inst, bounds, race, stats) if MAXSAT and maxsat.eligible(inst) else None
+        imp = (
+            _start_improve(inst, bounds, race, stats, best, started, on_progress)
+            if IMPROVE and maxsat.eligible(inst)
+            else None
+        )
         try:
             now = time.monotonic()
             _probe_levels(
@@ -402,6 +417,8 @@ def _solve_exact(
                 max_extra=MAXSAT_PROBE_MAX_EXTRA if mx is not None else None,
             )
             st, best2, lower = "unknown", None, None
+            if imp is not None:
+                imp.go()  # the probe did not decide: the SAT search starts if it has not yet
             if race.found is None:
                 sm.lower_bound = race.lower
                 # while RC2 runs it keeps a core of its own
@@ -420,8 +437,12 @@ def _solve_exact(
             if mx is not None:
                 mx.stop()
                 stats["maxsat"] = mx.stats
+            if imp is not None:
+                imp.stop()
+                stats["improve"] = imp.stats
         with race.lock:
-            race_found, race_lower = race.found, race.lower
+            race.close_gap()
+            race_found, race_lower, incumbent = race.found, race.lower, race.incumbent
         if race_found is not None:
             st, best2, lower = "optimal", race_found, race_lower
         elif race.infeasible:
@@ -429,6 +450,10 @@ def _solve_exact(
         elif st != "infeasible":
             # a bound proven by the MaxSAT cores may close the gap of the minimisation's timetable
             lower = race_lower if lower is None else max(lower, race_lower)
+            # the SAT search's timetable when it has fewer breaks than the minimisation's
+            if incumbent is not None and (best2 is None or incumbent[0] < _breaks(inst, best2)):
+                st, best2 = "feasible", incumbent[1]
+                stats["returned"] = "solution-improving SAT"
             if best2 is not None and _breaks(inst, best2) <= lower:
                 st = "optimal"
     elif bounds is not None and not sm.infeasible_reason:
@@ -477,6 +502,10 @@ MAXSAT = True
 #: above the bounds was ever decided within 10 s (tic-13crafc, ticf-13crafb, forum-13crafb), while
 #: RC2 sharing two cores with both CP-SAT workers took 9.2 s on tic-13crafc instead of 6 s alone.
 MAXSAT_PROBE_MAX_EXTRA = 1
+#: Run the solution-improving SAT search (:func:`.maxsat.improve_sat`) in a child process beside the
+#: probe and RC2 whenever RC2 runs, so that a solve that proves nothing still returns a timetable
+#: with few breaks (issue 22 item 2).
+IMPROVE = True
 #: When > 0: probe alone first, for at most this share of the remaining time, then minimise on all
 #: workers; 0: probe in a thread (one worker) beside a minimisation on one worker fewer. The probe
 #: decides most instances in 0.1-1.5 s; forum-14 and ticf-14crafa need 2.5-6 s. The minimisation
@@ -508,6 +537,12 @@ class _Race:
         self.lock = threading.Lock()
         self.lower = lower
         self.found: dict[int, int] | None = None
+        # the best timetable of the solution-improving SAT search: (breaks, schedule)
+        self.incumbent: tuple[int, dict[int, int]] | None = None
+        # called (with ``lock`` held) whenever the proven bound rises above the bounds' sum: the
+        # instance is not decided at level 0, so the SAT search starts
+        self.on_stall: Callable[[], None] | None = None
+        self._base = lower
         self.infeasible = False  # proven by the MaxSAT race (no fair timetable at all)
         self.done = False
         self.solvers: list[cp_model.CpSolver] = []
@@ -520,6 +555,17 @@ class _Race:
                 return False
             self.solvers.append(solver)
             return True
+
+    def close_gap(self) -> bool:
+        """With ``lock`` held: when the incumbent's breaks reach the proven bound it is optimal
+        (``found``); True when that happened now, and the caller must :meth:`stop_all`."""
+        if self.on_stall is not None and self.lower > self._base:
+            self.on_stall()
+        if self.found is None and self.incumbent is not None and self.incumbent[0] <= self.lower:
+            self.found = self.incumbent[1]
+            self.lower = self.incumbent[0]
+            return True
+        return False
 
     def stop_all(self) -> None:
         with self.lock:
@@ -682,6 +728,10 @@ def _probe_levels(
             return
         with race.lock:
             race.lower = max(race.lower, base + extra + 1)
+            closed = race.close_gap()
+        if closed:
+            race.stop_all()
+            return
         extra += 1
 
 
@@ -725,6 +775,9 @@ def _start_maxsat(
     def on_lower(value: int) -> None:
         with race.lock:
             race.lower = max(race.lower, value)
+            closed = race.close_gap()
+        if closed:
+            race.stop_all()
 
     def on_optimal(value: int, slot_of: dict[int, int]) -> None:
         res = make_result(inst, slot_of, "optimal", bound_weight=None, bound_breaks=None, stats={})
@@ -745,6 +798,71 @@ def _start_maxsat(
         race.stop_all()
 
     return maxsat.MaxSatRace(inst, bounds, on_lower, on_optimal, on_infeasible)
+
+
+def _start_improve(
+    inst: Instance,
+    bounds: Mapping[str, int],
+    race: _Race,
+    stats: dict[str, object],
+    start: Mapping[int, int] | None,
+    started: float,
+    on_progress: ProgressFn | None,
+) -> maxsat.MaxSatRace:
+    """Fork the solution-improving SAT search (:func:`.maxsat.improve_sat`) beside the probe and
+    RC2; it starts once the probe proves a level infeasible (``race.on_stall``) or stops without
+    a decision, so that it takes no core from the instances that level 0 decides (most B2BSP
+    originals, in 0.05-2.4 s). Each of its timetables is checked with the validator (every meeting
+    held, fairness, the claimed breaks) and kept as ``race.incumbent`` when it has fewer breaks;
+    once its breaks reach the proven bound (its own "unsatisfiable", a probe level, an RC2 core) it
+    is optimal and wins."""
+
+    def check(value: int, slot_of: dict[int, int]) -> bool:
+        res = make_result(inst, slot_of, "feasible", bound_weight=None, bound_breaks=None, stats={})
+        if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
+            stats["improve_rejected"] = True  # never expected: the encoding is exact
+            return False
+        return True
+
+    def on_better(value: int, slot_of: dict[int, int]) -> None:
+        if not check(value, slot_of):
+            return
+        with race.lock:
+            if race.incumbent is None or value < race.incumbent[0]:
+                race.incumbent = (value, dict(slot_of))
+            closed = race.close_gap()
+            lower = race.lower
+        if on_progress is not None:
+            on_progress(Progress("breaks", float(value), float(lower), time.monotonic() - started))
+        if closed:
+            race.stop_all()
+
+    def on_optimal(value: int, slot_of: dict[int, int]) -> None:
+        if not check(value, slot_of):
+            return
+        with race.lock:  # "unsatisfiable" below this timetable's breaks: it is optimal
+            race.incumbent = (value, dict(slot_of))
+            race.lower = max(race.lower, value)
+            race.close_gap()
+        race.stop_all()
+
+    def on_infeasible() -> None:
+        with race.lock:
+            race.infeasible = True
+        race.stop_all()
+
+    mx = maxsat.MaxSatRace(
+        inst,
+        bounds,
+        lambda _value: None,
+        on_optimal,
+        on_infeasible,
+        improve_from=start,
+        on_better=on_better,
+        wait_for_go=True,
+    )
+    race.on_stall = mx.go
+    return mx
 
 
 class _StopAtBound(_Reporter):
