@@ -41,10 +41,20 @@ def _load(run: dict[str, Any]) -> str:
 
 
 def scheduling_rows(run: dict[str, Any]) -> list[Row]:
-    """B2BSP originals and variants, event scale, mixed, trade show and re-scheduling."""
-    when = f"{run.get('date_utc', '?')}, {_load(run)}"
+    """B2BSP originals, variants and precedence variants, event scale, mixed, trade show and
+    re-scheduling; each part dated by the run that measured it (`later_runs` of a --merge)."""
+    measured_by = {}
+    for later in run.get("later_runs") or []:
+        for part in later.get("parts", []):
+            measured_by[part] = f"{later['date_utc']}, {_load({'environment': later})}"
+    default = f"{run.get('date_utc', '?')}, {_load(run)}"
+
+    def dated(part: str) -> str:
+        return measured_by.get(part, default)
+
     rows: list[Row] = []
     original = run.get("b2bsp_original")
+    when = dated("b2bsp_original")
     if original:
         n = len(original.get("rows", []))
         ours = original["ours_optimal_within_10s"]
@@ -60,6 +70,7 @@ def scheduling_rows(run: dict[str, Any]) -> list[Row]:
             )
         )
     variants = run.get("b2bsp_variants")
+    when = dated("b2bsp_variants")
     if variants:
         n = len(variants.get("rows", []))
         fixed = [r for r in variants.get("rows", []) if "fixed020" in r.get("instance", "")]
@@ -73,6 +84,20 @@ def scheduling_rows(run: dict[str, Any]) -> list[Row]:
                 _yes(variants["solved"] == n),
             )
         )
+    precedence = run.get("b2bsp_precedence")
+    if precedence:
+        n = len(precedence.get("rows", []))
+        rows.append(
+            (
+                f"B2BSP precedence variants ({precedence['share']:.0%} of meetings ordered, seed "
+                f"{precedence['seed']}; {dated('b2bsp_precedence')})",
+                f"{precedence['optimal']}/{n} optimal, {precedence['infeasible']} proven infeasible",
+                "—",
+                "all optimal or proven infeasible within 10 s",
+                _yes(precedence["solved"] == n),
+            )
+        )
+    when = dated("generated")
     for case in run.get("generated") or []:
         ours, greedy = case["ours"], case["greedy"]
         ratio = case.get("breaks_ratio_ours_to_greedy")
@@ -89,6 +114,7 @@ def scheduling_rows(run: dict[str, Any]) -> list[Row]:
                 _yes(ok),
             )
         )
+    when = dated("mixed")
     for case in run.get("mixed") or []:
         ours, greedy = case["ours"], case["greedy"]
         rows.append(
@@ -102,6 +128,7 @@ def scheduling_rows(run: dict[str, Any]) -> list[Row]:
             )
         )
     show = run.get("trade_show")
+    when = dated("trade_show")
     if show:
         ours = show["ours"]
         memory = max(show.get("memory_peak_mib") or 0, show.get("memory_peak_children_mib") or 0)
@@ -123,6 +150,7 @@ def scheduling_rows(run: dict[str, Any]) -> list[Row]:
             )
         )
     again = run.get("reschedule")
+    when = dated("reschedule")
     if again:
         rows.append(
             (

@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0002_request_unplaced_kind'),
+        ("notices", "0002_request_unplaced_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('request_received', 'Meeting request received'), ('request_answered', 'Meeting request answered'), ('request_expired', 'Meeting request expired'), ('schedule_changed', 'Meeting schedule published or changed'), ('request_unplaced', 'Accepted meeting without a slot'), ('agenda_changed', 'Programme changed'), ('report_reviewed', 'Progress report reviewed'), ('commitment_due', 'Commitment due'), ('reminder', 'Reminders'), ('mailing', 'Messages from organisers'), ('translation', 'Translations')], max_length=30, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("request_received", "Meeting request received"),
+                    ("request_answered", "Meeting request answered"),
+                    ("request_expired", "Meeting request expired"),
+                    ("schedule_changed", "Meeting schedule published or changed"),
+                    ("request_unplaced", "Accepted meeting without a slot"),
+                    ("agenda_changed", "Programme changed"),
+                    ("report_reviewed", "Progress report reviewed"),
+                    ("commitment_due", "Commitment due"),
+                    ("reminder", "Reminders"),
+                    ("mailing", "Messages from organisers"),
+                    ("translation", "Translations"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('request_received', 'Meeting request received'), ('request_answered', 'Meeting request answered'), ('request_expired', 'Meeting request expired'), ('schedule_changed', 'Meeting schedule published or changed'), ('request_unplaced', 'Accepted meeting without a slot'), ('agenda_changed', 'Programme changed'), ('report_reviewed', 'Progress report reviewed'), ('commitment_due', 'Commitment due'), ('reminder', 'Reminders'), ('mailing', 'Messages from organisers'), ('translation', 'Translations')], max_length=30, verbose_name='kind'),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("request_received", "Meeting request received"),
+                    ("request_answered", "Meeting request answered"),
+                    ("request_expired", "Meeting request expired"),
+                    ("schedule_changed", "Meeting schedule published or changed"),
+                    ("request_unplaced", "Accepted meeting without a slot"),
+                    ("agenda_changed", "Programme changed"),
+                    ("report_reviewed", "Progress report reviewed"),
+                    ("commitment_due", "Commitment due"),
+                    ("reminder", "Reminders"),
+                    ("mailing", "Messages from organisers"),
+                    ("translation", "Translations"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]
