@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -198,3 +199,24 @@ def test_the_switcher_offers_vietnamese_and_thai_and_they_switch(client, network
         assert response.status_code == 302
         html = client.get("/cities/").content.decode()
         assert f'<html lang="{code}"' in html and heading in html
+
+
+def test_the_catalogues_hold_every_string_of_the_source(tmp_path, settings, monkeypatch):
+    # English is 100 % when every translatable string of the source is a msgid of the catalogues:
+    # extract the source afresh (as `make messages` does, into a scratch catalogue) and compare.
+    # A tree of links to the package without its locale folder, or makemessages would write there.
+    committed = catalogues.catalogue_keys("id")
+    package = Path(settings.LOCALE_PATHS[0]).parent
+    (tmp_path / "ascnhub").mkdir()
+    for child in package.iterdir():
+        if child.name != "locale":
+            (tmp_path / "ascnhub" / child.name).symlink_to(child, target_is_directory=child.is_dir())
+    (tmp_path / "locale").mkdir()
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command(
+        "makemessages", locale=["en"], symlinks=True, ignore_patterns=["ascnhub/engine/*"], verbosity=0
+    )
+    source = catalogues.catalogue_keys("en", tmp_path / "locale")
+    assert sorted(source - committed) == [], "new strings: run `make messages` and translate them"
+    assert sorted(committed - source) == [], "strings gone from the source: run `make messages`"
