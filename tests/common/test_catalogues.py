@@ -162,6 +162,24 @@ def _untranslated_on_pages(client, code: str, urls: list[str], recorded: set[str
     return missing
 
 
+def _untranslated_in_registration_emails(code: str, recorded: set[str]) -> dict[str, list[str]]:
+    """The e-mails of the registration page, for a registrant who chose `code` for e-mails."""
+    from ascnhub.events.models import Registration
+    from ascnhub.events.tasks import build_registration_email
+
+    ours, translated = catalogues.catalogue_keys(code), catalogues.translated_keys(code)
+    recorded.clear()
+    for status in (Registration.Status.APPROVED, Registration.Status.PENDING):
+        registration = Registration.objects.filter(status=status).first()
+        assert registration is not None, status
+        registration.language = code
+        for event in ("received", "approved", "declined", "promoted"):
+            email = build_registration_email(registration, event, reason="—")
+            assert email.extra_headers["Content-Language"] == code
+    gaps = sorted(m for m in recorded if m in ours and m not in translated)
+    return {"registration e-mails": gaps} if gaps else {}
+
+
 @pytest.fixture
 def demo(db, monkeypatch):
     monkeypatch.setenv("ASCNHUB_DEMO_PASSWORD", "catalogue-pass-123")
@@ -184,6 +202,7 @@ def test_vietnamese_and_thai_reach_the_public_and_matchmaking_pages(
     profiles = re.findall(rf'href="({base}p/[0-9a-f-]{{36}}/)"', home)[:1]
     urls = [base + p for p in MATCHMAKING_PAGES] + profiles + ["/privacy/my-data/", "/notices/"]
     missing |= _untranslated_on_pages(client, code, urls, recorded_msgids)
+    missing |= _untranslated_in_registration_emails(code, recorded_msgids)
     listing = "\n".join(f"{url}: {msgids}" for url, msgids in missing.items())
     assert missing == {}, f"translate these msgids in locale/{code}/LC_MESSAGES/django.po:\n{listing}"
 
