@@ -55,8 +55,12 @@ lint: install
 	  -p ascnhub.engine -p ascnhub.api $(patsubst %,-m ascnhub.%.services,$(SERVICE_APPS)) \
 	  $(patsubst %,-m ascnhub.%,$(SERVICE_MODULES))
 
+# Extract the strings into every catalogue, then print each language's coverage; after a merge,
+# `ascnhub catalogues --missing id` lists what is left to translate (docs/translations.md).
+MESSAGE_LANGUAGES := id ja vi th
 messages: install
-	cd src/ascnhub && ASCNHUB_DATA_DIR=$(CURDIR)/var ../../$(BIN)/ascnhub makemessages -l id -l ja --no-obsolete --ignore='engine/*' -v0
+	cd src/ascnhub && ASCNHUB_DATA_DIR=$(CURDIR)/var ../../$(BIN)/ascnhub makemessages $(patsubst %,-l %,$(MESSAGE_LANGUAGES)) --no-obsolete --ignore='engine/*' -v0
+	ASCNHUB_DATA_DIR=$(CURDIR)/var $(BIN)/ascnhub catalogues
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -256,13 +256,19 @@ ASCNHUB_PERSON_LANGUAGES = [
     ("ko", _("Korean")),
 ]
 # The interface languages the switcher offers: only those whose catalogue covers the public pages
-# (a test checks it), so every one offered really switches. Add a language here with its catalogue.
+# and the participants' matchmaking pages (tests/common/test_catalogues.py renders them and checks
+# every string), so every one offered really switches. Add a language here with its catalogue
+# (docs/translations.md).
 LANGUAGES = [
     ("en", _("English")),
     ("id", _("Indonesian")),
     ("ja", _("Japanese")),
+    ("vi", _("Vietnamese")),
+    ("th", _("Thai")),
 ]
-COMPLETE_LANGUAGES = [code for code, _name in LANGUAGES]
+# Those whose catalogue translates every string (a test keeps them at 100 %); the others cover the
+# public and matchmaking pages, and show the rest (organisers' and staff pages) in English.
+COMPLETE_LANGUAGES = ["en", "id", "ja"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # One date, date-time and time style per language (ascnhub/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["ascnhub.formats"]

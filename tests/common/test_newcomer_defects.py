@@ -72,7 +72,7 @@ def _switcher_codes(html: str) -> list[str]:
 
 def test_the_switcher_offers_only_translated_languages_and_each_one_switches(client, network):
     offered = _switcher_codes(client.get("/").content.decode())
-    assert offered == ["en", "id", "ja"]
+    assert offered == ["en", "id", "ja", "vi", "th"]  # vi and th cover the public pages (test_catalogues)
     for code in offered:
         client.post("/i18n/setlang/", {"language": code, "next": "/"})
         html = client.get("/cities/").content.decode()
@@ -80,8 +80,8 @@ def test_the_switcher_offers_only_translated_languages_and_each_one_switches(cli
         assert _switcher_codes(html) == offered
 
 
-@pytest.mark.parametrize("code", [c for c, _ in settings.LANGUAGES if c != "en"])
-def test_every_offered_language_has_a_complete_catalogue(code):
+@pytest.mark.parametrize("code", [c for c in settings.COMPLETE_LANGUAGES if c != "en"])
+def test_every_complete_language_has_a_complete_catalogue(code):
     po = Path(settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
     stats = subprocess.run(
         ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=True
@@ -117,6 +117,8 @@ def test_country_names_follow_the_language(client, network, code, indonesia, vie
         ("en", "Monday 18 October 2021", "18 Oct 2021", "09:30"),
         ("id", "Senin, 18 Oktober 2021", "18 Okt. 2021", "09.30"),
         ("ja", "2021年10月18日（月曜日）", "2021年10月18日", "09:30"),
+        ("vi", "Thứ 2, 18 tháng 10 năm 2021", "18 tháng 10 năm 2021", "09:30"),
+        ("th", "วันจันทร์ที่ 18 ตุลาคม 2021", "18 ตุลาคม 2021", "09:30"),
     ],
 )
 def test_dates_follow_the_language_in_pages_and_emails(client, code, day, dates, agenda_time):
@@ -157,9 +159,18 @@ def test_chart_month_labels_follow_the_language():
         assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["2026年3月", "2026年8月"]
     with translation.override("id"):
         assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["Maret 2026", "Agustus 2026"]
+    with translation.override("vi"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == [
+            "tháng 3 năm 2026",
+            "tháng 8 năm 2026",
+        ]
+    with translation.override("th"):
+        assert [t["label"] for t in progress_chart(reports)["x_ticks"]] == ["มีนาคม 2026", "สิงหาคม 2026"]
 
 
-@pytest.mark.parametrize("code,label", [("id", "E-mail"), ("ja", "メールアドレス")])
+@pytest.mark.parametrize(
+    "code,label", [("id", "E-mail"), ("ja", "メールアドレス"), ("vi", "E-mail"), ("th", "อีเมล")]
+)
 def test_the_sign_in_and_sign_up_forms_name_the_email_field_in_the_language(client, db, code, label):
     client.post("/i18n/setlang/", {"language": code, "next": "/"})
     assert f'<label for="id_login">{label}:</label>' in client.get("/accounts/login/").content.decode()

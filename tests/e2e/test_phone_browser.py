@@ -78,9 +78,15 @@ def test_key_public_pages_fit_a_phone_in_the_browsers_time_zone(phone, monkeypat
 def test_every_language_the_switcher_offers_switches_the_page(page, network):
     page.goto("/cities/")
     offered = page.locator("#language-select option").evaluate_all("els => els.map(e => e.value)")
-    assert offered == ["en", "id", "ja"]  # only languages whose catalogue covers the pages
-    headings = {"en": "ASCN pilot cities", "id": "Kota percontohan ASCN", "ja": "ASCN パイロット都市"}
-    for code in ["id", "ja", "en"]:
+    assert offered == ["en", "id", "ja", "vi", "th"]  # only languages whose catalogue covers the pages
+    headings = {
+        "en": "ASCN pilot cities",
+        "id": "Kota percontohan ASCN",
+        "ja": "ASCN パイロット都市",
+        "vi": "Các thành phố thí điểm ASCN",
+        "th": "เมืองนำร่อง ASCN",
+    }
+    for code in ["id", "ja", "vi", "th", "en"]:
         with page.expect_navigation():
             page.select_option("#language-select", code)  # submits by itself
         assert page.locator("html").get_attribute("lang") == code

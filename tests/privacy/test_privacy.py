@@ -153,7 +153,13 @@ def test_the_zip_is_a_zip_with_json_and_csv(world):
 
 @pytest.mark.parametrize(
     ("language", "heading"),
-    [("en", "Privacy notice"), ("id", "Pemberitahuan privasi"), ("ja", "プライバシーに関するお知らせ")],
+    [
+        ("en", "Privacy notice"),
+        ("id", "Pemberitahuan privasi"),
+        ("ja", "プライバシーに関するお知らせ"),
+        ("vi", "Thông báo về quyền riêng tư"),
+        ("th", "ประกาศความเป็นส่วนตัว"),
+    ],
 )
 def test_the_privacy_notice_is_in_the_readers_language(client, db, language, heading):
     client.cookies["django_language"] = language

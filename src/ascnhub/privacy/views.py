@@ -24,8 +24,8 @@ def _signed_in(request: HttpRequest) -> None:
 
 
 def notice(request: HttpRequest) -> HttpResponse:
-    """The privacy notice in the reader's language (English, Indonesian or Japanese; English for
-    the other languages)."""
+    """The privacy notice in the reader's language (a template per interface language; English for
+    any other)."""
     language = (translation.get_language() or "en").split("-")[0]
     try:
         template = select_template([f"privacy/notice_{language}.html", "privacy/notice_en.html"])

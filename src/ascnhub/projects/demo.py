@@ -69,6 +69,37 @@ def _jitter(key: str, spread: float) -> float:
     return (h * 2 - 1) * spread
 
 
+# What a city writes in its report's narrative, per project language (the demo's projects are
+# written in these); other languages fall back to English.
+NARRATIVES: dict[str, dict[str, str]] = {
+    "en": {
+        "final": "The service was handed over to the city's operations team.",
+        "on_track": "The work of the period went as the plan foresaw.",
+        "behind": "Procurement and permits took longer than expected.",
+    },
+    "id": {
+        "final": "Layanan telah diserahkan kepada tim operasional kota.",
+        "on_track": "Pekerjaan pada periode ini berjalan sesuai rencana.",
+        "behind": "Pengadaan dan perizinan memakan waktu lebih lama dari perkiraan.",
+    },
+    "ja": {
+        "final": "サービスは市の運用チームに引き継がれました。",
+        "on_track": "この期間の作業は計画どおりに進みました。",
+        "behind": "調達と許認可に想定以上の時間がかかりました。",
+    },
+    "vi": {
+        "final": "Dịch vụ đã được bàn giao cho đội vận hành của thành phố.",
+        "on_track": "Công việc trong kỳ diễn ra đúng kế hoạch.",
+        "behind": "Việc mua sắm và cấp phép mất nhiều thời gian hơn dự kiến.",
+    },
+    "th": {
+        "final": "ส่งมอบบริการให้ทีมปฏิบัติการของเมืองแล้ว",
+        "on_track": "งานในช่วงนี้เป็นไปตามแผน",
+        "behind": "การจัดซื้อจัดจ้างและการขออนุญาตใช้เวลานานกว่าที่คาดไว้",
+    },
+}
+
+
 def _reports(project: Project, where: str, officer_user, reviewer_user) -> int:
     """Half-yearly approved reports from the start until today; planned follows a straight line."""
     if (
@@ -124,15 +155,11 @@ def _reports(project: Project, where: str, officer_user, reviewer_user) -> int:
         if final:
             milestones.append("Handover and completion report")
         status = Project.Status.COMPLETION if final else Project.Status.IMPLEMENTATION
-        narrative = (
-            f"{'Work completed and handed over' if final else 'Work continued'} in the period. "
-            f"Physical progress {actual:g}% against {planned:g}% planned; "
-            + (
-                "on track."
-                if actual >= planned - 5
-                else "behind plan: procurement and permits took longer than expected."
-            )
-        )
+        # The figures' sentence is ProgressReport.summary, shown in the reader's language; the
+        # narrative is the city's own words, in the project's language.
+        pace = "final" if final else "on_track" if actual >= planned - 5 else "behind"
+        words = NARRATIVES.get(project.language, NARRATIVES["en"])
+        narrative = words[pace]
         report = upsert(
             ProgressReport,
             f"{where} report {p_end}",

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from .codes import FocusArea, Outcome
@@ -29,25 +31,28 @@ COST_SCHEME = "ASCNHub-costPeriod"
 # (docs/open-data.md).
 SOURCE_PARTY_ROLE = "sourceParty"
 
+StrOrPromise = str | Promise
+
 # Every value we use in an open OC4IDS codelist that the codelist does not list, with its meaning:
 # shown on the publication policy page, documented in docs/open-data.md, and checked against what
-# lib-cove-oc4ids reports (tests/portal/test_oc4ids_validator.py).
-OPEN_CODELIST_ADDITIONS: dict[str, list[tuple[str, str]]] = {
+# lib-cove-oc4ids reports (tests/portal/test_oc4ids_validator.py). The meanings are translated
+# on the page; docs/open-data.md keeps the English.
+OPEN_CODELIST_ADDITIONS: dict[str, list[tuple[str, StrOrPromise]]] = {
     "classificationScheme (additionalClassifications.scheme, costs.classification.scheme)": [
-        (FOCUS_SCHEME, "The six focus areas of the ASEAN Smart Cities Framework."),
-        (OUTCOME_SCHEME, "The three strategic outcomes of the ASEAN Smart Cities Framework."),
-        (COST_SCHEME, "How often a cost recurs; `perYear`: every year of operation."),
+        (FOCUS_SCHEME, _("The six focus areas of the ASEAN Smart Cities Framework.")),
+        (OUTCOME_SCHEME, _("The three strategic outcomes of the ASEAN Smart Cities Framework.")),
+        (COST_SCHEME, _("How often a cost recurs; `perYear`: every year of operation.")),
     ],
     "partyRole (parties.roles)": [
-        ("partner", "Works with the city on the project without funding or building it."),
-        ("implementer", "Builds, delivers or operates the project's result."),
-        ("adviser", "Gives technical advice (studies, design, supervision)."),
-        (SOURCE_PARTY_ROLE, "Provides funds in budget.budgetBreakdowns (the schema asks for this role)."),
+        ("partner", _("Works with the city on the project without funding or building it.")),
+        ("implementer", _("Builds, delivers or operates the project's result.")),
+        ("adviser", _("Gives technical advice (studies, design, supervision).")),
+        (SOURCE_PARTY_ROLE, _("Provides funds in budget.budgetBreakdowns (the schema asks for this role).")),
     ],
     "documentType (documents.documentType)": [
-        ("webpage", "The project's page on ASCN Hub."),
-        ("completionReport", "The city's report at the end of the project."),
-        ("other", "A document of no type above."),
+        ("webpage", _("The project's page on ASCN Hub.")),
+        ("completionReport", _("The city's report at the end of the project.")),
+        ("other", _("A document of no type above.")),
     ],
 }
 

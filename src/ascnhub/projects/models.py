@@ -578,6 +578,38 @@ class ProgressReport(models.Model):
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
+    # A report more than this many points of physical progress below its plan is behind plan.
+    BEHIND_PLAN_POINTS = 5
+
+    @property
+    def summary(self) -> str:
+        """One sentence on the period from the report's figures, in the reader's language (computed
+        when shown, never stored: the narrative holds only the city's own words)."""
+        from django.utils.formats import number_format
+        from django.utils.translation import gettext
+
+        figures = {
+            "actual": number_format(self.physical_actual, decimal_pos=0),
+            "planned": number_format(self.physical_planned, decimal_pos=0),
+        }
+        if self.status == Project.Status.COMPLETION and self.physical_actual >= 100:
+            return gettext("Work completed and handed over in the period.")
+        if self.physical_actual >= self.physical_planned - self.BEHIND_PLAN_POINTS:
+            return (
+                gettext(
+                    "Work continued in the period. Physical progress %(actual)s%% against %(planned)s%% "
+                    "planned: on track."
+                )
+                % figures
+            )
+        return (
+            gettext(
+                "Work continued in the period. Physical progress %(actual)s%% against %(planned)s%% "
+                "planned: behind plan."
+            )
+            % figures
+        )
+
 
 class ReportAttachment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
