@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     COMMITMENT_DUE = "commitment_due", _("Commitment due")
     REMINDER = "reminder", _("Reminders")
     MAILING = "mailing", _("Messages from organisers")
+    OUTCOME_REVIEW = "outcome_review", _("Outcome document review")
 
 
 class Delivery(models.TextChoices):
