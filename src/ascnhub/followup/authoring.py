@@ -194,7 +194,7 @@ def live_content(document: OutcomeDocument) -> dict[str, Any]:
                 "number": r.number,
                 "title": r.title,
                 "text": r.text,
-                "carried_from": str(r.carried_from.public_id) if r.carried_from_id else "",
+                "carried_from": str(r.carried_from.public_id) if r.carried_from is not None else "",
             }
             for r in document.recommendations.select_related("carried_from").order_by("number")
         ],
