@@ -132,9 +132,8 @@ def _named(org) -> dict | None:
 
 
 def _public_projects(prefix: str = "") -> Prefetch:
-    return Prefetch(
-        f"{prefix}projects", queryset=Project.objects.public().only("slug").order_by("slug"), to_attr="public"
-    )
+    # Without to_attr: `.projects.all()` then holds only the published ones.
+    return Prefetch(f"{prefix}projects", queryset=Project.objects.public().only("slug").order_by("slug"))
 
 
 # --- programmes ----------------------------------------------------------------------------------
@@ -160,7 +159,7 @@ def _programme(request, p: Programme) -> dict:
         "description": p.description,
         "funder": _named(p.funder),
         "website": p.website,
-        "studies": [s.slug for s in p.public_studies],
+        "studies": [s.slug for s in p.public_studies],  # type: ignore[attr-defined]
         "url": request.build_absolute_uri(p.get_absolute_url()),
     }
 
@@ -213,7 +212,7 @@ def _study(request, s: Study) -> dict:
         "documents": [
             {"kind": d.kind, "title": d.title, "url": d.url, "date": d.date} for d in s.documents.all()
         ],
-        "projects": [p.slug for p in s.public],
+        "projects": [p.slug for p in s.projects.all()],
         "url": request.build_absolute_uri(s.get_absolute_url()),
     }
 
@@ -278,7 +277,7 @@ def _agreement(request, a: Agreement) -> dict:
                 "description": i.description,
                 "status": i.status,
                 "updates": [{"date": u.date, "status": u.status, "note": u.note} for u in i.updates.all()],
-                "projects": [p.slug for p in i.public],
+                "projects": [p.slug for p in i.projects.all()],
             }
             for i in a.items.all()
         ],
