@@ -238,3 +238,28 @@ def test_only_the_secretariat_drafts_and_reviews(desk, client_for, who):
     revision.refresh_from_db()
     assert revision.state == "in_review" and not revision.document.published
     assert OutcomeRevision.objects.count() == 1 and not Recommendation.objects.exists()
+
+
+def test_the_admin_is_no_way_round_the_review(network, client_for, django_user_model):
+    admin_user = django_user_model.objects.create_superuser(
+        email="root@test.example", password="pw-for-tests-1"
+    )
+    doc = OutcomeDocumentFactory(title="Published words", published=False)
+    rec = RecommendationFactory(document=doc, number=1, title="Kept title")
+    client = client_for(admin_user)
+    assert client.get("/admin/followup/outcomedocument/add/").status_code == 403
+    assert client.get("/admin/followup/recommendation/add/").status_code == 403
+    client.post(
+        f"/admin/followup/outcomedocument/{doc.pk}/change/",
+        {
+            "title": "Changed in the admin",
+            "published": "on",
+            "adopted_on": "2021-10-19",
+            "meeting": doc.meeting_id,
+        },
+    )
+    doc.refresh_from_db()
+    rec.refresh_from_db()
+    assert doc.title == "Published words" and not doc.published and rec.title == "Kept title"
+    page = client.get(f"/admin/followup/outcomedocument/{doc.pk}/change/").content.decode()
+    assert "Published words" in page and 'name="title"' not in page
