@@ -157,3 +157,35 @@ def test_others_cannot_edit_the_funding(world, funders, client_for, who):
     # A draft project of another city does not even exist for them.
     if who == "danang_officer":
         assert client.get(f"/projects/{world.draft.slug}/funding/").status_code == 404
+
+
+def test_two_lines_swap_their_status_in_one_save_and_the_log_shows_before_and_after(
+    world, funders, client_for
+):
+    bank, _agency = funders
+    services.add_funding(
+        world.net.secretariat,
+        world.public,
+        source=bank,
+        amount=Decimal("300"),
+        currency="IDR",
+        status="pledged",
+    )
+    committed = Funding.objects.get(status="committed")
+    pledged = Funding.objects.get(status="pledged")
+    rows = [
+        {"public_id": str(committed.public_id), "source": "nusa-bank", "amount": "1000000", "currency": "IDR",
+         "status": "pledged"},
+        {"public_id": str(pledged.public_id), "source": "nusa-bank", "amount": "300", "currency": "IDR",
+         "status": "committed"},
+    ]  # fmt: skip
+    response = client_for(world.net.secretariat).post(
+        f"/projects/{world.public.slug}/funding/", _post(rows, initial=2)
+    )
+    assert response.status_code == 302
+    assert Funding.objects.get(public_id=committed.public_id).status == "pledged"
+    assert Funding.objects.get(public_id=pledged.public_id).status == "committed"
+    log = ActivityLog.objects.filter(action="set_fundings").get()
+    before, after = log.changes["fundings"]
+    assert any("1000000" in line and "Committed" in line for line in before)
+    assert any("1000000" in line and "Pledged" in line for line in after)

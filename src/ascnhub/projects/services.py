@@ -190,6 +190,9 @@ def set_fundings(
     nothing is written."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     existing = {str(f.public_id): f for f in project.fundings.all()}
+    # Read before the rows below change these same objects.
+    before = sorted(str(f) for f in existing.values())
+    stored_keys = {f.pk: (f.source_id, f.status, f.currency) for f in existing.values()}
     lines: list[Funding] = []
     errors: dict[int, dict[str, list[str]]] = {}
     seen: dict[tuple, int] = {}
@@ -237,11 +240,14 @@ def set_fundings(
         fields = {k: list(v) for k, v in exc.message_dict.items() if k.startswith("om_cost")}
     if errors or fields:
         raise FundingRowsError(errors, fields)
-    before = sorted(str(f) for f in existing.values())
     kept = {f.pk for f in lines if f.pk}
     project.fundings.exclude(pk__in=kept).delete()
+    # A kept line whose source, status or currency changed is written again under its own id and
+    # public_id, after the others' old rows are gone: two lines may swap their status in one save.
+    moved = [f for f in lines if f.pk and stored_keys[f.pk] != (f.source.pk, f.status, f.currency)]
+    Funding.objects.filter(pk__in=[f.pk for f in moved]).delete()
     for funding in lines:
-        funding.save()
+        funding.save(force_insert=funding in moved)
     project.save(update_fields=["om_cost_per_year", "om_cost_currency", "updated_at"])
     activity.record(actor, "set_fundings", project, {"fundings": [before, sorted(str(f) for f in lines)]})
     return lines
