@@ -9,7 +9,7 @@ PORT ?= 8000
 # The apps whose services.py mypy checks (with django-stubs), beside the engines and the API.
 SERVICE_APPS := events followup knowledge mailings matchmaking notices privacy programmes projects registry
 # Service modules beside services.py (one concern each), checked the same way.
-SERVICE_MODULES := common.translations common.machine_translation events.scans events.printing events.presence events.message_templates events.placeholders matchmaking.moves matchmaking.history matchmaking.grid matchmaking.exports_schedule matchmaking.message_kinds matchmaking.unplaced matchmaking.onboarding
+SERVICE_MODULES := followup.authoring common.translations common.machine_translation events.scans events.printing events.presence events.message_templates events.placeholders matchmaking.moves matchmaking.history matchmaking.grid matchmaking.exports_schedule matchmaking.message_kinds matchmaking.unplaced matchmaking.onboarding
 export HOST PORT
 
 .PHONY: install run test test-fast e2e bench lint messages openapi clean

@@ -69,3 +69,28 @@ def test_demo_loads_twice_with_the_issue_examples():
     siem_reap = Council.objects.get(city__name="Siem Reap")
     assert siem_reap.established_on.year == 2024 and siem_reap.members.count() == 4
     assert first["studies"] == 2 and first["cooperation items"] == 4
+
+
+def test_council_page_shows_members_with_roles_and_meetings_with_documents(progs, client):
+    import datetime
+
+    from ascnhub.programmes.models import CouncilMeeting, CouncilMember, MeetingDocument
+
+    CouncilMember.objects.create(
+        council=progs.council, organisation=progs.consultant, role="Technical adviser"
+    )
+    CouncilMember.objects.create(council=progs.council, person=progs.net.banyuwangi_officer, role="Chair")
+    meeting = CouncilMeeting.objects.create(
+        council=progs.council,
+        date=datetime.date(2024, 6, 1),
+        title="Inaugural meeting",
+        summary="Terms adopted.",
+    )
+    MeetingDocument.objects.create(
+        meeting=meeting, title="Signed minutes", url="https://example.org/minutes.pdf"
+    )
+    body = client.get(progs.council.get_absolute_url()).content.decode()
+    for text in ["Kaizen Consulting", "Technical adviser", progs.net.banyuwangi_officer.name, "Chair"]:
+        assert text in body, text
+    assert "Inaugural meeting" in body and "Terms adopted." in body
+    assert 'href="https://example.org/minutes.pdf"' in body and "Signed minutes" in body

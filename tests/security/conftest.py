@@ -238,6 +238,24 @@ def build_world(media_root) -> SimpleNamespace:
         evidence_file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 draft evidence", "application/pdf"),
     )
 
+    # --- outcome documents authored on the site: one revision in review, one draft -----------------
+    from ascnhub.followup import authoring
+    from tests.factories import secretariat_user
+    from tests.followup.factories import make_meeting
+
+    colleague = secretariat_user()  # the author: the matrix's secretariat user may review
+    w.review_revision = authoring.save_revision(
+        colleague, w.draft_document, authoring.live_content(w.draft_document)
+    )
+    authoring.submit_revision(colleague, w.review_revision)
+    w.authoring_meeting = make_meeting("matrix-authored-outcome", 2024, "Matrix authored meeting")
+    w.draft_revision = authoring.start_document(
+        colleague,
+        w.authoring_meeting,
+        {"title": "Authored draft words", "adopted_on": datetime.date(2024, 10, 19), "recommendations": []},
+    )
+    w.blank_meeting = make_meeting("matrix-blank-meeting", 2024, "Matrix meeting without outcome")
+
     # --- knowledge -------------------------------------------------------------------------------
     nr_user = net.indonesia_nr.user
     w.review_chapter = Chapter.objects.create(slug="in-review", part="basics", position=1, title="In review")

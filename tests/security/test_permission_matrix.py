@@ -697,6 +697,54 @@ UI_ROWS: list[Row] = [
         lambda w: ("Confidential feedback words", "Private pending request message", "Hidden Delegation"),
         NOBODY,
     ),
+    # --- outcome documents authored on the site: drafts, review, history ------------------------------
+    read("outcome drafts desk", lambda w: "/outcomes/drafts/", SEC),
+    read("new outcome document: form", lambda w: "/outcomes/drafts/new/", SEC),
+    write(
+        "new outcome document",
+        lambda w: "/outcomes/drafts/new/",
+        SEC,
+        lambda w: {
+            "meeting": w.blank_meeting.pk,
+            "title": "Matrix statement",
+            "adopted_on": "2024-10-19",
+            "rec-TOTAL_FORMS": "1",
+            "rec-INITIAL_FORMS": "0",
+            "rec-0-number": "1",
+            "rec-0-title": "One",
+            "rec-0-text": "Matrix recommendation text",
+        },
+    ),
+    read("outcome revision in review", lambda w: f"/outcomes/revisions/{w.review_revision.public_id}/", SEC),
+    write(
+        "outcome revision in review: approve",
+        lambda w: f"/outcomes/revisions/{w.review_revision.public_id}/review/",
+        SEC,
+        lambda w: {"decision": "approve"},
+    ),
+    write(
+        "draft outcome revision: submit for review",
+        lambda w: f"/outcomes/revisions/{w.draft_revision.public_id}/submit/",
+        SEC,
+    ),
+    read(
+        "draft outcome document: edit form", lambda w: "/outcomes/meetings/matrix-authored-outcome/edit/", SEC
+    ),
+    read("outcome document history", lambda w: "/outcomes/meetings/matrix-authored-outcome/history/", SEC),
+    read("unpublished project: funding form", lambda w: "/projects/mks-draft/funding/", CITY_EDIT),
+    write(
+        "unpublished project: funding per source",
+        lambda w: "/projects/mks-draft/funding/",
+        CITY_EDIT,
+        lambda w: {
+            "funding-TOTAL_FORMS": "1",
+            "funding-INITIAL_FORMS": "0",
+            "funding-0-source": w.net.company_person.organisation.slug,
+            "funding-0-amount": "1000",
+            "funding-0-currency": "USD",
+            "funding-0-status": "pledged",
+        },
+    ),
     # --- outcomes: a draft outcome document, commitments being reported on ----------------------------
     read("draft outcome document", lambda w: f"/outcomes/meetings/{w.draft_document.meeting.slug}/", SEC),
     read(
@@ -1511,6 +1559,19 @@ PUBLIC_API = {
     f"GET {API}/organisations": "public registry",
     f"GET {API}/organisations/{{slug}}": "public registry",
     f"GET {API}/projects/{{slug}}": "in the matrix",
+    **{
+        f"GET {API}/{path}": "published records and linked projects only; tests/api/test_programmes_api.py"
+        for path in (
+            "programmes",
+            "programmes/{slug}",
+            "studies",
+            "studies/{slug}",
+            "agreements",
+            "agreements/{slug}",
+            "councils",
+            "councils/{slug}",
+        )
+    },
     f"GET {API}/offers": "in the matrix",
     f"POST {API}/meetings/{{slug}}/registrations": "anyone may register (like the public form); tests/api",
     f"POST {API}/webhooks": "creates the caller's own endpoint; tests/api",

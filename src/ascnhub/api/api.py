@@ -8,7 +8,7 @@ from ninja.errors import HttpError, ValidationError
 
 from ascnhub.common.errors import DomainError
 
-from . import matchmaking, public, registrations, registry, reports, webhook_endpoints
+from . import matchmaking, programmes, public, registrations, registry, reports, webhook_endpoints
 from .auth import READ_THROTTLE
 from .errors import InvalidFields
 
@@ -16,15 +16,17 @@ api = NinjaAPI(
     title="ASCN Hub API",
     version="1",
     description=(
-        "Public data of the ASEAN Smart Cities Network (registry, projects, offers, meetings, outcomes) "
-        "and write endpoints for integrators. Authenticate with `Authorization: Bearer <token>`; "
-        "tokens carry scopes. Lists are paginated with `page` and `page_size`."
+        "Public data of the ASEAN Smart Cities Network (registry, projects, offers, meetings, outcomes, "
+        "support programmes) and write endpoints for integrators. "
+        "Authenticate with `Authorization: Bearer <token>`; tokens carry scopes. "
+        "Lists are paginated with `page` and `page_size`."
     ),
     urls_namespace="api-v1",
     throttle=READ_THROTTLE,
 )
 api.add_router("/", registry.router)
 api.add_router("/", public.router)
+api.add_router("/", programmes.router)
 api.add_router("/", matchmaking.router)
 api.add_router("/", registrations.router)
 api.add_router("/", reports.router)

@@ -4,12 +4,22 @@ from ascnhub.common.admin import ActivityLoggedAdmin, DeliveryAdmin
 
 from .models import ActionItem, Commitment, OutcomeDocument, Recommendation, ReminderSent, StatusUpdate
 
+# Outcome documents and their recommendations are written on the site (/outcomes/drafts/) and
+# published only when another secretariat member approves them: the admin shows them read-only,
+# so that it cannot be a way round the review.
+DOCUMENT_CONTENT = ["meeting", "title", "adopted_on", "summary", "source_url", "published"]
+RECOMMENDATION_CONTENT = ["document", "number", "title", "text", "carried_from"]
+
 
 class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = ["number", "title", "text", "carried_from"]
-    raw_id_fields = ["carried_from"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(OutcomeDocument)
@@ -17,7 +27,14 @@ class OutcomeDocumentAdmin(ActivityLoggedAdmin):
     list_display = ["title", "meeting", "adopted_on", "published"]
     list_filter = ["published"]
     search_fields = ["title", "meeting__title"]
+    readonly_fields = DOCUMENT_CONTENT
     inlines = [RecommendationInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class CommitmentInline(admin.TabularInline):
@@ -41,8 +58,14 @@ class RecommendationAdmin(ActivityLoggedAdmin):
     list_display = ["__str__", "document"]
     list_filter = ["document"]
     search_fields = ["title", "text"]
-    raw_id_fields = ["carried_from"]
+    readonly_fields = RECOMMENDATION_CONTENT
     inlines = [CommitmentInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ActionItemInline(admin.TabularInline):

@@ -75,3 +75,53 @@ class CommitmentForm(forms.Form):
         kind, pk = value.split(":")
         model = {"member_state": MemberState, "city": City, "organisation": Organisation}[kind]
         return {"party_kind": kind, kind: model.objects.get(pk=pk)}
+
+
+class OutcomeContentForm(forms.Form):
+    """The document part of an outcome document's draft (its recommendations come in a formset)."""
+
+    title = forms.CharField(label=capfirst(_("title")), max_length=250)
+    adopted_on = forms.DateField(
+        label=capfirst(_("adopted on")), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=capfirst(_("summary")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    source_url = forms.URLField(label=capfirst(_("source")), required=False, assume_scheme="https")
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meetings is not None:  # a new document: for which meeting
+            self.fields = {
+                "meeting": forms.ModelChoiceField(
+                    label=capfirst(_("meeting")),
+                    queryset=meetings,
+                    help_text=_("Meetings that have no outcome document yet."),
+                ),
+                **self.fields,
+            }
+
+
+class RecommendationDraftForm(forms.Form):
+    number = forms.IntegerField(label=capfirst(_("number")), min_value=1, max_value=999)
+    title = forms.CharField(label=capfirst(_("short title")), max_length=200)
+    text = forms.CharField(label=capfirst(_("text")), widget=forms.Textarea(attrs={"rows": 3}))
+    carried_from = forms.ChoiceField(label=capfirst(_("carries over")), required=False)
+
+    def __init__(self, *args, earlier=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carried_from"].choices = [("", "—"), *earlier]
+
+
+RecommendationFormSet = forms.formset_factory(RecommendationDraftForm, extra=1, can_delete=True)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and publish")), ("return", _("Return with comments"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comments"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -126,6 +126,104 @@ class Recommendation(models.Model):
                 )
 
 
+class OutcomeRevision(models.Model):
+    """One edited version of an outcome document and its recommendations, on its way through review.
+
+    The live `OutcomeDocument` and `Recommendation` rows are what the public sees; a revision holds
+    the secretariat's draft of them and changes them only when a reviewer (another secretariat
+    member) approves it. So a published document stays published, unchanged, while its next
+    revision is drafted and reviewed. At most one revision per document is open (not yet approved).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        RETURNED = "returned", _("returned with comments")
+        APPROVED = "approved", _("approved and published")
+
+    OPEN_STATES = (State.DRAFT, State.IN_REVIEW, State.RETURNED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("outcome document"),
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    title = models.CharField(_("title"), max_length=250)
+    adopted_on = models.DateField(_("adopted on"))
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.URLField(_("source"), blank=True)
+    # [{"number": 1, "title": "...", "text": "...", "carried_from": "<public_id>" or ""}], by number.
+    recommendations = models.JSONField(_("recommendations"), default=list)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("outcome document revision")
+        verbose_name_plural = _("outcome document revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="outcome_revision_number_once"),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(state__in=["draft", "in_review", "returned"]),
+                name="outcome_one_open_revision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (r{self.number}, {self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:revision", args=[self.public_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class RevisionEvent(models.Model):
+    """What happened to a revision, when and by whom: the history of edits and review decisions."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("drafted")
+        EDITED = "edited", _("edited")
+        SUBMITTED = "submitted", _("submitted for review")
+        RETURNED = "returned", _("returned with comments")
+        APPROVED = "approved", _("approved and published")
+
+    revision = models.ForeignKey(OutcomeRevision, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("revision event")
+        verbose_name_plural = _("revision events")
+
+    def __str__(self) -> str:
+        return f"r{self.revision_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
 class CommitmentQuerySet(models.QuerySet):
     def open(self) -> CommitmentQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)

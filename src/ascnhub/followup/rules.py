@@ -69,3 +69,15 @@ rules.add_perm(
 rules.add_perm("followup.add_commitment", is_secretariat | represents_anyone)
 rules.add_perm("followup.manage_outcomes", is_secretariat)
 rules.add_perm("followup.view_reminders", is_secretariat)
+
+
+@rules.predicate
+def is_revision_editor(user, revision) -> bool:
+    from .authoring import editors_of
+
+    return revision is not None and user.pk in editors_of(revision)
+
+
+# Outcome documents are drafted by the secretariat and reviewed by another of its members.
+rules.add_perm("followup.author_outcomes", is_secretariat)
+rules.add_perm("followup.review_revision", is_secretariat & ~is_revision_editor)  # obj: revision

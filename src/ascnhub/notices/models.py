@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Reminders")
     MAILING = "mailing", _("Messages from organisers")
     TRANSLATION = "translation", _("Translations")
+    OUTCOME_REVIEW = "outcome_review", _("Outcome document review")
 
 
 class Delivery(models.TextChoices):

@@ -12,6 +12,7 @@ from ascnhub.registry.models import City, Organisation
 from .codes import CONTENT_LANGUAGES, CURRENCY_CHOICES
 from .models import (
     UPLOAD_EXTENSIONS,
+    Funding,
     Need,
     Offer,
     Partnership,
@@ -317,3 +318,41 @@ class ImportForm(forms.Form):
         if f.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return f
+
+
+class FundingLineForm(forms.Form):
+    """One funding source's line of a project's budget (checked by `services.set_fundings`)."""
+
+    public_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    source = forms.ModelChoiceField(
+        label=_("funding source"), queryset=Organisation.objects.order_by("name"), to_field_name="slug"
+    )
+    amount = forms.DecimalField(label=_("amount"), max_digits=18, decimal_places=2)
+    # Free text (a list of codes is offered in the page): a wrong code is named by the service.
+    currency = forms.CharField(
+        label=_("currency"), max_length=10, widget=forms.TextInput(attrs={"list": "iso-4217", "size": 4})
+    )
+    status = forms.ChoiceField(label=_("status"), choices=Funding.Status.choices)
+    description = forms.CharField(label=_("description"), max_length=250, required=False)
+
+    def has_changed(self) -> bool:
+        # An offered empty row stays empty whatever its status select says: it is skipped.
+        if not self.is_bound:
+            return super().has_changed()
+        names = ("public_id", "source", "amount", "currency", "description")
+        return any((self.data.get(self.add_prefix(n)) or "").strip() for n in names)
+
+
+FundingFormSet = forms.formset_factory(FundingLineForm, extra=2, can_delete=True)
+
+
+class OperationCostForm(forms.Form):
+    om_cost_per_year = forms.DecimalField(
+        label=_("operation and maintenance cost per year"), max_digits=18, decimal_places=2, required=False
+    )
+    om_cost_currency = forms.CharField(
+        label=_("currency of the operation and maintenance cost"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "iso-4217", "size": 4}),
+    )

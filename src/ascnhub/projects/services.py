@@ -152,6 +152,107 @@ def remove_funding(actor: User, funding: Funding) -> None:
     funding.delete()
 
 
+class FundingRowsError(DomainError):
+    """Some lines of a project's funding are wrong: `rows` maps each wrong line (0-based) to its
+    fields and their messages; `fields` does the same for the project-wide fields."""
+
+    def __init__(self, rows: dict[int, dict[str, list[str]]], fields: dict[str, list[str]]) -> None:
+        first = next(iter(rows.items()), None)
+        if first is not None:
+            index, errors = first
+            name, messages = next(iter(errors.items()))
+            text = _("Row %(row)s, %(field)s: %(message)s") % {
+                "row": index + 1,  # of the lines given; pages pass their own row numbers as "row"
+                "field": name,
+                "message": " ".join(messages),
+            }
+        else:
+            name, messages = next(iter(fields.items()))
+            text = f"{name}: {' '.join(messages)}"
+        super().__init__("invalid_funding", text, name)
+        self.rows, self.fields = rows, fields
+
+
+@transaction.atomic
+def set_fundings(
+    actor: User,
+    project: Project,
+    rows: list[dict[str, Any]],
+    *,
+    om_cost_per_year=None,
+    om_cost_currency: str = "",
+) -> list[Funding]:
+    """Replace a project's budget lines with `rows` and set its operation-and-maintenance cost per
+    year. Each row: source, amount, currency, status, description; `public_id` keeps an existing
+    line; `row` is the number a page shows it under. Every line is checked first: an amount that is
+    not positive, a currency that is not ISO 4217, or two lines for the same source, status and
+    currency refuse the whole change (`FundingRowsError`, naming each wrong line and field) and
+    nothing is written."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    existing = {str(f.public_id): f for f in project.fundings.all()}
+    # Read before the rows below change these same objects.
+    before = sorted(str(f) for f in existing.values())
+    stored_keys = {f.pk: (f.source_id, f.status, f.currency) for f in existing.values()}
+    lines: list[Funding] = []
+    errors: dict[int, dict[str, list[str]]] = {}
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        funding = existing.get(str(row.get("public_id") or "")) or Funding(project=project)
+        funding.source = row["source"]
+        funding.amount = row["amount"]
+        funding.currency = (row.get("currency") or "").strip().upper()
+        funding.status = row.get("status") or Funding.Status.PLEDGED
+        funding.description = row.get("description") or ""
+        try:
+            # The project-wide uniqueness is checked below, across the new lines, not the stored ones.
+            funding.full_clean(validate_unique=False, validate_constraints=False)
+            if funding.amount is not None and funding.amount <= 0:
+                raise ValidationError({"amount": [_("The amount must be more than zero.")]})
+        except ValidationError as exc:
+            errors[index] = {k: list(v) for k, v in exc.message_dict.items()}
+            continue
+        key = (funding.source.pk, funding.status, funding.currency)
+        if key in seen:
+            errors[index] = {
+                "source": [
+                    _("Row %(row)s already gives this source's %(status)s amount in %(currency)s.")
+                    % {
+                        "row": rows[seen[key]].get("row", seen[key] + 1),
+                        "status": funding.get_status_display(),
+                        "currency": funding.currency,
+                    }
+                ]
+            }
+            continue
+        seen[key] = index
+        lines.append(funding)
+    project.om_cost_per_year = om_cost_per_year
+    project.om_cost_currency = (
+        (om_cost_currency or "").strip().upper() if om_cost_per_year is not None else ""
+    )
+    fields: dict[str, list[str]] = {}
+    try:
+        project.clean_fields(
+            exclude=[f.name for f in Project._meta.fields if not f.name.startswith("om_cost")]
+        )
+        project.clean()
+    except ValidationError as exc:
+        fields = {k: list(v) for k, v in exc.message_dict.items() if k.startswith("om_cost")}
+    if errors or fields:
+        raise FundingRowsError(errors, fields)
+    kept = {f.pk for f in lines if f.pk}
+    project.fundings.exclude(pk__in=kept).delete()
+    # A kept line whose source, status or currency changed is written again under its own id and
+    # public_id, after the others' old rows are gone: two lines may swap their status in one save.
+    moved = [f for f in lines if f.pk and stored_keys[f.pk] != (f.source.pk, f.status, f.currency)]
+    Funding.objects.filter(pk__in=[f.pk for f in moved]).delete()
+    for funding in lines:
+        funding.save(force_insert=funding in moved)
+    project.save(update_fields=["om_cost_per_year", "om_cost_currency", "updated_at"])
+    activity.record(actor, "set_fundings", project, {"fundings": [before, sorted(str(f) for f in lines)]})
+    return lines
+
+
 @transaction.atomic
 def add_document(actor: User, project: Project, data: dict[str, Any]) -> ProjectDocument:
     doc = ProjectDocument(project=project, **data)

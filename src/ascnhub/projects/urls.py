@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, imports, needs, offers, partnerships, projects, reports
+from .views import files, funding, imports, needs, offers, partnerships, projects, reports
 
 app_name = "projects"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/import/", imports.project_import, name="project_import"),
     path("projects/<slug:slug>/", projects.project_detail, name="project"),
     path("projects/<slug:slug>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<slug:slug>/funding/", funding.funding_edit, name="funding_edit"),
     path("projects/<slug:slug>/parties/", projects.party_add, name="party_add"),
     path("projects/<slug:slug>/parties/<int:pk>/remove/", projects.party_remove, name="party_remove"),
     path("projects/<slug:slug>/documents/", files.document_add, name="document_add"),

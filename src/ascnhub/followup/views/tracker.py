@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ascnhub.common.http import require_perm
 from ascnhub.registry.models import MemberState
 
 from .. import services
@@ -116,8 +115,8 @@ def by_country(request: HttpRequest) -> HttpResponse:
 
 def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     doc = get_object_or_404(OutcomeDocument.objects.select_related("meeting"), meeting__slug=slug)
-    if not doc.published:
-        require_perm(request, "followup.manage_outcomes")
+    if not doc.published and not request.user.has_perm("followup.author_outcomes"):
+        raise Http404  # a draft does not exist for anyone but the secretariat
     today = timezone.localdate()
     recs = doc.recommendations.select_related("carried_from__document__meeting").prefetch_related(
         Prefetch("commitments", queryset=commitments_qs().prefetch_related("actions")),
@@ -129,8 +128,8 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def recommendation_detail(request: HttpRequest, public_id) -> HttpResponse:
     rec = get_object_or_404(Recommendation.objects.select_related("document__meeting"), public_id=public_id)
-    if not rec.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    if not rec.document.published and not request.user.has_perm("followup.author_outcomes"):
+        raise Http404
     today = timezone.localdate()
     commitments = list(
         commitments_qs()
