@@ -30,7 +30,7 @@ TOP_K = 24
 #: Entries per organisation or city delegation shown before the rest are folded under them.
 PER_GROUP = 2
 #: Rows kept per participant at most (the visible ones and those folded under them).
-MAX_ROWS = 120
+MAX_ROWS = 80
 #: Candidates the engine returns per item before they are grouped by participant (several items of
 #: one participant, and the many members of one delegation, must not crowd the others out).
 ITEM_TOP_K = 400
@@ -256,23 +256,25 @@ def _rows(rankings: list[Any], items: dict[str, _Item], kind: str) -> list[Sugge
 
 
 def _diverse(ranked: list[tuple[float, _Item, _Item, Any]]) -> list[tuple[float, _Item, _Item, Any]]:
-    """The best partners until `TOP_K` are visible (`PER_GROUP` per group), with the others of those
-    groups that rank below them kept to be folded ("3 more from Battambang")."""
-    kept: list[tuple[float, _Item, _Item, Any]] = []
+    """The best partners until `TOP_K` are visible (`PER_GROUP` per city or organisation), then the
+    others of those groups, best first, to be folded under them ("3 more from Battambang"), up to
+    `MAX_ROWS` in all; in score order."""
+    visible: list[int] = []
     per_group: dict[tuple[str, int], int] = {}
-    visible = 0
-    for entry in ranked:
+    for i, entry in enumerate(ranked):
         key = group_key(entry[2].profile)
-        seen = per_group.get(key, 0)
-        if seen < PER_GROUP:
-            if visible >= TOP_K:
-                continue  # a new visible entry past the first page: not kept
-            visible += 1
-        per_group[key] = seen + 1
-        kept.append(entry)
-        if len(kept) >= MAX_ROWS:
+        if per_group.get(key, 0) < PER_GROUP and len(visible) < TOP_K:
+            per_group[key] = per_group.get(key, 0) + 1
+            visible.append(i)
+    chosen = set(visible)
+    room = MAX_ROWS - len(chosen)
+    for i, entry in enumerate(ranked):
+        if room <= 0:
             break
-    return kept
+        if i not in chosen and group_key(entry[2].profile) in per_group:
+            chosen.add(i)
+            room -= 1
+    return [ranked[i] for i in sorted(chosen)]
 
 
 def group_key(profile: Profile) -> tuple[str, int]:
@@ -286,13 +288,15 @@ def group_key(profile: Profile) -> tuple[str, int]:
 
 def fold(suggestions: list[Suggestion]) -> list[Suggestion]:
     """The suggestions to list, in order, at most `PER_GROUP` per city or organisation; the others of
-    a group hang under its last listed one as `.folded` (with `.folded_from`, the group's name)."""
+    a group hang under its last listed one as `.folded` (with `.folded_from`, the group's name);
+    `.group` names the group for the page (`city-12`)."""
     listed: list[Suggestion] = []
     last: dict[tuple[str, int], Suggestion] = {}
     count: dict[tuple[str, int], int] = {}
     for s in suggestions:
         s.folded = []
         key = group_key(s.other)
+        s.group = "-".join(map(str, key))
         count[key] = count.get(key, 0) + 1
         if count[key] <= PER_GROUP:
             listed.append(s)
