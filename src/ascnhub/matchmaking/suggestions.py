@@ -13,7 +13,7 @@ that profile's texts.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -46,45 +46,17 @@ def _focus(profile: Profile) -> tuple[str, ...]:
     return tuple(sorted(areas))
 
 
-def as_need(profile: Profile) -> Need:
-    """The whole profile as one engine need (what it looks for, plus its linked needs)."""
-    linked = " ".join(f"{n.title}. {n.description}" for n in profile.needs.all())
-    return Need(
-        id=str(profile.public_id),
-        city=profile.city.name if profile.city_id else profile.name,
-        country=profile.country,
-        language=profile.language,
-        title=profile.looking_for[:200] or profile.name,
-        description=" ".join(filter(None, [profile.looking_for, linked])) or profile.name,
-        focus_areas=_focus(profile),
-        organisation=profile.organisation.name if profile.organisation_id else None,
-    )
+def _city_name(profile: Profile) -> str | None:
+    return profile.city.name if profile.city is not None else None
 
 
-def as_offer(profile: Profile) -> Offer:
-    """The whole profile as one engine offer (what it offers, plus its linked offers)."""
-    offers = list(profile.offers.all())
-    linked = " ".join(f"{o.title}. {o.description}" for o in offers)
-    deployed = sorted({c for o in offers for c in o.deployed_in_codes})
-    return Offer(
-        id=str(profile.public_id),
-        organisation=profile.organisation.name if profile.organisation_id else profile.name,
-        country=profile.country,
-        language=profile.language,
-        title=profile.offering[:200] or profile.name,
-        description=" ".join(filter(None, [profile.offering, linked])) or profile.name,
-        focus_areas=_focus(profile),
-        deployed_in=tuple(deployed),
-    )
+def _organisation_name(profile: Profile) -> str | None:
+    return profile.organisation.name if profile.organisation is not None else None
 
 
 def display_name(profile: Profile) -> str:
     """How a reason names the other side: its city, else its organisation, else the profile."""
-    if profile.city_id:
-        return profile.city.name
-    if profile.organisation_id:
-        return profile.organisation.name
-    return profile.name
+    return _city_name(profile) or _organisation_name(profile) or profile.name
 
 
 def _restates(text: str, titles: list[str]) -> bool:
@@ -104,91 +76,75 @@ class _Item:
 
 
 def _need_items(profile: Profile) -> list[tuple[Need, _Item]]:
-    org = profile.organisation.name if profile.organisation_id else None
-    city = profile.city.name if profile.city_id else profile.name
-    base = {"city": city, "country": profile.country, "organisation": org}
+    """Each linked need, plus the profile's own text when it says more (else its name, unquoted)."""
+    pid = profile.public_id
+    whole = Need(
+        id=f"{pid}/text",
+        city=_city_name(profile) or profile.name,
+        country=profile.country,
+        language=profile.language,
+        title=profile.looking_for.strip()[:200],
+        description=profile.looking_for.strip(),
+        focus_areas=_focus(profile),
+        organisation=_organisation_name(profile),
+    )
     needs = list(profile.needs.all())
-    focus = _focus(profile)
     out = [
         (
-            Need(
-                id=f"{profile.public_id}/n{n.pk}",
+            replace(
+                whole,
+                id=f"{pid}/n{n.pk}",
                 language=n.language,
                 title=n.title,
                 description=n.description or n.title,
-                focus_areas=tuple(sorted(f.code for f in n.focus_areas.all())) or focus,
+                focus_areas=tuple(sorted(f.code for f in n.focus_areas.all())) or whole.focus_areas,
                 stage=n.stage or None,
-                **base,
             ),
             _Item(profile, n.title, True),
         )
         for n in needs
     ]
-    text = profile.looking_for.strip()
-    if text and not _restates(text, [n.title for n in needs]):
-        need = Need(
-            id=f"{profile.public_id}/text",
-            language=profile.language,
-            title=text[:200],
-            description=text,
-            focus_areas=focus,
-            **base,
-        )
-        out.append((need, _Item(profile, text, True)))
+    if whole.description and not _restates(whole.description, [n.title for n in needs]):
+        out.append((whole, _Item(profile, whole.description, True)))
     if not out:
-        need = Need(
-            id=f"{profile.public_id}/name",
-            language=profile.language,
-            title=profile.name,
-            description=profile.name,
-            focus_areas=focus,
-            **base,
-        )
-        out.append((need, _Item(profile, profile.name, False)))
+        name = replace(whole, id=f"{pid}/name", title=profile.name, description=profile.name)
+        out.append((name, _Item(profile, profile.name, False)))
     return out
 
 
 def _offer_items(profile: Profile) -> list[tuple[Offer, _Item]]:
-    org = profile.organisation.name if profile.organisation_id else profile.name
+    """Each linked offer, plus the profile's own text when it says more (else its name, unquoted)."""
+    pid = profile.public_id
+    whole = Offer(
+        id=f"{pid}/text",
+        organisation=_organisation_name(profile) or profile.name,
+        country=profile.country,
+        language=profile.language,
+        title=profile.offering.strip()[:200],
+        description=profile.offering.strip(),
+        focus_areas=_focus(profile),
+    )
     offers = list(profile.offers.all())
-    focus = _focus(profile)
-    base = {"organisation": org, "country": profile.country}
     out = [
         (
-            Offer(
-                id=f"{profile.public_id}/o{o.pk}",
+            replace(
+                whole,
+                id=f"{pid}/o{o.pk}",
                 language=o.language,
                 title=o.title,
                 description=o.description or o.title,
-                focus_areas=tuple(sorted(f.code for f in o.focus_areas.all())) or focus,
+                focus_areas=tuple(sorted(f.code for f in o.focus_areas.all())) or whole.focus_areas,
                 deployed_in=tuple(o.deployed_in_codes),
-                **base,
             ),
             _Item(profile, o.title, True),
         )
         for o in offers
     ]
-    text = profile.offering.strip()
-    if text and not _restates(text, [o.title for o in offers]):
-        offer = Offer(
-            id=f"{profile.public_id}/text",
-            language=profile.language,
-            title=text[:200],
-            description=text,
-            focus_areas=focus,
-            **base,
-        )
-        out.append((offer, _Item(profile, text, True)))
+    if whole.description and not _restates(whole.description, [o.title for o in offers]):
+        out.append((whole, _Item(profile, whole.description, True)))
     if not out:
-        offer = Offer(
-            id=f"{profile.public_id}/name",
-            language=profile.language,
-            title=profile.name,
-            description=profile.name,
-            focus_areas=focus,
-            **base,
-        )
-        out.append((offer, _Item(profile, profile.name, False)))
+        name = replace(whole, id=f"{pid}/name", title=profile.name, description=profile.name)
+        out.append((name, _Item(profile, profile.name, False)))
     return out
 
 
