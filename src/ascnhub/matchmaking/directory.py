@@ -116,7 +116,7 @@ def filter_profiles(profiles: QuerySet[Profile], filters: DirectoryFilters) -> Q
 
 def country_choices(setup: Setup) -> list[tuple[str, str]]:
     """The countries of the listed participants as (code, name in the viewer's language), by name."""
-    codes = set(listed_profiles(setup).values_list("country", flat=True).distinct())
+    codes = set(listed_profiles(setup).order_by().values_list("country", flat=True).distinct())
     return sorted(((c, country_name(c)) for c in codes), key=lambda kv: kv[1])
 
 
