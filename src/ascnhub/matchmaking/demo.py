@@ -215,20 +215,23 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     load_demo_embeddings()
     n_suggestions = suggestions.refresh(setup, embedder=database_embedder())
 
-    # Requests follow the suggestions: each city side asks two to four of its top partners, as
-    # its page lists them (best first, one per company: the others of a company are folded).
-    by_profile: dict[int, list[int]] = {}
-    asked_groups: dict[int, set[tuple[str, int]]] = {}
+    # Requests follow the suggestions: each city side asks two to four of its top partners as its
+    # page lists them, one per company (or city), best first. Which member of that company's
+    # delegation it asks rotates, so no single profile gets every request for its company.
+    groups: dict[int, dict[tuple[str, int], list[int]]] = {}
     rows = (
         Suggestion.objects.filter(profile__setup=setup, profile__kind__in=suggestions.SEEKERS)
         .select_related("other")
         .order_by("profile_id", "rank")
     )
     for row in rows:
-        group = suggestions.group_key(row.other)
-        if group not in asked_groups.setdefault(row.profile_id, set()):
-            asked_groups[row.profile_id].add(group)
-            by_profile.setdefault(row.profile_id, []).append(row.other_id)
+        groups.setdefault(row.profile_id, {}).setdefault(suggestions.group_key(row.other), []).append(
+            row.other_id
+        )
+    by_profile = {
+        pid: [members[pid % len(members)] for members in by_group.values()]
+        for pid, by_group in groups.items()
+    }
     pairs: set[tuple[int, int]] = set()
     requests = []
     for pid, others in sorted(by_profile.items()):
