@@ -19,6 +19,7 @@ import os
 import platform
 import tempfile
 import time
+import uuid
 from collections import Counter
 
 
@@ -160,12 +161,13 @@ def main() -> int:
         src = template[i % len(template)]
         reg = Registration.objects.get(pk=src.owner_id)
         reg.pk, reg.id, reg.user = None, None, None
-        reg.public_id = None
+        reg.public_id = uuid.uuid4()
+        reg.badge_code = reg.submission_key = None
         reg.email = f"copy{i}@bench.example"
         reg.save()
         copy = Profile.objects.get(pk=src.pk)
         copy.pk = copy.id = None
-        copy.public_id = None
+        copy.public_id = uuid.uuid4()
         copy.owner = reg
         copy.name = f"{src.name} ({i})"
         copy.save()
