@@ -20,8 +20,12 @@ class MatchmakingConfig(AppConfig):
         )
         from .models import Profile
         from .onboarding import on_registration_changed
+
+        # Suggestions follow profile, need and offer changes (a background refresh).
+        from .refreshing import connect
         from .views import leads  # noqa: F401
 
+        connect()
         # The schedule e-mail may have a per-meeting text, edited on events' organiser pages.
         message_kinds.register()
         registration_changed.connect(on_registration_changed, dispatch_uid="matchmaking_start_profile")

@@ -24,7 +24,7 @@ from ascnhub.registry.models import Organisation, Person, Role
 
 from . import scheduling, suggestions
 from . import setup as setup_services
-from .models import MeetingRequest, Profile, Setup
+from .models import MeetingRequest, Profile, Setup, Suggestion
 
 SLUG = "asean-japan-hlm-2021"
 NS = uuid.UUID("7d1c3f1e-2a54-4c1b-9a55-6c2b1d2e0b21")
@@ -215,11 +215,23 @@ def load(say: Callable[[str], None] = print) -> dict[str, int]:
     load_demo_embeddings()
     n_suggestions = suggestions.refresh(setup, embedder=database_embedder())
 
-    # Requests follow the suggestions: each city side asks two to four of its top partners.
-    by_profile: dict[int, list[int]] = {}
-    for row in setup.profiles.filter(kind__in=suggestions.SEEKERS).values_list("pk", "suggestions__other_id"):
-        if row[1]:
-            by_profile.setdefault(row[0], []).append(row[1])
+    # Requests follow the suggestions: each city side asks two to four of its top partners as its
+    # page lists them, one per company (or city), best first. Which member of that company's
+    # delegation it asks rotates, so no single profile gets every request for its company.
+    groups: dict[int, dict[tuple[str, int], list[int]]] = {}
+    rows = (
+        Suggestion.objects.filter(profile__setup=setup, profile__kind__in=suggestions.SEEKERS)
+        .select_related("other")
+        .order_by("profile_id", "rank")
+    )
+    for row in rows:
+        groups.setdefault(row.profile_id, {}).setdefault(suggestions.group_key(row.other), []).append(
+            row.other_id
+        )
+    by_profile = {
+        pid: [members[pid % len(members)] for members in by_group.values()]
+        for pid, by_group in groups.items()
+    }
     pairs: set[tuple[int, int]] = set()
     requests = []
     for pid, others in sorted(by_profile.items()):

@@ -87,6 +87,8 @@ def profile_visible(user, profile: Profile | None) -> bool:
 
 rules.add_perm("matchmaking.organise", organises)
 rules.add_perm("matchmaking.act_for", acts_for | organises)
+# The directory and the suggestions are for those taking part: approved participants and organisers.
+rules.add_perm("matchmaking.view_directory", organises | is_participant)
 rules.add_perm("matchmaking.view_profile", organises | acts_for | (is_participant & profile_visible))
 rules.add_perm("matchmaking.manage_delegation", owns_profile | organises)
 rules.add_perm("matchmaking.view_lead", is_lead_city_officer | is_lead_country_nr | organises_lead)

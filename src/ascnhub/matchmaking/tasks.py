@@ -25,11 +25,18 @@ def run_schedule(run_id: int) -> str:
 
 
 @task()
-def refresh_suggestions(setup_id: int) -> int:
-    """Recompute every participant's suggestions after profiles changed."""
-    from .suggestions import refresh
+def refresh_suggestions(setup_id: int, requested_at: str | None = None) -> int | None:
+    """Recompute every participant's suggestions after profiles, needs or offers changed.
 
-    return refresh(Setup.objects.get(pk=setup_id))
+    `requested_at` (ISO time of the change): skipped when a refresh since then already took it in.
+    """
+    from .suggestions import refresh_if_stale
+
+    setup = Setup.objects.filter(pk=setup_id).first()
+    if setup is None:  # the meeting went away before the worker got here
+        return None
+    since = datetime.datetime.fromisoformat(requested_at) if requested_at else None
+    return refresh_if_stale(setup, since)
 
 
 @task()

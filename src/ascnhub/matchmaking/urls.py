@@ -5,6 +5,7 @@ from .views import (
     calendar,
     colleagues,
     contacts,
+    directory,
     dismissals,
     exports,
     grid,
@@ -18,6 +19,7 @@ from .views import (
 app_name = "matchmaking"
 urlpatterns = [
     path("", profiles.home, name="home"),
+    path("participants/", directory.directory_page, name="directory"),
     path("profile/", profiles.profile_edit, name="profile_edit"),
     path("p/<uuid:public_id>/", profiles.profile_detail, name="profile"),
     path("p/<uuid:public_id>/members/", profiles.delegation, name="delegation"),

@@ -14,6 +14,9 @@ app can store it and show it in the reader's language. Three sources, from the m
   `same_stage`, `peer_stage`): true by construction. A shared focus area is said only when neither of
   the more specific reasons above holds, since a sub-theme already names its focus area.
 
+Addressed to one side of a pair (`your_offer`, `your_need`: the viewer's own item, the other side's
+name and its item), for an app that matched item by item and knows whose page it is.
+
 When nothing else is true, the reason is `similar` ("similar description"): the semantic match is
 then the only evidence. Renderers are plain dicts (the engine has no Django and no gettext).
 """
@@ -47,6 +50,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "same_stage": "also at the {stage} stage",
         "peer_stage": "{city} is at the {stage} stage",
         "similar": "similar description",
+        "your_offer": "your offer “{mine}” ↔ {name}’s need “{theirs}”",
+        "your_need": "your need “{mine}” ↔ {name}’s offer “{theirs}”",
     },
     "id": {
         "need_offer": "maknanya dekat: “{need}” ↔ “{offer}”",
@@ -60,6 +65,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "same_stage": "juga pada tahap {stage}",
         "peer_stage": "{city} berada pada tahap {stage}",
         "similar": "deskripsi serupa",
+        "your_offer": "tawaran Anda “{mine}” ↔ kebutuhan {name} “{theirs}”",
+        "your_need": "kebutuhan Anda “{mine}” ↔ tawaran {name} “{theirs}”",
     },
     "ja": {
         "need_offer": "意味が近い:「{need}」↔「{offer}」",
@@ -73,6 +80,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "same_stage": "同じく{stage}段階",
         "peer_stage": "{city}は{stage}段階",
         "similar": "説明が類似",
+        "your_offer": "あなたの提供「{mine}」↔ {name}のニーズ「{theirs}」",
+        "your_need": "あなたのニーズ「{mine}」↔ {name}の提供「{theirs}」",
     },
 }
 
@@ -481,6 +490,8 @@ def render(reason: Reason, language: str = "en") -> str:
         return template.format(stage=STAGE_NAMES[lang].get(a[0], a[0]))
     if reason.kind == "peer_stage":
         return template.format(city=a[0], stage=STAGE_NAMES[lang].get(a[1], a[1]))
+    if reason.kind in ("your_offer", "your_need"):
+        return template.format(mine=a[0], name=a[1], theirs=a[2])
     return template
 
 

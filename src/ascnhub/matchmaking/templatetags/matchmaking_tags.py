@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ascnhub.engine.matching import Reason
 
@@ -31,3 +35,13 @@ def reasons_text(reasons: list[Any]) -> list[str]:
         else:
             out.append(str(reason))
     return out
+
+
+@register.filter
+def updated_ago(when: datetime.datetime | None) -> str:
+    """ "updated a moment ago" within the minute, else "updated 5 minutes ago" (the largest unit)."""
+    if when is None:
+        return ""
+    if (timezone.now() - when).total_seconds() < 60:
+        return _("updated a moment ago")
+    return _("updated %(time)s ago") % {"time": timesince(when, depth=1)}

@@ -21,7 +21,7 @@ from ..errors import MatchmakingError
 from ..forms import FOCUS_CHOICES, AddMemberForm, ProfileForm, RequestForm
 from ..models import MeetingRequest, Profile, Suggestion
 from ..outcomes import matchmaking_outcomes
-from ..suggestions import apply_dismissals
+from ..suggestions import apply_dismissals, fold
 from ..tasks import refresh_suggestions
 from .helpers import base_context, my_profile, setup_of
 
@@ -63,8 +63,13 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         requested = {r.pair_low if r.pair_high == profile.pk else r.pair_high: r for r in active}
         for s in suggestions:
             s.existing_request = requested.get(s.other_id)
+        # When they were last computed: the time of the last background refresh.
+        updated = max((s.computed_at for s in suggestions), default=None)
         context.update(
-            suggestions=suggestions,
+            suggestions=fold(suggestions),
+            suggestions_total=len(suggestions),
+            suggestions_updated=updated,
+            refresh_pending=updated is not None and profile.updated_at > updated,
             country=country,
             countries=countries,
             filtered=bool(country or focus or kind),

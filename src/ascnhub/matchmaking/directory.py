@@ -1,0 +1,125 @@
+"""The directory of a meeting's matchmaking: everyone taking part, searchable and filterable.
+
+A participant browses it as b2match or Brella users do: search by name, organisation and text, filter
+by country, kind, focus area, what is offered or sought, and how they meet. Who may open it is who
+may see suggestions (`matchmaking.view_directory`: approved participants and the organisers).
+
+The text search is one small function, `search_profiles`, so that the site's cross-language search
+can replace the word matching it does today without touching the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ascnhub.engine.matching.model import FOCUS_AREAS
+from ascnhub.projects.models import Need, Offer, fold
+from ascnhub.registry.countries import country_name
+
+from .models import Mode, Profile, Setup
+
+#: Entries per page: a page stays small on a phone and a slow connection.
+PAGE_SIZE = 24
+
+#: Which of a participant's texts the search looks in.
+SIDES = ("all", "offering", "looking_for")
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What the viewer asked for; empty strings mean "any"."""
+
+    q: str = ""
+    side: str = "all"
+    country: str = ""
+    kind: str = ""
+    focus: str = ""
+    mode: str = ""
+
+    @classmethod
+    def from_query(cls, data: Any) -> DirectoryFilters:
+        """The filters from a GET query; a value the page does not offer is ignored (shown as "any")."""
+        side = data.get("side", "all")
+        kind = data.get("kind", "")
+        focus = data.get("focus", "")
+        mode = data.get("mode", "")
+        return cls(
+            q=" ".join(str(data.get("q", "")).split())[:200],
+            side=side if side in SIDES else "all",
+            country=str(data.get("country", "")).upper()[:2],
+            kind=kind if kind in Profile.Kind.values else "",
+            focus=focus if focus in FOCUS_AREAS else "",
+            mode=mode if mode in Mode.values else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.country or self.kind or self.focus or self.mode)
+
+
+def listed_profiles(setup: Setup) -> QuerySet[Profile]:
+    """Everyone the directory lists: visible profiles of approved participants (as suggestions use)."""
+    return Profile.objects.filter(setup=setup, visible=True, owner__status="approved")
+
+
+def search_profiles(profiles: QuerySet[Profile], query: str, side: str = "all") -> QuerySet[Profile]:
+    """`profiles` whose texts contain every word of `query` (any case).
+
+    The texts are the name, the organisation and city, and what they offer and look for (their
+    profile texts and the titles and descriptions of their linked offers and needs); `side` keeps
+    only the offering or the looking-for ones. Word matching for now: the site search of the
+    multilingual issue plugs in here (same arguments, same result).
+    """
+    for word in query.split():
+        # Needs and offers keep a case-folded copy of every language they carry (SQLite's LIKE
+        # folds ASCII only); the profile's own texts are matched as written, in any case.
+        folded = fold(word)
+        offers = Offer.objects.filter(search_text__contains=folded)
+        needs = Need.objects.filter(search_text__contains=folded)
+        offering = Q(offering__icontains=word) | Q(offers__in=offers)
+        looking = Q(looking_for__icontains=word) | Q(needs__in=needs)
+        names = (
+            Q(name__icontains=word) | Q(organisation__name__icontains=word) | Q(city__name__icontains=word)
+        )
+        match = {"offering": offering, "looking_for": looking}.get(side, names | offering | looking)
+        # A subquery per word keeps one row per profile (the joins over needs and offers would repeat it).
+        profiles = profiles.filter(pk__in=Profile.objects.filter(match).values("pk"))
+    return profiles
+
+
+def filter_profiles(profiles: QuerySet[Profile], filters: DirectoryFilters) -> QuerySet[Profile]:
+    """`profiles` narrowed by the directory's filters."""
+    if filters.q:
+        profiles = search_profiles(profiles, filters.q, filters.side)
+    if filters.country:
+        profiles = profiles.filter(country=filters.country)
+    if filters.kind:
+        profiles = profiles.filter(kind=filters.kind)
+    if filters.mode:
+        profiles = profiles.filter(mode=filters.mode)
+    if filters.focus:
+        # The profile's own areas (a JSON list, matched as its text on SQLite and PostgreSQL alike)
+        # or those of the needs and offers it brings.
+        code = filters.focus
+        profiles = profiles.filter(
+            pk__in=Profile.objects.filter(
+                Q(focus_areas__icontains=f'"{code}"')
+                | Q(needs__focus_areas__code=code)
+                | Q(offers__focus_areas__code=code)
+            ).values("pk")
+        )
+    return profiles
+
+
+def country_choices(setup: Setup) -> list[tuple[str, str]]:
+    """The countries of the listed participants as (code, name in the viewer's language), by name."""
+    codes = set(listed_profiles(setup).order_by().values_list("country", flat=True).distinct())
+    return sorted(((c, country_name(c)) for c in codes), key=lambda kv: kv[1])
+
+
+def directory_page_rows(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
+    """The directory's ordering and the joins one page needs (one query whatever its length)."""
+    return profiles.select_related("organisation", "city", "setup__meeting").order_by("name", "pk")
