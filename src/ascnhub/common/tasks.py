@@ -11,3 +11,11 @@ from . import mail
 def deliver_emails(email_ids: list[int]) -> dict[str, int]:
     """Deliver outbox messages (see common.mail); failures are rescheduled, never dropped."""
     return mail.deliver_all(email_ids)
+
+
+@task()
+def refresh_search_index(kind: str, pks: list[int]) -> int:
+    """Re-embed the search documents of these objects after a save or delete (common.search_index)."""
+    from . import search_index
+
+    return search_index.refresh(kind, pks)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     name = "ascnhub.knowledge"
     label = "knowledge"
+
+    def ready(self) -> None:
+        from .searchable import register_kinds
+
+        register_kinds()
