@@ -254,7 +254,7 @@ class VectorHit:
     object_id: int
     language: str
     score: float  # cosine similarity
-    z: float  # standard scores above the mean similarity of this query to every document
+    z: float  # robust standard scores above this query's median similarity to every document
 
 
 def nearest(q: str, kind_names: Sequence[str] | None = None, top: int = 200) -> list[VectorHit]:
@@ -270,7 +270,10 @@ def nearest(q: str, kind_names: Sequence[str] | None = None, top: int = 200) -> 
     scores = m.vectors @ qv
     # Similarity levels differ by query language (a Thai query sits lower against everything than
     # an English one), so callers compare z-scores against the whole index rather than raw cosines.
-    mean, spread = float(scores.mean()), float(scores.std()) or 1.0
+    # Median and MAD, not mean and deviation: a topic that fills a fifth of a small index would
+    # otherwise raise the deviation and hide itself.
+    mean = float(np.median(scores))
+    spread = float(np.median(np.abs(scores - mean))) * 1.4826 or 1.0
     if kind_names is not None:
         allowed = np.isin(m.kinds, [m.names.index(k) for k in kind_names if k in m.names])
         scores = np.where(allowed, scores, -np.inf)

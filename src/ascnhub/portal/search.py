@@ -35,11 +35,12 @@ log = logging.getLogger(__name__)
 WORD_LIMIT = 60
 #: Nearest passages considered before visibility and the score floor.
 VECTOR_TOP = 200
-#: A meaning hit stands this many standard deviations above the query's mean similarity to the
-#: whole index (on the demo network, flood documents score 2-4.5 for 洪水, น้ำท่วม, lũ lụt, banjir)...
-MIN_Z = 2.0
+#: A meaning hit stands out from the query's similarity to the whole index by this many robust
+#: standard deviations (on the demo network, flood documents score 1.8-6 for 洪水, น้ำท่วม, lũ lụt,
+#: banjir), so a query that matches nothing in particular shows nothing by meaning...
+MIN_Z = 1.5
 #: ...is within this cosine of the best hit, so a precise query does not drag a long tail...
-RELATIVE_WINDOW = 0.05
+RELATIVE_WINDOW = 0.035
 #: ...and is among the first this many.
 MAX_MEANING_HITS = 40
 RRF_K = 60
@@ -157,19 +158,18 @@ def search(
         except Exception:  # noqa: BLE001 — a missing or broken model must not take search down
             log.exception("Meaning search unavailable; word matching only")
             near, degraded = [], True
-        floor = (near[0].score - RELATIVE_WINDOW) if near else 0.0
-        near = [h for h in near if h.z >= MIN_Z and h.score >= floor and h.kind in registered]
-        near = near[:MAX_MEANING_HITS]
+        near = [h for h in near if h.z >= MIN_Z and h.kind in registered]
         allowed: set[tuple[str, int]] = set()
         for name in {h.kind for h in near}:
             ids = [h.object_id for h in near if h.kind == name]
             allowed.update((name, pk) for pk in visible[name].filter(pk__in=ids).values_list("pk", flat=True))
-        rank = 0
-        for h in near:
+        # The window is measured from the best hit this user may see: what others' drafts score
+        # must not change what this user is shown.
+        near = [h for h in near if (h.kind, h.object_id) in allowed]
+        floor = (near[0].score - RELATIVE_WINDOW) if near else 0.0
+        near = [h for h in near if h.score >= floor][:MAX_MEANING_HITS]
+        for rank, h in enumerate(near, start=1):
             key = (h.kind, h.object_id)
-            if key not in allowed:
-                continue
-            rank += 1
             by_meaning.add(key)
             matched_language[key] = h.language
             scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
