@@ -65,7 +65,9 @@ def corpus(network):
         city=network.makassar,
         title=FLOOD_ID,
         language="id",
-        description="Kota mencari mitra untuk memasang sensor air di sungai agar warga diperingatkan sebelum banjir.",
+        description=(
+            "Kota mencari mitra untuk memasang sensor air di sungai agar warga diperingatkan sebelum banjir."
+        ),
     )
     flood_case = Case.objects.create(
         slug="rain-gauges",
