@@ -196,6 +196,8 @@ class _Matrix:
     names: list[str]
     object_ids: np.ndarray  # (n,) int64
     languages: list[str]
+    centroids: np.ndarray  # (number of languages, dim): each language's mean vector, shrunk
+    language_ix: np.ndarray  # (n,) int: each row's language, an index into centroids
 
 
 _cache: dict[str, _Matrix] = {}
@@ -234,12 +236,38 @@ def matrix(model_id: str) -> _Matrix:
         if blobs
         else np.zeros((0, 0), dtype=np.float32)
     )
+    centroids, language_ix = _language_centroids(vectors, langs)
     built = _Matrix(
-        stamp, vectors, np.asarray(kind_ix, dtype=np.int32), names, np.asarray(ids, dtype=np.int64), langs
+        stamp,
+        vectors,
+        np.asarray(kind_ix, dtype=np.int32),
+        names,
+        np.asarray(ids, dtype=np.int64),
+        langs,
+        centroids,
+        language_ix,
     )
     with _cache_lock:
         _cache[model_id] = built
     return built
+
+
+#: How many documents' weight the whole index's mean gets in each language's centroid, so that a
+#: language with a handful of documents is not centred on its own topics.
+CENTROID_SHRINK = 20
+
+
+def _language_centroids(vectors: np.ndarray, langs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if not len(vectors):
+        return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=np.int32)
+    names = sorted(set(langs))
+    ix = np.asarray([names.index(lang) for lang in langs], dtype=np.int32)
+    overall = vectors.mean(axis=0)
+    rows = []
+    for i in range(len(names)):
+        mine = vectors[ix == i]
+        rows.append((mine.sum(axis=0) + CENTROID_SHRINK * overall) / (len(mine) + CENTROID_SHRINK))
+    return np.stack(rows).astype(np.float32), ix
 
 
 @lru_cache(maxsize=512)
@@ -253,7 +281,7 @@ class VectorHit:
     kind: str
     object_id: int
     language: str
-    score: float  # cosine similarity
+    score: float  # cosine similarity less the query's similarity to the document language's centroid
     z: float  # robust standard scores above this query's median similarity to every document
 
 
@@ -267,7 +295,11 @@ def nearest(q: str, kind_names: Sequence[str] | None = None, top: int = 200) -> 
     if not len(m.vectors):
         return []
     qv = _query_vector(emb.model_id, q)
-    scores = m.vectors @ qv
+    # E5 scores a text in the query's own language higher whatever it says (a Japanese query sits
+    # nearer every Japanese text than an English text on its very topic). Subtracting the query's
+    # similarity to each language's centroid takes that bonus away: on the demo network, 洪水 then
+    # brings English, Lao and Khmer flood projects instead of unrelated Japanese offers.
+    scores = m.vectors @ qv - (m.centroids @ qv)[m.language_ix]
     # Similarity levels differ by query language (a Thai query sits lower against everything than
     # an English one), so callers compare z-scores against the whole index rather than raw cosines.
     # Median and MAD, not mean and deviation: a topic that fills a fifth of a small index would

@@ -36,11 +36,13 @@ WORD_LIMIT = 60
 #: Nearest passages considered before visibility and the score floor.
 VECTOR_TOP = 200
 #: A meaning hit stands out from the query's similarity to the whole index by this many robust
-#: standard deviations (on the demo network, flood documents score 1.8-6 for 洪水, น้ำท่วม, lũ lụt,
-#: banjir), so a query that matches nothing in particular shows nothing by meaning...
+#: standard deviations (on the demo network, flood documents score 1.3-6 for 洪水, น้ำท่วม, lũ lụt,
+#: banjir, unrelated ones mostly under 2), so a query that matches nothing in particular shows
+#: nothing by meaning...
 MIN_Z = 1.5
-#: ...is within this cosine of the best hit, so a precise query does not drag a long tail...
-RELATIVE_WINDOW = 0.035
+#: ...is within this many of the best hit this user may see, so that a name ("Makassar", z 11)
+#: does not drag in everything that is vaguely near it...
+RELATIVE_WINDOW = 2.5
 #: ...and is among the first this many.
 MAX_MEANING_HITS = 40
 RRF_K = 60
@@ -166,8 +168,8 @@ def search(
         # The window is measured from the best hit this user may see: what others' drafts score
         # must not change what this user is shown.
         near = [h for h in near if (h.kind, h.object_id) in allowed]
-        floor = (near[0].score - RELATIVE_WINDOW) if near else 0.0
-        near = [h for h in near if h.score >= floor][:MAX_MEANING_HITS]
+        floor = (near[0].z - RELATIVE_WINDOW) if near else 0.0
+        near = [h for h in near if h.z >= floor][:MAX_MEANING_HITS]
         for rank, h in enumerate(near, start=1):
             key = (h.kind, h.object_id)
             by_meaning.add(key)
