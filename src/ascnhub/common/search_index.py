@@ -94,9 +94,11 @@ def kinds() -> dict[str, SearchableKind]:
 
 def refresh_later(kind: str, pks: list[int]) -> None:
     """Enqueue the index refresh for these objects when the current transaction commits."""
+    from django.conf import settings
+
     pks = [int(pk) for pk in pks if pk is not None]
-    if not pks:
-        return
+    if not pks or settings.ASCNHUB_SEARCH == "lexical":
+        return  # words only: nothing reads the index (switching back needs `ascnhub search reindex`)
 
     def enqueue() -> None:
         from . import tasks
@@ -171,7 +173,9 @@ def reindex(kind_names: Sequence[str] | None = None, batch: int = 200, say=None)
     """
     unknown = [k for k in kind_names or [] if k not in _KINDS]
     if unknown:
-        raise ValueError(f"Unknown searchable kind(s): {', '.join(unknown)}; known: {', '.join(_KINDS)}")
+        raise ValueError(
+            f"Unknown searchable kind(s): {', '.join(map(repr, unknown))}; known: {', '.join(_KINDS)}"
+        )
     total = 0
     for name in kind_names or list(_KINDS):
         kind = _KINDS[name]

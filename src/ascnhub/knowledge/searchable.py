@@ -29,14 +29,15 @@ def chapter_passages(chapter: Chapter) -> list[Passage]:
 
 
 def visible_cases(user) -> QuerySet:
+    cases = Case.objects.select_related("city")
     if is_secretariat(user):
-        return Case.objects.all()
+        return cases
     mine = Q(city_id__in=officer_city_ids(user)) | Q(city__country_id__in=represented_country_ids(user))
-    return Case.objects.filter(Q(published=True) | mine)
+    return cases.filter(Q(published=True) | mine)
 
 
 def visible_chapters(user) -> QuerySet:
-    return Chapter.objects.filter(published_revision__isnull=False)
+    return Chapter.objects.filter(published_revision__isnull=False).select_related("published_revision")
 
 
 def case_match(words: list[str]) -> Q:

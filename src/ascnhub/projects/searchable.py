@@ -30,23 +30,25 @@ def folded_words(words: list[str]) -> Q:
 
 
 def visible_projects(user) -> QuerySet:
-    return Project.objects.visible_to(user)
+    return Project.objects.visible_to(user).select_related("city")
 
 
 def visible_needs(user) -> QuerySet:
+    needs = Need.objects.select_related("city")
     if is_secretariat(user):
-        return Need.objects.all()
+        return needs
     mine = Q(city_id__in=officer_city_ids(user)) | Q(city__country_id__in=represented_country_ids(user))
-    return Need.objects.filter(Q(pk__in=Need.objects.public()) | mine)
+    return needs.filter(Q(pk__in=Need.objects.public()) | mine)
 
 
 def visible_offers(user) -> QuerySet:
+    offers = Offer.objects.select_related("organisation")
     if is_secretariat(user):
-        return Offer.objects.all()
+        return offers
     org = user_organisation(user) if user.is_authenticated else None
     if org is None:
-        return Offer.objects.public()
-    return Offer.objects.filter(Q(published=True) | Q(organisation_id=org.pk))
+        return offers.filter(published=True)
+    return offers.filter(Q(published=True) | Q(organisation_id=org.pk))
 
 
 def register_kinds() -> None:

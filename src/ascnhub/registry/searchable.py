@@ -35,10 +35,10 @@ def _words(fields: tuple[str, ...]):
     return match
 
 
-def _everyone(model):
+def _everyone(model, *related: str):
     # Registry entries are public records of the network.
     def visible(user) -> QuerySet:
-        return model.objects.all()
+        return model.objects.select_related(*related) if related else model.objects.all()
 
     return visible
 
@@ -61,7 +61,7 @@ def register_kinds() -> None:
             _("City"),
             City,
             city_passages,
-            _everyone(City),
+            _everyone(City, "country"),
             _words(("name", "description", "country__name")),
         )
     )
