@@ -101,12 +101,13 @@ def make_texts(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
     return out
 
 
-def build(docs: int, distinct: int) -> dict:
+def build(docs: int, distinct: int, cache_dir: Path) -> dict:
     from django.db import transaction
 
     from ascnhub.common import search_index
+    from ascnhub.common.embeddings import DatabaseEmbeddingStore
     from ascnhub.common.models import SearchDocument, TextEmbedding
-    from ascnhub.engine.matching import cache_key
+    from ascnhub.engine.matching import CachedEmbedder, SQLiteEmbeddingStore, cache_key
     from ascnhub.projects.models import Need, Offer, Project, fold
     from ascnhub.registry import demo as registry_demo
     from ascnhub.registry.models import City, Organisation
@@ -115,7 +116,13 @@ def build(docs: int, distinct: int) -> dict:
     emb = search_index.embedder()
     passages = [f"{t}. {d}" for _, t, d in texts]
     t = time.perf_counter()
-    emb.embed_passages(passages)
+    # Vectors are kept between runs in an on-disk cache (same keys as the database's), so a rerun
+    # does not spend minutes embedding the same texts again.
+    on_disk = CachedEmbedder(emb.inner, SQLiteEmbeddingStore(cache_dir / "embeddings.sqlite3"))
+    vectors = on_disk.embed_passages(passages)
+    DatabaseEmbeddingStore(emb.model_id).put_many(
+        {cache_key(emb.model_id, "passage", p): v for p, v in zip(passages, vectors, strict=True)}
+    )
     embed_s = time.perf_counter() - t
     keys = [cache_key(emb.model_id, "passage", p) for p in passages]
     key_ids = dict(TextEmbedding.objects.filter(key__in=keys).values_list("key", "id"))
@@ -158,6 +165,7 @@ def build(docs: int, distinct: int) -> dict:
         "documents": SearchDocument.objects.count(),
         "distinct_vectors": len(set(key_ids.values())),
         "embed_distinct_s": round(embed_s, 1),
+        "embedded_now": on_disk.embedded,  # 0 when every vector came from the on-disk cache
         "rows_s": round(time.perf_counter() - t, 1),
     }
 
@@ -175,13 +183,15 @@ def time_queries(mode: str, rounds: int) -> dict:
     first = search.search("flood", anonymous)  # loads the model and builds the matrix once
     warmup_ms = (time.perf_counter() - t) * 1000
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
+    cpu: list[float] = []
     totals: dict[str, int] = {}
     for _ in range(rounds):
         for q in QUERIES:
             search_index._query_vector.cache_clear()  # every query is embedded, as a new one would be
-            t = time.perf_counter()
+            c, t = time.process_time(), time.perf_counter()
             result = search.search(q, anonymous)
             per_query[q].append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             totals[q] = result.total
     flat = sorted(ms for v in per_query.values() for ms in v)
     return {
@@ -191,6 +201,9 @@ def time_queries(mode: str, rounds: int) -> dict:
         "median_ms": round(statistics.median(flat), 1),
         "p95_ms": round(flat[int(0.95 * (len(flat) - 1))], 1),
         "max_ms": round(flat[-1], 1),
+        # CPU time of the process (all its threads) per query: what the query costs the machine,
+        # much less sensitive than wall time to other programs competing for the cores.
+        "cpu_median_ms": round(statistics.median(cpu), 1),
         "per_query_median_ms": {q: round(statistics.median(v), 1) for q, v in per_query.items()},
         "results": totals,
     }
@@ -217,12 +230,14 @@ def render_markdown(report: dict) -> str:
         f"{b['documents']:,} indexed documents, vectors of {b['distinct_vectors']:,} distinct texts, "
         f"{len(QUERIES)} queries × {report['rounds']} rounds, each query embedded anew.",
         "",
-        "| mode | median | p95 | max | first query (model load, matrix) | goal | met? |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| mode | median | p95 | max | CPU per query (median) | first query (model load, matrix) "
+        "| goal | met? |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| hybrid (meaning + words, default) | {h['median_ms']} ms | {h['p95_ms']} ms | {h['max_ms']} ms "
-        f"| {h['first_query_ms']} ms | < 300 ms | {'yes' if h['p95_ms'] < 300 else 'no'} |",
+        f"| {h['cpu_median_ms']} ms | {h['first_query_ms']} ms | < 300 ms "
+        f"| {'yes' if h['p95_ms'] < 300 else 'median yes, p95 no' if h['median_ms'] < 300 else 'no'} |",
         f"| baseline: words only (`ASCNHUB_SEARCH=lexical`) | {lx['median_ms']} ms | {lx['p95_ms']} ms "
-        f"| {lx['max_ms']} ms | {lx['first_query_ms']} ms | | |",
+        f"| {lx['max_ms']} ms | {lx['cpu_median_ms']} ms | {lx['first_query_ms']} ms | | |",
         "",
         END,
     ]
@@ -248,6 +263,12 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--distinct", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "ascnhub" / "bench-search",
+        help="where the passage vectors are kept between runs",
+    )
     parser.add_argument("--write-docs", action="store_true", help=f"also update {DOC.relative_to(ROOT)}")
     args = parser.parse_args()
     distinct = args.distinct or (300 if args.quick else 2000)
@@ -269,7 +290,7 @@ def main() -> int:
         "rounds": rounds,
         "environment": environment(),
     }
-    report["build"] = build(args.docs, min(distinct, args.docs))
+    report["build"] = build(args.docs, min(distinct, args.docs), args.cache)
     report["hybrid"] = time_queries("hybrid", rounds)
     report["baseline_lexical"] = time_queries("lexical", rounds)
     report["met"] = report["hybrid"]["p95_ms"] < 300
