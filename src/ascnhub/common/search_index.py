@@ -15,9 +15,8 @@ Registering connects post_save/post_delete of the model to `refresh_later`, whic
 `reindex()` rebuilds everything (`ascnhub search reindex`, the demo loader).
 
 Vectors are scored with numpy over a matrix kept per process and rebuilt only when the index's
-version stamp (row count, newest change) moves, so a query reads one aggregate row, not 10,000 blobs.
-That is fast to about 100,000 documents on one core; docs/deployment.md says when pgvector or faiss
-pays off.
+version stamp (row count, newest id, newest change) moves, so a query reads one aggregate row, not
+10,000 blobs. docs/deployment.md says when pgvector or faiss pays off.
 """
 
 from __future__ import annotations
@@ -223,6 +222,8 @@ def matrix(model_id: str) -> _Matrix:
     rows = SearchDocument.objects.filter(embedding__model=model_id[:120]).values_list(
         "kind", "object_id", "language", "embedding__vector"
     )
+    if not stamp[1]:
+        rows = rows.none()  # an empty index: nothing to read
     names: list[str] = []
     index: dict[str, int] = {}
     kind_ix, ids, langs, blobs = [], [], [], []
