@@ -190,6 +190,12 @@ ASCNHUB_MT_URL = env("ASCNHUB_MT_URL")
 ASCNHUB_MT_API_KEY = env("ASCNHUB_MT_API_KEY")
 ASCNHUB_MT_TIMEOUT = float(env("ASCNHUB_MT_TIMEOUT", "30"))
 
+# Search (portal, common.search_index): "hybrid" (default) fuses the multilingual embeddings with
+# word matching, so a Japanese query finds English projects; "lexical" matches words only.
+ASCNHUB_SEARCH = env("ASCNHUB_SEARCH", "hybrid").strip().lower()
+if ASCNHUB_SEARCH not in ("hybrid", "lexical"):
+    raise ImproperlyConfigured(f"ASCNHUB_SEARCH must be 'hybrid' or 'lexical', not {ASCNHUB_SEARCH!r}")
+
 # Webhooks (docs/api.md): attempts per delivery; http and private addresses only for development.
 ASCNHUB_WEBHOOK_MAX_ATTEMPTS = int(env("ASCNHUB_WEBHOOK_MAX_ATTEMPTS", "8"))
 ASCNHUB_WEBHOOK_ALLOW_PRIVATE = env_bool("ASCNHUB_WEBHOOK_ALLOW_PRIVATE", False)

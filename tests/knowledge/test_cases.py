@@ -196,4 +196,6 @@ def test_saving_a_case_enqueues_its_embedding(network, settings, django_capture_
 
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(title="Flood sensors")
-    assert [r.args for r in default_task_backend.results] == [[[case.pk]]]
+    # Two tasks: its embedding for 'similar cases', and its entry in the search index.
+    by_task = sorted((r.task.name, r.args) for r in default_task_backend.results)
+    assert by_task == [("embed_cases", [[case.pk]]), ("refresh_search_index", ["case", [case.pk]])]

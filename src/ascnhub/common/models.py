@@ -226,3 +226,35 @@ class ContentTranslation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+class SearchDocument(models.Model):
+    """One entry of the search index: a searchable object's text in one language and its vector.
+
+    Filled by `common.search_index` from the kinds the apps register; one row per (kind, object,
+    language) — a project with an Indonesian translation has two. `text_hash` is the embedding cache
+    key of the passage text, so an unchanged text is never embedded again.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=8, blank=True)
+    title = models.CharField(max_length=300)
+    text_hash = models.CharField(max_length=64)
+    embedding = models.ForeignKey(
+        TextEmbedding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="search_document_unique_version"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} [{self.language}]"

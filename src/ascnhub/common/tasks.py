@@ -19,3 +19,11 @@ def machine_translate(version_id: int) -> str:
     from . import translations
 
     return translations.machine_translate(version_id).status
+
+
+@task()
+def refresh_search_index(kind: str, pks: list[int]) -> int:
+    """Re-embed the search documents of these objects after a save or delete (common.search_index)."""
+    from . import search_index
+
+    return search_index.refresh(kind, pks)

@@ -29,6 +29,11 @@ class KnowledgeConfig(AppConfig):
             can_edit=translations.perm_checker("knowledge.change_chapter"),
         )
 
+        # Cases and guidebook chapters are found by the site search (common.search_index).
+        from .searchable import register_kinds
+
+        register_kinds()
+
 
 def _published_text(chapter) -> dict[str, str]:
     rev = chapter.published_revision if chapter.published_revision_id else None

@@ -1,121 +1,224 @@
-"""One search across projects, needs and offers, in any language.
+"""One search box for everything the network publishes, by meaning and in any language.
 
-Now: a case-insensitive match of every word of the query in the title or description, in the
-language written and in every translation (the folded `search_text` column, so Thai, Khmer,
-Vietnamese and Japanese text match as well as English).
+Two rankings are fused (reciprocal-rank fusion, RRF):
 
-The seam: a `SearchBackend` takes the query and the public query sets and returns hits.
-`semantic_backend()` (opt-in with ASCNHUB_SEARCH=semantic) ranks with the multilingual embeddings
-of `ascnhub.engine.matching` so that a Vietnamese query finds a Japanese offer without shared
-words; the lexical backend stays the default until the embeddings are cached in the database.
+* **meaning**: the E5 query embedding ("query: " side) against the passage vectors of the search
+  index (`common.search_index`), so 洪水 finds English flood projects and Indonesian banjir needs;
+* **words**: every word of the query occurs in the object's text, in the language written or in a
+  translation (the apps' own columns, so this half needs no index and works on a fresh database).
+
+Names and exact terms rank first: an object whose title *is* the query, or holds every word of it,
+gets a boost above any fused score. Visibility is each kind's own `visible(user)` query set, applied
+to both halves before anything is counted or shown.
+
+`ASCNHUB_SEARCH=lexical` keeps the word half only; so does any failure to load the model, and the
+page says so (`SearchResults.degraded`).
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import Protocol
+import logging
+import re
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.utils.translation import get_language
 
-from ascnhub.projects import queries
+from ascnhub.common import search_index
+from ascnhub.common.search_index import Passage, SearchableKind
 from ascnhub.projects.models import fold
 
-KINDS = ("project", "need", "offer")
-MAX_PER_KIND = 50
+log = logging.getLogger(__name__)
+
+#: Word-matching hits read per kind; fused results beyond this are rarely looked at.
+WORD_LIMIT = 60
+#: Nearest passages considered before visibility and the score floor.
+VECTOR_TOP = 200
+#: A meaning hit stands out from the query's similarity to the whole index by this many robust
+#: standard deviations (on the demo network, flood documents score 1.3-6 for 洪水, น้ำท่วม, lũ lụt,
+#: banjir, unrelated ones mostly under 2), so a query that matches nothing in particular shows
+#: nothing by meaning...
+MIN_Z = 1.5
+#: ...is within this many of the best hit this user may see, so that a name ("Makassar", z 11)
+#: does not drag in everything that is vaguely near it...
+RELATIVE_WINDOW = 2.5
+#: ...and is among the first this many.
+MAX_MEANING_HITS = 40
+RRF_K = 60
+EXACT_TITLE_BOOST = 1.0
+ALL_WORDS_IN_TITLE_BOOST = 0.5
+PER_PAGE = 20
 
 
 @dataclass
 class Hit:
-    kind: str  # project, need, offer
+    kind: str
+    label: str
     obj: object
-    score: float = 1.0
+    title: str
+    snippet: str
+    language: str
+    url: str
+    score: float
+    by_words: bool
+    by_meaning: bool
+    original_title: str = ""  # when the title shown is a translation
+    original_language: str = ""
 
 
-class SearchBackend(Protocol):
-    def search(self, q: str, sets: dict[str, QuerySet], limit: int) -> list[Hit]: ...
+@dataclass
+class SearchResults:
+    hits: list[Hit]  # the requested page
+    total: int  # after the kind filter
+    counts: dict[str, int]  # per kind, before the kind filter (for the facets)
+    page: Page | None  # Django's Page over the ranked keys (for common/pagination.html)
+    degraded: bool = False  # meaning search was wanted but unavailable
+    mode: str = "hybrid"
+    kinds: list[tuple[str, str]] = field(default_factory=list)  # (name, label), all registered
+
+    def facets(self) -> list[tuple[str, str, int]]:
+        """(name, label, hits) for every registered kind, for the kind filter."""
+        return [(name, label, self.counts.get(name, 0)) for name, label in self.kinds]
 
 
 def _words(q: str) -> list[str]:
     return [w for w in fold(q).split() if w][:8]
 
 
-class LexicalBackend:
-    """Every word must appear (title, description or a translation); titles matching rank first."""
-
-    def search(self, q: str, sets: dict[str, QuerySet], limit: int = MAX_PER_KIND) -> list[Hit]:
-        words = _words(q)
-        if not words:
-            return []
-        hits: list[Hit] = []
-        for kind, qs in sets.items():
-            cond = Q()
-            for w in words:
-                cond &= Q(search_text__contains=w)
-            for obj in qs.filter(cond)[:limit]:
-                title = (
-                    fold(obj.title)
-                    + " "
-                    + " ".join(fold(t.get("title", "")) for t in (obj.translations or {}).values())
-                )
-                score = sum(1.0 for w in words if w in title) / len(words) + 1.0
-                hits.append(Hit(kind, obj, score))
-        hits.sort(key=lambda h: -h.score)
-        return hits
+def _title_boost(q_folded: str, words: list[str], passages: list[Passage]) -> float:
+    titles = [fold(p.title) for p in passages]
+    if any(t == q_folded for t in titles):
+        return EXACT_TITLE_BOOST
+    if words and any(all(w in t for w in words) for t in titles):
+        return ALL_WORDS_IN_TITLE_BOOST
+    return 0.0
 
 
-class SemanticBackend:
-    """Rank by multilingual embeddings (engine.matching); falls back to lexical on any failure."""
-
-    _embedder = None  # one per process: the model loads once, and each text is embedded once, ever
-
-    def __init__(self, min_score: float = 0.80):
-        self.min_score = min_score
-
-    @classmethod
-    def embedder(cls):
-        if cls._embedder is None:
-            from django.conf import settings
-
-            from ascnhub.engine.matching import default_embedder
-
-            cls._embedder = default_embedder(cache_dir=settings.DATA_DIR / "cache")
-        return cls._embedder
-
-    def search(self, q: str, sets: dict[str, QuerySet], limit: int = MAX_PER_KIND) -> list[Hit]:
-        from ascnhub.engine.matching import similar_texts
-
-        objs = [(kind, obj) for kind, qs in sets.items() for obj in qs[:2000]]
-        if not objs or not q.strip():
-            return []
-        texts = [f"{o.title}. {o.description}" for _, o in objs]
-        ranked = similar_texts(
-            [q],
-            texts,
-            embedder=self.embedder(),
-            top_k=min(len(texts), limit * len(sets)),
-            asymmetric=True,
-            exclude_identical=False,
-        )[0]
-        hits = [Hit(objs[j][0], objs[j][1], s) for j, s in ranked if s >= self.min_score]
-        lexical = LexicalBackend().search(q, sets, limit)
-        seen = {(h.kind, h.obj.pk) for h in hits}
-        return [h for h in lexical if (h.kind, h.obj.pk) not in seen] + hits
+def _pick(passages: list[Passage], lang: str, matched: str | None) -> Passage:
+    for want in (lang, matched):
+        for p in passages:
+            if want and p.language == want:
+                return p
+    return passages[0]
 
 
-def backend() -> SearchBackend:
-    if os.environ.get("ASCNHUB_SEARCH", "lexical") == "semantic":
-        return SemanticBackend()
-    return LexicalBackend()
+_MARKUP = re.compile(r"[#*_`>\[\]|]+")
 
 
-def public_sets(kinds: list[str] | None = None) -> dict[str, QuerySet]:
-    sets = {"project": queries.project_rows(), "need": queries.need_rows(), "offer": queries.offer_rows()}
-    return {k: v for k, v in sets.items() if not kinds or k in kinds}
+def _snippet(text: str, words: list[str], width: int = 220) -> str:
+    text = " ".join(_MARKUP.sub(" ", text).split())
+    low = text.casefold()
+    at = min((i for i in (low.find(w) for w in words) if i >= 0), default=0)
+    start = max(0, at - width // 3)
+    cut = text[start : start + width]
+    return ("… " if start else "") + cut + (" …" if start + width < len(text) else "")
 
 
-def search(q: str, kinds: list[str] | None = None, limit: int = MAX_PER_KIND) -> list[Hit]:
-    try:
-        return backend().search(q, public_sets(kinds), limit)
-    except Exception:  # noqa: BLE001 — the semantic model may be missing; lexical search always works
-        return LexicalBackend().search(q, public_sets(kinds), limit)
+def search(
+    q: str,
+    user,
+    kinds: list[str] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResults:
+    """Search every registered kind this user may see; `kinds` filters the shown hits (not the counts)."""
+    registered = search_index.kinds()
+    labels = [(name, str(k.label)) for name, k in registered.items()]
+    q = q.strip()
+    words = _words(q)
+    if not words:
+        return SearchResults([], 0, {}, None, kinds=labels)
+    q_folded = " ".join(words)
+    visible = {name: k.visible(user) for name, k in registered.items()}
+
+    # Words: the apps' own columns, every word required.
+    scores: dict[tuple[str, int], float] = {}
+    objs: dict[tuple[str, int], object] = {}
+    by_words: set[tuple[str, int]] = set()
+    word_hits: list[tuple[float, tuple[str, int]]] = []
+    for name, kind in registered.items():
+        for obj in visible[name].filter(kind.match(words))[:WORD_LIMIT]:
+            key = (name, obj.pk)
+            objs[key] = obj
+            by_words.add(key)
+            boost = _title_boost(q_folded, words, kind.documents(obj))
+            scores[key] = boost
+            word_hits.append((boost, key))
+    word_hits.sort(key=lambda t: -t[0])  # stable: title hits first, then each kind's own order
+    for rank, (_, key) in enumerate(word_hits):
+        scores[key] += 1.0 / (RRF_K + rank + 1)
+
+    # Meaning: nearest passages, then only those the user may see.
+    degraded = False
+    mode = settings.ASCNHUB_SEARCH
+    matched_language: dict[tuple[str, int], str] = {}
+    by_meaning: set[tuple[str, int]] = set()
+    if mode == "hybrid":
+        try:
+            near = search_index.nearest(q, top=VECTOR_TOP)
+        except Exception:  # noqa: BLE001 — a missing or broken model must not take search down
+            log.exception("Meaning search unavailable; word matching only")
+            near, degraded = [], True
+        near = [h for h in near if h.z >= MIN_Z and h.kind in registered]
+        allowed: set[tuple[str, int]] = set()
+        for name in {h.kind for h in near}:
+            ids = [h.object_id for h in near if h.kind == name]
+            allowed.update((name, pk) for pk in visible[name].filter(pk__in=ids).values_list("pk", flat=True))
+        # The window is measured from the best hit this user may see: what others' drafts score
+        # must not change what this user is shown.
+        near = [h for h in near if (h.kind, h.object_id) in allowed]
+        floor = (near[0].z - RELATIVE_WINDOW) if near else 0.0
+        near = [h for h in near if h.z >= floor][:MAX_MEANING_HITS]
+        for rank, h in enumerate(near, start=1):
+            key = (h.kind, h.object_id)
+            by_meaning.add(key)
+            matched_language[key] = h.language
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    counts: dict[str, int] = {}
+    for name, _pk in ranked:
+        counts[name] = counts.get(name, 0) + 1
+    if kinds:
+        ranked = [k for k in ranked if k[0] in kinds]
+    total = len(ranked)
+    page_obj = Paginator(ranked, per_page).get_page(page)
+    shown = list(page_obj.object_list)
+
+    missing: dict[str, list[int]] = {}
+    for name, pk in shown:
+        if (name, pk) not in objs:
+            missing.setdefault(name, []).append(pk)
+    for name, ids in missing.items():
+        for obj in visible[name].filter(pk__in=ids):
+            objs[(name, obj.pk)] = obj
+
+    lang = (get_language() or "en").split("-")[0]
+    hits = []
+    for key in shown:
+        if key not in objs:  # deleted between the two queries
+            continue
+        hit = _hit(registered[key[0]], objs[key], key, words, lang, matched_language.get(key))
+        hit.score, hit.by_words, hit.by_meaning = scores[key], key in by_words, key in by_meaning
+        hits.append(hit)
+    return SearchResults(hits, total, counts, page_obj, degraded, mode, labels)
+
+
+def _hit(kind: SearchableKind, obj, key, words: list[str], lang: str, matched: str | None) -> Hit:
+    passages = kind.documents(obj) or [Passage("", str(obj), "")]
+    p = _pick(passages, lang, matched)
+    return Hit(
+        kind=kind.name,
+        label=str(kind.label),
+        obj=obj,
+        title=p.title,
+        snippet=_snippet(p.text, words),
+        language=p.language,
+        url=obj.get_absolute_url(),
+        score=0.0,
+        by_words=False,
+        by_meaning=False,
+        original_title=passages[0].title if p is not passages[0] else "",
+        original_language=passages[0].language,
+    )

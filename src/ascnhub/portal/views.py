@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ascnhub.common import search_index
 from ascnhub.matchmaking.outcomes import matchmaking_outcomes
 from ascnhub.projects import exporters
 from ascnhub.projects.charts import bar_chart, column_chart
@@ -53,10 +53,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    kinds = [k for k in request.GET.getlist("kind") if k in search_module.KINDS]
-    hits = search_module.search(q, kinds or None) if q else []
-    counts = Counter(h.kind for h in hits)
-    return render(request, "portal/search.html", {"q": q, "hits": hits, "counts": counts, "kinds": kinds})
+    kinds = [k for k in request.GET.getlist("kind") if k in search_index.kinds()]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = search_module.search(q, request.user, kinds or None, page=page) if q else None
+    return render(
+        request,
+        "portal/search.html",
+        {"q": q, "results": results, "kinds": kinds, "all_kinds": search_index.kinds().values()},
+    )
 
 
 def open_data(request: HttpRequest) -> HttpResponse:

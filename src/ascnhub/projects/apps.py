@@ -21,3 +21,7 @@ class ProjectsConfig(AppConfig):
                 can_edit=translations.perm_checker(f"projects.change_{name}"),
                 legacy_field="translations",
             )
+        # Projects, needs and offers are found by the site search (common.search_index).
+        from .searchable import register_kinds
+
+        register_kinds()

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ascnhub.common import search_index
+
 
 def demo_loaders() -> list:
     """Each ascnhub app may have a `demo` module with `load(say)`; run them in INSTALLED_APPS order."""
@@ -48,4 +50,13 @@ class Command(BaseCommand):
                     )
         except Exception as exc:  # the whole load is rolled back; say which record broke it
             raise CommandError(f"Demo data not loaded, nothing was changed: {exc}") from exc
+        started = time.monotonic()
+        try:
+            # Outside the load's transaction: the index is derived data, rebuilt by `search reindex`.
+            embedded = search_index.reindex()
+            self.stdout.write(f"  (search index: {embedded} passages, {time.monotonic() - started:.1f} s)")
+        except Exception as exc:  # noqa: BLE001 — no model here: search falls back to word matching
+            self.stdout.write(
+                self.style.WARNING(f"Search index not built ({exc}); run `ascnhub search reindex`.")
+            )
         self.stdout.write(self.style.SUCCESS("Demo network loaded."))
