@@ -163,3 +163,34 @@ def test_the_query_count_does_not_grow_with_the_directory(mm, client_for):
     large = client.get(_url(mm, "?q=flood&page=2"))
     assert large.context["page"].paginator.num_pages > 2 and len(large.context["entries"]) == 24
     assert _queries(client, _url(mm, "?q=flood&page=2")) == small
+
+
+def test_a_query_in_another_language_finds_participants_by_their_needs(mm, client_for, network, settings):
+    from ascnhub.common import search_index
+
+    need = Need.objects.create(
+        city=network.makassar,
+        title="Flood pump automation for the city canals",
+        description="Pumps that start by themselves when the canals rise after heavy rain.",
+    )
+    mm.makassar.needs.add(need)
+    # Meaning hits must stand out from the rest of the index, so the index holds other topics too.
+    for title in (
+        "Digital land registry for the provincial government",
+        "School enrolment app for parents",
+        "Electric buses for the airport shuttle",
+        "Open data portal for the city budget",
+        "Street lighting with smart dimming",
+        "Tourist information kiosks in the old town",
+        "Waste collection routes planned by software",
+        "Telemedicine for rural health posts",
+    ):
+        Need.objects.create(city=network.makassar, title=title, description=title + ".")
+    search_index.reindex(["need", "offer"])  # the real model, as the background task would
+    client = client_for(mm.company.owner.user)
+    # The need is written in English: the Japanese word for flood finds Makassar by meaning, though
+    # no word of the query is in any text.
+    found = _names(client.get(_url(mm, "?q=洪水")))
+    assert mm.makassar.name in found and mm.company.name not in found
+    settings.ASCNHUB_SEARCH = "lexical"  # words only: the same query finds nobody
+    assert _names(client.get(_url(mm, "?q=洪水"))) == []

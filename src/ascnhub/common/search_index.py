@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -335,3 +335,36 @@ def nearest(q: str, kind_names: Sequence[str] | None = None, top: int = 200) -> 
         if len(hits) >= top:
             break
     return hits
+
+
+#: A meaning hit stands out from the query's similarity to the whole index by this many robust
+#: standard deviations (on the demo network, flood documents score 1.3-6 for 洪水, น้ำท่วม, lũ lụt,
+#: banjir, unrelated ones mostly under 2), so a query that matches nothing in particular shows
+#: nothing by meaning...
+MIN_Z = 1.5
+#: ...is within this many of the best hit this user may see, so that a name ("Makassar", z 11)
+#: does not drag in everything that is vaguely near it...
+RELATIVE_WINDOW = 2.5
+#: ...and is among the first this many.
+MAX_MEANING_HITS = 40
+#: Nearest passages considered before visibility and the score floor.
+VECTOR_TOP = 200
+
+
+def meaning_hits(q: str, visible: Mapping[str, QuerySet]) -> list[VectorHit]:
+    """The objects that match `q` by meaning, best first, among those in `visible` (kind name →
+    the objects of that kind the reader may see): the site search's and the matchmaking
+    directory's one rule for "this is about the query".
+
+    Raises whatever the model raises when it cannot load; callers fall back to word matching.
+    """
+    near = [h for h in nearest(q, kind_names=list(visible), top=VECTOR_TOP) if h.z >= MIN_Z]
+    allowed: set[tuple[str, int]] = set()
+    for name in {h.kind for h in near}:
+        ids = [h.object_id for h in near if h.kind == name]
+        allowed.update((name, pk) for pk in visible[name].filter(pk__in=ids).values_list("pk", flat=True))
+    # The window is measured from the best hit this reader may see: what others' drafts score
+    # must not change what this reader is shown.
+    near = [h for h in near if (h.kind, h.object_id) in allowed]
+    floor = (near[0].z - RELATIVE_WINDOW) if near else 0.0
+    return [h for h in near if h.z >= floor][:MAX_MEANING_HITS]

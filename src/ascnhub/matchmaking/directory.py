@@ -4,22 +4,28 @@ A participant browses it as b2match or Brella users do: search by name, organisa
 by country, kind, focus area, what is offered or sought, and how they meet. Who may open it is who
 may see suggestions (`matchmaking.view_directory`: approved participants and the organisers).
 
-The text search is one small function, `search_profiles`, so that the site's cross-language search
-can replace the word matching it does today without touching the rest.
+The text search is one small function, `search_profiles`: word matching over names and texts, plus
+the site's cross-language search (`common.search_index`) over the participants' needs and offers.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from ascnhub.common import search_index
 from ascnhub.engine.matching.model import FOCUS_AREAS
 from ascnhub.projects.models import Need, Offer, fold
 from ascnhub.registry.countries import country_name
 
 from .models import Mode, Profile, Setup
+
+log = logging.getLogger(__name__)
 
 #: Entries per page: a page stays small on a phone and a slow connection.
 PAGE_SIZE = 24
@@ -70,9 +76,39 @@ def search_profiles(profiles: QuerySet[Profile], query: str, side: str = "all") 
 
     The texts are the name, the organisation and city, and what they offer and look for (their
     profile texts and the titles and descriptions of their linked offers and needs); `side` keeps
-    only the offering or the looking-for ones. Word matching for now: the site search of the
-    multilingual issue plugs in here (same arguments, same result).
+    only the offering or the looking-for ones. In any language as well: a profile whose published
+    offers or needs match the query by meaning (the site search's rule, `meaning_matches`) is
+    found too, so "洪水" finds the company that offers flood sensors.
     """
+    meaning = meaning_matches(query, side)
+    matched = word_matches(profiles, query, side)
+    if meaning is None:
+        return matched
+    either = Profile.objects.filter(Q(pk__in=matched.values("pk")) | meaning)
+    return profiles.filter(pk__in=either.values("pk"))
+
+
+def meaning_matches(query: str, side: str = "all") -> Q | None:
+    """Profiles whose published needs or offers (`side`) match `query` by meaning, as a filter;
+    None when search is words only or the model is unavailable (word matching still works)."""
+    if settings.ASCNHUB_SEARCH != "hybrid" or not query.strip():
+        return None
+    kinds = search_index.kinds()
+    names = {"offering": ["offer"], "looking_for": ["need"]}.get(side, ["need", "offer"])
+    # What anybody may see: a participant's drafts must not make them findable by their content.
+    visible = {name: kinds[name].visible(AnonymousUser()) for name in names if name in kinds}
+    try:
+        hits = search_index.meaning_hits(query, visible)
+    except Exception:  # noqa: BLE001 — a missing or broken model must not take the directory down
+        log.exception("Meaning search unavailable in the directory; word matching only")
+        return None
+    needs = [h.object_id for h in hits if h.kind == "need"]
+    offers = [h.object_id for h in hits if h.kind == "offer"]
+    return Q(needs__in=needs) | Q(offers__in=offers)
+
+
+def word_matches(profiles: QuerySet[Profile], query: str, side: str = "all") -> QuerySet[Profile]:
+    """`profiles` whose texts contain every word of `query` (any case); see `search_profiles`."""
     for word in query.split():
         # Needs and offers keep a case-folded copy of every language they carry (SQLite's LIKE
         # folds ASCII only); the profile's own texts are matched as written, in any case.

@@ -33,18 +33,6 @@ log = logging.getLogger(__name__)
 
 #: Word-matching hits read per kind; fused results beyond this are rarely looked at.
 WORD_LIMIT = 60
-#: Nearest passages considered before visibility and the score floor.
-VECTOR_TOP = 200
-#: A meaning hit stands out from the query's similarity to the whole index by this many robust
-#: standard deviations (on the demo network, flood documents score 1.3-6 for 洪水, น้ำท่วม, lũ lụt,
-#: banjir, unrelated ones mostly under 2), so a query that matches nothing in particular shows
-#: nothing by meaning...
-MIN_Z = 1.5
-#: ...is within this many of the best hit this user may see, so that a name ("Makassar", z 11)
-#: does not drag in everything that is vaguely near it...
-RELATIVE_WINDOW = 2.5
-#: ...and is among the first this many.
-MAX_MEANING_HITS = 40
 RRF_K = 60
 EXACT_TITLE_BOOST = 1.0
 ALL_WORDS_IN_TITLE_BOOST = 0.5
@@ -156,20 +144,10 @@ def search(
     by_meaning: set[tuple[str, int]] = set()
     if mode == "hybrid":
         try:
-            near = search_index.nearest(q, top=VECTOR_TOP)
+            near = search_index.meaning_hits(q, visible)
         except Exception:  # noqa: BLE001 — a missing or broken model must not take search down
             log.exception("Meaning search unavailable; word matching only")
             near, degraded = [], True
-        near = [h for h in near if h.z >= MIN_Z and h.kind in registered]
-        allowed: set[tuple[str, int]] = set()
-        for name in {h.kind for h in near}:
-            ids = [h.object_id for h in near if h.kind == name]
-            allowed.update((name, pk) for pk in visible[name].filter(pk__in=ids).values_list("pk", flat=True))
-        # The window is measured from the best hit this user may see: what others' drafts score
-        # must not change what this user is shown.
-        near = [h for h in near if (h.kind, h.object_id) in allowed]
-        floor = (near[0].z - RELATIVE_WINDOW) if near else 0.0
-        near = [h for h in near if h.z >= floor][:MAX_MEANING_HITS]
         for rank, h in enumerate(near, start=1):
             key = (h.kind, h.object_id)
             by_meaning.add(key)
