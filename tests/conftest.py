@@ -43,6 +43,18 @@ def _empty_page_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client leaves its language (a Japanese user's, say) active in the
+    # thread afterwards; each test starts in the site's default language, as a fresh worker does.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def network(db):
     """A small network: two countries, three cities, their officers, one NR, the secretariat."""

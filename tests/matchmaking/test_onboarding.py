@@ -21,8 +21,11 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _invites(address: str) -> list:
-    return [m for m in mail.outbox if "Complete your matchmaking profile" in m.subject and address in m.to]
+def _invites(address: str, language: str = "ja") -> list:
+    # The invitation is in the registrant's language (the tests' registrants read Japanese).
+    with translation.override(language):
+        subject = str(translation.gettext("Complete your matchmaking profile"))
+    return [m for m in mail.outbox if subject in m.subject and address in m.to]
 
 
 def _registration(hlm, *, answers, status="pending"):

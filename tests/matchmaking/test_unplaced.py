@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ascnhub.api.services import issue_token
 from ascnhub.matchmaking import moves, scheduling, services, unplaced
@@ -51,7 +51,10 @@ def test_acceptance_beyond_the_recipients_limit_is_refused_naming_whose(mm):
     mm.setup.save()
     _accept(mm.makassar, mm.company)
     waiting = services.send_request(None, mm.danang, mm.company)
-    with pytest.raises(MatchmakingError, match="delegation already has 1 accepted meetings") as caught:
+    with (
+        translation.override("en"),  # the refusal is worded in the active language
+        pytest.raises(MatchmakingError, match="delegation already has 1 accepted meetings") as caught,
+    ):
         services.answer_request(None, waiting, accept=True)
     assert caught.value.code == "meeting_limit" and mm.company.name in caught.value.message
     waiting.refresh_from_db()

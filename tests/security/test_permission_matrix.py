@@ -575,6 +575,7 @@ UI_ROWS: list[Row] = [
         {"participant", "company"},
     ),
     read("matchmaking agenda", lambda w: f"{MM}/agenda/", MATCHMAKERS),
+    read("matchmaking directory of participants", lambda w: f"{MM}/participants/", MATCHMAKERS | ORGANISERS),
     shows(
         "matchmaking agenda: a scheduled 1:1",
         lambda w: f"{MM}/agenda/",
@@ -1466,6 +1467,11 @@ PUBLIC_PAGES = {
     "notices:read_all": "the user's own notices only; tests/notices",
     "notices:preferences": "the user's own preferences; tests/notices",
     "privacy:notice": "the public privacy notice",
+    "translations": "the signed-in user's own requests (the secretariat sees all); "
+    "tests/common/test_translations.py",
+    "translation": "a request its content's readers may see; acting on it is checked per step "
+    "(translator, editor, not the translator as reviewer); tests/common/test_translations.py",
+    "translation_request": "a request for content the user may see; tests/common/test_translations.py",
     "mailings:list": "the meeting's organisers only (events.manage_meeting); tests/mailings",
     "mailings:detail": "the meeting's organisers only (events.manage_meeting); tests/mailings",
     "mailings:action": "the meeting's organisers only (events.manage_meeting); tests/mailings",

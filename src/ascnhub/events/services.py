@@ -75,7 +75,7 @@ def _notify(registration: Registration, event: str, reason: str = "") -> None:
         transaction.on_commit(lambda: tasks.send_registration_email.enqueue(*args))
     # Announced, not called: the api app above turns it into `registration.approved` webhooks in
     # this same transaction.
-    signals.registration_changed.send(sender=Registration, registration=registration)
+    signals.registration_changed.send(sender=Registration, registration=registration, event=event)
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ write commits or rolls back with the change itself.
 
 from django.dispatch import Signal
 
-# A registration's status changed (sent after the row is saved). Keyword: `registration`.
+# A registration's status changed (sent after the row is saved). Keywords: `registration`, and
+# `event`, what its registrant is told ("received" for a new one, "approved", "declined" …).
 registration_changed = Signal()
 
 # A registration was cancelled (sent after the row is saved). Keyword: `registration`. Matchmaking

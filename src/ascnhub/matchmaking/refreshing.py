@@ -69,7 +69,10 @@ def _offer_saved(sender: Any, instance: Offer, raw: bool = False, **kwargs: Any)
 
 
 def _registration_changed(sender: Any, registration: Any, **kwargs: Any) -> None:
-    # Approved or withdrawn: whether the registrant's profiles are suggested changes.
+    # Approved or withdrawn: whether the registrant's profiles are suggested changes. A registration
+    # just received has no profile yet (one is started on approval), so it costs no query here.
+    if kwargs.get("event") == "received" or registration.status == "pending":
+        return
     for setup_id in set(Profile.objects.filter(owner=registration).values_list("setup_id", flat=True)):
         schedule_refresh(setup_id)
 
