@@ -53,7 +53,15 @@ PUBLIC_PAGES = [
     "/accounts/password/reset/",
     "/no-such-page/",
 ]
-MATCHMAKING_PAGES = ["", "profile/", "requests/", "agenda/", "calendar/", "participants/", "participants/?q=flood"]
+MATCHMAKING_PAGES = [
+    "",
+    "profile/",
+    "requests/",
+    "agenda/",
+    "calendar/",
+    "participants/",
+    "participants/?q=flood",
+]
 
 
 @pytest.mark.parametrize("code", [catalogues.SOURCE_LANGUAGE, *COMPLETE])
