@@ -202,6 +202,8 @@ class Encoding:
     base: int
     n_vars: int = 0
     stats: dict[str, int] = field(default_factory=dict)
+    #: the participant each soft literal belongs to (its breaks above the bound)
+    owners: list[str] = field(default_factory=list)
 
 
 def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
@@ -211,6 +213,7 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
     pool = _Pool()
     hard: list[list[int]] = []
     soft: list[int] = []
+    owners: list[str] = []
     allowed = inst.allowed_slots
     n_slots = len(inst.slots)
     x: dict[tuple[int, int], int] = {}
@@ -265,6 +268,7 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
         if first > len(out):
             hard.append([])
         soft.extend(-out[j] for j in range(first, len(out)))
+        owners.extend(p.id for _ in range(first, len(out)))
 
     # implied constraint 2: at most 2 x tables (+ rooms) participants busy in a slot, an even
     # number of them (exact only when every meeting has two participants)
@@ -305,6 +309,7 @@ def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
         base,
         pool.top,
         {"variables": pool.top, "hard_clauses": len(hard), "soft_clauses": len(soft)},
+        owners,
     )
 
 
@@ -349,8 +354,57 @@ IMPROVE_SOLVER = "g4"
 #: The counter over the violated soft clauses in :func:`improve_sat` has outputs up to this many
 #: breaks above the bounds (a timetable above it is tightened to it in one step).
 IMPROVE_COUNTER_MAX = 80
-#: Conflict budget of one "keep and add" SAT call of :func:`improve_sat`.
+#: Conflict budget of one neighbourhood's SAT call in :func:`improve_sat`.
 IMPROVE_CONFLICTS = 2000
+#: Share of the meetings a neighbourhood frees at first; it grows by 5 % whenever a neighbourhood
+#: is proven to hold nothing better and shrinks by 5 % whenever the budget runs out.
+IMPROVE_FREE_SHARE = 0.15
+
+
+class _Neighbourhoods:
+    """The meetings one step of :func:`improve_sat` may move, drawn in turn from three kinds:
+    every meeting in a window of consecutive slots; every meeting of randomly chosen participants;
+    and, around a participant with a break above its bound, that participant's meetings, then its
+    partners' and theirs (breadth first), so that the meetings that hold the break in place are
+    free together."""
+
+    def __init__(self, inst: Instance, owners: list[str], rng: Any) -> None:
+        self.inst, self.owners, self.rng = inst, owners, rng
+        self.people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
+        self.turn = 0
+
+    def pick(self, slot_of: Mapping[int, int], violated: list[int], share: float) -> set[int]:
+        """Meeting indexes to free (about ``share`` of them); ``violated`` are the indexes of the
+        soft literals the timetable violates."""
+        inst, rng = self.inst, self.rng
+        target = max(2, int(share * len(inst.meetings)))
+        free: set[int] = set()
+        self.turn = (self.turn + 1) % 3
+        if self.turn == 0:
+            width = max(2, round(share * len(inst.slots)))
+            first = rng.randrange(0, max(1, len(inst.slots) - width + 1))
+            return {k for k, s in slot_of.items() if first <= s < first + width}
+        if self.turn == 1 or not violated:
+            order = self.people[:]
+            rng.shuffle(order)
+            for pid in order:
+                if len(free) >= target:
+                    break
+                free.update(inst.meetings_of[pid])
+            return free
+        queue = [self.owners[rng.choice(violated)]]
+        seen = set(queue)
+        while queue and len(free) < target:
+            pid = queue.pop(0)
+            mine = list(inst.meetings_of[pid])
+            rng.shuffle(mine)
+            for k in mine:
+                free.add(k)
+                for q in inst.meetings[k].participants:
+                    if q not in seen:
+                        seen.add(q)
+                        queue.append(q)
+        return free
 
 
 def improve_sat(
@@ -361,27 +415,29 @@ def improve_sat(
     on_encoded: Callable[[dict[str, int]], None] | None = None,
     seed: int = 0,
 ) -> tuple[int, dict[int, int]] | None:
-    """Minimise the breaks of an :func:`eligible` instance by solution-improving SAT search.
+    """Minimise the breaks of an :func:`eligible` instance by a SAT neighbourhood search.
 
     Why: RC2 (:func:`solve_maxsat`) reports nothing but lower bounds until it proves the optimum,
     and on the three hardest B2BSP originals that takes 25-65 s, so a time-limited solve had only
     the CP-SAT minimisation's timetable (69-95 breaks where the optima are 1-6). One incremental
-    SAT solver (the encoding of :func:`encode`) first finds any fair timetable, then improves it:
+    SAT solver (the encoding of :func:`encode`, plus a counter over the violated soft clauses)
+    first finds any fair timetable, then improves it step by step:
 
-    * **keep and add:** assume every soft clause the timetable satisfies (no participant gets a
-      break more) plus a share of the violated ones (those breaks go), starting at half of them and
-      halving when the solver does not answer within :data:`IMPROVE_CONFLICTS` conflicts, down to
-      one violated clause at a time, each in turn. Measured on ticf-13crafc (load average 7-9):
-      85 -> 20 breaks in 11 s, where the plain descent below reached 42 in 20 s (it takes about one
-      break per SAT call);
-    * **trade:** when no break can go that way, ask for a timetable with fewer violated soft clauses
-      than now (assumption on a counter over them, the 2026 replication's method), which may move
-      breaks between participants; its conflict budget doubles every time it runs out, so that the
-      search is complete: "unsatisfiable" there proves the last timetable optimal.
+    * each step fixes every meeting outside a neighbourhood (:class:`_Neighbourhoods`) to its slot
+      by assumptions and asks, within :data:`IMPROVE_CONFLICTS` conflicts, for a timetable with
+      fewer violated soft clauses: a quarter fewer at first (halved after each failure, down to
+      one; raised by half after each success), so that the first, poor timetables lose many breaks
+      per step, and breaks may move between participants;
+    * a neighbourhood proven to hold nothing better grows the next ones, a budget running out
+      shrinks them; once they would free every meeting the step is the complete one (the 2026
+      replication's "fewer breaks than now" on the whole instance), whose conflict budget doubles
+      each time it runs out, so that the search is complete: "unsatisfiable" there proves the last
+      timetable optimal.
 
     Every timetable found goes to ``on_better`` (total breaks, meeting index -> slot index) at
-    once. The oracle's phases start at ``start`` (a warm start) when given. Blocking, no time
-    limit. Returns the last (optimal) timetable, or None when no fair timetable exists.
+    once, each with fewer breaks than the one before. The oracle's phases start at ``start`` (a
+    warm start) when given, later at the current timetable. Blocking, no time limit. Returns the
+    last (optimal) timetable, or None when no fair timetable exists.
     """
     import random
 
@@ -396,6 +452,8 @@ def improve_sat(
     if on_encoded is not None:
         on_encoded({**enc.stats, "counter_clauses": len(counter)})
     rng = random.Random(seed)
+    hoods = _Neighbourhoods(instance, enc.owners, rng)
+    everything = len(instance.meetings)
     with Solver(name=IMPROVE_SOLVER, bootstrap_with=enc.hard) as oracle:
         oracle.append_formula(counter)
         if start:
@@ -403,42 +461,36 @@ def improve_sat(
         if not oracle.solve():
             return None
 
-        def take() -> tuple[int, dict[int, int], set[int]]:
+        def take() -> tuple[int, dict[int, int], list[int]]:
             true = {v for v in oracle.get_model() or () if v > 0}
-            cost = sum(1 for v in viol if v in true)
-            found = enc.base + cost, {k: s for (k, s), v in enc.x.items() if v in true}
+            violated = [i for i, v in enumerate(viol) if v in true]
+            found = enc.base + len(violated), {k: s for (k, s), v in enc.x.items() if v in true}
             on_better(*found)
-            return cost, found[1], true
+            return len(violated), found[1], violated
 
-        cost, slot_of, true = take()
-        share, trade_budget = 0.5, 5 * IMPROVE_CONFLICTS
+        cost, slot_of, violated = take()
+        share, cut, full_budget = IMPROVE_FREE_SHARE, 0.25, 5 * IMPROVE_CONFLICTS
         while cost > 0:
-            kept = [lit for lit in enc.soft if (lit > 0) == (abs(lit) in true)]
-            gone = [lit for lit in enc.soft if (lit > 0) != (abs(lit) in true)]
-            rng.shuffle(gone)
-            k = max(1, int(len(gone) * share))
-            groups = [gone[:k]] if k > 1 else [[lit] for lit in gone]
-            improved = False
-            for group in groups:
-                oracle.conf_budget(IMPROVE_CONFLICTS)
-                if oracle.solve_limited(assumptions=kept + group):
-                    improved = True
-                    break
-            if improved:
-                cost, slot_of, true = take()
-                continue
-            if k > 1:
-                share /= 2
-                continue
-            oracle.conf_budget(trade_budget)
-            answer = oracle.solve_limited(assumptions=[-out[min(cost - 1, len(out) - 1)]])
-            if answer is False and cost - 1 < len(out):
-                break  # no timetable with fewer breaks: the last one is optimal
+            free = hoods.pick(slot_of, violated, share) if share < 1.0 else None
+            whole = free is None or len(free) >= everything
+            drop = 1 if whole else max(1, int(cost * cut))
+            fixed = [] if free is None else [enc.x[k, s] for k, s in slot_of.items() if k not in free]
+            oracle.set_phases([enc.x[k, s] for k, s in slot_of.items()])
+            oracle.conf_budget(full_budget if whole else IMPROVE_CONFLICTS)
+            answer = oracle.solve_limited(assumptions=[*fixed, -out[min(cost - drop, len(out) - 1)]])
             if answer:
-                cost, slot_of, true = take()
+                cost, slot_of, violated = take()
+                cut = min(0.5, cut * 1.5)
+            elif drop > 1:
+                cut /= 2
+            elif answer is False:
+                if whole and cost - 1 < len(out):
+                    break  # no timetable with fewer breaks: the last one is optimal
+                share = min(1.0, share * 1.05)
             else:
-                trade_budget *= 2
-            share = 0.5
+                if whole:
+                    full_budget *= 2
+                share = max(0.05, min(share, 0.99) * 0.95)
         return enc.base + cost, slot_of
 
 
@@ -564,6 +616,10 @@ class MaxSatRace:
         if go is not None and not go.is_set():
             self.stats["started"] = True
             go.set()
+
+    def searching(self) -> bool:
+        """True while the child runs and has reported no end (optimum, infeasible, error)."""
+        return bool(self._proc.is_alive()) and "status" not in self.stats
 
     def stop(self) -> None:
         """Stop the child (if it still runs) and the watcher."""

@@ -415,11 +415,17 @@ def _solve_exact(
                 min(workers, PROBE_WORKERS),
                 hint=best if PROBE_HINT else None,
                 max_extra=MAXSAT_PROBE_MAX_EXTRA if mx is not None else None,
+                above_s=PROBE_ABOVE_S * time_limit_s / 10 if imp is not None else None,
             )
             st, best2, lower = "unknown", None, None
             if imp is not None:
                 imp.go()  # the probe did not decide: the SAT search starts if it has not yet
-            if race.found is None:
+            if imp is not None and IMPROVE_ALONE:
+                # the SAT search and RC2 take the two cores; the CP-SAT minimisation only runs
+                # if the search's child ends without a decision (an error)
+                while not race.done and time.monotonic() < deadline and imp.searching():
+                    race.finished.wait(0.05)
+            if race.found is None and not race.done and time.monotonic() < deadline:
                 sm.lower_bound = race.lower
                 # while RC2 runs it keeps a core of its own
                 st, best2, lower = _minimise_breaks(
@@ -506,6 +512,15 @@ MAXSAT_PROBE_MAX_EXTRA = 1
 #: probe and RC2 whenever RC2 runs, so that a solve that proves nothing still returns a timetable
 #: with few breaks (issue 22 item 2).
 IMPROVE = True
+#: Once the probe stops, let the SAT search and RC2 have the cores to themselves instead of running
+#: the CP-SAT break minimisation beside them: on the 20 B2BSP originals the minimisation never
+#: decided an instance nor returned the timetable (its best was 73-95 breaks where the SAT search
+#: had 12-16), and it took CPU from both.
+IMPROVE_ALONE = True
+#: Beside the SAT search, the probe's levels above the bounds get at most this many seconds per
+#: 10 s of time limit: they decide few instances (forum-13crafc's level 1 in 1.6 s), and with two
+#: workers they take the cores from the SAT search and RC2 for the first 6 s.
+PROBE_ABOVE_S = 2.0
 #: When > 0: probe alone first, for at most this share of the remaining time, then minimise on all
 #: workers; 0: probe in a thread (one worker) beside a minimisation on one worker fewer. The probe
 #: decides most instances in 0.1-1.5 s; forum-14 and ticf-14crafa need 2.5-6 s. The minimisation
@@ -545,6 +560,7 @@ class _Race:
         self._base = lower
         self.infeasible = False  # proven by the MaxSAT race (no fair timetable at all)
         self.done = False
+        self.finished = threading.Event()  # set with ``done``, for waiting on the race
         self.solvers: list[cp_model.CpSolver] = []
 
     def enlist(self, solver: cp_model.CpSolver) -> bool:
@@ -570,6 +586,7 @@ class _Race:
     def stop_all(self) -> None:
         with self.lock:
             self.done = True
+            self.finished.set()
             for s in self.solvers:
                 s.stop_search()
 
@@ -657,6 +674,7 @@ def _probe_levels(
     *,
     hint: Mapping[int, int] | None = None,
     max_extra: int | None = None,
+    above_s: float | None = None,
 ) -> None:
     """Linear search from below on ``workers`` workers: is there a timetable with sum(bounds) + j breaks,
     j = 0, 1, ...? Each infeasible level raises ``race.lower``; the first feasible one is optimal.
@@ -667,12 +685,16 @@ def _probe_levels(
     the level first stops the other. Every probe model is hinted with ``hint`` (the break-aware
     greedy's timetable, unfair and with many breaks: it still steers CP-SAT to a timetable of
     forum-14's level 0 in about 2 s instead of 4.7-8.7 s). Levels more than ``max_extra`` above
-    the bounds are not tried (the MaxSAT race is better at them)."""
+    the bounds are not tried (the MaxSAT race is better at them); with ``above_s``, the levels above
+    the bounds together get at most that many seconds."""
     base = sum(bounds.values())
     levels: list[dict[str, object]] = []
     stats["probe"] = levels
     extra = max(0, race.lower - base)
+    final = deadline
     while not race.done and time.monotonic() < deadline - 0.05:
+        if extra and above_s is not None and deadline == final:
+            deadline = min(final, time.monotonic() + above_s)
         if max_extra is not None and extra > max_extra:
             levels.append({"breaks": base + extra, "status": "left to maxsat"})
             return
