@@ -170,3 +170,38 @@ def test_my_commitments_lists_what_each_person_answers_for(network, commitments,
     other = client_for(network.vietnam_nr.user).get("/outcomes/mine/").content.decode()
     assert "You answer for no commitment yet." in other
     assert client_for(None).get("/outcomes/mine/").status_code == 302
+
+
+def test_a_draft_documents_commitments_do_not_exist_for_outsiders(network, client_for):
+    """Under a draft outcome document, the commitment page, its report forms and its evidence
+    answer 404 to an anonymous visitor, the committed city's own officer, another city's officer
+    and a company, as the draft's own page does; the secretariat sees the commitment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.followup.factories import OutcomeDocumentFactory, RecommendationFactory
+
+    draft = OutcomeDocumentFactory(published=False)
+    c = CommitmentFactory(
+        recommendation=RecommendationFactory(document=draft), party_kind="city", city=network.makassar
+    )
+    update = StatusUpdate.objects.create(
+        commitment=c,
+        status="in_progress",
+        progress=10,
+        note="n",
+        evidence_file=SimpleUploadedFile("report.pdf", b"%PDF-1.4 draft evidence", "application/pdf"),
+    )
+    base = f"/outcomes/commitments/{c.public_id}/"
+    urls = [base, base + "update/", f"/outcomes/evidence/{update.public_id}/"]
+    for user in (
+        None,
+        network.makassar_officer.user,
+        network.danang_officer.user,
+        network.company_person.user,
+    ):
+        client = client_for(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+        assert client.post(base + "update/", UPDATE).status_code == 404
+    assert StatusUpdate.objects.count() == 1
+    assert client_for(network.secretariat).get(base).status_code == 200

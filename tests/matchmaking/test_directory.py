@@ -194,3 +194,30 @@ def test_a_query_in_another_language_finds_participants_by_their_needs(mm, clien
     assert mm.makassar.name in found and mm.company.name not in found
     settings.ASCNHUB_SEARCH = "lexical"  # words only: the same query finds nobody
     assert _names(client.get(_url(mm, "?q=洪水"))) == []
+
+
+def test_no_request_button_once_requests_close_and_the_reason_is_shown(mm, client_for):
+    """After the organiser closes requests (or the deadline passes) the directory says so once and
+    offers no "Request a meeting" button; requests already made keep their status badge."""
+    import datetime
+
+    from django.utils import timezone
+
+    client = client_for(mm.company.owner.user)
+    client.post(
+        f"/meetings/{mm.meeting.slug}/matchmaking/p/{mm.makassar.public_id}/request/",
+        {"priority": "would_like"},
+    )
+    assert "Request a meeting" in client.get(_url(mm)).content.decode()  # Da Nang can still be asked
+
+    mm.setup.is_open = False
+    mm.setup.save()
+    html = client.get(_url(mm)).content.decode()
+    assert "Meeting requests are closed for this meeting." in html
+    assert "Request a meeting" not in html and "waiting for an answer" in html
+
+    mm.setup.is_open = True
+    mm.setup.request_deadline = timezone.now() - datetime.timedelta(hours=1)
+    mm.setup.save()
+    html = client.get(_url(mm)).content.decode()
+    assert "The deadline for meeting requests passed on" in html and "Request a meeting" not in html

@@ -53,7 +53,9 @@ def test_acceptance_beyond_the_recipients_limit_is_refused_naming_whose(mm):
     waiting = services.send_request(None, mm.danang, mm.company)
     with (
         translation.override("en"),  # the refusal is worded in the active language
-        pytest.raises(MatchmakingError, match="delegation already has 1 accepted meetings") as caught,
+        pytest.raises(
+            MatchmakingError, match="delegation already has 1 accepted meeting, the most"
+        ) as caught,
     ):
         services.answer_request(None, waiting, accept=True)
     assert caught.value.code == "meeting_limit" and mm.company.name in caught.value.message
@@ -91,7 +93,7 @@ def test_the_page_and_the_api_give_the_same_refusal(mm, client_for, client):
     response = client_for(mm.company.owner.user).post(
         f"/meetings/{mm.meeting.slug}/matchmaking/requests/{by_page.public_id}/accept/", follow=True
     )
-    assert "already has 1 accepted meetings" in response.content.decode()
+    assert "already has 1 accepted meeting, the most" in response.content.decode()
     by_page.refresh_from_db()
     assert by_page.status == "pending"
     _, secret = issue_token(mm.company.owner.user, "crm", ["write:meeting_requests"])
@@ -146,6 +148,17 @@ def test_an_accepted_request_without_a_slot_shows_its_reason_to_both_sides_and_t
     assert _told(mm.company) == 1 and _told(other) == 1
     assert len([m for m in mail.outbox if "has no slot" in m.subject]) == 2
     assert UnplacedRequest.objects.get().told_at == row.told_at
+    # The API says the same to the other side's tools: the reason's code and its sentence.
+    _, secret = issue_token(other.owner.user, "crm", ["write:meeting_requests"])
+    listed = client_for(None).get(
+        f"/api/v1/meetings/{mm.meeting.slug}/matchmaking/requests", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert listed.status_code == 200
+    rows = {r["id"]: r for r in listed.json()}
+    mine = rows[str(left_out.public_id)]
+    assert mine["status"] == "accepted" and mine["unplaced_reason"] == "meeting_limit"
+    assert f"{mm.company.name} already has as many meetings" in mine["unplaced_explanation"]
+    assert all(r["unplaced_reason"] is None for key, r in rows.items() if key != str(left_out.public_id))
 
 
 def test_no_common_free_slot(mm):

@@ -11,6 +11,7 @@ from ascnhub.events.models import Meeting
 from ascnhub.matchmaking import services
 from ascnhub.matchmaking.models import MeetingRequest, Profile
 from ascnhub.matchmaking.setup import setup_for
+from ascnhub.matchmaking.unplaced import explain
 
 from .auth import WRITE_THROTTLE, TokenAuth, require_scope
 from .schemas import ErrorOut
@@ -38,10 +39,17 @@ class RequestOut(Schema):
     status: str
     locked: bool
     created_at: datetime.datetime
+    unplaced_reason: str | None = None
+    unplaced_explanation: str | None = None
 
 
 def _out(r: MeetingRequest) -> dict:
+    # An accepted request the published schedule does not hold says why (see matchmaking.unplaced):
+    # a stable code and the sentence the request's page shows, in the request's language.
+    unplaced = getattr(r, "unplaced", None)
     return {
+        "unplaced_reason": unplaced.reason if unplaced is not None else None,
+        "unplaced_explanation": explain(unplaced) if unplaced is not None else None,
         "id": r.public_id,
         "requester": r.requester.public_id,
         "recipient": r.recipient.public_id,
@@ -69,11 +77,10 @@ def _my_profile(request, slug: str) -> Profile:
 def list_requests(request, slug: str):
     require_scope(request, SCOPE)
     mine = _my_profile(request, slug)
+    related = ("requester", "recipient", "setup", "unplaced__side")
     rows = MeetingRequest.objects.filter(setup=mine.setup).filter(requester=mine).select_related(
-        "requester", "recipient"
-    ) | MeetingRequest.objects.filter(setup=mine.setup, recipient=mine).select_related(
-        "requester", "recipient"
-    )
+        *related
+    ) | MeetingRequest.objects.filter(setup=mine.setup, recipient=mine).select_related(*related)
     return [_out(r) for r in rows.order_by("-created_at")]
 
 

@@ -553,9 +553,9 @@ def review(run: ScheduleRun) -> dict[str, Any]:
             s for s in slot_order if s not in unavailable.get(a, set()) and s not in unavailable.get(b, set())
         ]
         if not free:
-            why = "the two sides share no free slot"
+            why = _("the two sides share no free slot")
         else:
-            why = "both sides' free slots were taken by meetings worth more, or by their meeting limits"
+            why = _("both sides' free slots were taken by meetings worth more, or by their meeting limits")
         unheld.append({"request": requests.get(mid), "reason": why})
     return {
         "held": len(run.result["assignments"]),

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ascnhub.common import activity
 
@@ -51,15 +52,24 @@ def _check_participant(profile: Profile, who: str) -> None:
         )
 
 
-def _check_open(setup: Setup) -> None:
+def requests_closed(setup: Setup) -> MatchmakingError | None:
+    """Why new meeting requests are refused at ``setup`` now (closed by the organiser, or past the
+    deadline), or None while they are open; pages use it to hide the request buttons."""
     if not setup.is_open:
-        raise MatchmakingError("closed", _("Meeting requests are closed for this meeting."))
+        return MatchmakingError("closed", _("Meeting requests are closed for this meeting."))
     if setup.request_deadline and timezone.now() > setup.request_deadline:
-        raise MatchmakingError(
+        return MatchmakingError(
             "deadline",
             _("The deadline for meeting requests passed on %(deadline)s UTC.")
             % {"deadline": f"{setup.request_deadline:%d %b %Y %H:%M}"},
         )
+    return None
+
+
+def _check_open(setup: Setup) -> None:
+    closed = requests_closed(setup)
+    if closed is not None:
+        raise closed
 
 
 @transaction.atomic
@@ -145,9 +155,12 @@ def refuse_beyond_meeting_limit(
         if accepted >= setup.max_meetings:
             raise MatchmakingError(
                 "meeting_limit",
-                _(
+                ngettext(
+                    "%(name)s already has %(count)s accepted meeting, the most one participant may "
+                    "have at this meeting (%(limit)s). Cancel it first, or ask the organiser.",
                     "%(name)s already has %(count)s accepted meetings, the most one participant may "
-                    "have at this meeting (%(limit)s). Cancel one of them first, or ask the organiser."
+                    "have at this meeting (%(limit)s). Cancel one of them first, or ask the organiser.",
+                    accepted,
                 )
                 % {"name": profile.name, "count": accepted, "limit": setup.max_meetings},
             )

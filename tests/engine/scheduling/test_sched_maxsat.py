@@ -344,3 +344,78 @@ def test_solve_returns_the_improving_search_timetable(monkeypatch: pytest.Monkey
     assert res.stats["improve"]["status"] == "optimal"
     assert res.stats["improve"]["timetables"] >= 1
     assert validate(inst, res) == []
+
+
+def test_improving_search_with_tiny_neighbourhoods_still_proves_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Neighbourhoods of one meeting or two and a budget of 20 conflicts: most steps free too
+    little or run out, so the search must grow its neighbourhoods up to the whole instance, where
+    its step is complete, and still end at RC2's optimum."""
+    monkeypatch.setattr(maxsat, "IMPROVE_FREE_SHARE", 0.01)
+    monkeypatch.setattr(maxsat, "IMPROVE_CONFLICTS", 20)
+    rng = random.Random(8)
+    compared = 0
+    for i in range(20):
+        inst = dzn_to_instance(random_dzn(rng), f"t{i}", max_break_spread=2)
+        if precheck(inst) is not None or not maxsat.eligible(inst):
+            continue
+        ref = _maxsat(inst)
+        out, seen = _improve(inst)
+        if ref is None:
+            assert out is None
+            continue
+        _check_improving(inst, out, seen)
+        assert out is not None and out[0] == ref[0], inst.name
+        compared += ref[0] > 0
+    assert compared >= 3
+
+
+def test_neighbourhoods_free_a_window_whole_participants_and_a_break_around_its_holder() -> None:
+    """The three kinds in turn: every meeting of a run of consecutive slots; every meeting of the
+    participants drawn; the meetings of the participant with the violated soft clause first, then
+    of its partners."""
+    inst = dzn_to_instance(random_dzn(random.Random(3)), "hoods")
+    bounds = participant_break_bounds(inst)
+    assert bounds is not None
+    ref = maxsat.solve_maxsat(inst, bounds)
+    assert ref is not None
+    slot_of = ref[1]
+    enc = maxsat.encode(inst, bounds)
+    assert len(enc.owners) == len(enc.soft) > 0
+    hoods = maxsat._Neighbourhoods(inst, enc.owners, random.Random(1))
+    holder = len(enc.owners) - 1  # a soft clause of the last participant that has one
+
+    people = hoods.pick(slot_of, [holder], 0.3)  # turn 1: whole participants
+    drawn = {p for k in people for p in inst.meetings[k].participants if set(inst.meetings_of[p]) <= people}
+    assert people and people == {k for p in drawn for k in inst.meetings_of[p]}
+
+    around = hoods.pick(slot_of, [holder], 0.3)  # turn 2: the break's holder and its partners
+    assert set(inst.meetings_of[enc.owners[holder]]) <= around
+
+    window = hoods.pick(slot_of, [holder], 0.3)  # turn 0: a window of slots
+    slots = sorted({slot_of[k] for k in window})
+    assert window and slots == list(range(slots[0], slots[-1] + 1))
+    assert window == {k for k, s in slot_of.items() if slots[0] <= s <= slots[-1]}
+
+
+def test_solve_leaves_the_cores_to_the_sat_search_once_the_probe_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the probe stops undecided, the CP-SAT break minimisation does not run beside the SAT
+    search (IMPROVE_ALONE); with the setting off it does."""
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(solver_module, "_probe_levels", no_probe)
+    monkeypatch.setattr(solver_module, "MAXSAT", False)
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "optimal" and res.objective.breaks == 2
+    assert "phase2" not in res.stats and res.stats["improve"]["status"] == "optimal"
+
+    monkeypatch.setattr(solver_module, "IMPROVE_ALONE", False)
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "optimal" and res.objective.breaks == 2
+    assert "phase2" in res.stats

@@ -22,7 +22,7 @@ from .. import services
 from ..forms import ActionItemForm, CommitmentForm, StatusUpdateForm
 from ..models import ActionItem, Commitment, Recommendation, StatusUpdate
 from ..rules import person_organisation_id
-from .helpers import COMMITMENT_RELATED, commitments_qs
+from .helpers import COMMITMENT_RELATED, commitments_qs, hide_draft
 
 
 def commitment_detail(request: HttpRequest, public_id) -> HttpResponse:
@@ -30,8 +30,7 @@ def commitment_detail(request: HttpRequest, public_id) -> HttpResponse:
         Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document__meeting"),
         public_id=public_id,
     )
-    if not commitment.recommendation.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, commitment.recommendation.document)
     can_update = request.user.has_perm("followup.update_commitment", commitment)
     return render(
         request,
@@ -55,8 +54,7 @@ def commitment_update(request: HttpRequest, public_id) -> HttpResponse:
         Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document__meeting"),
         public_id=public_id,
     )
-    if not commitment.recommendation.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, commitment.recommendation.document)
     require_perm(request, "followup.update_commitment", commitment)
     form = StatusUpdateForm(
         request.POST or None,
@@ -93,8 +91,7 @@ def action_add(request: HttpRequest, public_id) -> HttpResponse:
         Commitment.objects.select_related(*COMMITMENT_RELATED, "recommendation__document"),
         public_id=public_id,
     )
-    if not commitment.recommendation.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, commitment.recommendation.document)
     require_perm(request, "followup.update_commitment", commitment)
     form = ActionItemForm(request.POST)
     if form.is_valid():
@@ -121,8 +118,7 @@ def action_toggle(request: HttpRequest, public_id) -> HttpResponse:
         ),
         public_id=public_id,
     )
-    if not item.commitment.recommendation.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, item.commitment.recommendation.document)
     require_perm(request, "followup.update_commitment", item.commitment)
     services.set_action_done(request.user, item, request.POST.get("done") == "1")
     return redirect(item.commitment.get_absolute_url() + "#actions")
@@ -147,8 +143,7 @@ def _parties_for(user):
 
 def commitment_create(request: HttpRequest, public_id) -> HttpResponse:
     rec = get_object_or_404(Recommendation.objects.select_related("document__meeting"), public_id=public_id)
-    if not rec.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, rec.document)
     require_perm(request, "followup.add_commitment", rec)
     states, cities, orgs = _parties_for(request.user)
     form = CommitmentForm(
@@ -199,7 +194,6 @@ def evidence(request: HttpRequest, public_id) -> FileResponse:
     )
     if not update.evidence_file:
         raise Http404
-    if not update.commitment.recommendation.document.published:
-        require_perm(request, "followup.manage_outcomes")
+    hide_draft(request, update.commitment.recommendation.document)
     name = update.evidence_filename
     return uploads.file_response(update.evidence_file, name)

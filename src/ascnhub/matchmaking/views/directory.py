@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from ascnhub.common.http import require_perm
 
-from .. import directory
+from .. import directory, services
 from ..forms import FOCUS_CHOICES
 from ..models import MeetingRequest, Mode, Profile
 from .helpers import base_context, my_profile, setup_of
@@ -43,6 +43,8 @@ def directory_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **base_context(request, setup),
             "mine": mine,
+            # the one-click request buttons go while requests are refused; the reason is shown once
+            "closed": services.requests_closed(setup) if mine is not None else None,
             "page": page,
             "entries": entries,
             "filters": filters,
