@@ -79,3 +79,14 @@ def test_only_organisers_may_set_a_meeting(mm, network, client_for):
     anonymous = client_for(None).post(_url(mm), data)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert not MeetingRequest.objects.filter(setup=mm.setup, locked=True).exists()
+
+
+def test_participants_awaiting_approval_are_not_suggested(mm, network, client_for):
+    """The must-happen boxes suggest confirmed participants only: a meeting with someone whose
+    registration still awaits approval is refused by the service, so it is not offered."""
+    profile_for(
+        mm.setup, PersonFactory(name="Pending Person"), kind="city", status="pending", looking_for="x"
+    )
+    page = client_for(network.secretariat).get(_url(mm)).content.decode()
+    assert f'<option value="{mm.danang.name}' in page
+    assert "Pending Person" not in page

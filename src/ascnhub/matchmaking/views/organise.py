@@ -81,8 +81,12 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
             "profiles": setup.profiles.count(),
             "leads": Lead.objects.filter(meeting__run__setup=setup).count(),
             "set_form": set_form,
+            # only confirmed participants are suggested: a meeting with a pending one is refused
             "participant_labels": [
-                participant_label(p) for p in setup.profiles.select_related("organisation").order_by("name")
+                participant_label(p)
+                for p in setup.profiles.filter(owner__status="approved")
+                .select_related("organisation")
+                .order_by("name")
             ],
         },
         status=400 if form.errors or locations_form.errors or set_form.errors else 200,
