@@ -419,3 +419,54 @@ def test_solve_leaves_the_cores_to_the_sat_search_once_the_probe_stops(
     res = solve(inst, time_limit_s=20, workers=2)
     assert res.status == "optimal" and res.objective.breaks == 2
     assert "phase2" in res.stats
+
+
+def test_the_dive_finds_a_timetable_at_the_bound_or_proves_the_next_one() -> None:
+    """From the optimum, the dive's first call finds a timetable with exactly that many breaks;
+    from below it first proves each lower target impossible (each reported as a new bound)."""
+    rng = random.Random(21)
+    checked = 0
+    for i in range(30):
+        inst = dzn_to_instance(random_dzn(rng), f"d{i}", max_break_spread=2)
+        if precheck(inst) is not None or not maxsat.eligible(inst):
+            continue
+        ref = _maxsat(inst)
+        if ref is None or ref[0] == 0:
+            continue
+        bounds = participant_break_bounds(inst)
+        assert bounds is not None
+        for target in (ref[0], sum(bounds.values())):
+            lowers: list[int] = []
+            found: list[tuple[int, dict[int, int]]] = []
+            maxsat.dive_sat(inst, bounds, target, lowers.append, lambda v, s, f=found: f.append((v, dict(s))))
+            assert len(found) == 1 and found[0][0] == ref[0], inst.name
+            _check_timetable(inst, found[0])
+            assert lowers == list(range(target + 1, ref[0] + 1))
+        checked += 1
+    assert checked >= 3
+
+
+def test_solve_gives_rc2s_core_to_the_dive_when_rc2_raises_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the probe silenced and both RC2 and the neighbourhood search reduced to waiting (the
+    children are forked, so the stand-ins travel with them), the optimum and its proof can only
+    come from the dive, which the solve starts on RC2's core because RC2 raised no bound."""
+    inst = dzn_to_instance(PAIRWISE, "pairwise")
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        return None
+
+    def wait_forever(*args: object, **kwargs: object) -> None:
+        time.sleep(60)
+
+    monkeypatch.setattr(solver_module, "_probe_levels", no_probe)
+    monkeypatch.setattr(maxsat, "solve_maxsat", wait_forever)
+    monkeypatch.setattr(maxsat, "improve_sat", wait_forever)
+    monkeypatch.setattr(solver_module, "DIVE_AFTER", 0.0)
+    res = solve(inst, time_limit_s=20, workers=2)
+    assert res.status == "optimal" and res.objective.breaks == 2 and res.objective.bound_breaks == 2
+    assert res.stats["dive"]["started"] and res.stats["dive"]["timetables"] == 1
+    assert validate(inst, res) == []
+
+    monkeypatch.setattr(solver_module, "DIVE", False)
+    res = solve(inst, time_limit_s=2, workers=2)
+    assert res.status != "optimal" and "dive" not in res.stats

@@ -403,6 +403,8 @@ def _solve_exact(
             if IMPROVE and maxsat.eligible(inst)
             else None
         )
+        # forked now too, while the parent has no solver threads; it may take RC2's core later
+        dv = _start_dive(inst, bounds, race, stats, started, on_progress) if DIVE and mx and imp else None
         try:
             now = time.monotonic()
             _probe_levels(
@@ -423,7 +425,22 @@ def _solve_exact(
             if imp is not None and IMPROVE_ALONE:
                 # the SAT search and RC2 take the two cores; the CP-SAT minimisation only runs
                 # if the search's child ends without a decision (an error)
+                swap_at = started + DIVE_AFTER * time_limit_s
                 while not race.done and time.monotonic() < deadline and imp.searching():
+                    if (
+                        dv is not None
+                        and mx is not None
+                        and not race.rc2_raised
+                        and time.monotonic() >= swap_at
+                    ):
+                        # RC2 has not raised the probe's bound: that bound may be the optimum, and
+                        # the dive looks for a timetable at it on RC2's core
+                        mx.stop()
+                        with race.lock:
+                            target = race.lower
+                        dv.go(target)
+                        stats["dive_after_s"] = round(time.monotonic() - started, 3)
+                        swap_at = math.inf
                     race.finished.wait(0.05)
             if race.found is None and not race.done and time.monotonic() < deadline:
                 sm.lower_bound = race.lower
@@ -446,6 +463,9 @@ def _solve_exact(
             if imp is not None:
                 imp.stop()
                 stats["improve"] = imp.stats
+            if dv is not None:
+                dv.stop()
+                stats["dive"] = dv.stats
         with race.lock:
             race.close_gap()
             race_found, race_lower, incumbent = race.found, race.lower, race.incumbent
@@ -517,6 +537,10 @@ IMPROVE = True
 #: decided an instance nor returned the timetable (its best was 73-95 breaks where the SAT search
 #: had 12-16), and it took CPU from both.
 IMPROVE_ALONE = True
+#: The dive (:func:`.maxsat.dive_sat`) takes RC2's core when RC2 has not raised the probe's bound
+#: after this share of the time limit (False: never).
+DIVE = True
+DIVE_AFTER = 0.25
 #: Beside the SAT search, the probe's levels above the bounds get at most this many seconds per
 #: 10 s of time limit: they decide few instances (forum-13crafc's level 1 in 1.6 s), and with two
 #: workers they take the cores from the SAT search and RC2 for the first 6 s.
@@ -559,6 +583,7 @@ class _Race:
         self.on_stall: Callable[[], None] | None = None
         self._base = lower
         self.infeasible = False  # proven by the MaxSAT race (no fair timetable at all)
+        self.rc2_raised = False  # some RC2 core proved more than the bound it started from
         self.done = False
         self.finished = threading.Event()  # set with ``done``, for waiting on the race
         self.solvers: list[cp_model.CpSolver] = []
@@ -796,6 +821,7 @@ def _start_maxsat(
 
     def on_lower(value: int) -> None:
         with race.lock:
+            race.rc2_raised = race.rc2_raised or value > race.lower
             race.lower = max(race.lower, value)
             closed = race.close_gap()
         if closed:
@@ -885,6 +911,45 @@ def _start_improve(
     )
     race.on_stall = mx.go
     return mx
+
+
+def _start_dive(
+    inst: Instance,
+    bounds: Mapping[str, int],
+    race: _Race,
+    stats: dict[str, object],
+    started: float,
+    on_progress: ProgressFn | None,
+) -> maxsat.MaxSatRace:
+    """Fork the dive (:func:`.maxsat.dive_sat`); it waits until the solve gives it RC2's core and a
+    target. Its timetable is checked with the validator and, being at the proven bound, wins; its
+    "unsatisfiable" raises the bound."""
+
+    def on_lower(value: int) -> None:
+        with race.lock:
+            race.lower = max(race.lower, value)
+            closed = race.close_gap()
+        if closed:
+            race.stop_all()
+
+    def on_found(value: int, slot_of: dict[int, int]) -> None:
+        res = make_result(inst, slot_of, "feasible", bound_weight=None, bound_breaks=None, stats={})
+        if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
+            stats["dive_rejected"] = True  # never expected: the encoding is exact
+            return
+        with race.lock:
+            if race.incumbent is None or value < race.incumbent[0]:
+                race.incumbent = (value, dict(slot_of))
+            closed = race.close_gap()
+            lower = race.lower
+        if on_progress is not None:
+            on_progress(Progress("breaks", float(value), float(lower), time.monotonic() - started))
+        if closed:
+            race.stop_all()
+
+    return maxsat.MaxSatRace(
+        inst, bounds, on_lower, lambda _v, _s: None, lambda: None, on_better=on_found, dive=True
+    )
 
 
 class _StopAtBound(_Reporter):
