@@ -812,6 +812,43 @@ def _breaks(inst: Instance, slot_of: Mapping[int, int]) -> int:
     return sum(_breaks_by_participant(inst, slot_of).values())
 
 
+def _raise_lower(race: _Race, value: int) -> None:
+    """A child proved ``value`` as a lower bound: raise the race's bound; stop the race when that
+    makes the incumbent optimal."""
+    with race.lock:
+        race.lower = max(race.lower, value)
+        closed = race.close_gap()
+    if closed:
+        race.stop_all()
+
+
+def _holds(inst: Instance, stats: dict[str, object], key: str, value: int, slot_of: dict[int, int]) -> bool:
+    """True when a child's timetable holds every meeting, passes the validator (fairness too) and
+    has the breaks it claims; otherwise ``stats[key]`` records the rejection (never expected: the
+    encodings are exact)."""
+    res = make_result(inst, slot_of, "feasible", bound_weight=None, bound_breaks=None, stats={})
+    if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
+        stats[key] = True
+        return False
+    return True
+
+
+def _offer(
+    race: _Race, value: int, slot_of: dict[int, int], started: float, on_progress: ProgressFn | None
+) -> None:
+    """Keep a checked timetable as the race's incumbent when it has fewer breaks, report progress,
+    and stop the race when its breaks reach the proven bound."""
+    with race.lock:
+        if race.incumbent is None or value < race.incumbent[0]:
+            race.incumbent = (value, dict(slot_of))
+        closed = race.close_gap()
+        lower = race.lower
+    if on_progress is not None:
+        on_progress(Progress("breaks", float(value), float(lower), time.monotonic() - started))
+    if closed:
+        race.stop_all()
+
+
 def _start_maxsat(
     inst: Instance, bounds: Mapping[str, int], race: _Race, stats: dict[str, object]
 ) -> maxsat.MaxSatRace:
@@ -822,10 +859,7 @@ def _start_maxsat(
     def on_lower(value: int) -> None:
         with race.lock:
             race.rc2_raised = race.rc2_raised or value > race.lower
-            race.lower = max(race.lower, value)
-            closed = race.close_gap()
-        if closed:
-            race.stop_all()
+        _raise_lower(race, value)
 
     def on_optimal(value: int, slot_of: dict[int, int]) -> None:
         res = make_result(inst, slot_of, "optimal", bound_weight=None, bound_breaks=None, stats={})
@@ -865,28 +899,12 @@ def _start_improve(
     once its breaks reach the proven bound (its own "unsatisfiable", a probe level, an RC2 core) it
     is optimal and wins."""
 
-    def check(value: int, slot_of: dict[int, int]) -> bool:
-        res = make_result(inst, slot_of, "feasible", bound_weight=None, bound_breaks=None, stats={})
-        if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
-            stats["improve_rejected"] = True  # never expected: the encoding is exact
-            return False
-        return True
-
     def on_better(value: int, slot_of: dict[int, int]) -> None:
-        if not check(value, slot_of):
-            return
-        with race.lock:
-            if race.incumbent is None or value < race.incumbent[0]:
-                race.incumbent = (value, dict(slot_of))
-            closed = race.close_gap()
-            lower = race.lower
-        if on_progress is not None:
-            on_progress(Progress("breaks", float(value), float(lower), time.monotonic() - started))
-        if closed:
-            race.stop_all()
+        if _holds(inst, stats, "improve_rejected", value, slot_of):
+            _offer(race, value, slot_of, started, on_progress)
 
     def on_optimal(value: int, slot_of: dict[int, int]) -> None:
-        if not check(value, slot_of):
+        if not _holds(inst, stats, "improve_rejected", value, slot_of):
             return
         with race.lock:  # "unsatisfiable" below this timetable's breaks: it is optimal
             race.incumbent = (value, dict(slot_of))
@@ -925,30 +943,18 @@ def _start_dive(
     target. Its timetable is checked with the validator and, being at the proven bound, wins; its
     "unsatisfiable" raises the bound."""
 
-    def on_lower(value: int) -> None:
-        with race.lock:
-            race.lower = max(race.lower, value)
-            closed = race.close_gap()
-        if closed:
-            race.stop_all()
-
     def on_found(value: int, slot_of: dict[int, int]) -> None:
-        res = make_result(inst, slot_of, "feasible", bound_weight=None, bound_breaks=None, stats={})
-        if len(slot_of) != len(inst.meetings) or validate(inst, res) or res.objective.breaks != value:
-            stats["dive_rejected"] = True  # never expected: the encoding is exact
-            return
-        with race.lock:
-            if race.incumbent is None or value < race.incumbent[0]:
-                race.incumbent = (value, dict(slot_of))
-            closed = race.close_gap()
-            lower = race.lower
-        if on_progress is not None:
-            on_progress(Progress("breaks", float(value), float(lower), time.monotonic() - started))
-        if closed:
-            race.stop_all()
+        if _holds(inst, stats, "dive_rejected", value, slot_of):
+            _offer(race, value, slot_of, started, on_progress)
 
     return maxsat.MaxSatRace(
-        inst, bounds, on_lower, lambda _v, _s: None, lambda: None, on_better=on_found, dive=True
+        inst,
+        bounds,
+        lambda value: _raise_lower(race, value),
+        lambda _v, _s: None,
+        lambda: None,
+        on_better=on_found,
+        dive=True,
     )
 
 
