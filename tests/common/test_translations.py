@@ -518,3 +518,81 @@ def test_a_pages_queries_do_not_grow_with_its_versions(project, network, client_
     for lang in ("id", "vi", "th", "km", "lo"):
         translations.request_translation(network.secretariat, project, lang)
     assert count() == few
+
+
+# --- withdrawing a request ---------------------------------------------------------------------------
+
+
+def test_the_requester_withdraws_an_assigned_request_and_the_translator_is_told(project, network, client_for):
+    from ascnhub.notices.models import Notification
+
+    company, officer = network.company_person.user, network.makassar_officer.user
+    _request(client_for(company), project, "ja")
+    version = _version(project)
+    _act(client_for(officer), version, "assign", me="on")
+    page = client_for(company).get(f"/translations/{version.public_id}/").content.decode()
+    assert "Withdraw the request" in page
+    assert _act(client_for(company), version, "withdraw").status_code == 302
+    version.refresh_from_db()
+    assert version.state == "withdrawn" and not version.is_open
+    assert Notification.objects.filter(user=officer, kind="translation").first().text == (
+        "The request to translate “Makassar home-care visits” into Japanese was withdrawn."
+    )
+    # It leaves the open queue, the translator can no longer submit, and the language may be
+    # asked for again (on the same row).
+    assert version not in translations.queue_for(officer, "open")
+    assert _act(client_for(officer), version, "submit", **JA).status_code == 400
+    version.refresh_from_db()
+    assert (version.state, version.draft) == ("withdrawn", {})
+    assert _request(client_for(company), project, "ja").status_code == 302
+    version.refresh_from_db()
+    assert (version.state, version.translator) == ("requested", None)
+    assert ContentTranslation.objects.filter(object_id=project.pk, language="ja").count() == 1
+
+
+def test_withdrawing_keeps_what_readers_see(project, network, client_for):
+    version = _approved_ja(project, network, client_for)
+    project.title = "Makassar home-care visits by nurses"
+    project.save()
+    _request(client_for(network.company_person.user), project, "ja")  # the outdated version again
+    version.refresh_from_db()
+    assert (version.state, version.status) == ("requested", "outdated")
+    _act(client_for(network.makassar_officer.user), version, "withdraw")
+    version.refresh_from_db()
+    assert (version.state, version.status, version.fields) == ("withdrawn", "outdated", JA)
+    page = client_for(None).get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert JA["title"] in page
+
+
+def test_only_the_requester_editors_and_secretariat_withdraw_and_not_a_text_in_review(
+    project, network, client_for
+):
+    _request(client_for(network.company_person.user), project, "ja")
+    version = _version(project)
+    for outsider in (network.danang_officer.user, network.outsider):
+        client = client_for(outsider)
+        page = client.get(f"/translations/{version.public_id}/").content.decode()
+        assert "Withdraw the request" not in page
+        answer = client.post(f"/translations/{version.public_id}/", {"action": "withdraw"}, follow=True)
+        assert "Only whoever asked for it" in answer.content.decode().replace("&#x27;", "'")
+        version.refresh_from_db()
+        assert version.state == "requested"
+    anonymous = client_for(None).post(f"/translations/{version.public_id}/", {"action": "withdraw"})
+    assert anonymous.status_code in (302, 403)
+    version.refresh_from_db()
+    assert version.state == "requested"
+    officer = client_for(network.makassar_officer.user)
+    _act(officer, version, "assign", me="on")
+    _act(officer, version, "submit", **JA)
+    answer = client_for(network.company_person.user).post(
+        f"/translations/{version.public_id}/", {"action": "withdraw"}, follow=True
+    )
+    assert "A text waits for review: approve it or send it back instead." in answer.content.decode()
+    version.refresh_from_db()
+    assert (version.state, version.draft) == ("submitted", JA)
+    # the secretariat may withdraw a request someone else made, once it is sent back
+    secretariat = client_for(network.secretariat)
+    _act(secretariat, version, "reject", reason="Too literal.")
+    assert _act(secretariat, version, "withdraw").status_code == 302
+    version.refresh_from_db()
+    assert (version.state, version.draft) == ("withdrawn", {})

@@ -168,6 +168,7 @@ class ContentTranslation(models.Model):
         SUBMITTED = "submitted", _("submitted for review")
         REJECTED = "rejected", _("changes requested")
         APPROVED = "approved", _("approved")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     OPEN_STATES = (State.REQUESTED, State.ASSIGNED, State.SUBMITTED, State.REJECTED)
 

@@ -125,11 +125,14 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
             success=_("Sent back to the translator."),
             then=done,
         )
-    elif action in {"approve", "machine"}:
+    elif action in {"approve", "machine", "withdraw"}:
         try:
             if action == "approve":
                 translations.approve(user, version)
                 messages.success(request, _("Approved: readers now see this translation."))
+            elif action == "withdraw":
+                translations.withdraw(user, version)
+                messages.success(request, _("Request withdrawn."))
             else:
                 translations.request_machine_translation(user, version)
                 messages.success(request, _("Machine translation started; reload the page in a moment."))
@@ -162,6 +165,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_review": can_manage
         and not is_translator
         and version.state == ContentTranslation.State.SUBMITTED,
+        "can_withdraw": version.state in translations.WITHDRAWABLE
+        and translations.may_withdraw(user, version, obj),
         "can_machine": can_manage
         and translations.machine_translation_enabled()
         and version.status != ContentTranslation.Status.HUMAN,

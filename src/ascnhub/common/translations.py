@@ -575,6 +575,44 @@ def reject(user: Any, version: ContentTranslation, reason: str) -> ContentTransl
     return version
 
 
+#: A request may be withdrawn until a text waits for review (then the reviewer decides).
+WITHDRAWABLE = (State.REQUESTED, State.ASSIGNED, State.REJECTED)
+
+
+def may_withdraw(user: Any, version: ContentTranslation, obj: Any) -> bool:
+    """Whoever asked for the translation, the content's editors and the secretariat withdraw it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return version.requested_by_id == user.pk or can_manage(user, obj)
+
+
+@transaction.atomic
+def withdraw(user: Any, version: ContentTranslation) -> ContentTranslation:
+    """Close an open request nobody needs any more: it leaves the translators' queue, the text
+    readers see (if any) stays, the translator's unsubmitted work is dropped, and the language may
+    be asked for again later (a new request on the same row)."""
+    version = _lock(version)
+    obj = content_of(version)
+    _refuse_unless(
+        may_withdraw(user, version, obj),
+        _("Only whoever asked for it, the content's editors and the secretariat withdraw a request."),
+    )
+    if version.state not in WITHDRAWABLE:
+        raise TranslationError(
+            "wrong_state",
+            _("A text waits for review: approve it or send it back instead.")
+            if version.state == State.SUBMITTED
+            else _("This request is not open."),
+        )
+    before = version.state
+    version.state = State.WITHDRAWN
+    version.draft = {}
+    version.save()
+    log(user, "withdraw_translation", version, {"state": [before, State.WITHDRAWN]})
+    _announce(version, obj, "withdrawn", user, [version.translator, version.requested_by])
+    return version
+
+
 def _announce(version: ContentTranslation, obj: Any, step: str, actor: Any, users: list[Any]) -> None:
     """Tell the people concerned (never the one who acted, nobody twice) through the apps above."""
     recipients: list[Any] = []

@@ -18,6 +18,7 @@ _TEXTS = {
     "submitted": lambda: _("A translation of “%(title)s” into %(lang)s waits for review."),
     "approved": lambda: _("The translation of “%(title)s” into %(lang)s was approved and is published."),
     "rejected": lambda: _("The translation of “%(title)s” into %(lang)s was sent back: %(reason)s"),
+    "withdrawn": lambda: _("The request to translate “%(title)s” into %(lang)s was withdrawn."),
 }
 
 
