@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -43,6 +44,18 @@ def _maxsat(inst: Instance) -> tuple[int, dict[int, int]] | None:
     bounds = participant_break_bounds(inst)
     assert bounds is not None
     return maxsat.solve_maxsat(inst, bounds)
+
+
+def _random_eligible(
+    seed: int, count: int, prefix: str, spread: Callable[[int], int]
+) -> Iterator[tuple[Instance, tuple[int, dict[int, int]] | None]]:
+    """Seeded random instances the MaxSAT encoding takes (``spread(i)``: the fairness of the i-th),
+    each with RC2's optimum (None: no fair timetable)."""
+    rng = random.Random(seed)
+    for i in range(count):
+        inst = dzn_to_instance(random_dzn(rng), f"{prefix}{i}", max_break_spread=spread(i))
+        if precheck(inst) is None and maxsat.eligible(inst):
+            yield inst, _maxsat(inst)
 
 
 def _brute_force(inst: Instance) -> int | None:
@@ -304,13 +317,8 @@ def test_improving_search_reaches_the_brute_force_optimum(spread: int | None, se
 def test_improving_search_agrees_with_rc2_on_random_instances() -> None:
     """Seeded random B2BSP instances with fairness 0, 1 and 2: the solution-improving search ends
     at RC2's optimum (or finds no timetable where RC2 proves there is none)."""
-    rng = random.Random(5)
     values: set[int] = set()
-    for i in range(30):
-        inst = dzn_to_instance(random_dzn(rng), f"r{i}", max_break_spread=i % 3)
-        if precheck(inst) is not None or not maxsat.eligible(inst):
-            continue
-        ref = _maxsat(inst)
+    for inst, ref in _random_eligible(5, 30, "r", lambda i: i % 3):
         out, seen = _improve(inst)
         if ref is None:
             assert out is None, inst.name
@@ -354,13 +362,8 @@ def test_improving_search_with_tiny_neighbourhoods_still_proves_the_optimum(
     its step is complete, and still end at RC2's optimum."""
     monkeypatch.setattr(maxsat, "IMPROVE_FREE_SHARE", 0.01)
     monkeypatch.setattr(maxsat, "IMPROVE_CONFLICTS", 20)
-    rng = random.Random(8)
     compared = 0
-    for i in range(20):
-        inst = dzn_to_instance(random_dzn(rng), f"t{i}", max_break_spread=2)
-        if precheck(inst) is not None or not maxsat.eligible(inst):
-            continue
-        ref = _maxsat(inst)
+    for inst, ref in _random_eligible(8, 20, "t", lambda i: 2):
         out, seen = _improve(inst)
         if ref is None:
             assert out is None
@@ -424,13 +427,8 @@ def test_solve_leaves_the_cores_to_the_sat_search_once_the_probe_stops(
 def test_the_dive_finds_a_timetable_at_the_bound_or_proves_the_next_one() -> None:
     """From the optimum, the dive's first call finds a timetable with exactly that many breaks;
     from below it first proves each lower target impossible (each reported as a new bound)."""
-    rng = random.Random(21)
     checked = 0
-    for i in range(30):
-        inst = dzn_to_instance(random_dzn(rng), f"d{i}", max_break_spread=2)
-        if precheck(inst) is not None or not maxsat.eligible(inst):
-            continue
-        ref = _maxsat(inst)
+    for inst, ref in _random_eligible(21, 30, "d", lambda i: 2):
         if ref is None or ref[0] == 0:
             continue
         bounds = participant_break_bounds(inst)

@@ -205,6 +205,10 @@ class Encoding:
     #: the participant each soft literal belongs to (its breaks above the bound)
     owners: list[str] = field(default_factory=list)
 
+    def timetable(self, true: set[int]) -> dict[int, int]:
+        """Meeting index -> slot index of a model whose true variables are ``true``."""
+        return {k: s for (k, s), v in self.x.items() if v in true}
+
 
 def encode(instance: Instance, bounds: Mapping[str, int]) -> Encoding:
     """The MaxSAT encoding of an :func:`eligible` instance (see the module docstring); ``bounds``
@@ -344,9 +348,7 @@ def solve_maxsat(
         model = rc2.compute()
         if model is None:
             return None
-        true = {v for v in model if v > 0}
-        slot_of = {k: s for (k, s), v in enc.x.items() if v in true}
-        return enc.base + int(rc2.cost), slot_of
+        return enc.base + int(rc2.cost), enc.timetable({v for v in model if v > 0})
 
 
 #: SAT oracle of the solution-improving search (:func:`improve_sat`).
@@ -407,6 +409,21 @@ class _Neighbourhoods:
         return free
 
 
+def _encode_counted(
+    instance: Instance, bounds: Mapping[str, int]
+) -> tuple[Encoding, list[int], list[list[int]], list[int]]:
+    """The encoding of :func:`encode` with a counter over its violated soft clauses, for the SAT
+    searches that ask "at most c breaks above the bounds": (encoding, the violation literals,
+    the counter's clauses, its outputs: out[c] true when more than c are violated)."""
+    enc = encode(instance, bounds)
+    pool = _Pool()
+    pool.top = enc.n_vars
+    viol = [-lit for lit in enc.soft]  # true when the soft clause is violated: one break above
+    counter: list[list[int]] = []
+    out = _totalizer(viol, pool, counter, min(len(viol), IMPROVE_COUNTER_MAX + 1)) if viol else []
+    return enc, viol, counter, out
+
+
 def improve_sat(
     instance: Instance,
     bounds: Mapping[str, int],
@@ -443,12 +460,7 @@ def improve_sat(
 
     from pysat.solvers import Solver
 
-    enc = encode(instance, bounds)
-    pool = _Pool()
-    pool.top = enc.n_vars
-    viol = [-lit for lit in enc.soft]  # true when the soft clause is violated: one break above
-    counter: list[list[int]] = []
-    out = _totalizer(viol, pool, counter, min(len(viol), IMPROVE_COUNTER_MAX + 1)) if viol else []
+    enc, viol, counter, out = _encode_counted(instance, bounds)
     if on_encoded is not None:
         on_encoded({**enc.stats, "counter_clauses": len(counter)})
     rng = random.Random(seed)
@@ -464,7 +476,7 @@ def improve_sat(
         def take() -> tuple[int, dict[int, int], list[int]]:
             true = {v for v in oracle.get_model() or () if v > 0}
             violated = [i for i, v in enumerate(viol) if v in true]
-            found = enc.base + len(violated), {k: s for (k, s), v in enc.x.items() if v in true}
+            found = enc.base + len(violated), enc.timetable(true)
             on_better(*found)
             return len(violated), found[1], violated
 
@@ -516,12 +528,7 @@ def dive_sat(
     """
     from pysat.solvers import Solver
 
-    enc = encode(instance, bounds)
-    pool = _Pool()
-    pool.top = enc.n_vars
-    viol = [-lit for lit in enc.soft]
-    counter: list[list[int]] = []
-    out = _totalizer(viol, pool, counter, min(len(viol), IMPROVE_COUNTER_MAX + 1)) if viol else []
+    enc, viol, counter, out = _encode_counted(instance, bounds)
     cost = max(0, target - enc.base)
     with Solver(name=DIVE_SOLVER, bootstrap_with=enc.hard) as oracle:
         oracle.append_formula(counter)
@@ -529,7 +536,7 @@ def dive_sat(
             if oracle.solve(assumptions=[-out[cost]]):
                 true = {v for v in oracle.get_model() or () if v > 0}
                 found = sum(1 for v in viol if v in true)
-                on_found(enc.base + found, {k: s for (k, s), v in enc.x.items() if v in true})
+                on_found(enc.base + found, enc.timetable(true))
                 return
             cost += 1
             on_lower(enc.base + cost)
