@@ -139,7 +139,7 @@ def test_sheets_print_japanese_thai_and_khmer_names_without_missing_glyphs(organ
         any(b"CJK" in f for f in fonts)
         and any(b"Thai" in f for f in fonts)
         and any(b"Khmer" in f for f in fonts)
-    )
+    ), sorted(fonts)  # the fonts the PDF names, to tell a missing font from a missed stream
 
 
 def test_the_check_in_desk_accepts_the_short_badge_code(client_for, network, hlm):
